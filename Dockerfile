@@ -1,0 +1,30 @@
+# QunDesk: build once with dev dependencies, run with production ones only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 compiles its native addon with node-gyp.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bin ./bin
+RUN npm ci && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production \
+    QUNDESK_HOST=0.0.0.0 \
+    QUNDESK_PORT=3000 \
+    QUNDESK_DATA_DIR=/data \
+    QUNDESK_KNOWLEDGE_DIR=/app/knowledge \
+    QUNDESK_RULES_DIR=/app/rules
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY knowledge ./knowledge
+COPY rules ./rules
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+EXPOSE 3000
+USER node
+# Secrets (QUNDESK_API_TOKEN, WECHATY_PUPPET_SERVICE_TOKEN) come from the environment at run time, never the image.
+CMD ["node", "bin/qundesk.js", "start"]

@@ -1,0 +1,43 @@
+import { types, type Message, type Wechaty } from 'wechaty'
+import type { InboundMessage } from '../../core/inbound-message.js'
+import { detectMention } from './mention.js'
+
+/**
+ * Translates a Wechaty room message into an InboundMessage (null for one-to-one chats, which QunDesk does not serve).
+ * Mention detection trusts either signal: the puppet's mention list (`mentionSelf`) or the text "@<bot name or
+ * room alias>", because mentionSelf is unreliable on several puppets (wechaty #2149, #1969).
+ */
+export async function toInboundMessage(message: Message, bot: Wechaty): Promise<InboundMessage | null> {
+  const room = message.room()
+  if (!room) return null
+  const talker = message.talker()
+  const isText = message.type() === types.Message.Text
+  const text = isText ? message.text() : `[${types.Message[message.type()] ?? 'Unknown'}]`
+  const fromSelf = message.self()
+
+  let mentionsBot = false
+  let question = text
+  if (isText && !fromSelf) {
+    const self = bot.currentUser
+    const alias = await room.alias(self).catch(() => undefined)
+    const byText = detectMention(text, [self.name(), alias ?? ''])
+    const byPuppet = byText.mentioned ? true : await message.mentionSelf().catch(() => false)
+    mentionsBot = byText.mentioned || byPuppet
+    if (byText.mentioned) question = byText.question
+    else if (byPuppet) question = (await message.mentionText().catch(() => text)).trim()
+  }
+
+  return {
+    id: `wechaty:${message.id}`,
+    channel: 'wechaty',
+    groupId: room.id,
+    groupName: (await room.topic().catch(() => '')) || room.id,
+    senderId: talker.id,
+    senderName: (await room.alias(talker).catch(() => undefined)) || talker.name() || talker.id,
+    text,
+    question,
+    mentionsBot,
+    fromSelf,
+    sentAt: message.date(),
+  }
+}

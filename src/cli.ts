@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util'
+import { QunDeskError } from './core/errors.js'
+import { UsageError, type CliIo } from './cli/cli-io.js'
+import { kbCheck, kbEval, kbTest } from './cli/kb-commands.js'
+import { startCommand } from './cli/start-command.js'
+
+export const HELP = `qundesk — 群客服助手 QunDesk
+
+Usage:
+  qundesk start                                  run the bot, the HTTP API and (in demo mode) simulated customers
+  qundesk kb check [--kb DIR]                    validate the knowledge YAML; exit 1 with file:line per problem
+  qundesk kb test "问题" [--kb DIR] [--json]      show the decision and the top 3 intents with scores
+  qundesk kb eval --cases FILE [--kb DIR] [--json]
+                                                 measure matching: top1, accuracy, falseAccept, counts, timing
+  qundesk --help | --version
+
+Options:
+  --kb DIR      knowledge folder (default: $QUNDESK_KNOWLEDGE_DIR or ./knowledge)
+  --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null}]}
+  --json        machine-readable output
+
+Environment (see README): QUNDESK_DATA_DIR, QUNDESK_KNOWLEDGE_DIR, QUNDESK_RULES_DIR, QUNDESK_HOST, QUNDESK_PORT,
+QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME, QUNDESK_LOG_LEVEL,
+WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN, WECHATY_PUPPET_SERVICE_ENDPOINT.
+`
+
+/**
+ * Runs one `qundesk` command and returns its exit code. I/O is passed in so tests call it in-process.
+ *
+ * @example
+ * const code = await runCli(['kb', 'check', '--kb', 'knowledge'], io)
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        kb: { type: 'string' },
+        cases: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+    const [command, sub, ...rest] = positionals
+    if (values.version) {
+      io.stdout('0.1.0')
+      return 0
+    }
+    if (values.help || !command || command === 'help') {
+      io.stdout(HELP)
+      return 0
+    }
+    const kbFlags = { ...(values.kb ? { kb: values.kb } : {}) }
+    if (command === 'start') return await startCommand(io)
+    if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
+    if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false }, io)
+    if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
+    throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`qundesk: ${(error as Error).message}\nRun "qundesk --help" for usage.`)
+      return 2
+    }
+    if (error instanceof QunDeskError && (error.code === 'config_invalid' || error.code === 'knowledge_invalid')) {
+      io.stderr(error.message)
+      return 1
+    }
+    io.stderr(`qundesk: ${(error as Error)?.stack ?? String(error)}`)
+    return 1
+  }
+}

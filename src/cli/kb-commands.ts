@@ -1,0 +1,86 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import { evaluateMatcher, parseEvalCases } from '../nlu/evaluate-matcher.js'
+import { trainIntentMatcher } from '../nlu/intent-matcher.js'
+import { UsageError, type CliIo } from './cli-io.js'
+
+function kbDir(flags: { kb?: string | undefined }, io: CliIo): string {
+  return path.resolve(io.cwd, flags.kb ?? io.env.QUNDESK_KNOWLEDGE_DIR ?? 'knowledge')
+}
+
+async function loadOrReport(dir: string, io: CliIo): Promise<KnowledgeBase | undefined> {
+  const result = await loadKnowledge(dir)
+  if (!result.ok) {
+    for (const problem of result.problems) io.stderr(formatProblem(problem))
+    return undefined
+  }
+  for (const warning of result.warnings) io.stderr(`warning: ${formatProblem(warning)}`)
+  return result.kb
+}
+
+/** `qundesk kb check [--kb DIR]`: exit 0 when valid, 1 with one `file:line: message` per problem. */
+export async function kbCheck(flags: { kb?: string }, io: CliIo): Promise<number> {
+  const dir = kbDir(flags, io)
+  const kb = await loadOrReport(dir, io)
+  if (!kb) return 1
+  io.stdout(`OK: ${kb.intents.length} intents in ${kb.files.length} files (${path.relative(io.cwd, dir) || '.'})`)
+  return 0
+}
+
+/** `qundesk kb test "问题" [--kb DIR] [--json]`: the decision and the top 3 intents with scores. */
+export async function kbTest(question: string | undefined, flags: { kb?: string; json?: boolean }, io: CliIo): Promise<number> {
+  if (!question?.trim()) throw new UsageError('kb test needs a question, e.g. qundesk kb test "我的快递到哪了"')
+  const kb = await loadOrReport(kbDir(flags, io), io)
+  if (!kb) return 1
+  const matcher = await trainIntentMatcher(kb)
+  const result = await matcher.match(question)
+  if (flags.json) {
+    io.stdout(JSON.stringify(result))
+    return 0
+  }
+  const accepted = result.intent
+  io.stdout(accepted
+    ? `decision: accept ${accepted.intentId} (score ${accepted.score.toFixed(3)} >= threshold ${result.threshold.toFixed(3)})${result.confident ? ', confident' : ''}`
+    : `decision: needs a human (best score below threshold ${result.threshold.toFixed(3)})`)
+  io.stdout('top 3:')
+  result.top.slice(0, 3).forEach((c, i) => io.stdout(`  ${i + 1}. ${c.intentId}  ${c.score.toFixed(3)}`))
+  return 0
+}
+
+/** `qundesk kb eval --kb DIR --cases FILE [--json]`: top1, accuracy, falseAccept, counts and timing. */
+export async function kbEval(flags: { kb?: string; cases?: string; json?: boolean }, io: CliIo): Promise<number> {
+  if (!flags.cases) throw new UsageError('kb eval needs --cases FILE ({"cases":[{"text":"...","expect":"<intent id>"|null}]})')
+  const kb = await loadOrReport(kbDir(flags, io), io)
+  if (!kb) return 1
+  const casesFile = path.resolve(io.cwd, flags.cases)
+  let raw: unknown
+  try {
+    raw = JSON.parse(await fs.readFile(casesFile, 'utf8'))
+  } catch (error) {
+    io.stderr(`${flags.cases}: cannot read the cases file as JSON: ${(error as Error).message}`)
+    return 1
+  }
+  let cases
+  try {
+    cases = parseEvalCases(raw)
+  } catch (error) {
+    io.stderr(`${flags.cases}: ${(error as Error).message}`)
+    return 1
+  }
+  const unknown = [...new Set(cases.map((c) => c.expect).filter((id): id is string => id !== null && !kb.get(id)))]
+  if (unknown.length > 0) io.stderr(`warning: cases expect intents the knowledge base does not have: ${unknown.slice(0, 5).join(', ')}`)
+  const report = await evaluateMatcher(kb, cases)
+  if (flags.json) {
+    io.stdout(JSON.stringify(report))
+    return 0
+  }
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  io.stdout(`top1         ${pct(report.top1)}  (${report.top1Hits}/${report.positives})`)
+  io.stdout(`accuracy     ${pct(report.accuracy)}  (${report.accepted}/${report.positives})`)
+  io.stdout(`falseAccept  ${pct(report.falseAccept)}  (${report.falseAccepts}/${report.negatives})`)
+  io.stdout(`cases        ${report.positives} positive, ${report.negatives} negative, ${kb.intents.length} intents`)
+  io.stdout(`timing       train ${report.trainMs.toFixed(0)} ms, match median ${report.matchMsMedian.toFixed(3)} ms, p99 ${report.matchMsP99.toFixed(3)} ms`)
+  return 0
+}

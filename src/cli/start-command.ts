@@ -1,0 +1,27 @@
+import { loadConfig } from '../config/load-config.js'
+import { startQunDesk } from '../main.js'
+import type { CliIo } from './cli-io.js'
+
+/** `qundesk start`: runs the bot until SIGINT/SIGTERM. */
+export async function startCommand(io: CliIo): Promise<number> {
+  const config = loadConfig(io.env, io.cwd)
+  const app = await startQunDesk(config)
+  io.stdout('')
+  io.stdout(`QunDesk 群客服助手 已启动 — ${config.demo.enabled ? '演示模式（wechaty-puppet-mock）' : `puppet: ${config.puppet.kind}`}`)
+  io.stdout(`  API:  ${app.url}/api/health`)
+  if (config.demo.enabled && !config.apiToken) {
+    // Printed once to the terminal (not the log) so the demo API is usable; set QUNDESK_API_TOKEN in production.
+    io.stdout(`  演示 API token（本次运行有效）: ${app.apiToken}`)
+    io.stdout(`  查看待处理建议: curl -H "Authorization: Bearer ${app.apiToken}" ${app.url}/api/suggestions?status=pending`)
+  }
+  if (config.demo.simulateCustomers) io.stdout(`  演示群「演示客户群」中的模拟客户每 ~${config.demo.intervalSeconds} 秒 @ 一次机器人（QUNDESK_DEMO=0 关闭）`)
+  io.stdout('')
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  app.logger.info('shutting down')
+  await app.stop()
+  return 0
+}

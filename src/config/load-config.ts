@@ -1,0 +1,119 @@
+import path from 'node:path'
+import { QunDeskError } from '../core/errors.js'
+
+export type PuppetConfig =
+  | { kind: 'mock' }
+  | { kind: 'service'; token: string; endpoint?: string }
+
+export interface Config {
+  dataDir: string
+  /** The SQLite file inside dataDir. */
+  databaseFile: string
+  knowledgeDir: string
+  rulesDir: string
+  host: string
+  port: number
+  /** Bearer token for the integration API; undefined disables bearer access (demo mode makes one up). */
+  apiToken?: string
+  puppet: PuppetConfig
+  /** Demo mode: mock puppet with a seeded group; `simulateCustomers` drives the fake customers. */
+  demo: { enabled: boolean; simulateCustomers: boolean; intervalSeconds: number }
+  /** The bot's display name in demo mode (real accounts use their own name). */
+  botName: string
+  logLevel: string
+}
+
+export type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const MOCK_NAMES = ['mock', 'wechaty-puppet-mock']
+const SERVICE_NAMES = ['service', 'wechaty-puppet-service']
+
+/**
+ * Reads QunDesk's configuration from an env you pass in, validates all of it, and returns it frozen.
+ * Every problem is reported at once, each with the fix.
+ *
+ * @example
+ * const config = loadConfig(process.env)               // throws QunDeskError('config_invalid') on bad values
+ * const testConfig = loadConfig({ QUNDESK_PORT: '0', QUNDESK_DATA_DIR: tmp })
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Config> {
+  const problems: string[] = []
+  const str = (name: string): string | undefined => {
+    const value = env[name]?.trim()
+    return value ? value : undefined
+  }
+  const dir = (name: string, fallback: string) => path.resolve(cwd, str(name) ?? fallback)
+
+  const port = parseInteger(str('QUNDESK_PORT') ?? '3000')
+  if (port === undefined || port < 0 || port > 65535) {
+    problems.push(`QUNDESK_PORT="${env.QUNDESK_PORT}" is not a port — use a number from 1 to 65535 (0 picks a free one)`)
+  }
+
+  const apiToken = str('QUNDESK_API_TOKEN')
+  if (apiToken !== undefined && apiToken.length < 16) {
+    problems.push('QUNDESK_API_TOKEN is shorter than 16 characters — use a long random value, e.g. `openssl rand -hex 24`')
+  }
+
+  const puppet = readPuppet(str('WECHATY_PUPPET'), str('WECHATY_PUPPET_SERVICE_TOKEN'), str('WECHATY_PUPPET_SERVICE_ENDPOINT'), problems)
+
+  const demoFlag = str('QUNDESK_DEMO')
+  if (demoFlag !== undefined && !['0', '1', 'true', 'false'].includes(demoFlag)) {
+    problems.push(`QUNDESK_DEMO="${demoFlag}" must be 1 or 0 — 0 turns the simulated demo customers off`)
+  }
+  const interval = parseInteger(str('QUNDESK_DEMO_INTERVAL_SECONDS') ?? '20')
+  if (interval === undefined || interval < 1) {
+    problems.push('QUNDESK_DEMO_INTERVAL_SECONDS must be a whole number of seconds, at least 1')
+  }
+
+  const logLevel = str('QUNDESK_LOG_LEVEL') ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`QUNDESK_LOG_LEVEL="${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`)
+  }
+
+  if (problems.length > 0) {
+    throw new QunDeskError('config_invalid', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      problems,
+    })
+  }
+
+  const dataDir = dir('QUNDESK_DATA_DIR', './data')
+  const demoEnabled = puppet?.kind === 'mock'
+  return Object.freeze({
+    dataDir,
+    databaseFile: path.join(dataDir, 'qundesk.sqlite'),
+    knowledgeDir: dir('QUNDESK_KNOWLEDGE_DIR', './knowledge'),
+    rulesDir: dir('QUNDESK_RULES_DIR', './rules'),
+    host: str('QUNDESK_HOST') ?? '127.0.0.1',
+    port: port!,
+    apiToken,
+    puppet: puppet!,
+    demo: Object.freeze({
+      enabled: demoEnabled,
+      simulateCustomers: demoEnabled && demoFlag !== '0' && demoFlag !== 'false',
+      intervalSeconds: interval!,
+    }),
+    botName: str('QUNDESK_BOT_NAME') ?? '客服助手',
+    logLevel,
+  })
+}
+
+function readPuppet(name: string | undefined, token: string | undefined, endpoint: string | undefined, problems: string[]): PuppetConfig | undefined {
+  if (name === undefined || MOCK_NAMES.includes(name)) return { kind: 'mock' }
+  if (SERVICE_NAMES.includes(name)) {
+    if (token === undefined) {
+      problems.push('WECHATY_PUPPET=wechaty-puppet-service needs WECHATY_PUPPET_SERVICE_TOKEN — the token from your puppet service provider')
+      return undefined
+    }
+    if (endpoint !== undefined && !/^[\w.-]+:\d{1,5}$|^\[[\da-f:]+\]:\d{1,5}$/i.test(endpoint)) {
+      problems.push(`WECHATY_PUPPET_SERVICE_ENDPOINT="${endpoint}" must be host:port, e.g. 127.0.0.1:8788`)
+    }
+    return { kind: 'service', token, ...(endpoint ? { endpoint } : {}) }
+  }
+  problems.push(`WECHATY_PUPPET="${name}" is not supported — use wechaty-puppet-service (real accounts) or leave it unset for the demo (wechaty-puppet-mock)`)
+  return undefined
+}
+
+function parseInteger(value: string): number | undefined {
+  return /^\d+$/.test(value) ? Number(value) : undefined
+}

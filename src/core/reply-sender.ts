@@ -1,0 +1,17 @@
+/** Who a group reply @-mentions. */
+export interface ReplyMention {
+  memberId: string
+  memberName: string
+}
+
+/**
+ * The one way the core sends into a group. The suggestions service depends on this interface; main.ts connects
+ * it to the channel that owns the group.
+ *
+ * @example
+ * await sender.sendToGroup('r1@chatroom', '您好，物流可以在「我的订单」里查看。', { memberId: 'c1', memberName: '张三' })
+ */
+export interface ReplySender {
+  /** Resolves once the platform accepted the message; rejects with a QunDeskError otherwise. */
+  sendToGroup(groupId: string, text: string, mention?: ReplyMention): Promise<void>
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs'
+import type { Logger } from '../core/logger.js'
+import { QunDeskError } from '../core/errors.js'
+import { trainIntentMatcher, type IntentMatcher } from '../nlu/intent-matcher.js'
+import type { KnowledgeBase } from './knowledge-base.js'
+import { formatProblem, loadKnowledge, type KnowledgeProblem } from './load-knowledge.js'
+
+export interface LoadedKnowledge {
+  kb: KnowledgeBase
+  matcher: IntentMatcher
+  /** Increments on every successful (re)load. */
+  version: number
+  loadedAt: Date
+}
+
+export type ReloadResult = { ok: true; version: number; intents: number } | { ok: false; problems: KnowledgeProblem[] }
+
+export interface KnowledgeService {
+  /** First load; throws `knowledge_invalid` listing every problem, since there is no last good version yet. */
+  start(): Promise<LoadedKnowledge>
+  /** The knowledge base and matcher in use now. */
+  current(): LoadedKnowledge
+  /** Loads and trains again; on any problem keeps answering with the last good version. */
+  reload(): Promise<ReloadResult>
+  /** Reloads when a file in the folder changes (debounced). */
+  watch(): void
+  stop(): void
+}
+
+/**
+ * Holds the knowledge base in use and swaps it atomically: a new version is validated and trained off to the side,
+ * and only replaces the current one when both succeed, so a bad edit never takes the bot down.
+ *
+ * @example
+ * const knowledge = createKnowledgeService({ dir: 'knowledge', logger })
+ * await knowledge.start(); knowledge.watch()
+ * await knowledge.current().matcher.match('我的快递到哪了')
+ */
+export function createKnowledgeService(deps: { dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>> }): KnowledgeService {
+  const log = deps.logger.child({ knowledgeDir: deps.dir })
+  let loaded: LoadedKnowledge | undefined
+  let watcher: fs.FSWatcher | undefined
+  let timer: NodeJS.Timeout | undefined
+  let reloading: Promise<ReloadResult> | undefined
+  let again = false
+
+  async function build(): Promise<ReloadResult & { next?: LoadedKnowledge }> {
+    const result = await loadKnowledge(deps.dir)
+    if (!result.ok) return { ok: false, problems: result.problems }
+    for (const warning of result.warnings) log.warn({ problem: formatProblem(warning) }, 'knowledge warning')
+    const extraExamples = deps.extraExamples ? await deps.extraExamples() : []
+    const matcher = await trainIntentMatcher(result.kb, { extraExamples })
+    const next: LoadedKnowledge = { kb: result.kb, matcher, version: (loaded?.version ?? 0) + 1, loadedAt: new Date() }
+    return { ok: true, version: next.version, intents: result.kb.intents.length, next }
+  }
+
+  async function reloadOnce(): Promise<ReloadResult> {
+    const result = await build()
+    if (!result.ok) {
+      for (const problem of result.problems) log.error({ problem: formatProblem(problem) }, 'knowledge edit rejected; still answering with the last good version')
+      return { ok: false, problems: result.problems }
+    }
+    loaded = result.next
+    log.info({ version: result.version, intents: result.intents }, 'knowledge reloaded')
+    return { ok: true, version: result.version, intents: result.intents }
+  }
+
+  async function reload(): Promise<ReloadResult> {
+    // One reload at a time; edits that land meanwhile trigger exactly one more.
+    if (reloading) {
+      again = true
+      return reloading
+    }
+    reloading = (async () => {
+      let result: ReloadResult
+      do {
+        again = false
+        result = await reloadOnce()
+      } while (again)
+      return result
+    })().finally(() => {
+      reloading = undefined
+    })
+    return reloading
+  }
+
+  return {
+    async start() {
+      const result = await build()
+      if (!result.ok) {
+        throw new QunDeskError('knowledge_invalid', `The knowledge base in ${deps.dir} has problems:\n${result.problems.map(formatProblem).join('\n')}`, {
+          problems: result.problems,
+        })
+      }
+      loaded = result.next!
+      log.info({ intents: result.intents }, 'knowledge loaded')
+      return loaded
+    },
+    current() {
+      if (!loaded) throw new QunDeskError('internal', 'knowledge service used before start()')
+      return loaded
+    },
+    reload,
+    watch() {
+      if (watcher) return
+      watcher = fs.watch(deps.dir, { persistent: false }, (_event, file) => {
+        if (file && !/\.ya?ml$/i.test(String(file))) return
+        clearTimeout(timer)
+        timer = setTimeout(() => void reload(), deps.debounceMs ?? 300)
+      })
+      watcher.on('error', (error) => log.error({ err: error }, 'cannot watch the knowledge folder; edits need a restart'))
+    },
+    stop() {
+      clearTimeout(timer)
+      watcher?.close()
+      watcher = undefined
+    },
+  }
+}

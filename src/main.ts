@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { PuppetMock } from 'wechaty-puppet-mock'
+import { createDemoGroup, type DemoGroup } from './channels/wechaty/demo/demo-group.js'
+import { createPuppet, type PuppetHandle } from './channels/wechaty/create-puppet.js'
+import { createWechatyChannel, type WechatyChannel } from './channels/wechaty/wechaty-channel.js'
+import type { Config } from './config/load-config.js'
+import { systemClock, type Clock } from './core/clock.js'
+import { createLogger, type Logger } from './core/logger.js'
+import { createHttpServer } from './console/create-http-server.js'
+import { createKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js'
+import { createMessagePipeline, type MessagePipeline } from './pipeline/create-message-pipeline.js'
+import { detectQuestion } from './pipeline/detect-question.js'
+import { ignoreSelf } from './pipeline/ignore-self.js'
+import { matchIntent } from './pipeline/match-intent.js'
+import { suggestReply } from './pipeline/suggest-reply.js'
+import { createDb, type Db } from './storage/create-db.js'
+import { createSuggestionService, type SuggestionService } from './suggestions/suggestion-service.js'
+
+export interface QunDesk {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
+  url: string
+  /** The bearer token in force (made up for the demo when QUNDESK_API_TOKEN is unset). */
+  apiToken: string | undefined
+  db: Db
+  http: FastifyInstance
+  channel: WechatyChannel
+  knowledge: KnowledgeService
+  suggestions: SuggestionService
+  pipeline: MessagePipeline
+  demo: DemoGroup | undefined
+  logger: Logger
+  stop(): Promise<void>
+}
+
+export interface StartOverrides {
+  logger?: Logger
+  clock?: Clock
+  /** A puppet built by the caller (tests: a PuppetMock with their own Mocker, or a PuppetService client). */
+  puppet?: PuppetHandle['puppet']
+}
+
+/**
+ * The composition root: config -> db -> knowledge -> suggestions -> pipeline -> channel -> HTTP. Nothing else
+ * wires modules together.
+ *
+ * @example
+ * const app = await startQunDesk(loadConfig(process.env))
+ * console.log(app.url); await app.stop()
+ */
+export async function startQunDesk(config: Readonly<Config>, overrides: StartOverrides = {}): Promise<QunDesk> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel })
+  const clock = overrides.clock ?? systemClock
+  const db = await createDb({ file: config.databaseFile })
+  const closers: Array<() => Promise<void> | void> = [() => db.destroy()]
+  try {
+    const knowledge = createKnowledgeService({ dir: config.knowledgeDir, logger })
+    await knowledge.start()
+    closers.unshift(() => knowledge.stop())
+
+    const handle: PuppetHandle = overrides.puppet ? { puppet: overrides.puppet } : createPuppet(config.puppet)
+    const channel = createWechatyChannel({ puppet: handle.puppet, logger, clock })
+    const suggestions = createSuggestionService({ db, sender: channel.sender, clock, logger })
+    const pipeline = createMessagePipeline({
+      db,
+      clock,
+      logger,
+      steps: [
+        ignoreSelf,
+        detectQuestion,
+        matchIntent(() => knowledge.current().matcher),
+        suggestReply({ suggestions, currentKnowledge: () => knowledge.current().kb }),
+      ],
+    })
+
+    const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
+    const http = createHttpServer({
+      logger,
+      apiToken,
+      suggestions,
+      health: () => ({ loggedIn: channel.isLoggedIn(), intents: knowledge.current().kb.intents.length }),
+    })
+    await http.listen({ host: config.host, port: config.port })
+    closers.unshift(() => http.close())
+    const address = http.server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+
+    const demo = handle.mocker && config.demo.enabled
+      ? createDemoGroup({ mocker: handle.mocker, puppet: handle.puppet as PuppetMock, botName: config.botName, logger })
+      : undefined
+
+    await channel.start((message) => pipeline.handle(message).then(() => undefined))
+    closers.unshift(() => channel.stop())
+    if (demo) {
+      await demo.login()
+      if (config.demo.simulateCustomers) demo.startCustomers(config.demo.intervalSeconds)
+      closers.unshift(() => demo.stop())
+    }
+    await pipeline.replayUnhandled()
+    knowledge.watch()
+
+    logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
+    return {
+      url, apiToken, db, http, channel, knowledge, suggestions, pipeline, demo, logger,
+      async stop() {
+        for (const close of closers.splice(0)) {
+          try {
+            await close()
+          } catch (error) {
+            logger.warn({ err: error }, 'error while stopping')
+          }
+        }
+      },
+    }
+  } catch (error) {
+    for (const close of closers) await Promise.resolve(close()).catch(() => undefined)
+    throw error
+  }
+}

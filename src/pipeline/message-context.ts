@@ -1,0 +1,28 @@
+import type { InboundMessage } from '../core/inbound-message.js'
+import type { Logger } from '../core/logger.js'
+import type { MatchResult } from '../nlu/intent-matcher.js'
+import type { MessageStatus } from '../storage/schema.js'
+
+/** One per inbound message; the steps read and fill it in turn. */
+export interface MessageContext {
+  readonly message: InboundMessage
+  readonly log: Logger
+  /** What becomes of the stored message once the steps finish. */
+  outcome: Extract<MessageStatus, 'handled' | 'ignored'>
+  match?: MatchResult
+}
+
+export type Next = () => Promise<void>
+/** A pipeline step: do something, then `await next()` to continue, or return to stop here. */
+export type Step = (ctx: MessageContext, next: Next) => Promise<void>
+
+/** Runs steps in order, grammY/Koa style. */
+export function compose(steps: readonly Step[]): (ctx: MessageContext) => Promise<void> {
+  return async (ctx) => {
+    const run = async (index: number): Promise<void> => {
+      const step = steps[index]
+      if (step) await step(ctx, () => run(index + 1))
+    }
+    await run(0)
+  }
+}

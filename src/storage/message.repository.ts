@@ -1,0 +1,29 @@
+import type { Db } from './create-db.js'
+import type { MessageRow, MessageStatus, NewMessageRow } from './schema.js'
+
+/**
+ * Stores a message unless one with the same id is already stored. Returns false for a duplicate:
+ * this insert is the dedupe, so a redelivered message is never acted on twice.
+ */
+export async function insertMessageOnce(db: Db, row: NewMessageRow): Promise<boolean> {
+  const result = await db.insertInto('messages').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
+}
+
+export async function markMessage(db: Db, id: string, status: MessageStatus, at: string, error: string | null = null): Promise<void> {
+  await db.updateTable('messages').set({ status, handled_at: at, error }).where('id', '=', id).execute()
+}
+
+/** Messages accepted but not yet handled (the process stopped mid-way): handled again at start. */
+export async function listUnhandledMessages(db: Db, limit = 1000): Promise<MessageRow[]> {
+  return db.selectFrom('messages').selectAll().where('status', '=', 'received').orderBy('received_at').limit(limit).execute()
+}
+
+export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function countMessages(db: Db): Promise<number> {
+  const row = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}

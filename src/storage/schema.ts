@@ -1,0 +1,81 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/**
+ * Every table QunDesk stores, in one place. Timestamps are ISO-8601 UTC strings (portable across SQLite and
+ * PostgreSQL, and they sort); booleans are 0/1 integers.
+ */
+export interface Database {
+  messages: MessageTable
+  suggestions: SuggestionTable
+  audit_log: AuditLogTable
+}
+
+export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
+
+export interface MessageTable {
+  /** `<channel>:<platform id>`: the dedupe key. */
+  id: string
+  channel: string
+  group_id: string
+  group_name: string
+  sender_id: string
+  sender_name: string
+  text: string
+  question: string
+  mentions_bot: number
+  from_self: number
+  sent_at: string
+  received_at: string
+  status: MessageStatus
+  handled_at: string | null
+  error: string | null
+}
+
+export type SuggestionStatus = 'pending' | 'sending' | 'sent' | 'rejected'
+export type SuggestionKind = 'answer' | 'needs_human'
+export type SuggestionDecision = 'auto_sent' | 'sent' | 'edited' | 'rejected'
+
+export interface SuggestionTable {
+  id: Generated<number>
+  message_id: string
+  group_id: string
+  group_name: string
+  member_id: string
+  member_name: string
+  question: string
+  kind: SuggestionKind
+  intent_id: string | null
+  score: number | null
+  /** The drafted reply; null when a human must answer. */
+  text: string | null
+  status: SuggestionStatus
+  created_at: string
+  /** When the customer asked (the message's sent_at): the start of the response time. */
+  asked_at: string
+  decision: SuggestionDecision | null
+  decided_by: string | null
+  decided_at: string | null
+  final_text: string | null
+  reject_reason: string | null
+  replied_at: string | null
+  response_ms: number | null
+  last_error: string | null
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  actor: string
+  action: string
+  subject_type: string
+  subject_id: string
+  detail: string
+}
+
+export type MessageRow = Selectable<MessageTable>
+export type NewMessageRow = Insertable<MessageTable>
+export type SuggestionRow = Selectable<SuggestionTable>
+export type NewSuggestionRow = Insertable<SuggestionTable>
+export type SuggestionUpdate = Updateable<SuggestionTable>
+export type AuditLogRow = Selectable<AuditLogTable>
+export type NewAuditLogRow = Insertable<AuditLogTable>

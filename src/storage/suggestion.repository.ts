@@ -1,0 +1,27 @@
+import type { Db } from './create-db.js'
+import type { NewSuggestionRow, SuggestionRow, SuggestionStatus, SuggestionUpdate } from './schema.js'
+
+/** Creates the suggestion for a message; returns the existing one if that message already has one. */
+export async function insertSuggestion(db: Db, row: NewSuggestionRow): Promise<SuggestionRow> {
+  await db.insertInto('suggestions').values(row).onConflict((oc) => oc.column('message_id').doNothing()).execute()
+  return db.selectFrom('suggestions').selectAll().where('message_id', '=', row.message_id).executeTakeFirstOrThrow()
+}
+
+export async function findSuggestion(db: Db, id: number): Promise<SuggestionRow | undefined> {
+  return db.selectFrom('suggestions').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function listSuggestions(db: Db, filter: { status?: SuggestionStatus; limit?: number } = {}): Promise<SuggestionRow[]> {
+  let query = db.selectFrom('suggestions').selectAll()
+  if (filter.status) query = query.where('status', '=', filter.status)
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 200).execute()
+}
+
+/**
+ * Moves a suggestion from one status to another only if it is still in `from`. The single conditional UPDATE is
+ * what makes "two agents click send" safe: exactly one of them gets `true`.
+ */
+export async function transitionSuggestion(db: Db, id: number, from: SuggestionStatus, set: SuggestionUpdate & { status: SuggestionStatus }): Promise<boolean> {
+  const result = await db.updateTable('suggestions').set(set).where('id', '=', id).where('status', '=', from).executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events'
+import type { Clock } from '../core/clock.js'
+import { QunDeskError, asQunDeskError } from '../core/errors.js'
+import type { InboundMessage } from '../core/inbound-message.js'
+import type { Logger } from '../core/logger.js'
+import type { ReplySender } from '../core/reply-sender.js'
+import { appendAudit } from '../storage/audit.repository.js'
+import type { Db } from '../storage/create-db.js'
+import type { SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
+import { findSuggestion, insertSuggestion, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
+import { toSuggestion, type Suggestion } from './suggestion.js'
+
+export interface NewSuggestion {
+  message: InboundMessage
+  intentId: string | null
+  score: number | null
+  /** The drafted reply; null means a human must answer. */
+  text: string | null
+  /** Send at once (an auto_send intent matched confidently). */
+  autoSend: boolean
+}
+
+export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggestion }
+
+export interface SuggestionService {
+  create(input: NewSuggestion): Promise<Suggestion>
+  list(filter?: { status?: SuggestionStatus; limit?: number }): Promise<Suggestion[]>
+  get(id: number): Promise<Suggestion>
+  /** Sends the drafted text, or `text` when the agent edited it. Throws `conflict` if already decided. */
+  send(id: number, options: { actor: string; text?: string }): Promise<Suggestion>
+  reject(id: number, options: { actor: string; reason?: string }): Promise<Suggestion>
+  /** Live updates for the console. Returns an unsubscribe function. */
+  subscribe(listener: (event: SuggestionEvent) => void): () => void
+}
+
+const AUTO_ACTOR = 'bot'
+const STATUS_TEXT: Record<SuggestionStatus, string> = { pending: '待处理', sending: '正在发送', sent: '已发送', rejected: '已拒绝' }
+
+/**
+ * The approval queue: every drafted reply waits here until it is auto-sent, sent by an agent (as drafted or
+ * edited) or rejected. Each decision records who and when, the response time, and an audit entry.
+ *
+ * @example
+ * const suggestions = createSuggestionService({ db, sender, clock: systemClock, logger })
+ * await suggestions.send(12, { actor: 'agent:小王', text: '改过的回复' })
+ */
+export function createSuggestionService(deps: { db: Db; sender: ReplySender; clock: Clock; logger: Logger }): SuggestionService {
+  const { db, sender, clock } = deps
+  const events = new EventEmitter()
+  const emit = (type: SuggestionEvent['type'], suggestion: Suggestion) => events.emit('event', { type, suggestion })
+
+  async function get(id: number): Promise<Suggestion> {
+    const row = await findSuggestion(db, id)
+    if (!row) throw new QunDeskError('not_found', `建议 #${id} 不存在`, { suggestionId: id })
+    return toSuggestion(row)
+  }
+
+  async function claimPending(id: number, actor: string, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<Suggestion> {
+    const now = clock().toISOString()
+    const claimed = await transitionSuggestion(db, id, 'pending', { ...extra, status: to, decided_by: actor, decided_at: now })
+    if (claimed) return get(id)
+    const current = await get(id)
+    const by = current.decidedBy ? `（${current.decidedBy}）` : ''
+    throw new QunDeskError('conflict', `建议 #${id} ${STATUS_TEXT[current.status]}${by}，不能重复处理`, { suggestionId: id, status: current.status })
+  }
+
+  async function send(id: number, options: { actor: string; text?: string; auto?: boolean }): Promise<Suggestion> {
+    const log = deps.logger.child({ suggestionId: id })
+    const before = await get(id)
+    const edited = options.text !== undefined && options.text.trim() !== (before.text ?? '').trim()
+    const text = (options.text ?? before.text ?? '').trim()
+    if (before.status === 'pending' && text.length === 0) {
+      throw new QunDeskError('bad_request', `建议 #${id} 没有可发送的内容，请填写回复`, { suggestionId: id })
+    }
+    const claimed = await claimPending(id, options.actor, 'sending')
+    try {
+      await sender.sendToGroup(claimed.groupId, text, { memberId: claimed.memberId, memberName: claimed.memberName })
+    } catch (error) {
+      const failure = asQunDeskError(error, { suggestionId: id })
+      // Back to the queue so an agent can retry; the failure is visible on the suggestion and in the audit log.
+      await transitionSuggestion(db, id, 'sending', { status: 'pending', decided_by: null, decided_at: null, last_error: failure.message })
+      await appendAudit(db, { at: clock(), actor: options.actor, action: 'suggestion.send_failed', subjectType: 'suggestion', subjectId: String(id), detail: { error: failure.message } })
+      log.warn({ err: failure }, 'sending a suggestion failed')
+      emit('updated', await get(id))
+      throw failure
+    }
+    const repliedAt = clock()
+    const decision = options.auto ? 'auto_sent' : edited ? 'edited' : 'sent'
+    await transitionSuggestion(db, id, 'sending', {
+      status: 'sent',
+      decision,
+      final_text: text,
+      replied_at: repliedAt.toISOString(),
+      response_ms: Math.max(0, repliedAt.getTime() - Date.parse(claimed.askedAt)),
+      last_error: null,
+    })
+    await appendAudit(db, {
+      at: repliedAt,
+      actor: options.actor,
+      action: `suggestion.${decision}`,
+      subjectType: 'suggestion',
+      subjectId: String(id),
+      detail: { groupId: claimed.groupId, intentId: claimed.intentId, ...(edited ? { text } : {}) },
+    })
+    const sent = await get(id)
+    log.info({ decision, responseMs: sent.responseMs }, 'suggestion sent')
+    emit('updated', sent)
+    return sent
+  }
+
+  return {
+    async create(input) {
+      const now = clock().toISOString()
+      const row = await insertSuggestion(db, {
+        message_id: input.message.id,
+        group_id: input.message.groupId,
+        group_name: input.message.groupName,
+        member_id: input.message.senderId,
+        member_name: input.message.senderName,
+        question: input.message.question,
+        kind: input.text === null ? 'needs_human' : 'answer',
+        intent_id: input.intentId,
+        score: input.score,
+        text: input.text,
+        status: 'pending',
+        created_at: now,
+        asked_at: input.message.sentAt.toISOString(),
+      })
+      const created = toSuggestion(row)
+      emit('created', created)
+      if (input.autoSend && created.status === 'pending' && created.text) {
+        try {
+          return await send(created.id, { actor: AUTO_ACTOR, auto: true })
+        } catch {
+          // Already logged and audited; the suggestion stays pending for an agent.
+          return get(created.id)
+        }
+      }
+      return created
+    },
+    list: async (filter) => (await listSuggestions(db, filter)).map(toSuggestion),
+    get,
+    send: (id, options) => send(id, { actor: options.actor, ...(options.text !== undefined ? { text: options.text } : {}) }),
+    async reject(id, options) {
+      const reason = options.reason?.trim() || null
+      await claimPending(id, options.actor, 'rejected', { decision: 'rejected', reject_reason: reason })
+      await appendAudit(db, { at: clock(), actor: options.actor, action: 'suggestion.rejected', subjectType: 'suggestion', subjectId: String(id), detail: { reason } })
+      const rejected = await get(id)
+      emit('updated', rejected)
+      return rejected
+    },
+    subscribe(listener) {
+      events.on('event', listener)
+      return () => events.off('event', listener)
+    },
+  }
+}

@@ -1,0 +1,57 @@
+import type { SuggestionDecision, SuggestionKind, SuggestionRow, SuggestionStatus } from '../storage/schema.js'
+
+/** A drafted reply waiting for (or past) an agent's decision: the shape the API returns. */
+export interface Suggestion {
+  id: number
+  messageId: string
+  groupId: string
+  groupName: string
+  memberId: string
+  memberName: string
+  question: string
+  kind: SuggestionKind
+  /** True when no intent matched: a human must write the answer. */
+  needsHuman: boolean
+  intentId: string | null
+  score: number | null
+  text: string | null
+  status: SuggestionStatus
+  createdAt: string
+  askedAt: string
+  decision: SuggestionDecision | null
+  decidedBy: string | null
+  decidedAt: string | null
+  finalText: string | null
+  rejectReason: string | null
+  repliedAt: string | null
+  responseMs: number | null
+  lastError: string | null
+}
+
+export function toSuggestion(row: SuggestionRow): Suggestion {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    groupId: row.group_id,
+    groupName: row.group_name,
+    memberId: row.member_id,
+    memberName: row.member_name,
+    question: row.question,
+    kind: row.kind,
+    needsHuman: row.kind === 'needs_human',
+    intentId: row.intent_id,
+    score: row.score,
+    text: row.text,
+    status: row.status,
+    createdAt: row.created_at,
+    askedAt: row.asked_at,
+    decision: row.decision,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    finalText: row.final_text,
+    rejectReason: row.reject_reason,
+    repliedAt: row.replied_at,
+    responseMs: row.response_ms,
+    lastError: row.last_error,
+  }
+}

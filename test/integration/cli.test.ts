@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../../src/cli.js'
+import type { CliIo } from '../../src/cli/cli-io.js'
+import { FIXTURES, makeWorkdir } from './test-context.js'
+
+function execFileAsync(file: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { ...options, encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(Object.assign(error, { stdout, stderr })) : resolve({ stdout, stderr })))
+  })
+}
+const ROOT = path.resolve(import.meta.dirname, '../..')
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: ROOT }
+  const code = await runCli(args, io)
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') }
+}
+
+describe('qundesk kb check', () => {
+  it('exits 0 for the shipped knowledge base', async () => {
+    const res = await run(['kb', 'check'])
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/^OK: \d+ intents in \d+ files/)
+  })
+
+  it('exits 1 with one file:line: message per problem for a broken folder', async () => {
+    const work = await makeWorkdir()
+    const bad = path.join(work.kbDir, 'bad.yaml')
+    await fs.writeFile(bad, 'intents:\n  - id: logistics.track\n    examples: [重复的]\n    answer: 重复\n  - id: x.empty\n    examples: []\n    answer: 没有例句\n')
+    const res = await run(['kb', 'check', '--kb', work.kbDir])
+    expect(res.code).toBe(1)
+    const lines = res.stderr.split('\n')
+    expect(lines.length).toBeGreaterThanOrEqual(2)
+    for (const line of lines) expect(line).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `))
+  })
+})
+
+describe('qundesk kb test', () => {
+  it('prints the decision and the top 3 intents with scores', async () => {
+    const res = await run(['kb', 'test', '我的快递到哪了', '--kb', path.join(FIXTURES, 'kb-small-shop')])
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/^decision: accept logistics\.track \(score 0\.\d{3} >= threshold 0\.\d{3}\)/)
+    expect(res.stdout.split('\n').filter((l) => /^\s+\d\. \S+\s+\d\.\d{3}$/.test(l))).toHaveLength(3)
+  })
+
+  it('says a human is needed for an off-topic question', async () => {
+    const res = await run(['kb', 'test', '今天天气怎么样', '--kb', path.join(FIXTURES, 'kb-small-shop')])
+    expect(res.stdout).toMatch(/^decision: needs a human/)
+  })
+
+  it('exits 2 with usage when the question is missing', async () => {
+    expect((await run(['kb', 'test'])).code).toBe(2)
+  })
+})
+
+describe('qundesk kb eval', () => {
+  it('prints exactly the contract keys as JSON', async () => {
+    const res = await run(['kb', 'eval', '--kb', path.join(FIXTURES, 'kb-small-shop'), '--cases', path.join(FIXTURES, 'eval-cases/small-shop.json'), '--json'])
+    expect(res.code).toBe(0)
+    const report = JSON.parse(res.stdout)
+    expect(report).toMatchObject({ positives: 5, negatives: 2 })
+    for (const key of ['top1', 'accuracy', 'falseAccept']) expect(report[key]).toBeGreaterThanOrEqual(0)
+    expect(report.top1).toBe(1)
+    expect(report.falseAccept).toBe(0)
+  })
+
+  it('prints a readable report', async () => {
+    const res = await run(['kb', 'eval', '--kb', path.join(FIXTURES, 'kb-small-shop'), '--cases', path.join(FIXTURES, 'eval-cases/small-shop.json')])
+    expect(res.stdout).toMatch(/^top1\s+100\.0%\s+\(5\/5\)/m)
+    expect(res.stdout).toMatch(/^falseAccept\s+0\.0%\s+\(0\/2\)/m)
+  })
+
+  it('explains a malformed cases file and exits 1', async () => {
+    const work = await makeWorkdir()
+    const file = path.join(work.dir, 'cases.json')
+    await fs.writeFile(file, '{"cases": [{"text": 1}]}')
+    const res = await run(['kb', 'eval', '--cases', file])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain(file)
+  })
+})
+
+describe('the qundesk binary', () => {
+  it('runs from bin/ with --help (what npx qundesk runs)', async () => {
+    const { stdout } = await execFileAsync(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), '--help'])
+    expect(stdout).toContain('qundesk kb eval')
+  })
+
+  it('refuses to start on a bad configuration with the fix, exit 1', async () => {
+    const result: { code: number; stderr: string } = await execFileAsync(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), 'start'], { env: { ...process.env, QUNDESK_PORT: 'abc' } })
+      .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('QUNDESK_PORT="abc" is not a port')
+  })
+})

@@ -1,0 +1,51 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
+
+let t: TestApp | undefined
+afterEach(async () => {
+  await t?.stop()
+  t = undefined
+})
+
+const COUPON_YAML = `intents:
+  - id: coupon.usage
+    examples: [优惠券怎么用, 优惠券用不了, 领的券在哪里用, 怎么使用优惠券, 满减券怎么不能用]
+    answer: "{{name}}您好，优惠券在结算页「使用优惠券」处选择即可。"
+`
+
+describe('knowledge hot reload', () => {
+  it('picks up a new YAML file without a restart and answers with it', async () => {
+    const work = await makeWorkdir()
+    t = await startTestApp(work)
+    expect(t.app.knowledge.current().kb.get('coupon.usage')).toBeUndefined()
+    await fs.writeFile(path.join(work.kbDir, 'coupon.yaml'), COUPON_YAML)
+    await waitFor(() => t!.app.knowledge.current().kb.get('coupon.usage'))
+    const match = await t.app.knowledge.current().matcher.match('优惠券怎么用不了')
+    expect(match.intent?.intentId).toBe('coupon.usage')
+    expect((await t.api<{ intents: number }>('GET', '/api/health')).body.intents).toBe(5)
+  })
+
+  it('keeps answering with the last good knowledge when an edit is invalid, and reports file:line', async () => {
+    const work = await makeWorkdir()
+    t = await startTestApp(work)
+    const before = t.app.knowledge.current().version
+    await fs.writeFile(path.join(work.kbDir, 'broken.yaml'), 'intents:\n  - id: broken.one\n    examples: [坏的\n    answer: 没有\n')
+    const result = await t.app.knowledge.reload()
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.problems[0]!.file).toBe(path.join(work.kbDir, 'broken.yaml'))
+      expect(result.problems[0]!.line).toBeGreaterThan(0)
+    }
+    expect(t.app.knowledge.current().version).toBe(before)
+    t.world.ask(t.world.alice, '我的快递到哪了')
+    const suggestion = await waitFor(async () => (await t!.app.suggestions.list({ status: 'pending' }))[0])
+    expect(suggestion.intentId).toBe('logistics.track')
+
+    // Fixing the file is picked up again.
+    await fs.writeFile(path.join(work.kbDir, 'broken.yaml'), COUPON_YAML)
+    await waitFor(() => t!.app.knowledge.current().kb.get('coupon.usage'))
+    expect(t.app.knowledge.current().version).toBeGreaterThan(before)
+  })
+})

@@ -1,0 +1,59 @@
+import net from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { PuppetServer } from 'wechaty-puppet-service'
+import { loadConfig } from '../../src/config/load-config.js'
+import { createLogger } from '../../src/core/logger.js'
+import { startQunDesk, type QunDesk } from '../../src/main.js'
+import { callApi, createMockWorld, makeWorkdir, testEnv, waitFor } from './test-context.js'
+
+// The text before the last '_' is the TLS server name; 'insecure' matches the certificate bundled with the package.
+const SERVICE_TOKEN = 'insecure_qundesk-test-token'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+let cleanup: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c().catch(() => undefined)
+  cleanup = []
+})
+
+describe('real accounts through wechaty-puppet-service (client and PuppetServer on loopback)', () => {
+  it('carries an @-mention to a suggestion and the approved reply back into the group', async () => {
+    const world = createMockWorld()
+    const endpoint = `127.0.0.1:${await freePort()}`
+    const server = new PuppetServer({ endpoint, puppet: world.puppet, token: SERVICE_TOKEN })
+    await server.start()
+    cleanup.push(() => server.stop())
+
+    const work = await makeWorkdir()
+    const config = loadConfig(testEnv(work, {
+      WECHATY_PUPPET: 'wechaty-puppet-service',
+      WECHATY_PUPPET_SERVICE_TOKEN: SERVICE_TOKEN,
+      WECHATY_PUPPET_SERVICE_ENDPOINT: endpoint,
+    }))
+    expect(config.puppet.kind).toBe('service')
+    expect(config.demo.enabled).toBe(false)
+    const app: QunDesk = await startQunDesk(config, { logger: createLogger({ level: 'silent' }) })
+    cleanup.unshift(() => app.stop())
+    // The client's start() starts the server-side PuppetMock; log in there.
+    world.login()
+    await waitFor(() => app.channel.isLoggedIn())
+
+    world.ask(world.alice, '我的快递到哪了')
+    const suggestion = await waitFor(async () => (await app.suggestions.list({ status: 'pending' }))[0])
+    expect(suggestion).toMatchObject({ intentId: 'logistics.track', memberName: '张三', groupName: 'VIP客户群' })
+
+    const res = await callApi(app.url, 'POST', `/api/suggestions/${suggestion.id}/send`)
+    expect(res.status).toBe(200)
+    await waitFor(() => world.said.length === 1)
+    expect(world.said[0]).toMatch(/^@张三\s张三您好，查物流/u)
+  })
+})

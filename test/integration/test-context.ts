@@ -1,0 +1,114 @@
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { EventEmitter } from 'node:events'
+import { PuppetMock, mock } from 'wechaty-puppet-mock'
+import { loadConfig, type Env } from '../../src/config/load-config.js'
+import { createLogger } from '../../src/core/logger.js'
+import { startQunDesk, type QunDesk } from '../../src/main.js'
+
+export const TEST_TOKEN = 'test-token-0123456789abcdef'
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures')
+export const BOT_NAME = '客服助手'
+
+/** A fresh temp folder with a copy of a knowledge fixture, so tests may edit it. */
+export async function makeWorkdir(kbFixture = 'kb-small-shop'): Promise<{ dir: string; kbDir: string; dataDir: string }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qundesk-test-'))
+  const kbDir = path.join(dir, 'knowledge')
+  await fs.cp(path.join(FIXTURES, kbFixture), kbDir, { recursive: true })
+  return { dir, kbDir, dataDir: path.join(dir, 'data') }
+}
+
+export function testEnv(work: { kbDir: string; dataDir: string }, extra: Env = {}): Env {
+  return {
+    QUNDESK_DATA_DIR: work.dataDir,
+    QUNDESK_KNOWLEDGE_DIR: work.kbDir,
+    QUNDESK_PORT: '0',
+    QUNDESK_API_TOKEN: TEST_TOKEN,
+    QUNDESK_LOG_LEVEL: 'silent',
+    ...extra,
+  }
+}
+
+export interface MockWorld {
+  mocker: mock.Mocker
+  puppet: PuppetMock
+  me: mock.ContactMock
+  alice: mock.ContactMock
+  bob: mock.ContactMock
+  room: mock.RoomMock
+  /** Texts the bot said in the room, in order. */
+  said: string[]
+  /** Has a customer @-mention the bot in the room (with the puppet's mention list, like a real client). */
+  ask(customer: mock.ContactMock, question: string, options?: { mentionList?: boolean }): void
+  /** Logs the bot in; call after the app started the bot. */
+  login(): void
+}
+
+/** A Mocker with the bot account, two customers and one customer group. */
+export function createMockWorld(): MockWorld {
+  const mocker = new mock.Mocker()
+  const puppet = new PuppetMock({ mocker })
+  const me = mocker.createContact({ name: BOT_NAME })
+  const alice = mocker.createContact({ name: '张三' })
+  const bob = mocker.createContact({ name: '李四' })
+  const room = mocker.createRoom({ topic: 'VIP客户群', memberIdList: [me.id, alice.id, bob.id] })
+  const said: string[] = []
+  ;(room as unknown as EventEmitter).on('message', (m: mock.MessageMock) => {
+    if (m.payload.talkerId === me.id) said.push(m.payload.text ?? '')
+  })
+  return {
+    mocker, puppet, me, alice, bob, room, said,
+    ask(customer, question, options = {}) {
+      const mentions = options.mentionList === false ? [] : [me]
+      customer.say(`@${BOT_NAME}\u2005${question}`, mentions).to(room)
+    },
+    login() {
+      mocker.login(me)
+      puppet.emit('ready', { data: 'ready' })
+    },
+  }
+}
+
+export interface TestApp {
+  app: QunDesk
+  world: MockWorld
+  api<T = unknown>(method: string, url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T }>
+  stop(): Promise<void>
+}
+
+/** Starts the whole app on a fresh database and temp knowledge copy, with a logged-in mock account. */
+export async function startTestApp(work: { kbDir: string; dataDir: string }, options: { env?: Env; world?: MockWorld } = {}): Promise<TestApp> {
+  const world = options.world ?? createMockWorld()
+  const config = loadConfig(testEnv(work, options.env))
+  const app = await startQunDesk(config, { puppet: world.puppet, logger: createLogger({ level: 'silent' }) })
+  world.login()
+  await waitFor(() => app.channel.isLoggedIn())
+  return {
+    app,
+    world,
+    api: (method, url, body, token) => callApi(app.url, method, url, body, token === undefined ? TEST_TOKEN : token),
+    stop: () => app.stop(),
+  }
+}
+
+export async function callApi<T>(base: string, method: string, url: string, body?: unknown, token: string | null = TEST_TOKEN): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {}
+  if (token) headers.authorization = `Bearer ${token}`
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const response = await fetch(`${base}${url}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+  const text = await response.text()
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T }
+}
+
+/** Polls until the condition holds (or throws after the timeout): for effects that cross the puppet's event loop. */
+export async function waitFor<T>(condition: () => T | Promise<T>, { timeoutMs = 10_000, intervalMs = 20 } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs
+  let last: T | undefined
+  while (Date.now() < deadline) {
+    last = await condition()
+    if (last) return last as NonNullable<T>
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+  throw new Error(`waitFor: condition not met within ${timeoutMs} ms (last value: ${JSON.stringify(last)})`)
+}

@@ -1,0 +1,55 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../../src/config/load-config.js'
+import { QunDeskError } from '../../../src/core/errors.js'
+
+const cwd = '/srv/qundesk'
+
+describe('loadConfig', () => {
+  it('defaults to the demo: mock puppet, simulated customers, ./data, ./knowledge, 127.0.0.1:3000', () => {
+    const config = loadConfig({}, cwd)
+    expect(config).toMatchObject({
+      dataDir: path.join(cwd, 'data'), databaseFile: path.join(cwd, 'data', 'qundesk.sqlite'),
+      knowledgeDir: path.join(cwd, 'knowledge'), rulesDir: path.join(cwd, 'rules'),
+      host: '127.0.0.1', port: 3000, puppet: { kind: 'mock' },
+      demo: { enabled: true, simulateCustomers: true, intervalSeconds: 20 }, botName: '客服助手',
+    })
+    expect(config.apiToken).toBeUndefined()
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('turns the simulated customers off with QUNDESK_DEMO=0 but stays on the mock puppet', () => {
+    expect(loadConfig({ QUNDESK_DEMO: '0' }, cwd).demo).toEqual({ enabled: true, simulateCustomers: false, intervalSeconds: 20 })
+  })
+
+  it('selects the puppet service with its token and endpoint, and leaves demo mode', () => {
+    const config = loadConfig({ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'puppet_xyz', WECHATY_PUPPET_SERVICE_ENDPOINT: '10.0.0.5:8788' }, cwd)
+    expect(config.puppet).toEqual({ kind: 'service', token: 'puppet_xyz', endpoint: '10.0.0.5:8788' })
+    expect(config.demo.enabled).toBe(false)
+  })
+
+  it.each([
+    [{ QUNDESK_PORT: 'abc' }, 'QUNDESK_PORT'],
+    [{ QUNDESK_PORT: '70000' }, 'QUNDESK_PORT'],
+    [{ QUNDESK_API_TOKEN: 'short' }, 'QUNDESK_API_TOKEN'],
+    [{ WECHATY_PUPPET: 'wechaty-puppet-service' }, 'WECHATY_PUPPET_SERVICE_TOKEN'],
+    [{ WECHATY_PUPPET: 'wechaty-puppet-xyz' }, 'WECHATY_PUPPET="wechaty-puppet-xyz"'],
+    [{ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 't', WECHATY_PUPPET_SERVICE_ENDPOINT: 'http://x' }, 'WECHATY_PUPPET_SERVICE_ENDPOINT'],
+    [{ QUNDESK_DEMO: 'yes' }, 'QUNDESK_DEMO'],
+    [{ QUNDESK_LOG_LEVEL: 'loud' }, 'QUNDESK_LOG_LEVEL'],
+  ])('rejects %j naming %s and the fix', (env, name) => {
+    let error: unknown
+    try {
+      loadConfig(env, cwd)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(QunDeskError)
+    expect((error as QunDeskError).code).toBe('config_invalid')
+    expect((error as Error).message).toContain(name)
+  })
+
+  it('reports every problem at once', () => {
+    expect(() => loadConfig({ QUNDESK_PORT: 'x', QUNDESK_API_TOKEN: 'y' }, cwd)).toThrow(/QUNDESK_PORT[\s\S]*QUNDESK_API_TOKEN/)
+  })
+})
