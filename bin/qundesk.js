@@ -1,11 +1,34 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm install` via the prepare script).
+import { createInterface } from 'node:readline'
 import { runCli } from '../dist/cli.js'
+
+/** Hidden prompt on a terminal; the first line of stdin when piped (`echo "$PW" | qundesk user add ...`). */
+function readPassword(prompt) {
+  return new Promise((resolve, reject) => {
+    if (!process.stdin.isTTY) {
+      let data = ''
+      process.stdin.setEncoding('utf8')
+      process.stdin.on('data', (chunk) => { data += chunk })
+      process.stdin.on('end', () => resolve(data.split(/\r?\n/)[0] ?? ''))
+      process.stdin.on('error', reject)
+      return
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
+    rl._writeToOutput = (text) => { if (text.startsWith(prompt)) process.stdout.write(prompt) }
+    rl.question(prompt, (answer) => {
+      rl.close()
+      process.stdout.write('\n')
+      resolve(answer)
+    })
+  })
+}
 
 const io = {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
   cwd: process.cwd(),
+  readPassword,
 }
 process.exitCode = await runCli(process.argv.slice(2), io)

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
-import { kbCheck, kbEval, kbTest } from './cli/kb-commands.js'
+import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
+import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
 
 export const HELP = `qundesk — 群客服助手 QunDesk
@@ -12,16 +13,22 @@ Usage:
   qundesk kb test "问题" [--kb DIR] [--json]      show the decision and the top 3 intents with scores
   qundesk kb eval --cases FILE [--kb DIR] [--json]
                                                  measure matching: top1, accuracy, falseAccept, counts, timing
+  qundesk kb export-learned [--out FILE]         agents' "wrong intent" fixes as YAML to merge into knowledge/
+  qundesk user add NAME [--role agent|admin]     add a console user; the password is prompted for or read from stdin
   qundesk --help | --version
 
 Options:
   --kb DIR      knowledge folder (default: $QUNDESK_KNOWLEDGE_DIR or ./knowledge)
   --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null}]}
   --json        machine-readable output
+  --out FILE    write to FILE instead of stdout
+  --role ROLE   agent (default) or admin
 
 Environment (see README): QUNDESK_DATA_DIR, QUNDESK_KNOWLEDGE_DIR, QUNDESK_RULES_DIR, QUNDESK_HOST, QUNDESK_PORT,
 QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME, QUNDESK_LOG_LEVEL,
-WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN, WECHATY_PUPPET_SERVICE_ENDPOINT.
+QUNDESK_COOKIE_SECURE, QUNDESK_TRUST_PROXY, QUNDESK_UTC_OFFSET_MINUTES, QUNDESK_WECOM_CORP_ID, QUNDESK_WECOM_AGENT_ID,
+QUNDESK_WECOM_JSAPI_TICKET, QUNDESK_WECOM_AGENT_TICKET, WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN,
+WECHATY_PUPPET_SERVICE_ENDPOINT.
 `
 
 /**
@@ -39,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         kb: { type: 'string' },
         cases: { type: 'string' },
         json: { type: 'boolean' },
+        out: { type: 'string' },
+        role: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -57,13 +66,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
     if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false }, io)
     if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
+    if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
+    if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)
     throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`qundesk: ${(error as Error).message}\nRun "qundesk --help" for usage.`)
       return 2
     }
-    if (error instanceof QunDeskError && (error.code === 'config_invalid' || error.code === 'knowledge_invalid')) {
+    if (error instanceof QunDeskError && error.code !== 'internal') {
       io.stderr(error.message)
       return 1
     }

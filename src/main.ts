@@ -7,7 +7,14 @@ import { createWechatyChannel, type WechatyChannel } from './channels/wechaty/we
 import type { Config } from './config/load-config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
+import { createAuditService } from './audit/audit-service.js'
+import { createAuthService, type AuthService } from './auth/auth-service.js'
+import { randomPassword } from './auth/password-hash.js'
 import { createHttpServer } from './console/create-http-server.js'
+import { createLearningService, type LearningService } from './learning/learning-service.js'
+import { createReportService } from './reports/report-service.js'
+import { createSettingsService } from './settings/settings-service.js'
+import { listLearnedExamples } from './storage/learned-example.repository.js'
 import { createKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js'
 import { createMessagePipeline, type MessagePipeline } from './pipeline/create-message-pipeline.js'
 import { detectQuestion } from './pipeline/detect-question.js'
@@ -27,7 +34,11 @@ export interface QunDesk {
   channel: WechatyChannel
   knowledge: KnowledgeService
   suggestions: SuggestionService
+  learning: LearningService
+  auth: AuthService
   pipeline: MessagePipeline
+  /** Demo only: the admin account made up for this run when the database had no users. */
+  demoAdmin: { name: string; password: string } | undefined
   demo: DemoGroup | undefined
   logger: Logger
   stop(): Promise<void>
@@ -54,13 +65,18 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
   const db = await createDb({ file: config.databaseFile })
   const closers: Array<() => Promise<void> | void> = [() => db.destroy()]
   try {
-    const knowledge = createKnowledgeService({ dir: config.knowledgeDir, logger })
+    // Agents' intent fixes are training examples too, from the first training on.
+    const learnedExamples = async () => (await listLearnedExamples(db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
+    const knowledge = createKnowledgeService({ dir: config.knowledgeDir, logger, extraExamples: learnedExamples })
     await knowledge.start()
     closers.unshift(() => knowledge.stop())
 
     const handle: PuppetHandle = overrides.puppet ? { puppet: overrides.puppet } : createPuppet(config.puppet)
     const channel = createWechatyChannel({ puppet: handle.puppet, logger, clock })
     const suggestions = createSuggestionService({ db, sender: channel.sender, clock, logger })
+    const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions })
+    const auth = createAuthService({ db, clock })
+    const settings = createSettingsService({ db, clock })
     const pipeline = createMessagePipeline({
       db,
       clock,
@@ -74,10 +90,22 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     })
 
     const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
+    const demoAdmin = config.demo.enabled && !(await auth.hasUsers()) ? { name: 'admin', password: randomPassword() } : undefined
+    if (demoAdmin) await auth.addUser({ ...demoAdmin, role: 'admin', actor: 'system' })
     const http = createHttpServer({
       logger,
+      clock,
       apiToken,
+      cookieSecure: config.cookieSecure,
+      trustProxy: config.trustProxy,
       suggestions,
+      learning,
+      auth,
+      settings,
+      reports: createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
+      audit: createAuditService({ db }),
+      knowledge: () => knowledge,
+      wecom: config.wecom,
       health: () => ({ loggedIn: channel.isLoggedIn(), intents: knowledge.current().kb.intents.length }),
     })
     await http.listen({ host: config.host, port: config.port })
@@ -102,7 +130,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
 
     logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {
-      url, apiToken, db, http, channel, knowledge, suggestions, pipeline, demo, logger,
+      url, apiToken, db, http, channel, knowledge, suggestions, learning, auth, pipeline, demo, demoAdmin, logger,
       async stop() {
         for (const close of closers.splice(0)) {
           try {

@@ -4,8 +4,8 @@ export interface CliIo {
   stderr: (text: string) => void
   env: Record<string, string | undefined>
   cwd: string
-  /** Reads all of stdin (for passwords piped in, later commands). */
-  readStdin?: () => Promise<string>
+  /** Asks for a password: hidden prompt on a terminal, or the first line of stdin when piped. */
+  readPassword?: (prompt: string) => Promise<string>
 }
 
 export class UsageError extends Error {}

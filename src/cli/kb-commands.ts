@@ -4,6 +4,10 @@ import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { evaluateMatcher, parseEvalCases } from '../nlu/evaluate-matcher.js'
 import { trainIntentMatcher } from '../nlu/intent-matcher.js'
+import { loadConfig } from '../config/load-config.js'
+import { formatLearnedYaml } from '../learning/format-learned-yaml.js'
+import { createDb } from '../storage/create-db.js'
+import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
 function kbDir(flags: { kb?: string | undefined }, io: CliIo): string {
@@ -83,4 +87,22 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
   io.stdout(`cases        ${report.positives} positive, ${report.negatives} negative, ${kb.intents.length} intents`)
   io.stdout(`timing       train ${report.trainMs.toFixed(0)} ms, match median ${report.matchMsMedian.toFixed(3)} ms, p99 ${report.matchMsP99.toFixed(3)} ms`)
   return 0
+}
+
+/** `qundesk kb export-learned [--out FILE]`: agents' intent fixes as YAML to merge into knowledge/. */
+export async function kbExportLearned(flags: { kb?: string; out?: string }, io: CliIo): Promise<number> {
+  const config = loadConfig(io.env, io.cwd)
+  const db = await createDb({ file: config.databaseFile })
+  try {
+    const rows = await listLearnedExamples(db)
+    const loaded = await loadKnowledge(flags.kb ? kbDir(flags, io) : config.knowledgeDir)
+    const yaml = formatLearnedYaml(rows.map((r) => ({ intentId: r.intent_id, text: r.text })), loaded.ok ? loaded.kb : undefined, new Date())
+    if (flags.out) {
+      await fs.writeFile(path.resolve(io.cwd, flags.out), yaml)
+      io.stderr(`wrote ${rows.length} learned examples to ${flags.out}`)
+    } else io.stdout(yaml.trimEnd())
+    return 0
+  } finally {
+    await db.destroy()
+  }
 }

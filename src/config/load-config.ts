@@ -21,6 +21,14 @@ export interface Config {
   /** The bot's display name in demo mode (real accounts use their own name). */
   botName: string
   logLevel: string
+  /** Session cookie Secure flag: 'auto' follows the request protocol (set QUNDESK_COOKIE_SECURE=1 behind HTTPS proxies). */
+  cookieSecure: boolean | 'auto'
+  /** Trust X-Forwarded-* from a reverse proxy (login throttling by client IP, protocol for cookies). */
+  trustProxy: boolean
+  /** Day boundaries for reports, minutes east of UTC (480 = China). */
+  utcOffsetMinutes: number
+  /** WeCom chat-toolbar sidebar (JS-SDK signatures). */
+  wecom: { corpId?: string; agentId?: string; jsapiTicket?: string; agentTicket?: string }
 }
 
 export type Env = Record<string, string | undefined>
@@ -71,6 +79,20 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     problems.push(`QUNDESK_LOG_LEVEL="${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`)
   }
 
+  const cookieSecure = str('QUNDESK_COOKIE_SECURE') ?? 'auto'
+  if (!['auto', '0', '1', 'true', 'false'].includes(cookieSecure)) problems.push('QUNDESK_COOKIE_SECURE must be auto, 1 or 0')
+  const trustProxy = str('QUNDESK_TRUST_PROXY') ?? '0'
+  if (!['0', '1', 'true', 'false'].includes(trustProxy)) problems.push('QUNDESK_TRUST_PROXY must be 1 or 0')
+  const offsetText = str('QUNDESK_UTC_OFFSET_MINUTES') ?? '480'
+  const offset = /^[+-]?\d+$/.test(offsetText) ? Number(offsetText) : NaN
+  if (!(offset >= -720 && offset <= 840)) problems.push(`QUNDESK_UTC_OFFSET_MINUTES="${offsetText}" must be minutes east of UTC between -720 and 840 (480 for China)`)
+  const wecom = {
+    corpId: str('QUNDESK_WECOM_CORP_ID'),
+    agentId: str('QUNDESK_WECOM_AGENT_ID'),
+    jsapiTicket: str('QUNDESK_WECOM_JSAPI_TICKET'),
+    agentTicket: str('QUNDESK_WECOM_AGENT_TICKET'),
+  }
+
   if (problems.length > 0) {
     throw new QunDeskError('config_invalid', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
       problems,
@@ -95,6 +117,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     }),
     botName: str('QUNDESK_BOT_NAME') ?? '客服助手',
     logLevel,
+    cookieSecure: cookieSecure === 'auto' ? 'auto' : cookieSecure === '1' || cookieSecure === 'true',
+    trustProxy: trustProxy === '1' || trustProxy === 'true',
+    utcOffsetMinutes: offset,
+    wecom: Object.freeze(Object.fromEntries(Object.entries(wecom).filter(([, v]) => v !== undefined))),
   })
 }
 

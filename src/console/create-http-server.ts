@@ -1,28 +1,54 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { AuditService } from '../audit/audit-service.js'
+import type { AuthService } from '../auth/auth-service.js'
+import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
+import type { KnowledgeService } from '../knowledge/knowledge-service.js'
+import type { LearningService } from '../learning/learning-service.js'
+import type { ReportService } from '../reports/report-service.js'
+import type { SettingsService } from '../settings/settings-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import { isAuthorizedBearer } from './bearer-auth.js'
+import { CSRF_HEADER, csrfOk } from './csrf.js'
 import { HTTP_STATUS } from './http-errors.js'
+import { allows, type Identity } from './identity.js'
+import { registerAdminRoutes } from './routes/admin.routes.js'
+import { registerAssetRoutes } from './routes/asset.routes.js'
+import { registerEventRoutes } from './routes/event.routes.js'
+import { registerPageRoutes } from './routes/page.routes.js'
+import { registerReportRoutes } from './routes/report.routes.js'
+import { registerSessionRoutes, SESSION_COOKIE } from './routes/session.routes.js'
+import { registerSuggestionRoutes } from './routes/suggestion.routes.js'
+import { registerWecomRoutes, type WecomSidebarConfig } from './routes/wecom.routes.js'
+import { SECURITY_HEADERS } from './security-headers.js'
 
 export interface HttpServerDeps {
   logger: Logger
-  apiToken?: string
+  clock: Clock
+  apiToken?: string | undefined
+  /** Whether the session cookie is marked Secure: true behind HTTPS; 'auto' follows the request's protocol. */
+  cookieSecure?: boolean | 'auto'
+  trustProxy?: boolean
   suggestions: SuggestionService
+  learning: LearningService
+  auth: AuthService
+  settings: SettingsService
+  reports: ReportService
+  audit: AuditService
+  knowledge: () => KnowledgeService
+  wecom: WecomSidebarConfig
   health: () => { loggedIn: boolean; intents: number }
 }
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const
-
 /**
- * The HTTP API (and, later, the agent console) on Fastify. Every /api route requires the bearer token.
+ * The agent console and the HTTP API on one Fastify server. Every route declares its access ('public', 'agent',
+ * 'admin'); one hook resolves who is calling (bearer token or session cookie), checks the role and, for
+ * cookie sessions, the CSRF token on every state-changing request.
  *
  * @example
- * const app = createHttpServer({ logger, apiToken, suggestions, health })
+ * const app = createHttpServer(deps)
  * await app.listen({ host: '127.0.0.1', port: 3000 })
  */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
@@ -30,15 +56,27 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    trustProxy: deps.trustProxy ?? false,
+    // Live-queue streams never go idle; close them on shutdown instead of waiting.
+    forceCloseConnections: true,
+  })
+  void app.register(fastifyCookie)
+
+  // A route without a declared access level is a bug: fail at start, not in production.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} does not declare config.access`)
   })
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return
-    if (!isAuthorizedBearer(request.headers.authorization, deps.apiToken)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({
-        error: 'unauthorized',
-        message: deps.apiToken ? '需要有效的 Authorization: Bearer <QUNDESK_API_TOKEN>' : '接口未启用：请设置 QUNDESK_API_TOKEN',
-      })
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value)
+    const access = request.routeOptions.config?.access
+    if (!access) return // 404s: nothing to protect
+    const identity = await identify(request, deps)
+    if (identity === 'invalid-token') return deny(request, reply, 401, deps.apiToken ? '需要有效的 Authorization: Bearer <QUNDESK_API_TOKEN>' : '接口未启用：请设置 QUNDESK_API_TOKEN')
+    if (identity) request.identity = identity
+    if (!allows(identity, access)) return deny(request, reply, identity ? 403 : 401, identity ? '没有权限：需要管理员角色' : '请先登录')
+    if (identity?.kind === 'session' && !csrfOk(request.method, request.headers[CSRF_HEADER], identity.csrfToken)) {
+      return deny(request, reply, 403, 'CSRF 校验失败：请刷新页面后重试')
     }
   })
 
@@ -46,6 +84,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     if (error instanceof QunDeskError) {
       const status = HTTP_STATUS[error.code]
       if (status >= 500) request.log.error({ err: error }, 'request failed')
+      if (error.code === 'too_many_requests' && typeof error.context.retryAfterSeconds === 'number') reply.header('retry-after', String(error.context.retryAfterSeconds))
       return reply.code(status).send({ error: error.code, message: error.message })
     }
     const validation = (error as { validation?: unknown }).validation
@@ -57,83 +96,34 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     return reply.code(500).send({ error: 'internal', message: '服务器内部错误' })
   })
 
-  app.get('/api/health', async () => {
+  registerSessionRoutes(app, deps)
+  registerSuggestionRoutes(app, deps)
+  registerEventRoutes(app, deps)
+  registerReportRoutes(app, deps)
+  registerAdminRoutes(app, deps)
+  registerWecomRoutes(app, deps)
+  registerPageRoutes(app, deps)
+  registerAssetRoutes(app)
+  app.get('/api/health', { config: { access: 'agent' } }, async () => {
     const { loggedIn, intents } = deps.health()
     return { status: 'ok', loggedIn, intents }
   })
-
-  app.get<{ Querystring: { status?: 'pending' | 'sending' | 'sent' | 'rejected'; limit?: number } }>('/api/suggestions', {
-    schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          status: { type: 'string', enum: ['pending', 'sending', 'sent', 'rejected'] },
-          limit: { type: 'integer', minimum: 1, maximum: 1000 },
-        },
-      },
-    },
-  }, async (request) => {
-    const { status, limit } = request.query
-    const list = await deps.suggestions.list({ ...(status ? { status } : {}), ...(limit ? { limit } : {}) })
-    return list.map((s) => ({
-      id: s.id,
-      groupId: s.groupId,
-      groupName: s.groupName,
-      memberId: s.memberId,
-      memberName: s.memberName,
-      question: s.question,
-      intentId: s.intentId,
-      score: s.score,
-      text: s.text,
-      status: s.status,
-      createdAt: s.createdAt,
-      needsHuman: s.needsHuman,
-      decision: s.decision,
-      decidedBy: s.decidedBy,
-      decidedAt: s.decidedAt,
-      finalText: s.finalText,
-      responseMs: s.responseMs,
-      lastError: s.lastError,
-    }))
-  })
-
-  app.get<{ Params: { id: number } }>('/api/suggestions/:id', { schema: { params: idParams } }, async (request) => deps.suggestions.get(request.params.id))
-
-  app.post<{ Params: { id: number }; Body: { text?: string; actor?: string } | undefined }>('/api/suggestions/:id/send', {
-    schema: {
-      params: idParams,
-      body: {
-        type: ['object', 'null'],
-        additionalProperties: false,
-        properties: { text: { type: 'string', minLength: 1, maxLength: 4000 }, actor: { type: 'string', minLength: 1, maxLength: 64 } },
-      },
-    },
-  }, async (request) => {
-    const body = request.body ?? {}
-    await deps.suggestions.send(request.params.id, { actor: apiActor(body.actor), ...(body.text !== undefined ? { text: body.text } : {}) })
-    return { status: 'sent' }
-  })
-
-  app.post<{ Params: { id: number }; Body: { reason?: string; actor?: string } | undefined }>('/api/suggestions/:id/reject', {
-    schema: {
-      params: idParams,
-      body: {
-        type: ['object', 'null'],
-        additionalProperties: false,
-        properties: { reason: { type: 'string', maxLength: 500 }, actor: { type: 'string', minLength: 1, maxLength: 64 } },
-      },
-    },
-  }, async (request) => {
-    const body = request.body ?? {}
-    await deps.suggestions.reject(request.params.id, { actor: apiActor(body.actor), ...(body.reason !== undefined ? { reason: body.reason } : {}) })
-    return { status: 'rejected' }
-  })
-
   return app
 }
 
-/** Integrations may say on whose behalf they act; it is recorded as such, never as a console user. */
-function apiActor(actor: string | undefined): string {
-  return actor ? `api:${actor}` : 'api'
+async function identify(request: FastifyRequest, deps: HttpServerDeps): Promise<Identity | 'invalid-token' | undefined> {
+  const header = request.headers.authorization
+  if (header !== undefined) return isAuthorizedBearer(header, deps.apiToken) ? { kind: 'token', name: 'api', role: 'agent' } : 'invalid-token'
+  const token = request.cookies[SESSION_COOKIE]
+  if (!token) return undefined
+  const session = await deps.auth.authenticate(token)
+  return session ? { kind: 'session', name: session.user.name, role: session.user.role, csrfToken: session.csrfToken, token } : undefined
+}
+
+function deny(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, message: string) {
+  const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/')
+  if (wantsPage && status === 401) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
+  if (status === 401 && request.url.startsWith('/api/')) reply.header('www-authenticate', 'Bearer')
+  if (wantsPage) return reply.code(403).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>没有权限</title><p>${message}</p><p><a href="/">返回工作台</a></p>`)
+  return reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'forbidden', message })
 }

@@ -7,6 +7,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unauthorized: 401,
+  forbidden: 403,
+  too_many_requests: 429,
   bad_request: 400,
   channel_unavailable: 503,
   unknown_group: 502,

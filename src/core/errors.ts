@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unauthorized'
+  | 'forbidden'
+  | 'too_many_requests'
   | 'bad_request'
   | 'channel_unavailable'
   | 'unknown_group'

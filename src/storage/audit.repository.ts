@@ -25,6 +25,8 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
     .execute()
 }
 
-export async function listAudit(db: Db, limit = 200): Promise<AuditLogRow[]> {
-  return db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).execute()
+export async function listAudit(db: Db, limit = 200, beforeId?: number): Promise<AuditLogRow[]> {
+  let query = db.selectFrom('audit_log').selectAll()
+  if (beforeId !== undefined) query = query.where('id', '<', beforeId)
+  return query.orderBy('id', 'desc').limit(limit).execute()
 }

@@ -8,6 +8,10 @@ export interface Database {
   messages: MessageTable
   suggestions: SuggestionTable
   audit_log: AuditLogTable
+  users: UserTable
+  sessions: SessionTable
+  learned_examples: LearnedExampleTable
+  settings: SettingTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -60,6 +64,8 @@ export interface SuggestionTable {
   replied_at: string | null
   response_ms: number | null
   last_error: string | null
+  /** The intent the matcher chose before an agent corrected it ("wrong intent"); null otherwise. */
+  matched_intent_id: string | null
 }
 
 export interface AuditLogTable {
@@ -72,6 +78,43 @@ export interface AuditLogTable {
   detail: string
 }
 
+export type Role = 'agent' | 'admin'
+
+export interface UserTable {
+  id: Generated<number>
+  name: string
+  role: Role
+  /** `scrypt$N$r$p$salt$hash` (base64url parts). */
+  password_hash: string
+  created_at: string
+  disabled: Generated<number>
+}
+
+export interface SessionTable {
+  /** sha256 of the cookie value: a stolen database does not yield live sessions. */
+  id_hash: string
+  user_id: number
+  csrf_token: string
+  created_at: string
+  expires_at: string
+}
+
+export interface LearnedExampleTable {
+  id: Generated<number>
+  intent_id: string
+  text: string
+  suggestion_id: number | null
+  created_by: string
+  created_at: string
+}
+
+export interface SettingTable {
+  key: string
+  value: string
+  updated_by: string
+  updated_at: string
+}
+
 export type MessageRow = Selectable<MessageTable>
 export type NewMessageRow = Insertable<MessageTable>
 export type SuggestionRow = Selectable<SuggestionTable>
@@ -79,3 +122,5 @@ export type NewSuggestionRow = Insertable<SuggestionTable>
 export type SuggestionUpdate = Updateable<SuggestionTable>
 export type AuditLogRow = Selectable<AuditLogTable>
 export type NewAuditLogRow = Insertable<AuditLogTable>
+export type UserRow = Selectable<UserTable>
+export type LearnedExampleRow = Selectable<LearnedExampleTable>

@@ -11,9 +11,10 @@ export async function findSuggestion(db: Db, id: number): Promise<SuggestionRow 
   return db.selectFrom('suggestions').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function listSuggestions(db: Db, filter: { status?: SuggestionStatus; limit?: number } = {}): Promise<SuggestionRow[]> {
+export async function listSuggestions(db: Db, filter: { status?: SuggestionStatus; groupId?: string; limit?: number } = {}): Promise<SuggestionRow[]> {
   let query = db.selectFrom('suggestions').selectAll()
   if (filter.status) query = query.where('status', '=', filter.status)
+  if (filter.groupId) query = query.where('group_id', '=', filter.groupId)
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 200).execute()
 }
 
@@ -24,4 +25,9 @@ export async function listSuggestions(db: Db, filter: { status?: SuggestionStatu
 export async function transitionSuggestion(db: Db, id: number, from: SuggestionStatus, set: SuggestionUpdate & { status: SuggestionStatus }): Promise<boolean> {
   const result = await db.updateTable('suggestions').set(set).where('id', '=', id).where('status', '=', from).executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/** Pending suggestions of one group and recent decided ones for a member: the context beside a suggestion. */
+export async function listMemberSuggestions(db: Db, memberId: string, limit = 20): Promise<SuggestionRow[]> {
+  return db.selectFrom('suggestions').selectAll().where('member_id', '=', memberId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
 }

@@ -7,7 +7,8 @@ import type { ReplySender } from '../core/reply-sender.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import type { SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
-import { findSuggestion, insertSuggestion, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
+import { listGroupMessagesAround } from '../storage/message.repository.js'
+import { findSuggestion, insertSuggestion, listMemberSuggestions, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
 
 export interface NewSuggestion {
@@ -20,15 +21,41 @@ export interface NewSuggestion {
   autoSend: boolean
 }
 
+export interface ContextMessage {
+  id: string
+  senderName: string
+  text: string
+  sentAt: string
+  fromSelf: boolean
+  mentionsBot: boolean
+}
+
+export interface SuggestionContext {
+  suggestion: Suggestion
+  /** Recent messages in the group around the question, oldest first. */
+  conversation: ContextMessage[]
+  /** The customer's other questions to the bot, newest first. */
+  history: Suggestion[]
+}
+
 export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggestion }
 
 export interface SuggestionService {
   create(input: NewSuggestion): Promise<Suggestion>
-  list(filter?: { status?: SuggestionStatus; limit?: number }): Promise<Suggestion[]>
+  list(filter?: { status?: SuggestionStatus; groupId?: string; limit?: number }): Promise<Suggestion[]>
   get(id: number): Promise<Suggestion>
   /** Sends the drafted text, or `text` when the agent edited it. Throws `conflict` if already decided. */
   send(id: number, options: { actor: string; text?: string }): Promise<Suggestion>
   reject(id: number, options: { actor: string; reason?: string }): Promise<Suggestion>
+  /**
+   * Records that an agent sent the reply themselves (the WeCom sidebar's sendChatMessage): the bot sends nothing,
+   * but the decision, the text and the response time are stored as for any send.
+   */
+  markSent(id: number, options: { actor: string; text: string; via: string }): Promise<Suggestion>
+  /** The conversation around the question and the customer's history with the bot. */
+  context(id: number): Promise<SuggestionContext>
+  /** Tells live views about a change made elsewhere (e.g. an intent fix). */
+  notify(suggestion: Suggestion): void
   /** Live updates for the console. Returns an unsubscribe function. */
   subscribe(listener: (event: SuggestionEvent) => void): () => void
 }
@@ -141,6 +168,24 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
     list: async (filter) => (await listSuggestions(db, filter)).map(toSuggestion),
     get,
     send: (id, options) => send(id, { actor: options.actor, ...(options.text !== undefined ? { text: options.text } : {}) }),
+    async markSent(id, options) {
+      const before = await get(id)
+      const text = options.text.trim()
+      if (!text) throw new QunDeskError('bad_request', '请提供实际发送的内容')
+      const repliedAt = clock()
+      const decision = text === (before.text ?? '').trim() ? 'sent' : 'edited'
+      await claimPending(id, options.actor, 'sent', {
+        decision,
+        final_text: text,
+        replied_at: repliedAt.toISOString(),
+        response_ms: Math.max(0, repliedAt.getTime() - Date.parse(before.askedAt)),
+        last_error: null,
+      })
+      await appendAudit(db, { at: repliedAt, actor: options.actor, action: `suggestion.${decision}`, subjectType: 'suggestion', subjectId: String(id), detail: { groupId: before.groupId, intentId: before.intentId, via: options.via, ...(decision === 'edited' ? { text } : {}) } })
+      const sent = await get(id)
+      emit('updated', sent)
+      return sent
+    },
     async reject(id, options) {
       const reason = options.reason?.trim() || null
       await claimPending(id, options.actor, 'rejected', { decision: 'rejected', reject_reason: reason })
@@ -149,6 +194,19 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
       emit('updated', rejected)
       return rejected
     },
+    async context(id) {
+      const suggestion = await get(id)
+      const [messages, history] = await Promise.all([
+        listGroupMessagesAround(db, suggestion.groupId, suggestion.askedAt),
+        listMemberSuggestions(db, suggestion.memberId),
+      ])
+      return {
+        suggestion,
+        conversation: messages.map((m) => ({ id: m.id, senderName: m.sender_name, text: m.text, sentAt: m.sent_at, fromSelf: m.from_self === 1, mentionsBot: m.mentions_bot === 1 })),
+        history: history.filter((h) => h.id !== id).map(toSuggestion),
+      }
+    },
+    notify: (suggestion) => emit('updated', suggestion),
     subscribe(listener) {
       events.on('event', listener)
       return () => events.off('event', listener)

@@ -26,6 +26,8 @@ export interface Suggestion {
   repliedAt: string | null
   responseMs: number | null
   lastError: string | null
+  /** Set when an agent corrected the intent: what the matcher had chosen ('' when it had chosen none). */
+  matchedIntentId: string | null
 }
 
 export function toSuggestion(row: SuggestionRow): Suggestion {
@@ -53,5 +55,6 @@ export function toSuggestion(row: SuggestionRow): Suggestion {
     repliedAt: row.replied_at,
     responseMs: row.response_ms,
     lastError: row.last_error,
+    matchedIntentId: row.matched_intent_id,
   }
 }

@@ -1,0 +1,32 @@
+import { listAudit } from '../storage/audit.repository.js'
+import type { Db } from '../storage/create-db.js'
+
+export interface AuditItem {
+  id: number
+  at: string
+  actor: string
+  action: string
+  subjectType: string
+  subjectId: string
+  detail: unknown
+}
+
+export interface AuditService {
+  /** Newest first; `before` pages back by id. */
+  list(options?: { limit?: number; before?: number }): Promise<AuditItem[]>
+}
+
+/**
+ * Reads the audit log (services append to it as they act).
+ *
+ * @example
+ * const items = await createAuditService({ db }).list({ limit: 50 })
+ */
+export function createAuditService(deps: { db: Db }): AuditService {
+  return {
+    async list(options = {}) {
+      const rows = await listAudit(deps.db, options.limit ?? 200, options.before)
+      return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, detail: JSON.parse(r.detail) as unknown }))
+    },
+  }
+}

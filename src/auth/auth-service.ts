@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Clock } from '../core/clock.js'
+import { QunDeskError } from '../core/errors.js'
+import { appendAudit } from '../storage/audit.repository.js'
+import type { Db } from '../storage/create-db.js'
+import type { Role, UserRow } from '../storage/schema.js'
+import { deleteExpiredSessions, deleteSession, deleteUserSessions, extendSession, findLiveSession, insertSession } from '../storage/session.repository.js'
+import { countUsers, findUserById, findUserByName, insertUser, listUsers, updateUser } from '../storage/user.repository.js'
+import { createLoginThrottle } from './login-throttle.js'
+import { hashPassword, verifyPassword } from './password-hash.js'
+
+export const ROLES: readonly Role[] = ['agent', 'admin']
+
+export interface User {
+  id: number
+  name: string
+  role: Role
+  disabled: boolean
+  createdAt: string
+}
+
+export interface Session {
+  user: Pick<User, 'id' | 'name' | 'role'>
+  csrfToken: string
+  expiresAt: string
+}
+
+export interface AuthService {
+  addUser(input: { name: string; role: Role; password: string; actor: string }): Promise<User>
+  listUsers(): Promise<User[]>
+  updateUser(id: number, change: { role?: Role; disabled?: boolean; password?: string }, actor: string): Promise<User>
+  hasUsers(): Promise<boolean>
+  /** Checks the password (throttled per name and per IP) and opens a session; the token goes in an HTTP-only cookie. */
+  login(input: { name: string; password: string; ip: string }): Promise<{ token: string; session: Session }>
+  /** The session behind a cookie value, sliding its expiry; undefined when unknown or expired. */
+  authenticate(token: string): Promise<Session | undefined>
+  logout(token: string, actor: string): Promise<void>
+}
+
+// Names that actors other than console users use in the audit log.
+const RESERVED_NAMES = /^(api|bot|system|cli)(:|$)/i
+const MIN_PASSWORD = 10
+
+/**
+ * Users, passwords and sessions for the console. Passwords are scrypt-hashed; a session is a random token whose
+ * sha256 is stored; each session carries its own CSRF token. Logins and user changes go to the audit log.
+ *
+ * @example
+ * const auth = createAuthService({ db, clock })
+ * await auth.addUser({ name: '小王', role: 'agent', password: '足够长的密码123', actor: 'cli' })
+ * const { token } = await auth.login({ name: '小王', password: '足够长的密码123', ip: '127.0.0.1' })
+ */
+export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: number; maxFailures?: number }): AuthService {
+  const { db, clock } = deps
+  const ttl = deps.sessionTtlMs ?? 12 * 60 * 60 * 1000
+  const throttle = createLoginThrottle({ maxFailures: deps.maxFailures ?? 5, windowMs: 15 * 60 * 1000 })
+  const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
+  // Verifying against a dummy hash for unknown names keeps the timing of "no such user" and "wrong password" alike.
+  const dummyHash = hashPassword(randomBytes(16).toString('hex'))
+
+  const toUser = (row: UserRow): User => ({ id: row.id, name: row.name, role: row.role, disabled: row.disabled === 1, createdAt: row.created_at })
+
+  function checkPassword(password: string): void {
+    if (password.length < MIN_PASSWORD) throw new QunDeskError('bad_request', `密码至少 ${MIN_PASSWORD} 个字符`)
+  }
+
+  return {
+    async addUser({ name, role, password, actor }) {
+      const clean = name.trim()
+      if (!/^[\p{L}\p{N}_.-]{1,32}$/u.test(clean) || RESERVED_NAMES.test(clean)) {
+        throw new QunDeskError('bad_request', `用户名“${clean}”不可用：1-32 个字母、数字、汉字或 _ . -，且不能是 api/bot/system/cli`)
+      }
+      if (!ROLES.includes(role)) throw new QunDeskError('bad_request', `角色必须是 ${ROLES.join(' 或 ')}`)
+      checkPassword(password)
+      if (await findUserByName(db, clean)) throw new QunDeskError('conflict', `用户“${clean}”已存在`)
+      const row = await insertUser(db, { name: clean, role, passwordHash: await hashPassword(password), createdAt: clock().toISOString() })
+      await appendAudit(db, { at: clock(), actor, action: 'user.added', subjectType: 'user', subjectId: clean, detail: { role } })
+      return toUser(row)
+    },
+    listUsers: async () => (await listUsers(db)).map(toUser),
+    async updateUser(id, change, actor) {
+      const row = await findUserById(db, id)
+      if (!row) throw new QunDeskError('not_found', `用户 #${id} 不存在`)
+      if (change.role && !ROLES.includes(change.role)) throw new QunDeskError('bad_request', `角色必须是 ${ROLES.join(' 或 ')}`)
+      if (change.password !== undefined) checkPassword(change.password)
+      const demotesAdmin = row.role === 'admin' && (change.role === 'agent' || change.disabled === true)
+      if (demotesAdmin) {
+        const admins = (await listUsers(db)).filter((u) => u.role === 'admin' && u.disabled === 0)
+        if (admins.length <= 1) throw new QunDeskError('conflict', '至少要保留一个可用的管理员')
+      }
+      await updateUser(db, id, {
+        ...(change.role ? { role: change.role } : {}),
+        ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+        ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
+      })
+      // A role change, a disable or a new password ends the user's open sessions.
+      await deleteUserSessions(db, id)
+      const detail = { ...(change.role ? { role: change.role } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}), ...(change.password !== undefined ? { password: 'changed' } : {}) }
+      await appendAudit(db, { at: clock(), actor, action: 'user.updated', subjectType: 'user', subjectId: row.name, detail })
+      return toUser((await findUserById(db, id))!)
+    },
+    hasUsers: async () => (await countUsers(db)) > 0,
+    async login({ name, password, ip }) {
+      const now = clock()
+      const keys = [`user:${name.trim().toLowerCase()}`, `ip:${ip}`]
+      const gate = throttle.check(keys, now.getTime())
+      if (!gate.allowed) {
+        await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.throttled', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
+        throw new QunDeskError('too_many_requests', `登录失败次数过多，请 ${Math.ceil(gate.retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds: gate.retryAfterSeconds })
+      }
+      const row = await findUserByName(db, name.trim())
+      const ok = row && row.disabled === 0 ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await dummyHash), false)
+      if (!ok || !row) {
+        throttle.recordFailure(keys, now.getTime())
+        await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.failed', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
+        throw new QunDeskError('unauthorized', '用户名或密码不正确')
+      }
+      throttle.recordSuccess([keys[0]!])
+      const token = randomBytes(32).toString('base64url')
+      const csrfToken = randomBytes(24).toString('base64url')
+      const expiresAt = new Date(now.getTime() + ttl).toISOString()
+      await deleteExpiredSessions(db, now.toISOString())
+      await insertSession(db, { idHash: hashToken(token), userId: row.id, csrfToken, createdAt: now.toISOString(), expiresAt })
+      await appendAudit(db, { at: now, actor: row.name, action: 'login', subjectType: 'user', subjectId: row.name, detail: { ip } })
+      return { token, session: { user: { id: row.id, name: row.name, role: row.role }, csrfToken, expiresAt } }
+    },
+    async authenticate(token) {
+      if (!token || token.length > 128) return undefined
+      const now = clock()
+      const found = await findLiveSession(db, hashToken(token), now.toISOString())
+      if (!found) return undefined
+      // Sliding expiry, written at most every few minutes rather than on every request.
+      const expiresAt = new Date(now.getTime() + ttl)
+      if (expiresAt.getTime() - Date.parse(found.expiresAt) > 5 * 60 * 1000) await extendSession(db, found.idHash, expiresAt.toISOString())
+      return { user: { id: found.userId, name: found.userName, role: found.role }, csrfToken: found.csrfToken, expiresAt: found.expiresAt }
+    },
+    async logout(token, actor) {
+      await deleteSession(db, hashToken(token))
+      await appendAudit(db, { at: clock(), actor, action: 'logout', subjectType: 'user', subjectId: actor })
+    },
+  }
+}

@@ -1,0 +1,33 @@
+import type { Role } from '../storage/schema.js'
+
+/** Who is calling: a console user (session cookie) or an integration (bearer token). */
+export type Identity =
+  | { kind: 'session'; name: string; role: Role; csrfToken: string; token: string }
+  | { kind: 'token'; name: 'api'; role: 'agent' }
+
+/** Every route declares who may call it; the server refuses to register a route that does not. */
+export type Access = 'public' | 'agent' | 'admin'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity?: Identity
+  }
+  interface FastifyContextConfig {
+    access?: Access
+  }
+}
+
+const RANK: Record<Role, number> = { agent: 1, admin: 2 }
+
+export function allows(identity: Identity | undefined, access: Access): boolean {
+  if (access === 'public') return true
+  if (!identity) return false
+  return RANK[identity.role] >= RANK[access]
+}
+
+/** The actor recorded in the audit log; API callers may name on whose behalf they act. */
+export function actorOf(identity: Identity | undefined, onBehalfOf?: string): string {
+  if (!identity) return 'anonymous'
+  if (identity.kind === 'token') return onBehalfOf ? `api:${onBehalfOf}` : 'api'
+  return identity.name
+}

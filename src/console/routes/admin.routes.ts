@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify'
+import type { Role } from '../../storage/schema.js'
+import type { HttpServerDeps } from '../create-http-server.js'
+import { actorOf } from '../identity.js'
+
+const role = { type: 'string', enum: ['agent', 'admin'] } as const
+
+/** Users, settings and the audit log. Reading settings is open to agents (the queue shows the SLA); the rest is admin-only. */
+export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'auth' | 'settings' | 'audit'>): void {
+  const admin = { access: 'admin' } as const
+
+  app.get('/api/users', { config: admin }, async () => deps.auth.listUsers())
+
+  app.post<{ Body: { name: string; role: Role; password: string } }>('/api/users', {
+    config: admin,
+    schema: {
+      body: {
+        type: 'object', required: ['name', 'role', 'password'], additionalProperties: false,
+        properties: { name: { type: 'string', minLength: 1, maxLength: 32 }, role, password: { type: 'string', minLength: 1, maxLength: 256 } },
+      },
+    },
+  }, async (request, reply) => {
+    const user = await deps.auth.addUser({ ...request.body, actor: actorOf(request.identity) })
+    return reply.code(201).send(user)
+  })
+
+  app.patch<{ Params: { id: number }; Body: { role?: Role; disabled?: boolean; password?: string } }>('/api/users/:id', {
+    config: admin,
+    schema: {
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: {
+        type: 'object', additionalProperties: false, minProperties: 1,
+        properties: { role, disabled: { type: 'boolean' }, password: { type: 'string', minLength: 1, maxLength: 256 } },
+      },
+    },
+  }, async (request) => deps.auth.updateUser(request.params.id, request.body, actorOf(request.identity)))
+
+  app.get<{ Querystring: { limit?: number; before?: number } }>('/api/audit', {
+    config: admin,
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 }, before: { type: 'integer', minimum: 1 } } } },
+  }, async (request) => deps.audit.list({ ...(request.query.limit ? { limit: request.query.limit } : {}), ...(request.query.before ? { before: request.query.before } : {}) }))
+
+  app.get('/api/settings', { config: { access: 'agent' } }, async () => deps.settings.get())
+
+  app.put<{ Body: { slaMinutes?: number } }>('/api/settings', {
+    config: admin,
+    schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { slaMinutes: { type: 'integer' } } } },
+  }, async (request) => deps.settings.update(request.body, actorOf(request.identity)))
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify'
+import type { HttpServerDeps } from '../create-http-server.js'
+
+const HEARTBEAT_MS = 20_000
+
+/**
+ * Server-sent events for the live queue: `suggestion` events carry the changed suggestion. A comment line every
+ * 20 s keeps proxies from closing an idle stream; the browser's EventSource reconnects by itself.
+ */
+export function registerEventRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'suggestions'>): void {
+  app.get('/api/events', { config: { access: 'agent' } }, (request, reply) => {
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
+    res.write('retry: 3000\n\n')
+    const unsubscribe = deps.suggestions.subscribe((event) => {
+      res.write(`event: suggestion\ndata: ${JSON.stringify({ type: event.type, id: event.suggestion.id, status: event.suggestion.status, groupId: event.suggestion.groupId })}\n\n`)
+    })
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
+    heartbeat.unref()
+    const close = () => {
+      clearInterval(heartbeat)
+      unsubscribe()
+    }
+    request.raw.on('close', close)
+    res.on('error', close)
+  })
+}

@@ -1,0 +1,63 @@
+import { api, ApiError } from './api.js'
+import { $, formatTime, h, initChrome, toast } from './dom.js'
+
+interface User { id: number; name: string; role: 'agent' | 'admin'; disabled: boolean; createdAt: string }
+
+initChrome()
+const tbody = $('#users-table').querySelector('tbody')!
+
+async function loadUsers(): Promise<void> {
+  const users = await api<User[]>('GET', '/api/users')
+  tbody.replaceChildren(...users.map((u) => {
+    const role = h('select', { 'aria-label': `${u.name} 的角色` }, h('option', { value: 'agent' }, '坐席'), h('option', { value: 'admin' }, '管理员'))
+    role.value = u.role
+    role.addEventListener('change', () => void update(u, { role: role.value as User['role'] }))
+    return h('tr', {},
+      h('td', {}, u.name), h('td', {}, role), h('td', {}, u.disabled ? '已停用' : '正常'), h('td', {}, formatTime(u.createdAt)),
+      h('td', {}, h('button', { type: 'button', onclick: () => void update(u, { disabled: !u.disabled }) }, u.disabled ? '启用' : '停用')))
+  }))
+}
+
+async function update(user: User, change: Partial<Pick<User, 'role' | 'disabled'>>): Promise<void> {
+  try {
+    await api('PATCH', `/api/users/${user.id}`, change)
+    toast(`已更新 ${user.name}`)
+  } catch (error) {
+    toast(error instanceof ApiError ? error.message : String(error), 'error')
+  }
+  await loadUsers()
+}
+
+const addForm = $('#user-add') as HTMLFormElement
+addForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const data = new FormData(addForm)
+  const error = addForm.querySelector('.error') as HTMLElement
+  error.hidden = true
+  try {
+    await api('POST', '/api/users', { name: String(data.get('name')), role: String(data.get('role')), password: String(data.get('password')) })
+    addForm.reset()
+    toast('已添加用户')
+    await loadUsers()
+  } catch (e) {
+    error.textContent = e instanceof ApiError ? e.message : String(e)
+    error.hidden = false
+  }
+})
+
+const settingsForm = $('#settings-form') as HTMLFormElement
+const sla = settingsForm.elements.namedItem('slaMinutes') as HTMLInputElement
+settingsForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const status = settingsForm.querySelector('.status') as HTMLElement
+  try {
+    const saved = await api<{ slaMinutes: number }>('PUT', '/api/settings', { slaMinutes: Number(sla.value) })
+    sla.value = String(saved.slaMinutes)
+    status.textContent = '已保存'
+  } catch (e) {
+    status.textContent = e instanceof ApiError ? e.message : String(e)
+  }
+})
+
+void loadUsers()
+void api<{ slaMinutes: number }>('GET', '/api/settings').then((s) => { sla.value = String(s.slaMinutes) })

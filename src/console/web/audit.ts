@@ -1,0 +1,27 @@
+import { api } from './api.js'
+import { $, formatTime, h, initChrome } from './dom.js'
+
+interface AuditItem { id: number; at: string; actor: string; action: string; subjectType: string; subjectId: string; detail: unknown }
+
+const ACTIONS: Record<string, string> = {
+  login: '登录', logout: '退出', 'login.failed': '登录失败', 'login.throttled': '登录被限流',
+  'suggestion.sent': '发送', 'suggestion.edited': '编辑后发送', 'suggestion.auto_sent': '自动发送', 'suggestion.rejected': '拒绝',
+  'suggestion.send_failed': '发送失败', 'suggestion.intent_fixed': '纠正意图',
+  'user.added': '添加用户', 'user.updated': '修改用户', 'setting.changed': '修改设置',
+}
+
+initChrome()
+const body = $('#audit-table').querySelector('tbody')!
+const more = $('#audit-more') as HTMLButtonElement
+let before: number | undefined
+
+async function load(): Promise<void> {
+  const items = await api<AuditItem[]>('GET', `/api/audit?limit=100${before ? `&before=${before}` : ''}`)
+  body.append(...items.map((a) => h('tr', {},
+    h('td', {}, formatTime(a.at)), h('td', {}, a.actor), h('td', {}, ACTIONS[a.action] ?? a.action),
+    h('td', {}, `${a.subjectType} ${a.subjectId}`), h('td', { class: 'muted' }, JSON.stringify(a.detail)))))
+  before = items.at(-1)?.id
+  more.hidden = items.length < 100
+}
+more.addEventListener('click', () => void load())
+void load()

@@ -1,0 +1,64 @@
+type Child = Node | string | number | null | undefined | false
+
+/**
+ * Builds an element with attributes and children. Text always goes in as text nodes, never as HTML, so customer
+ * messages cannot inject markup.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | number | boolean | undefined | ((e: Event) => void)> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag)
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue
+    if (typeof value === 'function') el.addEventListener(key.replace(/^on/, ''), value)
+    else if (value === true) el.setAttribute(key, '')
+    else el.setAttribute(key, String(value))
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)))
+  }
+  return el
+}
+
+export function $(selector: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(selector)
+  if (!el) throw new Error(`missing element ${selector}`)
+  return el
+}
+
+let toastTimer: number | undefined
+export function toast(message: string, kind: 'info' | 'error' = 'info'): void {
+  document.querySelector('.toast')?.remove()
+  const el = h('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, message)
+  document.body.append(el)
+  window.clearTimeout(toastTimer)
+  toastTimer = window.setTimeout(() => el.remove(), 4000)
+}
+
+/** "刚刚", "3 分钟", "1 小时 5 分钟" */
+export function formatWait(ms: number): string {
+  const minutes = Math.floor(ms / 60000)
+  if (minutes < 1) return '刚刚'
+  if (minutes < 60) return `${minutes} 分钟`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) return `${hours} 小时${minutes % 60 ? ` ${minutes % 60} 分钟` : ''}`
+  return `${Math.floor(hours / 24)} 天`
+}
+
+export function formatTime(iso: string): string {
+  const d = new Date(iso)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getMonth() + 1}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+export function percent(score: number | null): string {
+  return score === null ? '—' : `${Math.round(score * 100)}%`
+}
+
+/** Wires the logout button every page has. */
+export function initChrome(): void {
+  document.getElementById('logout')?.addEventListener('click', async () => {
+    const { api } = await import('./api.js')
+    await api('DELETE', '/api/session').catch(() => undefined)
+    location.href = '/login'
+  })
+}

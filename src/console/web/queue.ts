@@ -1,0 +1,274 @@
+import { api, ApiError } from './api.js'
+import { $, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
+import { initSidebar, type Sidebar } from './wecom-sidebar.js'
+
+interface Item {
+  id: number; messageId: string; groupId: string; groupName: string; memberId: string; memberName: string; question: string
+  intentId: string | null; score: number | null; text: string | null; status: 'pending' | 'sending' | 'sent' | 'rejected'
+  createdAt: string; askedAt: string; needsHuman: boolean; decision: string | null; decidedBy: string | null
+  decidedAt: string | null; finalText: string | null; responseMs: number | null; lastError: string | null; matchedIntentId: string | null
+}
+interface ContextMessage { id: string; senderName: string; text: string; sentAt: string; fromSelf: boolean; mentionsBot: boolean }
+interface Context { suggestion: Item; conversation: ContextMessage[]; history: Item[] }
+interface Intent { id: string; example: string }
+
+const DECISION: Record<string, string> = { auto_sent: '自动发送', sent: '已发送', edited: '编辑后发送', rejected: '已拒绝' }
+const state = {
+  status: 'pending' as string,
+  items: [] as Item[],
+  selectedId: null as number | null,
+  slaMs: 15 * 60_000,
+  intents: [] as Intent[],
+  sidebar: null as Sidebar | null,
+  busy: false,
+}
+const list = $('#queue-list')
+const detail = $('#detail')
+
+initChrome()
+void start()
+
+async function start(): Promise<void> {
+  const [settings, intents] = await Promise.all([
+    api<{ slaMinutes: number }>('GET', '/api/settings'),
+    api<Intent[]>('GET', '/api/intents'),
+  ])
+  state.slaMs = settings.slaMinutes * 60_000
+  state.intents = intents
+  state.sidebar = await initSidebar(api).catch((error: unknown) => {
+    toast(`企业微信侧边栏初始化失败：${(error as Error).message}`, 'error')
+    return null
+  })
+  if (state.sidebar) {
+    const note = $('#sidebar-note')
+    note.hidden = false
+    note.textContent = '企业微信侧边栏：只显示当前客户群，发送将以您本人身份发出'
+  }
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [data-status]')) {
+    tab.addEventListener('click', () => {
+      state.status = tab.dataset.status ?? ''
+      for (const t of document.querySelectorAll('.tabs [data-status]')) t.setAttribute('aria-selected', String(t === tab))
+      state.selectedId = null
+      void refresh()
+    })
+  }
+  document.addEventListener('keydown', onKey)
+  list.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault()
+      move(e.key === 'ArrowDown' ? 1 : -1)
+    }
+  })
+  await refresh()
+  listen()
+  window.setInterval(renderList, 30_000)
+}
+
+function listen(): void {
+  const events = new EventSource('/api/events')
+  let timer: number | undefined
+  events.addEventListener('suggestion', (event) => {
+    const data = JSON.parse((event as MessageEvent<string>).data) as { type: string; id: number; status: string }
+    window.clearTimeout(timer)
+    timer = window.setTimeout(() => void refresh(data.id === state.selectedId && !isEditing()), 100)
+  })
+}
+
+function isEditing(): boolean {
+  const active = document.activeElement
+  return active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement || active instanceof HTMLSelectElement
+}
+
+async function refresh(reloadDetail = true): Promise<void> {
+  const params = new URLSearchParams()
+  if (state.status) params.set('status', state.status)
+  if (state.sidebar) params.set('groupId', state.sidebar.chatId)
+  const items = await api<Item[]>('GET', `/api/suggestions?${params}`)
+  // Pending work reads oldest-waiting first; history reads newest first.
+  state.items = state.status === 'pending' ? items.reverse() : items
+  if (state.selectedId === null || !state.items.some((i) => i.id === state.selectedId)) {
+    const lost = state.selectedId
+    state.selectedId = state.items[0]?.id ?? null
+    reloadDetail = true
+    if (lost !== null && state.status === 'pending') toast(`建议 #${lost} 已被处理`)
+  }
+  renderList()
+  if (reloadDetail) await renderDetail()
+}
+
+function renderList(): void {
+  const now = Date.now()
+  const pending = state.items.filter((i) => i.status === 'pending')
+  const oldest = pending.reduce<Item | undefined>((a, b) => (!a || b.askedAt < a.askedAt ? b : a), undefined)
+  const newest = pending.reduce<Item | undefined>((a, b) => (!a || b.askedAt > a.askedAt ? b : a), undefined)
+  $('#queue-stats').replaceChildren(
+    h('span', {}, '待处理 ', h('b', {}, pending.length)),
+    h('span', {}, '需人工 ', h('b', {}, pending.filter((i) => i.needsHuman).length)),
+    h('span', {}, '最久等待 ', h('b', {}, oldest ? formatWait(now - Date.parse(oldest.askedAt)) : '—')),
+    h('span', {}, '最新 ', h('b', {}, newest ? `${formatWait(now - Date.parse(newest.askedAt))}前`.replace('刚刚前', '刚刚') : '—')),
+  )
+  list.replaceChildren(...state.items.map((item) => {
+    const waiting = now - Date.parse(item.askedAt)
+    const late = item.status === 'pending' && waiting > state.slaMs
+    const li = h('li', {
+      id: `s-${item.id}`, role: 'option', 'aria-selected': String(item.id === state.selectedId),
+      class: item.needsHuman ? 'escalated' : undefined, 'data-id': item.id,
+      onclick: () => select(item.id),
+    },
+    h('span', { class: 'q' }, item.question),
+    h('span', { class: 'meta' },
+      item.needsHuman ? h('span', { class: 'badge human' }, '需人工') : h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`),
+      late ? h('span', { class: 'badge late' }, `超时 ${formatWait(waiting)}`) : null,
+      item.status !== 'pending' ? h('span', { class: 'badge ok' }, DECISION[item.decision ?? ''] ?? item.status) : null,
+    ),
+    h('span', { class: 'meta' }, h('span', {}, item.groupName), h('span', {}, item.memberName), item.status === 'pending' ? h('span', {}, `等待 ${formatWait(waiting)}`) : h('span', {}, formatTime(item.askedAt))))
+    return li
+  }))
+  if (state.items.length === 0) list.replaceChildren(h('li', { class: 'muted', 'aria-disabled': 'true' }, state.status === 'pending' ? '没有待处理的建议 🎉' : '没有记录'))
+  list.setAttribute('aria-activedescendant', state.selectedId ? `s-${state.selectedId}` : '')
+}
+
+function select(id: number): void {
+  state.selectedId = id
+  renderList()
+  document.getElementById(`s-${id}`)?.scrollIntoView({ block: 'nearest' })
+  void renderDetail()
+}
+
+function move(delta: number): void {
+  if (state.items.length === 0) return
+  const index = state.items.findIndex((i) => i.id === state.selectedId)
+  const next = state.items[Math.min(state.items.length - 1, Math.max(0, index + delta))]
+  if (next) select(next.id)
+}
+
+async function renderDetail(): Promise<void> {
+  const id = state.selectedId
+  if (id === null) {
+    detail.replaceChildren(h('p', { class: 'muted empty' }, '在左侧选择一条建议'))
+    return
+  }
+  const ctx = await api<Context>('GET', `/api/suggestions/${id}/context`)
+  if (state.selectedId !== id) return
+  const s = ctx.suggestion
+  const pending = s.status === 'pending'
+  const draft = h('textarea', { id: 'draft', 'aria-label': '回复内容', placeholder: s.needsHuman ? '没有匹配到答案，请人工输入回复' : '', disabled: !pending })
+  draft.value = pending ? s.text ?? '' : s.finalText ?? s.text ?? ''
+
+  const main = h('section', { class: 'card', 'aria-label': '建议详情' },
+    h('div', { class: 'muted' }, `${s.groupName} · ${s.memberName} · ${formatTime(s.askedAt)}`, pending ? ` · 已等待 ${formatWait(Date.now() - Date.parse(s.askedAt))}` : ''),
+    h('p', { class: 'question' }, s.question),
+    h('div', { class: 'meta' },
+      s.needsHuman ? h('span', { class: 'badge human' }, '需人工：没有匹配到知识库') : h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`),
+      s.matchedIntentId !== null ? h('span', { class: 'muted' }, ` 已纠正（原匹配 ${s.matchedIntentId || '无'}）`) : null),
+    h('label', { for: 'draft', class: 'muted' }, pending ? '回复草稿（可编辑，发送时会 @ 客户）' : '已发送内容'),
+    draft,
+    s.lastError ? h('p', { class: 'error', role: 'alert' }, `上次发送失败：${s.lastError}`) : null,
+    pending ? actions(s, draft) : h('p', { class: 'muted' }, `${DECISION[s.decision ?? ''] ?? s.status} · ${s.decidedBy ?? ''} · ${s.decidedAt ? formatTime(s.decidedAt) : ''}${s.responseMs !== null ? ` · 响应 ${Math.round(s.responseMs / 1000)} 秒` : ''}`),
+    h('div', { id: 'inline-form' }),
+  )
+  const side = h('section', { class: 'card', 'aria-label': '上下文' },
+    h('h2', {}, '群内对话'),
+    h('ol', { class: 'conversation' }, ...ctx.conversation.map((m) =>
+      h('li', { class: [m.fromSelf ? 'self' : '', m.id === s.messageId ? 'current' : ''].join(' ').trim() || undefined },
+        h('div', { class: 'who' }, `${m.fromSelf ? '机器人' : m.senderName} · ${formatTime(m.sentAt)}`), m.text))),
+    h('h2', {}, `${s.memberName} 的历史提问`),
+    ctx.history.length === 0 ? h('p', { class: 'muted' }, '第一次提问') : h('ul', { class: 'history' }, ...ctx.history.map((x) =>
+      h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, x.needsHuman ? '需人工' : x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
+  )
+  detail.replaceChildren(h('div', { class: 'detail-grid' }, main, side))
+}
+
+function actions(s: Item, draft: HTMLTextAreaElement): HTMLElement {
+  return h('div', { class: 'actions' },
+    h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void send(s, draft) }, state.sidebar ? '以我的身份发送 (Enter)' : '发送 (Enter)'),
+    h('button', { type: 'button', id: 'reject', class: 'danger', onclick: () => showReject(s) }, '拒绝 (R)'),
+    h('button', { type: 'button', id: 'fix-intent', onclick: () => showFixIntent(s) }, '意图不对 (I)'),
+  )
+}
+
+async function act(work: () => Promise<unknown>, done: string): Promise<void> {
+  if (state.busy) return
+  state.busy = true
+  try {
+    await work()
+    toast(done)
+  } catch (error) {
+    toast(error instanceof ApiError ? error.message : `操作失败：${(error as Error).message}`, 'error')
+  } finally {
+    state.busy = false
+    await refresh()
+  }
+}
+
+async function send(s: Item, draft: HTMLTextAreaElement): Promise<void> {
+  const text = draft.value.trim()
+  if (!text) {
+    toast('请先填写回复内容', 'error')
+    draft.focus()
+    return
+  }
+  const edited = text !== (s.text ?? '').trim()
+  const sidebar = state.sidebar
+  if (sidebar) {
+    await act(async () => {
+      await sidebar.send(text)
+      await api('POST', `/api/suggestions/${s.id}/mark-sent`, { text, via: 'wecom-sidebar' })
+    }, '已以您的身份发送')
+    return
+  }
+  await act(() => api('POST', `/api/suggestions/${s.id}/send`, edited ? { text } : undefined), edited ? '已编辑并发送' : '已发送')
+}
+
+function showReject(s: Item): void {
+  const reason = h('input', { id: 'reject-reason', 'aria-label': '拒绝原因', placeholder: '原因（可选），如：客户已私聊解决', maxlength: 500 })
+  const form = h('form', { class: 'reject-form', onsubmit: (e: Event) => {
+    e.preventDefault()
+    void act(() => api('POST', `/api/suggestions/${s.id}/reject`, reason.value.trim() ? { reason: reason.value.trim() } : {}), '已拒绝')
+  } }, reason, h('button', { type: 'submit', class: 'danger' }, '确认拒绝'), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
+  $('#inline-form').replaceChildren(form)
+  reason.focus()
+}
+
+function showFixIntent(s: Item): void {
+  const select = h('select', { id: 'intent-select', 'aria-label': '正确的意图' },
+    ...state.intents.map((i) => {
+      const option = h('option', { value: i.id }, `${i.id}（${i.example}）`)
+      if (i.id === s.intentId) option.selected = true
+      return option
+    }))
+  const form = h('form', { class: 'fix-intent', onsubmit: (e: Event) => {
+    e.preventDefault()
+    void act(() => api('POST', `/api/suggestions/${s.id}/fix-intent`, { intentId: select.value }), '已纠正意图：这个问题已作为新例句学习')
+  } }, h('label', { for: 'intent-select' }, '正确的意图'), select, h('button', { type: 'submit', class: 'primary' }, '确认并重新起草'), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
+  $('#inline-form').replaceChildren(form)
+  select.focus()
+}
+
+function onKey(event: KeyboardEvent): void {
+  const target = event.target as HTMLElement
+  const draft = document.getElementById('draft') as HTMLTextAreaElement | null
+  if (target instanceof HTMLTextAreaElement) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault()
+      document.getElementById('send')?.click()
+    } else if (event.key === 'Escape') target.blur()
+    return
+  }
+  if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || event.ctrlKey || event.metaKey || event.altKey) {
+    if (event.key === 'Escape') (target as HTMLElement).blur()
+    return
+  }
+  if (target instanceof HTMLButtonElement && event.key === 'Enter') return // the button's own click
+  const key = event.key.toLowerCase()
+  if (key === 'j') move(1)
+  else if (key === 'k') move(-1)
+  else if (key === 'enter') document.getElementById('send')?.click()
+  else if (key === 'e' && draft) {
+    draft.focus()
+    draft.setSelectionRange(draft.value.length, draft.value.length)
+  } else if (key === 'r') document.getElementById('reject')?.click()
+  else if (key === 'i') document.getElementById('fix-intent')?.click()
+  else return
+  event.preventDefault()
+}

@@ -1,0 +1,103 @@
+import type { Chart as ChartJs, ChartConfiguration } from 'chart.js'
+import { api } from './api.js'
+import { $, formatTime, h, initChrome } from './dom.js'
+
+declare const Chart: new (canvas: HTMLCanvasElement, config: ChartConfiguration) => ChartJs
+
+interface Counts { questions: number; autoSent: number; approved: number; edited: number; rejected: number; escalated: number; pending: number; medianResponseMs: number | null; p90ResponseMs: number | null }
+interface DayTotal extends Counts { day: string }
+interface GroupTotal extends Counts { groupId: string; groupName: string }
+interface Report {
+  range: { from: string; to: string; groupId?: string }; slaMinutes: number
+  days: DayTotal[]; groups: GroupTotal[]
+  unanswered: Array<{ suggestionId: number; groupName: string; memberName: string; question: string; askedAt: string; waitingMs: number }>
+  unmatched: Array<{ question: string; count: number; lastAskedAt: string; groupNames: string[] }>
+}
+
+initChrome()
+const form = $('#report-filter') as HTMLFormElement
+const groupSelect = form.elements.namedItem('groupId') as HTMLSelectElement
+const knownGroups = new Map<string, string>()
+const charts: ChartJs[] = []
+const seconds = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixed(1))
+// The stacked outcomes partition the questions; escalations cut across them, so they are drawn as a line.
+const COLORS = { autoSent: '#52c41a', approved: '#1d6fe8', edited: '#722ed1', rejected: '#8c8c8c', pending: '#faad14' }
+const LABELS: Record<keyof typeof COLORS, string> = { autoSent: '自动发送', approved: '坐席发送', edited: '编辑后发送', rejected: '拒绝', pending: '待处理' }
+
+function query(): URLSearchParams {
+  const data = new FormData(form)
+  const params = new URLSearchParams({ from: String(data.get('from')), to: String(data.get('to')) })
+  if (data.get('groupId')) params.set('groupId', String(data.get('groupId')))
+  return params
+}
+
+function table(headers: string[], rows: Array<Array<string | number>>, numeric: number[] = []): HTMLElement {
+  if (rows.length === 0) return h('p', { class: 'muted' }, '没有数据')
+  return h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((cell, i) => h('td', { class: numeric.includes(i) ? 'num' : undefined }, cell))))))
+}
+
+const countCols = (c: Counts) => [c.questions, c.autoSent, c.approved, c.edited, c.rejected, c.escalated, seconds(c.medianResponseMs), seconds(c.p90ResponseMs)]
+const COUNT_HEADERS = ['问题', '自动发送', '坐席发送', '编辑后发送', '拒绝', '需人工', '响应中位数(秒)', '响应P90(秒)']
+
+async function load(): Promise<void> {
+  const params = query()
+  const report = await api<Report>('GET', `/api/reports?${params}`)
+  for (const g of report.groups) knownGroups.set(g.groupId, g.groupName)
+  const selected = groupSelect.value
+  groupSelect.replaceChildren(h('option', { value: '' }, '全部群'), ...[...knownGroups].map(([id, name]) => h('option', { value: id }, name)))
+  groupSelect.value = selected
+
+  const total = report.days.reduce((acc, d) => {
+    for (const key of ['questions', 'autoSent', 'approved', 'edited', 'rejected', 'escalated'] as const) acc[key] += d[key]
+    return acc
+  }, { questions: 0, autoSent: 0, approved: 0, edited: 0, rejected: 0, escalated: 0 })
+  const answered = total.autoSent + total.approved + total.edited
+  $('#kpis').replaceChildren(
+    h('div', { class: 'kpi' }, '问题数', h('b', {}, total.questions)),
+    h('div', { class: 'kpi' }, '自动回复率', h('b', {}, total.questions ? `${Math.round((total.autoSent / total.questions) * 100)}%` : '—')),
+    h('div', { class: 'kpi' }, '已回复', h('b', {}, answered)),
+    h('div', { class: 'kpi' }, '需人工', h('b', {}, total.escalated)),
+    h('div', { class: 'kpi' }, `超时未回复（>${report.slaMinutes} 分钟）`, h('b', {}, report.unanswered.length)),
+  )
+  $('#sla').textContent = String(report.slaMinutes)
+
+  for (const chart of charts.splice(0)) chart.destroy()
+  const labels = report.days.map((d) => d.day.slice(5))
+  charts.push(new Chart($('#chart-daily') as HTMLCanvasElement, {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        { type: 'line', label: '需人工', data: report.days.map((d) => d.escalated), borderColor: '#d4380d', backgroundColor: '#d4380d', order: 0 },
+        ...(Object.keys(COLORS) as Array<keyof typeof COLORS>).map((key) => ({ type: 'bar' as const, label: LABELS[key], data: report.days.map((d) => d[key]), backgroundColor: COLORS[key], stack: 'outcome', order: 1 })),
+      ],
+    },
+    options: { responsive: true, animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+  }))
+  charts.push(new Chart($('#chart-response') as HTMLCanvasElement, {
+    type: 'line',
+    data: { labels, datasets: [
+      { label: '中位数', data: report.days.map((d) => (d.medianResponseMs === null ? null : d.medianResponseMs / 1000)), borderColor: '#1d6fe8', backgroundColor: '#1d6fe8', spanGaps: true },
+      { label: 'P90', data: report.days.map((d) => (d.p90ResponseMs === null ? null : d.p90ResponseMs / 1000)), borderColor: '#d4380d', backgroundColor: '#d4380d', spanGaps: true },
+    ] },
+    options: { responsive: true, animation: false, scales: { y: { beginAtZero: true } } },
+  }))
+
+  $('#table-daily').replaceChildren(table(['日期', ...COUNT_HEADERS], report.days.map((d) => [d.day, ...countCols(d)]), [1, 2, 3, 4, 5, 6, 7, 8]))
+  $('#table-groups').replaceChildren(table(['群', ...COUNT_HEADERS], report.groups.map((g) => [g.groupName, ...countCols(g)]), [1, 2, 3, 4, 5, 6, 7, 8]))
+  $('#table-unanswered').replaceChildren(table(['群', '客户', '问题', '提问时间', '已等待(分钟)'], report.unanswered.map((u) => [u.groupName, u.memberName, u.question, formatTime(u.askedAt), Math.floor(u.waitingMs / 60000)]), [4]))
+  $('#table-unmatched').replaceChildren(table(['问题', '次数', '最近一次', '群'], report.unmatched.map((u) => [u.question, u.count, formatTime(u.lastAskedAt), u.groupNames.join('、')]), [1]))
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('a.csv')) link.href = `/api/reports/${link.dataset.table}.csv?${params}`
+}
+
+const today = new Date()
+const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+;(form.elements.namedItem('to') as HTMLInputElement).value = iso(today)
+;(form.elements.namedItem('from') as HTMLInputElement).value = iso(new Date(today.getTime() - 6 * 86400000))
+form.addEventListener('submit', (event) => {
+  event.preventDefault()
+  void load()
+})
+void load()

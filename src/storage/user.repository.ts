@@ -1,0 +1,39 @@
+import type { Db } from './create-db.js'
+import type { Role, UserRow } from './schema.js'
+
+export async function insertUser(db: Db, user: { name: string; role: Role; passwordHash: string; createdAt: string }): Promise<UserRow> {
+  return db
+    .insertInto('users')
+    .values({ name: user.name, role: user.role, password_hash: user.passwordHash, created_at: user.createdAt })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function findUserByName(db: Db, name: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst()
+}
+
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function listUsers(db: Db): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().orderBy('id').execute()
+}
+
+export async function updateUser(db: Db, id: number, set: { role?: Role; passwordHash?: string; disabled?: boolean }): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      ...(set.role ? { role: set.role } : {}),
+      ...(set.passwordHash ? { password_hash: set.passwordHash } : {}),
+      ...(set.disabled !== undefined ? { disabled: set.disabled ? 1 : 0 } : {}),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
