@@ -36,6 +36,7 @@ describe('agent console in Chromium', () => {
   it('shows a new question live and sends it with one click; the group receives the reply', async () => {
     const page = await open()
     await expect.poll(() => page.locator('#queue-stats').textContent()).toContain('待处理 0')
+    await page.locator('body[data-live="open"]').waitFor()
     t!.world.ask(t!.world.alice, '我的快递到哪了')
     // No reload: the suggestion arrives over the live stream.
     const item = page.getByRole('option').filter({ hasText: '我的快递到哪了' })
@@ -79,6 +80,7 @@ describe('agent console in Chromium', () => {
     await page.keyboard.press('Enter')
     await waitFor(async () => (await t!.app.suggestions.list({ status: 'rejected' })).length === 1)
     await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').textContent()).toContain('能开发票吗')
+    await expect.poll(() => page.locator('#draft').inputValue()).toContain('发票')
     await page.locator('body').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('Enter')
     await waitFor(() => t!.world.said.length === 1)

@@ -57,6 +57,7 @@ main#main { padding:16px 20px; }
 .conversation li.self { background:var(--ok-bg); }
 .conversation li.current { outline:2px solid var(--brand); }
 .conversation .who { font-size:12px; color:var(--muted); }
+.conversation + h2 { margin-top:16px; }
 .history { list-style:none; margin:0; padding:0; display:grid; gap:6px; font-size:13px; }
 .toast { position:fixed; right:20px; bottom:20px; background:#1f2329; color:#fff; padding:10px 14px; border-radius:8px; max-width:420px; z-index:10; }
 .toast.error { background:var(--warn); }
@@ -71,6 +72,6 @@ main#main { padding:16px 20px; }
 h1 { font-size:18px; margin:0 0 12px; } h2 { font-size:15px; margin:0 0 10px; display:flex; gap:12px; align-items:baseline; }
 h2 .csv { font-size:13px; font-weight:400; }
 .inline-form { display:flex; gap:12px; align-items:end; flex-wrap:wrap; } .inline-form h2 { width:100%; } .inline-form label { display:grid; gap:4px; }
-.sidebar-note { margin:0; font-size:12px; color:var(--brand); }
+.sidebar-note, #live-note { margin:0; font-size:12px; } .sidebar-note { color:var(--brand); }
 @media (max-width: 760px) { .queue-layout { grid-template-columns:1fr; height:auto; } .detail-grid { grid-template-columns:1fr; } .topbar { gap:8px; } }
 `

@@ -67,10 +67,23 @@ async function start(): Promise<void> {
 function listen(): void {
   const events = new EventSource('/api/events')
   let timer: number | undefined
+  const later = (reloadDetail: boolean) => {
+    window.clearTimeout(timer)
+    timer = window.setTimeout(() => void refresh(reloadDetail), 100)
+  }
+  // Whatever happened while the stream was (re)connecting is fetched once it is open.
+  events.addEventListener('open', () => {
+    document.body.dataset.live = 'open'
+    $('#live-note').hidden = true
+    later(false)
+  })
+  events.addEventListener('error', () => {
+    document.body.dataset.live = 'reconnecting'
+    $('#live-note').hidden = false
+  })
   events.addEventListener('suggestion', (event) => {
     const data = JSON.parse((event as MessageEvent<string>).data) as { type: string; id: number; status: string }
-    window.clearTimeout(timer)
-    timer = window.setTimeout(() => void refresh(data.id === state.selectedId && !isEditing()), 100)
+    later(data.id === state.selectedId && !isEditing())
   })
 }
 
@@ -79,11 +92,15 @@ function isEditing(): boolean {
   return active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement || active instanceof HTMLSelectElement
 }
 
+let refreshes = 0
 async function refresh(reloadDetail = true): Promise<void> {
   const params = new URLSearchParams()
   if (state.status) params.set('status', state.status)
   if (state.sidebar) params.set('groupId', state.sidebar.chatId)
+  const mine = ++refreshes
   const items = await api<Item[]>('GET', `/api/suggestions?${params}`)
+  // A slower, older response must not overwrite a newer list.
+  if (mine !== refreshes) return
   // Pending work reads oldest-waiting first; history reads newest first.
   state.items = state.status === 'pending' ? items.reverse() : items
   if (state.selectedId === null || !state.items.some((i) => i.id === state.selectedId)) {
@@ -145,8 +162,14 @@ function move(delta: number): void {
 async function renderDetail(): Promise<void> {
   const id = state.selectedId
   if (id === null) {
+    delete detail.dataset.id
     detail.replaceChildren(h('p', { class: 'muted empty' }, '在左侧选择一条建议'))
     return
+  }
+  // Never leave another suggestion's buttons on screen while this one loads: a keypress would act on the wrong one.
+  if (detail.dataset.id !== String(id)) {
+    detail.dataset.id = String(id)
+    detail.replaceChildren(h('p', { class: 'muted empty' }, '加载中…'))
   }
   const ctx = await api<Context>('GET', `/api/suggestions/${id}/context`)
   if (state.selectedId !== id) return

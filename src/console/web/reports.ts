@@ -24,10 +24,11 @@ const seconds = (ms: number | null) => (ms === null ? '—' : (ms / 1000).toFixe
 const COLORS = { autoSent: '#52c41a', approved: '#1d6fe8', edited: '#722ed1', rejected: '#8c8c8c', pending: '#faad14' }
 const LABELS: Record<keyof typeof COLORS, string> = { autoSent: '自动发送', approved: '坐席发送', edited: '编辑后发送', rejected: '拒绝', pending: '待处理' }
 
+/** The filter as a query; empty dates let the server pick its default range (last 7 days in its time zone). */
 function query(): URLSearchParams {
   const data = new FormData(form)
-  const params = new URLSearchParams({ from: String(data.get('from')), to: String(data.get('to')) })
-  if (data.get('groupId')) params.set('groupId', String(data.get('groupId')))
+  const params = new URLSearchParams()
+  for (const key of ['from', 'to', 'groupId']) if (data.get(key)) params.set(key, String(data.get(key)))
   return params
 }
 
@@ -44,6 +45,10 @@ const COUNT_HEADERS = ['问题', '自动发送', '坐席发送', '编辑后发�
 async function load(): Promise<void> {
   const params = query()
   const report = await api<Report>('GET', `/api/reports?${params}`)
+  ;(form.elements.namedItem('from') as HTMLInputElement).value = report.range.from
+  ;(form.elements.namedItem('to') as HTMLInputElement).value = report.range.to
+  params.set('from', report.range.from)
+  params.set('to', report.range.to)
   for (const g of report.groups) knownGroups.set(g.groupId, g.groupName)
   const selected = groupSelect.value
   groupSelect.replaceChildren(h('option', { value: '' }, '全部群'), ...[...knownGroups].map(([id, name]) => h('option', { value: id }, name)))
@@ -92,10 +97,6 @@ async function load(): Promise<void> {
   for (const link of document.querySelectorAll<HTMLAnchorElement>('a.csv')) link.href = `/api/reports/${link.dataset.table}.csv?${params}`
 }
 
-const today = new Date()
-const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-;(form.elements.namedItem('to') as HTMLInputElement).value = iso(today)
-;(form.elements.namedItem('from') as HTMLInputElement).value = iso(new Date(today.getTime() - 6 * 86400000))
 form.addEventListener('submit', (event) => {
   event.preventDefault()
   void load()
