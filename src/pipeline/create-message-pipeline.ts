@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { insertMessageOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
 import type { MessageRow } from '../storage/schema.js'
+import { limitConcurrency } from './limit-concurrency.js'
 import { compose, type MessageContext, type Step } from './message-context.js'
 
 export type HandleOutcome = 'duplicate' | 'handled' | 'ignored' | 'failed'
@@ -23,9 +24,10 @@ export interface MessagePipeline {
  * const pipeline = createMessagePipeline({ db, clock, logger, steps: [ignoreSelf, detectQuestion, matchIntent(m), suggestReply(d)] })
  * await pipeline.handle(inbound)
  */
-export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logger; steps: readonly Step[] }): MessagePipeline {
+export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logger; steps: readonly Step[]; concurrency?: number }): MessagePipeline {
   const { db, clock } = deps
   const run = compose(deps.steps)
+  const limit = limitConcurrency(deps.concurrency ?? 4)
 
   async function process(message: InboundMessage): Promise<HandleOutcome> {
     const ctx: MessageContext = { message, outcome: 'handled', log: deps.logger.child({ messageId: message.id, groupId: message.groupId }) }
@@ -43,7 +45,7 @@ export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logg
   }
 
   return {
-    async handle(message) {
+    handle: (message) => limit(async () => {
       const stored = await insertMessageOnce(db, {
         id: message.id,
         channel: message.channel,
@@ -64,7 +66,7 @@ export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logg
         return 'duplicate'
       }
       return process(message)
-    },
+    }),
     async replayUnhandled() {
       const rows = await listUnhandledMessages(db)
       for (const row of rows) await process(fromRow(row))
