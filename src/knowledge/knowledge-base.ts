@@ -1,0 +1,53 @@
+/** One question type the bot can answer, as loaded from the knowledge YAML. */
+export interface Intent {
+  /** Unique across all knowledge files, e.g. `logistics.track`. */
+  id: string
+  /** Customer questions that mean this intent; at least one. */
+  examples: readonly string[]
+  /** Reply template; may contain `{{name}}` and other `{{vars}}` (see `renderAnswer`). */
+  answer: string
+  /** YAML `auto_send`: the bot may reply without an agent's approval when confident. Default false. */
+  autoSend: boolean
+  /** YAML `threshold` (0..1): overrides the matcher's default accept threshold for this intent. */
+  threshold?: number
+  /** Where the intent was defined: the file path as loaded (dir joined with file name) and its 1-based line. */
+  source: { file: string; line: number }
+}
+
+/** A validated, read-only set of intents. */
+export interface KnowledgeBase {
+  readonly intents: readonly Intent[]
+  readonly files: readonly string[]
+  get(id: string): Intent | undefined
+}
+
+/**
+ * Wraps already-validated intents into a frozen `KnowledgeBase` with lookup by id.
+ * Later duplicates of an id are ignored by `get` (the loader reports them as problems).
+ *
+ * @example
+ * const kb = createKnowledgeBase([{ id: 'shop.hours', examples: ['几点上班'], answer: '9:00-21:00',
+ *   autoSend: true, source: { file: 'knowledge/shop.yaml', line: 2 } }], ['knowledge/shop.yaml'])
+ * kb.get('shop.hours')?.answer // '9:00-21:00'
+ */
+export function createKnowledgeBase(intents: Intent[], files: string[]): KnowledgeBase {
+  const frozenIntents = Object.freeze(
+    intents.map((intent) =>
+      Object.freeze({
+        ...intent,
+        examples: Object.freeze([...intent.examples]),
+        source: Object.freeze({ ...intent.source }),
+      }),
+    ),
+  )
+  const byId = new Map<string, Intent>()
+  for (const intent of frozenIntents) {
+    if (!byId.has(intent.id)) byId.set(intent.id, intent)
+  }
+  const frozenFiles = Object.freeze([...files])
+  return Object.freeze({
+    intents: frozenIntents,
+    files: frozenFiles,
+    get: (id: string) => byId.get(id),
+  })
+}

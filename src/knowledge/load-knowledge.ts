@@ -1,0 +1,100 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createKnowledgeBase } from './knowledge-base.js'
+import type { Intent, KnowledgeBase } from './knowledge-base.js'
+import type { KnowledgeProblem } from './knowledge-problem.js'
+import { parseKnowledgeFile } from './parse-knowledge-file.js'
+
+export type { KnowledgeProblem } from './knowledge-problem.js'
+export { formatProblem } from './knowledge-problem.js'
+
+export type LoadKnowledgeResult =
+  | { ok: true; kb: KnowledgeBase; warnings: KnowledgeProblem[] }
+  | { ok: false; problems: KnowledgeProblem[] }
+
+/** A FAQ file is a few hundred KB at most; anything bigger is a mistake or an attack. */
+export const MAX_KNOWLEDGE_FILE_BYTES = 1024 * 1024
+const MAX_KNOWLEDGE_FILES = 500
+
+/**
+ * Loads every `*.yaml` / `*.yml` file in `dir` (sorted by name; other files such as README.md are ignored),
+ * validates them, and checks ids are unique across files. Never throws for bad content: problems come back
+ * with `file:line` and a fix hint.
+ *
+ * @example
+ * const result = await loadKnowledge('knowledge')
+ * if (!result.ok) for (const p of result.problems) console.error(formatProblem(p))
+ * else console.log(`${result.kb.intents.length} intents`)
+ */
+export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
+  const problems: KnowledgeProblem[] = []
+  const warnings: KnowledgeProblem[] = []
+  const folderProblem = (message: string, hint: string): LoadKnowledgeResult => ({
+    ok: false,
+    problems: [{ file: dir, line: 0, message, hint }],
+  })
+
+  let names: string[]
+  try {
+    const info = await stat(dir)
+    if (!info.isDirectory()) return folderProblem('knowledge path is not a folder', 'point the knowledge setting at a folder of *.yaml files')
+    names = await readdir(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return folderProblem('knowledge folder not found', 'create it and add *.yaml files, or fix the knowledge folder setting')
+    return folderProblem(`cannot read knowledge folder (${code ?? (error as Error).message})`, 'check the folder exists and is readable')
+  }
+
+  const yamlNames = names.filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.')).sort()
+  if (yamlNames.length === 0) return folderProblem('knowledge folder has no *.yaml files', 'add at least one file such as logistics.yaml (see knowledge/README.md)')
+  if (yamlNames.length > MAX_KNOWLEDGE_FILES) return folderProblem(`knowledge folder has ${yamlNames.length} YAML files`, `keep it under ${MAX_KNOWLEDGE_FILES} files by merging related intents`)
+
+  const files: string[] = []
+  const intents: Intent[] = []
+  const firstById = new Map<string, Intent>()
+  const firstByExample = new Map<string, Intent>()
+  for (const name of yamlNames) {
+    const file = join(dir, name)
+    const info = await stat(file)
+    if (!info.isFile()) continue
+    files.push(file)
+    if (info.size > MAX_KNOWLEDGE_FILE_BYTES) {
+      problems.push({ file, line: 0, message: `file is too large (${info.size} bytes, limit ${MAX_KNOWLEDGE_FILE_BYTES})`, hint: 'split it into several files by topic' })
+      continue
+    }
+    const parsed = parseKnowledgeFile(await readFile(file, 'utf8'), file)
+    problems.push(...parsed.problems)
+    warnings.push(...parsed.warnings)
+    for (const intent of parsed.intents) {
+      const first = firstById.get(intent.id)
+      if (first) {
+        problems.push({
+          file,
+          line: intent.source.line,
+          message: `id "${intent.id}" is already used at ${first.source.file}:${first.source.line}`,
+          hint: 'rename one of them (ids must be unique across all files) or merge the two intents',
+        })
+        continue
+      }
+      firstById.set(intent.id, intent)
+      intents.push(intent)
+      for (const example of intent.examples) {
+        const owner = firstByExample.get(example)
+        if (owner && owner.id !== intent.id) {
+          warnings.push({
+            file,
+            line: intent.source.line,
+            message: `example "${example}" of ${intent.id} is also an example of ${owner.id} (${owner.source.file}:${owner.source.line})`,
+            hint: 'keep it in one intent only, so the bot knows which answer fits',
+          })
+        } else if (!owner) {
+          firstByExample.set(example, intent)
+        }
+      }
+    }
+  }
+
+  if (problems.length > 0) return { ok: false, problems }
+  if (intents.length === 0) return folderProblem('knowledge base has no intents', 'add intents with id, examples and answer to a *.yaml file (see knowledge/README.md)')
+  return { ok: true, kb: createKnowledgeBase(intents, files), warnings }
+}

@@ -1,0 +1,283 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import type { Document, Pair, YAMLMap } from 'yaml'
+import { didYouMean } from './did-you-mean.js'
+import type { Intent } from './knowledge-base.js'
+import type { KnowledgeProblem } from './knowledge-problem.js'
+
+export interface ParsedKnowledgeFile {
+  intents: Intent[]
+  problems: KnowledgeProblem[]
+  warnings: KnowledgeProblem[]
+}
+
+const TOP_LEVEL_KEYS = ['intents'] as const
+const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold'] as const
+
+/** Anchors are allowed (e.g. a shared answer), but a handful of aliases is plenty for a FAQ file. */
+const MAX_ALIAS_COUNT = 100
+
+/** Hints for the yaml library's error codes that admins actually hit when hand-editing. */
+const SYNTAX_HINTS: Record<string, string> = {
+  BAD_INDENT: 'check the indentation: use spaces, and line up the keys of one intent under each other',
+  TAB_AS_INDENT: 'replace tabs with spaces at the start of the line',
+  MISSING_CHAR: 'a quote or bracket is not closed — close it on the same line',
+  DUPLICATE_KEY: 'this key appears twice in the same mapping — keep one',
+  BLOCK_AS_IMPLICIT_KEY: 'check the indentation and that `key: value` has a space after the colon',
+  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; put quotes around text that contains ": "',
+  UNEXPECTED_TOKEN: 'put quotes around text that contains ": ", " #", "[", "{" or starts with "-"',
+  BAD_SCALAR_START: 'put quotes around text that starts with a special character such as @, `, %, | or >',
+  MULTIPLE_DOCS: 'remove the "---" line: one file holds one document',
+}
+const DEFAULT_SYNTAX_HINT = 'fix the YAML syntax; put quotes around text that contains ": " or " #"'
+
+/**
+ * Parses and validates one knowledge YAML text. Pure: the caller reads the file and checks size.
+ * Every problem carries the 1-based line of the offending node.
+ *
+ * @example
+ * const { intents, problems } = parseKnowledgeFile('intents:\n  - id: a\n    examples: [hi]\n    answer: hello\n', 'kb/a.yaml')
+ * // intents[0].source -> { file: 'kb/a.yaml', line: 2 }, problems -> []
+ */
+export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeFile {
+  const lineCounter = new LineCounter()
+  const problems: KnowledgeProblem[] = []
+  const warnings: KnowledgeProblem[] = []
+  const intents: Intent[] = []
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line
+  const lineOf = (node: unknown, fallback: number): number => {
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range
+    return range ? lineAt(range[0]) : fallback
+  }
+  const problem = (line: number, message: string, hint: string) => problems.push({ file, line, message, hint })
+  const warn = (line: number, message: string, hint: string) => warnings.push({ file, line, message, hint })
+
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const hint = /^Flow (sequence|mapping)/.test(error.message)
+        ? 'a [ … ] or { … } list is not closed, or its items are not indented — close it on the line where it starts'
+        : SYNTAX_HINTS[error.code] ?? DEFAULT_SYNTAX_HINT
+      problem(lineAt(error.pos[0]), `YAML syntax error: ${error.message}`, hint)
+    }
+    return { intents, problems, warnings }
+  }
+  try {
+    // Resolving aliases here is what enforces the alias limit ("billion laughs").
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (error) {
+    problem(0, `YAML uses too many aliases (${(error as Error).message})`, 'write the text out instead of using many *aliases')
+    return { intents, problems, warnings }
+  }
+
+  const root = doc.contents
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
+    warn(1, 'file is empty', 'add `intents:` with a list of intents, or delete the file')
+    return { intents, problems, warnings }
+  }
+  if (!isMap(root)) {
+    problem(lineOf(root, 1), 'file is not a mapping', 'start the file with `intents:` followed by a list of `- id: ...` items')
+    return { intents, problems, warnings }
+  }
+
+  let intentsPair: Pair | undefined
+  for (const pair of root.items) {
+    const key = keyName(pair)
+    if (key === 'intents') {
+      intentsPair = pair
+    } else {
+      const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
+      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:` is read at the top level')
+    }
+  }
+  if (!intentsPair) {
+    problem(lineOf(root, 1), 'missing `intents:`', 'add `intents:` with a list of `- id: ...` items')
+    return { intents, problems, warnings }
+  }
+  const list = resolve(doc, intentsPair.value)
+  if (list === null || list === undefined || (isScalar(list) && list.value === null)) {
+    warn(lineOf(intentsPair.key, 1), 'intents is empty', 'add intents under `intents:` or delete the file')
+    return { intents, problems, warnings }
+  }
+  if (!isSeq(list)) {
+    problem(lineOf(list, lineOf(intentsPair.key, 1)), 'intents is not a list', 'write each intent as a list item starting with `- id: ...`')
+    return { intents, problems, warnings }
+  }
+
+  list.items.forEach((rawItem, index) => {
+    const item = resolve(doc, rawItem)
+    const path = `intents[${index}]`
+    const itemLine = lineOf(item, lineOf(list, 1))
+    if (!isMap(item)) {
+      problem(itemLine, `${path} is not a mapping`, 'write the intent as `- id: ...` with examples and answer indented below it')
+      return
+    }
+    const intent = readIntent(doc, item, path, itemLine, { problem, warn, lineOf })
+    if (intent) intents.push({ ...intent, source: { file, line: itemLine } })
+  })
+  return { intents, problems, warnings }
+}
+
+interface Reporters {
+  problem: (line: number, message: string, hint: string) => void
+  warn: (line: number, message: string, hint: string) => void
+  lineOf: (node: unknown, fallback: number) => number
+}
+
+/** Validates one intent mapping; returns undefined when it has problems (already reported). */
+function readIntent(
+  doc: Document,
+  item: YAMLMap,
+  path: string,
+  itemLine: number,
+  { problem, warn, lineOf }: Reporters,
+): Omit<Intent, 'source'> | undefined {
+  const pairs = new Map<string, Pair>()
+  const unknown: Pair[] = []
+  for (const pair of item.items) {
+    const key = keyName(pair)
+    if (key !== undefined && (INTENT_KEYS as readonly string[]).includes(key)) pairs.set(key, pair)
+    else unknown.push(pair)
+  }
+  let failures = 0
+  const fail = (line: number, message: string, hint: string) => {
+    failures++
+    problem(line, message, hint)
+  }
+  const valueOf = (key: string) => {
+    const pair = pairs.get(key)
+    return pair ? { pair, node: resolve(doc, pair.value), line: lineOf(pair.value, lineOf(pair.key, itemLine)) } : undefined
+  }
+
+  // id
+  let id = ''
+  const idValue = valueOf('id')
+  if (!idValue) {
+    fail(itemLine, `${path} has no id`, 'add `id: topic.name` (unique across all files, e.g. logistics.track)')
+  } else {
+    const raw = scalarValue(idValue.node)
+    if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
+      fail(idValue.line, `${path}.id is empty`, 'give the intent an id such as logistics.track')
+    } else if (typeof raw !== 'string') {
+      fail(idValue.line, `${path}.id must be text, got ${describe(raw, idValue.node)}`, 'write the id as text, e.g. `id: logistics.track` (quote numbers)')
+    } else if (/\s/.test(raw.trim())) {
+      fail(idValue.line, `${path}.id "${raw}" contains spaces`, 'use letters, digits, dots, dashes or underscores, e.g. logistics.track')
+    } else {
+      id = raw.trim()
+    }
+  }
+  const name = id ? `${path} (${id})` : path
+  for (const pair of unknown) {
+    const key = keyName(pair) ?? '?'
+    const suggestion = didYouMean(key, INTENT_KEYS)
+    warn(
+      lineOf(pair.key, itemLine),
+      `${name} has unknown key "${key}", which is ignored`,
+      suggestion ? `did you mean "${suggestion}"?` : `known keys: ${INTENT_KEYS.join(', ')}`,
+    )
+  }
+
+  // examples
+  const examples: string[] = []
+  const examplesValue = valueOf('examples')
+  if (!examplesValue || isEmptyNode(examplesValue.node)) {
+    fail(examplesValue?.line ?? itemLine, `${name} has no examples`, 'add `examples:` with a few questions customers ask, e.g. [我的快递到哪了, 怎么查物流]')
+  } else if (!isSeq(examplesValue.node)) {
+    fail(examplesValue.line, `${name}.examples must be a list`, 'write `examples: [问题一, 问题二]` or one `- 问题` per line')
+  } else {
+    const seen = new Set<string>()
+    examplesValue.node.items.forEach((rawExample, i) => {
+      const node = resolve(doc, rawExample)
+      const line = lineOf(node, examplesValue.line)
+      const value = scalarValue(node)
+      if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
+        fail(line, `${name}.examples[${i}] is empty`, 'write the question text or remove the empty item')
+      } else if (typeof value !== 'string') {
+        fail(line, `${name}.examples[${i}] must be text, got ${describe(value, node)}`, 'put quotes around it, e.g. "12345"')
+      } else if (seen.has(value.trim())) {
+        warn(line, `${name}.examples[${i}] "${value.trim()}" is listed twice`, 'remove the duplicate')
+      } else {
+        seen.add(value.trim())
+        examples.push(value.trim())
+      }
+    })
+    if (examplesValue.node.items.length === 0) {
+      fail(examplesValue.line, `${name} has no examples`, 'add at least one question customers ask')
+    }
+  }
+
+  // answer
+  let answer = ''
+  const answerValue = valueOf('answer')
+  if (!answerValue) {
+    fail(itemLine, `${name} has no answer`, 'add `answer: "..."` with the reply to send')
+  } else {
+    const raw = scalarValue(answerValue.node)
+    if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
+      fail(answerValue.line, `${name}.answer is empty`, 'add an answer')
+    } else if (typeof raw !== 'string') {
+      fail(answerValue.line, `${name}.answer must be text, got ${describe(raw, answerValue.node)}`, 'put the answer in quotes')
+    } else {
+      answer = raw.trim()
+    }
+  }
+
+  // auto_send
+  let autoSend = false
+  const autoSendValue = valueOf('auto_send')
+  if (autoSendValue) {
+    const raw = scalarValue(autoSendValue.node)
+    if (typeof raw === 'boolean') autoSend = raw
+    else fail(autoSendValue.line, `${name}.auto_send must be true or false, got ${describe(raw, autoSendValue.node)}`, 'write `auto_send: true` or `auto_send: false` (yes/no are not booleans here)')
+  }
+
+  // threshold
+  let threshold: number | undefined
+  const thresholdValue = valueOf('threshold')
+  if (thresholdValue) {
+    const raw = scalarValue(thresholdValue.node)
+    if (typeof raw !== 'number' || Number.isNaN(raw)) {
+      fail(thresholdValue.line, `${name}.threshold must be a number between 0 and 1, got ${describe(raw, thresholdValue.node)}`, 'write e.g. `threshold: 0.6`, or remove it to use the default')
+    } else if (raw < 0 || raw > 1) {
+      fail(thresholdValue.line, `${name}.threshold ${raw} is out of range`, 'use a number between 0 and 1 (higher = stricter), e.g. 0.6')
+    } else {
+      threshold = raw
+    }
+  }
+
+  if (failures > 0) return undefined
+  if (examples.length < 3) {
+    warn(examplesValue?.line ?? itemLine, `${name} has only ${examples.length} example${examples.length === 1 ? '' : 's'}`, 'add 5–10 different ways customers ask this, so matching is reliable')
+  }
+  return threshold === undefined ? { id, examples, answer, autoSend } : { id, examples, answer, autoSend, threshold }
+}
+
+function keyName(pair: Pair): string | undefined {
+  const key = pair.key
+  if (isScalar(key) && key.value !== null && key.value !== undefined) return String(key.value)
+  return undefined
+}
+
+/** Follows `*alias` to its anchored node so positions and values come from the real node. */
+function resolve(doc: Document, node: unknown): unknown {
+  if (isAlias(node)) return node.resolve(doc) ?? null
+  return node
+}
+
+function scalarValue(node: unknown): unknown {
+  if (node === null || node === undefined) return null
+  if (isScalar(node)) return node.value
+  return node // a collection where a scalar was expected
+}
+
+function isEmptyNode(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === ''))
+}
+
+function describe(value: unknown, node: unknown): string {
+  if (isMap(node)) return 'a mapping'
+  if (isSeq(node)) return 'a list'
+  if (value === null || value === undefined) return 'nothing'
+  if (typeof value === 'string') return `"${value}"`
+  return `${typeof value} ${String(value)}`
+}
+

@@ -1,0 +1,164 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { formatProblem, loadKnowledge, MAX_KNOWLEDGE_FILE_BYTES } from '../../../src/knowledge/load-knowledge.js'
+import type { KnowledgeProblem, LoadKnowledgeResult } from '../../../src/knowledge/load-knowledge.js'
+
+const FIXTURES = 'test/fixtures/knowledge'
+const fixture = (name: string) => join(FIXTURES, name)
+
+/** Problems (or warnings) as the operator sees them, without the fix hint. */
+function lines(list: KnowledgeProblem[]): string[] {
+  return list.map((p) => `${p.line > 0 ? `${p.file}:${p.line}` : p.file}: ${p.message}`)
+}
+
+function problemsOf(result: LoadKnowledgeResult): KnowledgeProblem[] {
+  if (result.ok) throw new Error(`expected problems, got a KB with ${result.kb.intents.length} intents`)
+  return result.problems
+}
+
+describe('loadKnowledge', () => {
+  it('loads every *.yaml and *.yml file in name order and ignores README.md and other files', async () => {
+    const result = await loadKnowledge(fixture('valid'))
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'))
+    expect(result.kb.files).toEqual([fixture('valid/empty-on-purpose.yaml'), fixture('valid/returns.yml'), fixture('valid/shop.yaml')])
+    expect(result.kb.intents.map((i) => i.id)).toEqual(['returns.policy', 'shop.hours', 'shop.invoice'])
+    expect(result.warnings).toEqual([])
+  })
+
+  it('maps YAML fields to intents with defaults, overrides and source lines', async () => {
+    const result = await loadKnowledge(fixture('valid'))
+    if (!result.ok) throw new Error('fixture should load')
+    expect(result.kb.get('shop.hours')).toEqual({
+      id: 'shop.hours',
+      examples: ['几点上班', '周末有人吗', '晚上有客服吗'],
+      answer: '{{name}}您好，客服每天 9:00–22:00 在线。',
+      autoSend: true,
+      source: { file: fixture('valid/shop.yaml'), line: 2 },
+    })
+    expect(result.kb.get('shop.invoice')).toMatchObject({ autoSend: false, threshold: 0.6, source: { line: 7 } })
+    expect(result.kb.get('returns.policy')?.autoSend).toBe(false)
+    expect(result.kb.get('no.such.intent')).toBeUndefined()
+  })
+
+  it.each([
+    ['missing folder', fixture('does-not-exist'), `${fixture('does-not-exist')}: knowledge folder not found`],
+    ['folder without YAML files', fixture('empty'), `${fixture('empty')}: knowledge folder has no *.yaml files`],
+    ['only empty files', fixture('no-intents'), `${fixture('no-intents')}: knowledge base has no intents`],
+    ['a file instead of a folder', fixture('valid/shop.yaml'), `${fixture('valid/shop.yaml')}: knowledge path is not a folder`],
+  ])('reports a %s clearly', async (_case, dir, expected) => {
+    const problems = problemsOf(await loadKnowledge(dir))
+    expect(lines(problems)).toEqual([expected])
+    expect(problems[0]?.hint).not.toBe('')
+  })
+
+  it('points a YAML syntax error at its line with a fix hint', async () => {
+    const problems = problemsOf(await loadKnowledge(fixture('malformed')))
+    expect(lines(problems)).toEqual([
+      `${fixture('malformed/broken.yaml')}:4: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    ])
+    expect(problems[0]?.hint).toContain('not closed')
+  })
+
+  it('refuses an alias bomb instead of expanding it', async () => {
+    const problems = problemsOf(await loadKnowledge(fixture('evil')))
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatchObject({ file: fixture('evil/alias-bomb.yaml'), line: 0 })
+    expect(problems[0]?.message).toMatch(/^YAML uses too many aliases/)
+  })
+
+  it('points a duplicated id at the second file and names the first', async () => {
+    const problems = problemsOf(await loadKnowledge(fixture('duplicate-id')))
+    expect(lines(problems)).toEqual([
+      `${fixture('duplicate-id/b.yaml')}:6: id "shop.hours" is already used at ${fixture('duplicate-id/a.yaml')}:2`,
+    ])
+  })
+
+  it('reports a missing and a blank answer at their lines', async () => {
+    const problems = problemsOf(await loadKnowledge(fixture('missing-answer')))
+    const file = fixture('missing-answer/shipping.yaml')
+    expect(lines(problems)).toEqual([
+      `${file}:6: intents[1] (logistics.ship_time) has no answer`,
+      `${file}:11: intents[2] (logistics.change_address).answer is empty`,
+    ])
+    expect(formatProblem(problems[1]!)).toBe(`${file}:11: intents[2] (logistics.change_address).answer is empty — add an answer`)
+  })
+
+  it('reports every wrongly typed value in one pass', async () => {
+    const problems = problemsOf(await loadKnowledge(fixture('bad-values')))
+    const file = fixture('bad-values/bad.yaml')
+    expect(lines(problems)).toEqual([
+      `${file}:2: intents[0].id must be text, got number 12345`,
+      `${file}:7: intents[1] (shop.hours).examples must be a list`,
+      `${file}:13: intents[2] (shop.returns).examples[1] is empty`,
+      `${file}:14: intents[2] (shop.returns).examples[2] must be text, got number 888`,
+      `${file}:16: intents[2] (shop.returns).auto_send must be true or false, got "yes"`,
+      `${file}:17: intents[2] (shop.returns).threshold 1.5 is out of range`,
+      `${file}:19: intents[3] is not a mapping`,
+      `${file}:21: intents[4] has no id`,
+    ])
+  })
+
+  it('warns about unknown keys with a "did you mean" and still loads', async () => {
+    const result = await loadKnowledge(fixture('unknown-keys'))
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'))
+    const file = fixture('unknown-keys/shop.yaml')
+    expect(result.warnings.map(formatProblem)).toEqual([
+      `${file}:1: unknown top-level key "intent" is ignored — did you mean "intents"?`,
+      `${file}:5: intents[0] (shop.hours) has unknown key "exmaples", which is ignored — did you mean "examples"?`,
+      `${file}:8: intents[0] (shop.hours) has unknown key "autoSend", which is ignored — did you mean "auto_send"?`,
+      `${file}:9: intents[0] (shop.hours) has unknown key "owner", which is ignored — known keys: id, examples, answer, auto_send, threshold`,
+    ])
+    expect(result.kb.get('shop.hours')?.autoSend).toBe(false)
+  })
+
+  it('rejects a file that is not a mapping and an `intents` that is not a list', async () => {
+    const problems = problemsOf(await loadKnowledge(fixture('not-a-mapping')))
+    expect(lines(problems)).toEqual([
+      `${fixture('not-a-mapping/list.yaml')}:1: file is not a mapping`,
+      `${fixture('not-a-mapping/text.yaml')}:1: intents is not a list`,
+    ])
+  })
+
+  describe('with generated files', () => {
+    let dir: string | undefined
+    afterEach(async () => {
+      if (dir) await rm(dir, { recursive: true, force: true })
+      dir = undefined
+    })
+
+    it('refuses a file over the size cap without parsing it', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'qundesk-kb-'))
+      const huge = `intents:\n${'  - id: x\n    examples: [很长很长的问题]\n    answer: 很长很长的回答\n'.repeat(Math.ceil(MAX_KNOWLEDGE_FILE_BYTES / 40))}`
+      await writeFile(join(dir, 'huge.yaml'), huge)
+      const problems = problemsOf(await loadKnowledge(dir))
+      expect(problems).toHaveLength(1)
+      expect(problems[0]?.message).toMatch(/^file is too large \(\d+ bytes, limit 1048576\)$/)
+    })
+
+    it('warns about an example listed under two intents and about too few examples', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'qundesk-kb-'))
+      await writeFile(
+        join(dir, 'a.yaml'),
+        ['intents:', '  - id: a', '    examples: [怎么退货, 退货流程, 退货地址]', '    answer: 甲', '  - id: b', '    examples: [怎么退货]', '    answer: 乙', ''].join('\n'),
+      )
+      const result = await loadKnowledge(dir)
+      if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'))
+      expect(lines(result.warnings)).toEqual([
+        `${join(dir, 'a.yaml')}:6: intents[1] (b) has only 1 example`,
+        `${join(dir, 'a.yaml')}:5: example "怎么退货" of b is also an example of a (${join(dir, 'a.yaml')}:2)`,
+      ])
+    })
+  })
+})
+
+describe('formatProblem', () => {
+  it.each([
+    [{ file: 'knowledge/shipping.yaml', line: 14, message: 'intents[3].answer is empty', hint: 'add an answer' }, 'knowledge/shipping.yaml:14: intents[3].answer is empty — add an answer'],
+    [{ file: 'knowledge', line: 0, message: 'knowledge folder not found', hint: 'create it' }, 'knowledge: knowledge folder not found — create it'],
+    [{ file: 'k/a.yaml', line: 2, message: 'odd', hint: '' }, 'k/a.yaml:2: odd'],
+  ])('formats %j', (problem, expected) => {
+    expect(formatProblem(problem)).toBe(expected)
+  })
+})

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { createKnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
+import type { Intent } from '../../../src/knowledge/knowledge-base.js'
+import { evaluateMatcher, parseEvalCases } from '../../../src/nlu/evaluate-matcher.js'
+
+const intent = (id: string, examples: string[]): Intent => ({ id, examples, answer: '回答', autoSend: false, source: { file: 'eval.yaml', line: 1 } })
+
+const kb = createKnowledgeBase(
+  [
+    intent('invoice.request', ['能开发票吗', '怎么开发票', '我要开票', '发票在哪里申请']),
+    intent('member.points', ['积分怎么用', '我有多少积分', '积分能抵现吗', '积分在哪里查']),
+    intent('logistics.track', ['我的快递到哪了', '怎么查物流', '包裹到哪儿了', '物流信息在哪看']),
+  ],
+  ['eval.yaml'],
+)
+
+describe('evaluateMatcher', () => {
+  it('computes top-1, accuracy and false accepts as defined', async () => {
+    // Hand-computed: 4 positives; 3 are exact examples (top-1 hit and accepted). The 4th expects an intent the
+    // KB does not have, so it can never be a top-1 hit nor an accepted hit. 2 negatives: one repeats a KB
+    // example word for word (so it is accepted -> a false accept), one is off-topic (rejected).
+    const report = await evaluateMatcher(kb, [
+      { text: '能开发票吗', expect: 'invoice.request' },
+      { text: '积分怎么用', expect: 'member.points' },
+      { text: '我的快递到哪了', expect: 'logistics.track' },
+      { text: '我的快递到哪了', expect: 'shop.hours' },
+      { text: '怎么查物流', expect: null },
+      { text: '今天天气真不错', expect: null },
+    ])
+    expect(report).toMatchObject({ positives: 4, negatives: 2, top1Hits: 3, accepted: 3, falseAccepts: 1 })
+    expect(report.top1).toBe(0.75)
+    expect(report.accuracy).toBe(0.75)
+    expect(report.falseAccept).toBe(0.5)
+    expect(report.trainMs).toBeGreaterThan(0)
+    expect(report.matchMsP99).toBeGreaterThanOrEqual(report.matchMsMedian)
+  })
+
+  it('reports zero ratios rather than NaN when a side has no cases', async () => {
+    const report = await evaluateMatcher(kb, [{ text: '今天天气真不错', expect: null }])
+    expect(report).toMatchObject({ positives: 0, top1: 0, accuracy: 0, negatives: 1, falseAccept: 0 })
+  })
+})
+
+describe('parseEvalCases', () => {
+  it('reads cases with intent ids and nulls', () => {
+    expect(parseEvalCases({ cases: [{ text: '快递到哪了', expect: 'logistics.track' }, { text: '天气', expect: null }] })).toEqual([
+      { text: '快递到哪了', expect: 'logistics.track' },
+      { text: '天气', expect: null },
+    ])
+  })
+
+  it.each([
+    [null, 'eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
+    [[], 'eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
+    [{ cases: 'x' }, '"cases" must be a list of {"text", "expect"} objects'],
+    [{ cases: [] }, '"cases" is empty — add at least one {"text", "expect"} case'],
+    [{ cases: ['快递'] }, 'cases[0] must be an object {"text", "expect"}'],
+    [{ cases: [{ text: '', expect: null }] }, 'cases[0].text must be a non-empty string'],
+    [{ cases: [{ text: '快递', expect: null }, { text: '发票' }] }, 'cases[1].expect is missing — use an intent id, or null for questions the bot must not answer'],
+    [{ cases: [{ text: '快递', expect: 3 }] }, 'cases[0].expect must be an intent id string or null'],
+  ])('rejects %j with a clear error', (json, message) => {
+    expect(() => parseEvalCases(json)).toThrow(message)
+  })
+})
