@@ -7,6 +7,9 @@ import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context
 const PASSWORD = '坐席密码-0123456789'
 const WECOM_ENV = { QUNDESK_WECOM_CORP_ID: 'ww-test-corp', QUNDESK_WECOM_AGENT_ID: '1000002', QUNDESK_WECOM_JSAPI_TICKET: 'corp-ticket', QUNDESK_WECOM_AGENT_TICKET: 'agent-ticket' }
 
+// Pages render asynchronously; give a loaded two-core CI machine room before a check fails.
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 50 })
+
 let browser: Browser
 let context: BrowserContext | undefined
 let t: TestApp | undefined
@@ -35,20 +38,20 @@ async function open(role: 'agent' | 'admin' = 'agent', env: Record<string, strin
 describe('agent console in Chromium', () => {
   it('shows a new question live and sends it with one click; the group receives the reply', async () => {
     const page = await open()
-    await expect.poll(() => page.locator('#queue-stats').textContent()).toContain('待处理 0')
+    await poll(() => page.locator('#queue-stats').textContent()).toContain('待处理 0')
     await page.locator('body[data-live="open"]').waitFor()
     t!.world.ask(t!.world.alice, '我的快递到哪了')
     // No reload: the suggestion arrives over the live stream.
     const item = page.getByRole('option').filter({ hasText: '我的快递到哪了' })
     await item.waitFor()
     await item.click()
-    await expect.poll(() => page.locator('#draft').inputValue()).toContain('张三您好，查物流')
-    await expect.poll(() => page.locator('.conversation').textContent()).toContain('我的快递到哪了')
+    await poll(() => page.locator('#draft').inputValue()).toContain('张三您好，查物流')
+    await poll(() => page.locator('.conversation').textContent()).toContain('我的快递到哪了')
     await screenshot(page, 'queue')
     await page.getByRole('button', { name: /^发送/ }).click()
     await waitFor(() => t!.world.said.length === 1)
     expect(t!.world.said[0]).toMatch(/^@张三\s张三您好，查物流/u)
-    await expect.poll(() => page.locator('#queue-stats').textContent()).toContain('待处理 0')
+    await poll(() => page.locator('#queue-stats').textContent()).toContain('待处理 0')
   })
 
   it('marks escalations and sends an edited reply', async () => {
@@ -74,13 +77,15 @@ describe('agent console in Chromium', () => {
     await page.getByRole('option').filter({ hasText: '退款什么时候到账' }).waitFor()
     await page.locator('body').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('j')
-    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').textContent()).toContain('退款什么时候到账')
+    await poll(() => page.locator('[role="option"][aria-selected="true"]').textContent()).toContain('退款什么时候到账')
+    // As an agent would, act once the selected suggestion's draft is on screen.
+    await poll(() => page.locator('#draft').inputValue()).toContain('退款')
     await page.keyboard.press('r')
     await page.getByLabel('拒绝原因').fill('客户已私聊解决')
     await page.keyboard.press('Enter')
     await waitFor(async () => (await t!.app.suggestions.list({ status: 'rejected' })).length === 1)
-    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').textContent()).toContain('能开发票吗')
-    await expect.poll(() => page.locator('#draft').inputValue()).toContain('发票')
+    await poll(() => page.locator('[role="option"][aria-selected="true"]').textContent()).toContain('能开发票吗')
+    await poll(() => page.locator('#draft').inputValue()).toContain('发票')
     await page.locator('body').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('Enter')
     await waitFor(() => t!.world.said.length === 1)
@@ -96,7 +101,7 @@ describe('agent console in Chromium', () => {
     await page.getByRole('button', { name: /意图不对/ }).click()
     await page.getByLabel('正确的意图').selectOption('returns.refund')
     await page.getByRole('button', { name: '确认并重新起草' }).click()
-    await expect.poll(() => page.locator('#draft').inputValue()).toBe('张三您好，退款原路返回，一般 1-3 个工作日到账。')
+    await poll(() => page.locator('#draft').inputValue()).toBe('张三您好，退款原路返回，一般 1-3 个工作日到账。')
     await waitFor(() => t!.app.knowledge.current().version > version)
     t!.world.ask(t!.world.bob, question)
     const next = await waitFor(async () => (await t!.app.suggestions.list({ status: 'pending' })).find((s) => s.memberName === '李四'))
@@ -164,8 +169,8 @@ describe('agent console in Chromium', () => {
     const invoice = (await t!.app.suggestions.list({ status: 'pending' })).find((s) => s.intentId === 'invoice.issue')!
     await t!.app.suggestions.send(invoice.id, { actor: '老板' })
     await page.goto(`${t!.app.url}/reports`)
-    await expect.poll(() => page.locator('#kpis').textContent()).toContain('问题数3')
-    await expect.poll(() => page.locator('#table-unmatched').textContent()).toContain('今天天气怎么样')
+    await poll(() => page.locator('#kpis').textContent()).toContain('问题数3')
+    await poll(() => page.locator('#table-unmatched').textContent()).toContain('今天天气怎么样')
     const drawn = await page.evaluate(() => (document.getElementById('chart-daily') as HTMLCanvasElement).toDataURL().length)
     expect(drawn).toBeGreaterThan(3000)
     await screenshot(page, 'reports')
@@ -179,7 +184,7 @@ describe('agent console in Chromium', () => {
     expect(csv.text).toContain('日期')
 
     await page.goto(`${t!.app.url}/audit`)
-    await expect.poll(() => page.locator('#audit-table tbody').textContent()).toContain('登录')
+    await poll(() => page.locator('#audit-table tbody').textContent()).toContain('登录')
     await screenshot(page, 'audit')
   })
 })
