@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
+import { createAuthService } from '../../src/auth/auth-service.js'
 import { runCli } from '../../src/cli.js'
+import { createDb } from '../../src/storage/create-db.js'
+import { insertLearnedExample } from '../../src/storage/learned-example.repository.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { FIXTURES, makeWorkdir } from './test-context.js'
 
@@ -85,6 +89,48 @@ describe('qundesk kb eval', () => {
     const res = await run(['kb', 'eval', '--cases', file])
     expect(res.code).toBe(1)
     expect(res.stderr).toContain(file)
+  })
+})
+
+describe('qundesk user add and kb export-learned', () => {
+  it('adds a console user with the password read from stdin, who can then log in', async () => {
+    const work = await makeWorkdir()
+    const child = execFile(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), 'user', 'add', '老板', '--role', 'admin'], { env: { ...process.env, QUNDESK_DATA_DIR: work.dataDir } })
+    child.stdin!.end('一个足够长的密码123\n')
+    const out = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      child.stdout!.on('data', (d) => { text += d })
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))))
+    })
+    expect(out).toContain('已添加用户 老板（管理员）')
+    const db = await createDb({ file: path.join(work.dataDir, 'qundesk.sqlite') })
+    try {
+      const auth = createAuthService({ db, clock: () => new Date() })
+      const { session } = await auth.login({ name: '老板', password: '一个足够长的密码123', ip: '127.0.0.1' })
+      expect(session.user.role).toBe('admin')
+      await expect(auth.login({ name: '老板', password: '一个足够长的密码12', ip: '127.0.0.1' })).rejects.toThrow('用户名或密码不正确')
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('refuses a short password with a clear message and exit 1', async () => {
+    const work = await makeWorkdir()
+    const err: string[] = []
+    const io: CliIo = { stdout: () => {}, stderr: (t) => err.push(t), env: { QUNDESK_DATA_DIR: work.dataDir }, cwd: ROOT, readPassword: async () => 'short' }
+    expect(await runCli(['user', 'add', '小王'], io)).toBe(1)
+    expect(err.join('\n')).toContain('密码至少 10 个字符')
+  })
+
+  it('exports the questions agents taught as YAML pointing at where each intent is defined', async () => {
+    const work = await makeWorkdir()
+    const db = await createDb({ file: path.join(work.dataDir, 'qundesk.sqlite') })
+    await insertLearnedExample(db, { intentId: 'returns.refund', text: '钱啥时候回到卡里', suggestionId: null, createdBy: '小王', createdAt: new Date().toISOString() })
+    await db.destroy()
+    const res = await run(['kb', 'export-learned', '--kb', work.kbDir], { QUNDESK_DATA_DIR: work.dataDir })
+    expect(res.code).toBe(0)
+    const parsed = parseYaml(res.stdout) as { learned: Array<{ id: string; defined_in: string; examples: string[] }> }
+    expect(parsed.learned).toEqual([{ id: 'returns.refund', defined_in: expect.stringMatching(/shop\.yaml:\d+$/), examples: ['钱啥时候回到卡里'] }])
   })
 })
 
