@@ -17,7 +17,9 @@ import { createSettingsService } from './settings/settings-service.js'
 import { listLearnedExamples } from './storage/learned-example.repository.js'
 import { createKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js'
 import { createMessagePipeline, type MessagePipeline } from './pipeline/create-message-pipeline.js'
+import { analyzeEmotion } from './pipeline/analyze-emotion.js'
 import { detectQuestion } from './pipeline/detect-question.js'
+import { escalate } from './pipeline/escalate.js'
 import { ignoreSelf } from './pipeline/ignore-self.js'
 import { matchIntent } from './pipeline/match-intent.js'
 import { suggestReply } from './pipeline/suggest-reply.js'
@@ -83,8 +85,10 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       logger,
       steps: [
         ignoreSelf,
+        analyzeEmotion,
         detectQuestion,
         matchIntent(() => knowledge.current().matcher),
+        escalate({ currentKnowledge: () => knowledge.current().kb, previousMisses: suggestions.previousMisses }),
         suggestReply({ suggestions, currentKnowledge: () => knowledge.current().kb }),
       ],
     })
@@ -127,6 +131,12 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     }
     await pipeline.replayUnhandled()
     knowledge.watch()
+    // Questions left unanswered past the SLA go to a human; checked every minute.
+    const slaTimer = setInterval(() => {
+      void settings.get().then((s) => suggestions.escalateOverdue(s.slaMinutes)).catch((error: unknown) => logger.error({ err: error }, 'SLA escalation check failed'))
+    }, 60_000)
+    slaTimer.unref()
+    closers.unshift(() => clearInterval(slaTimer))
 
     logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {

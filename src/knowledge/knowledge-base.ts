@@ -1,3 +1,5 @@
+import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
+
 /** One question type the bot can answer, as loaded from the knowledge YAML. */
 export interface Intent {
   /** Unique across all knowledge files, e.g. `logistics.track`. */
@@ -17,6 +19,8 @@ export interface Intent {
 /** A validated, read-only set of intents. */
 export interface KnowledgeBase {
   readonly intents: readonly Intent[]
+  /** When questions go to a human (the `escalation:` section, or the defaults). */
+  readonly escalation: EscalationPolicy
   readonly files: readonly string[]
   get(id: string): Intent | undefined
 }
@@ -30,7 +34,7 @@ export interface KnowledgeBase {
  *   autoSend: true, source: { file: 'knowledge/shop.yaml', line: 2 } }], ['knowledge/shop.yaml'])
  * kb.get('shop.hours')?.answer // '9:00-21:00'
  */
-export function createKnowledgeBase(intents: Intent[], files: string[]): KnowledgeBase {
+export function createKnowledgeBase(intents: Intent[], files: string[], options: { escalation?: EscalationPolicy } = {}): KnowledgeBase {
   const frozenIntents = Object.freeze(
     intents.map((intent) =>
       Object.freeze({
@@ -47,6 +51,7 @@ export function createKnowledgeBase(intents: Intent[], files: string[]): Knowled
   const frozenFiles = Object.freeze([...files])
   return Object.freeze({
     intents: frozenIntents,
+    escalation: options.escalation ?? DEFAULT_ESCALATION_POLICY,
     files: frozenFiles,
     get: (id: string) => byId.get(id),
   })

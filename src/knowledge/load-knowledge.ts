@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { createKnowledgeBase } from './knowledge-base.js'
 import type { Intent, KnowledgeBase } from './knowledge-base.js'
 import type { KnowledgeProblem } from './knowledge-problem.js'
+import { intentMatches } from '../escalation/decide-escalation.js'
+import type { EscalationPolicy } from './escalation-policy.js'
 import { parseKnowledgeFile } from './parse-knowledge-file.js'
 
 export type { KnowledgeProblem } from './knowledge-problem.js'
@@ -51,6 +53,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
 
   const files: string[] = []
   const intents: Intent[] = []
+  let escalation: { policy: EscalationPolicy; file: string; line: number } | undefined
   const firstById = new Map<string, Intent>()
   const firstByExample = new Map<string, Intent>()
   for (const name of yamlNames) {
@@ -65,6 +68,11 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
     const parsed = parseKnowledgeFile(await readFile(file, 'utf8'), file)
     problems.push(...parsed.problems)
     warnings.push(...parsed.warnings)
+    if (parsed.escalation) {
+      if (escalation) {
+        problems.push({ file, line: parsed.escalation.line, message: `escalation is already set at ${escalation.file}:${escalation.line}`, hint: 'keep one `escalation:` section in the whole knowledge folder' })
+      } else escalation = { ...parsed.escalation, file }
+    }
     for (const intent of parsed.intents) {
       const first = firstById.get(intent.id)
       if (first) {
@@ -96,5 +104,12 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
 
   if (problems.length > 0) return { ok: false, problems }
   if (intents.length === 0) return folderProblem('knowledge base has no intents', 'add intents with id, examples and answer to a *.yaml file (see knowledge/README.md)')
-  return { ok: true, kb: createKnowledgeBase(intents, files), warnings }
+  if (escalation) {
+    for (const pattern of escalation.policy.intents) {
+      if (!intents.some((intent) => intentMatches(pattern, intent.id))) {
+        warnings.push({ file: escalation.file, line: escalation.line, message: `escalation.intents "${pattern}" matches no intent`, hint: 'check the spelling; `complaint.*` matches every id starting with complaint.' })
+      }
+    }
+  }
+  return { ok: true, kb: createKnowledgeBase(intents, files, escalation ? { escalation: escalation.policy } : {}), warnings }
 }

@@ -1,16 +1,20 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
 import { didYouMean } from './did-you-mean.js'
+import type { EscalationPolicy } from './escalation-policy.js'
+import { readEscalationPolicy } from './read-escalation-policy.js'
 import type { Intent } from './knowledge-base.js'
 import type { KnowledgeProblem } from './knowledge-problem.js'
 
 export interface ParsedKnowledgeFile {
   intents: Intent[]
+  /** The file's `escalation:` section, if it has one, with its line. */
+  escalation?: { policy: EscalationPolicy; line: number }
   problems: KnowledgeProblem[]
   warnings: KnowledgeProblem[]
 }
 
-const TOP_LEVEL_KEYS = ['intents'] as const
+const TOP_LEVEL_KEYS = ['intents', 'escalation'] as const
 const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold'] as const
 
 /** Anchors are allowed (e.g. a shared answer), but a handful of aliases is plenty for a FAQ file. */
@@ -80,16 +84,22 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
   }
 
   let intentsPair: Pair | undefined
+  let escalation: ParsedKnowledgeFile['escalation']
   for (const pair of root.items) {
     const key = keyName(pair)
     if (key === 'intents') {
       intentsPair = pair
+    } else if (key === 'escalation') {
+      const line = lineOf(pair.key, 1)
+      const policy = readEscalationPolicy(doc, resolve(doc, pair.value), line, { problem, warn, lineOf })
+      if (policy) escalation = { policy, line }
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
-      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:` is read at the top level')
+      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:` and `escalation:` are read at the top level')
     }
   }
   if (!intentsPair) {
+    if (escalation || problems.length > 0) return { intents, problems, warnings, ...(escalation ? { escalation } : {}) }
     problem(lineOf(root, 1), 'missing `intents:`', 'add `intents:` with a list of `- id: ...` items')
     return { intents, problems, warnings }
   }
@@ -114,7 +124,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
     const intent = readIntent(doc, item, path, itemLine, { problem, warn, lineOf })
     if (intent) intents.push({ ...intent, source: { file, line: itemLine } })
   })
-  return { intents, problems, warnings }
+  return { intents, problems, warnings, ...(escalation ? { escalation } : {}) }
 }
 
 interface Reporters {

@@ -33,7 +33,7 @@ export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logg
     const ctx: MessageContext = { message, outcome: 'handled', log: deps.logger.child({ messageId: message.id, groupId: message.groupId }) }
     try {
       await run(ctx)
-      await markMessage(db, message.id, ctx.outcome, clock().toISOString())
+      await markMessage(db, message.id, ctx.outcome, clock().toISOString(), null, ctx.emotion ? { severity: ctx.emotion.severity, score: ctx.emotion.score } : undefined)
       return ctx.outcome
     } catch (error) {
       ctx.log.error({ err: error }, 'handling a message failed')

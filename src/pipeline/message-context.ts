@@ -1,5 +1,7 @@
 import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
+import type { Escalation } from '../escalation/decide-escalation.js'
+import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
 import type { MatchResult } from '../nlu/intent-matcher.js'
 import type { MessageStatus } from '../storage/schema.js'
 
@@ -10,6 +12,10 @@ export interface MessageContext {
   /** What becomes of the stored message once the steps finish. */
   outcome: Extract<MessageStatus, 'handled' | 'ignored'>
   match?: MatchResult
+  /** Negative emotion of what the customer wrote; stored with the message. */
+  emotion?: EmotionResult
+  /** Set when a rule sends this question to a human. */
+  escalation?: Escalation | null
 }
 
 export type Next = () => Promise<void>

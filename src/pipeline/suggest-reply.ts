@@ -17,7 +17,9 @@ export function suggestReply(deps: { suggestions: SuggestionService; currentKnow
       intentId: intent?.id ?? null,
       score: match?.intent?.score ?? match?.top[0]?.score ?? null,
       text: intent ? renderAnswer(intent.answer, { name: message.senderName }) : null,
-      autoSend: Boolean(intent?.autoSend && match?.confident),
+      autoSend: Boolean(intent?.autoSend && match?.confident && !ctx.escalation),
+      emotionSeverity: ctx.emotion?.severity ?? null,
+      escalation: ctx.escalation ?? null,
     })
     ctx.log.info({ suggestionId: suggestion.id, intentId: suggestion.intentId, status: suggestion.status }, 'suggestion drafted')
     await next()

@@ -18,7 +18,7 @@ class Bucket {
 
   add(row: ReportSuggestionRow): void {
     this.questions += 1
-    if (row.kind === 'needs_human') this.escalated += 1
+    if (row.kind === 'needs_human' || row.escalation_reason) this.escalated += 1
     switch (row.decision) {
       case 'auto_sent': this.autoSent += 1; break
       case 'sent': this.approved += 1; break

@@ -10,7 +10,7 @@ export interface ReportRange {
 /**
  * One day of one group. `questions` counts every suggestion asked that day; the decision columns count what
  * became of them so far, so they can lag behind `questions` (still `pending`). `escalated` counts questions no
- * intent matched: it overlaps the decision columns (an escalated question is later edited, rejected or pending).
+ * intent matched or that an escalation rule sent to a human (转人工, severe emotion, complaints, repeated misses, SLA): it overlaps the decision columns (an escalated question is later edited, rejected or pending).
  */
 export interface ReportRow {
   day: string

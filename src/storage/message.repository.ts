@@ -10,8 +10,12 @@ export async function insertMessageOnce(db: Db, row: NewMessageRow): Promise<boo
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
 }
 
-export async function markMessage(db: Db, id: string, status: MessageStatus, at: string, error: string | null = null): Promise<void> {
-  await db.updateTable('messages').set({ status, handled_at: at, error }).where('id', '=', id).execute()
+export async function markMessage(db: Db, id: string, status: MessageStatus, at: string, error: string | null = null, emotion?: { severity: string; score: number }): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ status, handled_at: at, error, ...(emotion ? { emotion_severity: emotion.severity, emotion_score: emotion.score } : {}) })
+    .where('id', '=', id)
+    .execute()
 }
 
 /** Messages accepted but not yet handled (the process stopped mid-way): handled again at start. */

@@ -2,7 +2,7 @@ import type { Db } from './create-db.js'
 import type { SuggestionRow } from './schema.js'
 
 /** The columns the reports aggregate: small on purpose, a 92-day range can hold many suggestions. */
-export type ReportSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'group_name' | 'question' | 'kind' | 'status' | 'decision' | 'asked_at' | 'response_ms'>
+export type ReportSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'group_name' | 'question' | 'kind' | 'status' | 'decision' | 'asked_at' | 'response_ms' | 'escalation_reason'>
 
 export type OverdueSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'group_name' | 'member_name' | 'question' | 'asked_at'>
 
@@ -17,7 +17,7 @@ export type OverdueSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'grou
 export async function listReportSuggestions(db: Db, filter: { fromIso: string; toIso: string; groupId?: string }): Promise<ReportSuggestionRow[]> {
   let query = db
     .selectFrom('suggestions')
-    .select(['id', 'group_id', 'group_name', 'question', 'kind', 'status', 'decision', 'asked_at', 'response_ms'])
+    .select(['id', 'group_id', 'group_name', 'question', 'kind', 'status', 'decision', 'asked_at', 'response_ms', 'escalation_reason'])
     .where('asked_at', '>=', filter.fromIso)
     .where('asked_at', '<', filter.toIso)
   if (filter.groupId) query = query.where('group_id', '=', filter.groupId)

@@ -33,6 +33,9 @@ export interface MessageTable {
   status: MessageStatus
   handled_at: string | null
   error: string | null
+  /** Negative emotion of the text: none | mild | moderate | severe (null for the bot's own messages). */
+  emotion_severity: string | null
+  emotion_score: number | null
 }
 
 export type SuggestionStatus = 'pending' | 'sending' | 'sent' | 'rejected'
@@ -66,7 +69,13 @@ export interface SuggestionTable {
   last_error: string | null
   /** The intent the matcher chose before an agent corrected it ("wrong intent"); null otherwise. */
   matched_intent_id: string | null
+  emotion_severity: string | null
+  /** Why a human must look at this: keyword | emotion | intent | misses | sla; null when not escalated. */
+  escalation_reason: EscalationReason | null
+  escalation_detail: string | null
 }
+
+export type EscalationReason = 'keyword' | 'emotion' | 'intent' | 'misses' | 'sla'
 
 export interface AuditLogTable {
   id: Generated<number>

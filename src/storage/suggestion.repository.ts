@@ -31,3 +31,31 @@ export async function transitionSuggestion(db: Db, id: number, from: SuggestionS
 export async function listMemberSuggestions(db: Db, memberId: string, limit = 20): Promise<SuggestionRow[]> {
   return db.selectFrom('suggestions').selectAll().where('member_id', '=', memberId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
 }
+
+/** How many of a member's latest questions in a group went unmatched in a row (most recent first). */
+export async function countRecentMisses(db: Db, memberId: string, groupId: string, limit = 20): Promise<number> {
+  const rows = await db
+    .selectFrom('suggestions')
+    .select(['kind'])
+    .where('member_id', '=', memberId)
+    .where('group_id', '=', groupId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+  const firstHit = rows.findIndex((r) => r.kind !== 'needs_human')
+  return firstHit === -1 ? rows.length : firstHit
+}
+
+/** Pending suggestions asked before `askedBefore` that no rule has escalated yet: candidates for the SLA rule. */
+export async function listOverdueUnescalated(db: Db, askedBefore: string, limit = 500): Promise<SuggestionRow[]> {
+  return db
+    .selectFrom('suggestions')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('escalation_reason', 'is', null)
+    .where('asked_at', '<', askedBefore)
+    .orderBy('asked_at')
+    .limit(limit)
+    .execute()
+}

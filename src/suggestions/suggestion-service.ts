@@ -6,9 +6,9 @@ import type { Logger } from '../core/logger.js'
 import type { ReplySender } from '../core/reply-sender.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
-import type { SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
+import type { EscalationReason, SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
 import { listGroupMessagesAround } from '../storage/message.repository.js'
-import { findSuggestion, insertSuggestion, listMemberSuggestions, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
+import { countRecentMisses, findSuggestion, insertSuggestion, listMemberSuggestions, listOverdueUnescalated, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
 
 export interface NewSuggestion {
@@ -19,6 +19,9 @@ export interface NewSuggestion {
   text: string | null
   /** Send at once (an auto_send intent matched confidently). */
   autoSend: boolean
+  emotionSeverity?: string | null
+  /** Set when a rule sends the question to a human; such a suggestion never goes out automatically. */
+  escalation?: { reason: EscalationReason; detail: string } | null
 }
 
 export interface ContextMessage {
@@ -54,6 +57,10 @@ export interface SuggestionService {
   markSent(id: number, options: { actor: string; text: string; via: string }): Promise<Suggestion>
   /** The conversation around the question and the customer's history with the bot. */
   context(id: number): Promise<SuggestionContext>
+  /** How many of a member's latest questions in a group went unmatched in a row. */
+  previousMisses(memberId: string, groupId: string): Promise<number>
+  /** Escalates pending @-mentions older than the SLA (reason 'sla'); returns how many. */
+  escalateOverdue(slaMinutes: number): Promise<Suggestion[]>
   /** Tells live views about a change made elsewhere (e.g. an intent fix). */
   notify(suggestion: Suggestion): void
   /** Live updates for the console. Returns an unsubscribe function. */
@@ -152,10 +159,13 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
         status: 'pending',
         created_at: now,
         asked_at: input.message.sentAt.toISOString(),
+        emotion_severity: input.emotionSeverity ?? null,
+        escalation_reason: input.escalation?.reason ?? null,
+        escalation_detail: input.escalation?.detail ?? null,
       })
       const created = toSuggestion(row)
       emit('created', created)
-      if (input.autoSend && created.status === 'pending' && created.text) {
+      if (input.autoSend && !input.escalation && created.status === 'pending' && created.text) {
         try {
           return await send(created.id, { actor: AUTO_ACTOR, auto: true })
         } catch {
@@ -207,6 +217,22 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
       }
     },
     notify: (suggestion) => emit('updated', suggestion),
+    previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId),
+    async escalateOverdue(slaMinutes) {
+      const now = clock()
+      const overdue = await listOverdueUnescalated(db, new Date(now.getTime() - slaMinutes * 60_000).toISOString())
+      const escalated: Suggestion[] = []
+      for (const row of overdue) {
+        const waited = Math.round((now.getTime() - Date.parse(row.asked_at)) / 60_000)
+        const changed = await transitionSuggestion(db, row.id, 'pending', { status: 'pending', escalation_reason: 'sla', escalation_detail: `超过 SLA（${slaMinutes} 分钟）未回复，已等待 ${waited} 分钟` })
+        if (!changed) continue
+        await appendAudit(db, { at: now, actor: 'system', action: 'suggestion.escalated', subjectType: 'suggestion', subjectId: String(row.id), detail: { reason: 'sla', waitedMinutes: waited } })
+        const updated = await get(row.id)
+        emit('updated', updated)
+        escalated.push(updated)
+      }
+      return escalated
+    },
     subscribe(listener) {
       events.on('event', listener)
       return () => events.off('event', listener)

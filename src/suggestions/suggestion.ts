@@ -1,4 +1,4 @@
-import type { SuggestionDecision, SuggestionKind, SuggestionRow, SuggestionStatus } from '../storage/schema.js'
+import type { EscalationReason, SuggestionDecision, SuggestionKind, SuggestionRow, SuggestionStatus } from '../storage/schema.js'
 
 /** A drafted reply waiting for (or past) an agent's decision: the shape the API returns. */
 export interface Suggestion {
@@ -28,6 +28,11 @@ export interface Suggestion {
   lastError: string | null
   /** Set when an agent corrected the intent: what the matcher had chosen ('' when it had chosen none). */
   matchedIntentId: string | null
+  /** Negative emotion of the question: none | mild | moderate | severe. */
+  emotionSeverity: string | null
+  /** Why a human must look at it (keyword, emotion, intent, misses, sla), or null. */
+  escalationReason: EscalationReason | null
+  escalationDetail: string | null
 }
 
 export function toSuggestion(row: SuggestionRow): Suggestion {
@@ -56,5 +61,8 @@ export function toSuggestion(row: SuggestionRow): Suggestion {
     responseMs: row.response_ms,
     lastError: row.last_error,
     matchedIntentId: row.matched_intent_id,
+    emotionSeverity: row.emotion_severity,
+    escalationReason: row.escalation_reason,
+    escalationDetail: row.escalation_detail,
   }
 }

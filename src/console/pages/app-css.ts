@@ -46,6 +46,9 @@ main#main { padding:16px 20px; }
 .badge.human { background:var(--warn-bg); color:var(--warn); font-weight:600; }
 .badge.late { background:var(--late-bg); color:var(--late); }
 .badge.ok { background:var(--ok-bg); color:var(--ok); }
+.badge.emotion-mild { background:#fffbe6; color:#ad8b00; } .badge.emotion-moderate { background:var(--late-bg); color:var(--late); }
+.badge.emotion-severe { background:var(--warn-bg); color:var(--warn); font-weight:600; }
+.escalation-detail { background:var(--warn-bg); color:var(--warn); padding:6px 10px; border-radius:6px; margin:8px 0; }
 .shortcuts { margin:0; padding:8px 12px; border-top:1px solid var(--line); font-size:12px; }
 .detail-pane { overflow:auto; display:grid; gap:16px; align-content:start; }
 .detail-grid { display:grid; grid-template-columns:1fr 340px; gap:16px; }

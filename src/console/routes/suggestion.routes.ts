@@ -14,6 +14,7 @@ function toListItem(s: Suggestion) {
     question: s.question, intentId: s.intentId, score: s.score, text: s.text, status: s.status, createdAt: s.createdAt,
     askedAt: s.askedAt, needsHuman: s.needsHuman, decision: s.decision, decidedBy: s.decidedBy, decidedAt: s.decidedAt,
     finalText: s.finalText, responseMs: s.responseMs, lastError: s.lastError, matchedIntentId: s.matchedIntentId,
+    emotionSeverity: s.emotionSeverity, escalationReason: s.escalationReason, escalationDetail: s.escalationDetail,
   }
 }
 

@@ -7,12 +7,26 @@ interface Item {
   intentId: string | null; score: number | null; text: string | null; status: 'pending' | 'sending' | 'sent' | 'rejected'
   createdAt: string; askedAt: string; needsHuman: boolean; decision: string | null; decidedBy: string | null
   decidedAt: string | null; finalText: string | null; responseMs: number | null; lastError: string | null; matchedIntentId: string | null
+  emotionSeverity: 'none' | 'mild' | 'moderate' | 'severe' | null; escalationReason: string | null; escalationDetail: string | null
 }
 interface ContextMessage { id: string; senderName: string; text: string; sentAt: string; fromSelf: boolean; mentionsBot: boolean }
 interface Context { suggestion: Item; conversation: ContextMessage[]; history: Item[] }
 interface Intent { id: string; example: string }
 
 const DECISION: Record<string, string> = { auto_sent: '自动发送', sent: '已发送', edited: '编辑后发送', rejected: '已拒绝' }
+const ESCALATION: Record<string, string> = { keyword: '要求人工', emotion: '情绪激动', intent: '投诉类', misses: '连续未命中', sla: '超时升级' }
+const EMOTION: Record<string, string> = { mild: '情绪：轻度不满', moderate: '情绪：中度不满', severe: '情绪：强烈不满' }
+
+/** Needs a person: nothing matched, or a rule escalated it. */
+const escalated = (item: Item) => item.needsHuman || item.escalationReason !== null
+
+function humanBadges(item: Item): Array<HTMLElement | null> {
+  return [
+    item.needsHuman ? h('span', { class: 'badge human' }, '需人工') : null,
+    item.escalationReason ? h('span', { class: 'badge human', title: item.escalationDetail ?? '' }, ESCALATION[item.escalationReason] ?? item.escalationReason) : null,
+    item.emotionSeverity && item.emotionSeverity !== 'none' ? h('span', { class: `badge emotion-${item.emotionSeverity}` }, EMOTION[item.emotionSeverity] ?? item.emotionSeverity) : null,
+  ]
+}
 const state = {
   status: 'pending' as string,
   items: [] as Item[],
@@ -120,7 +134,7 @@ function renderList(): void {
   const newest = pending.reduce<Item | undefined>((a, b) => (!a || b.askedAt > a.askedAt ? b : a), undefined)
   $('#queue-stats').replaceChildren(
     h('span', {}, '待处理 ', h('b', {}, pending.length)),
-    h('span', {}, '需人工 ', h('b', {}, pending.filter((i) => i.needsHuman).length)),
+    h('span', {}, '需人工 ', h('b', {}, pending.filter(escalated).length)),
     h('span', {}, '最久等待 ', h('b', {}, oldest ? formatWait(now - Date.parse(oldest.askedAt)) : '—')),
     h('span', {}, '最新 ', h('b', {}, newest ? `${formatWait(now - Date.parse(newest.askedAt))}前`.replace('刚刚前', '刚刚') : '—')),
   )
@@ -129,12 +143,13 @@ function renderList(): void {
     const late = item.status === 'pending' && waiting > state.slaMs
     const li = h('li', {
       id: `s-${item.id}`, role: 'option', 'aria-selected': String(item.id === state.selectedId),
-      class: item.needsHuman ? 'escalated' : undefined, 'data-id': item.id,
+      class: escalated(item) ? 'escalated' : undefined, 'data-id': item.id,
       onclick: () => select(item.id),
     },
     h('span', { class: 'q' }, item.question),
     h('span', { class: 'meta' },
-      item.needsHuman ? h('span', { class: 'badge human' }, '需人工') : h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`),
+      ...humanBadges(item),
+      item.needsHuman ? null : h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`),
       late ? h('span', { class: 'badge late' }, `超时 ${formatWait(waiting)}`) : null,
       item.status !== 'pending' ? h('span', { class: 'badge ok' }, DECISION[item.decision ?? ''] ?? item.status) : null,
     ),
@@ -182,8 +197,10 @@ async function renderDetail(): Promise<void> {
     h('div', { class: 'muted' }, `${s.groupName} · ${s.memberName} · ${formatTime(s.askedAt)}`, pending ? ` · 已等待 ${formatWait(Date.now() - Date.parse(s.askedAt))}` : ''),
     h('p', { class: 'question' }, s.question),
     h('div', { class: 'meta' },
-      s.needsHuman ? h('span', { class: 'badge human' }, '需人工：没有匹配到知识库') : h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`),
+      ...humanBadges(s),
+      s.needsHuman ? h('span', { class: 'muted' }, ' 没有匹配到知识库') : h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`),
       s.matchedIntentId !== null ? h('span', { class: 'muted' }, ` 已纠正（原匹配 ${s.matchedIntentId || '无'}）`) : null),
+    s.escalationDetail ? h('p', { class: 'escalation-detail', role: 'note' }, `升级原因：${s.escalationDetail}`) : null,
     h('label', { for: 'draft', class: 'muted' }, pending ? '回复草稿（可编辑，发送时会 @ 客户）' : '已发送内容'),
     draft,
     s.lastError ? h('p', { class: 'error', role: 'alert' }, `上次发送失败：${s.lastError}`) : null,

@@ -162,3 +162,47 @@ describe('formatProblem', () => {
     expect(formatProblem(problem)).toBe(expected)
   })
 })
+
+describe('escalation policy in knowledge YAML', () => {
+  const write = async (files: Record<string, string>) => {
+    const dir = await mkdtemp(join(tmpdir(), 'qundesk-esc-'))
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text)
+    return dir
+  }
+  const INTENT = 'intents:\n  - id: complaint.quality\n    examples: [质量太差, 东西坏了, 做工很差]\n    answer: 抱歉\n'
+
+  it('reads keywords, intents, emotion and consecutive misses; unset keys keep the defaults', async () => {
+    const dir = await write({ 'a.yaml': INTENT, 'escalation.yaml': 'escalation:\n  keywords: [转人工]\n  emotion: moderate\n' })
+    const result = await loadKnowledge(dir)
+    expect(result.ok).toBe(true)
+    if (result.ok) expect(result.kb.escalation).toEqual({ keywords: ['转人工'], intents: ['complaint.*'], emotion: 'moderate', consecutiveMisses: 3 })
+  })
+
+  it('uses the defaults when no file has an escalation section', async () => {
+    const result = await loadKnowledge(await write({ 'a.yaml': INTENT }))
+    expect(result.ok && result.kb.escalation.consecutiveMisses).toBe(3)
+  })
+
+  it('reports bad values and a second escalation section with file:line', async () => {
+    const dir = await write({
+      'a.yaml': `${INTENT}escalation:\n  emotion: furious\n  consecutive_misses: -1\n  keywords: 转人工\n`,
+      'b.yaml': 'escalation:\n  emotion: severe\n',
+    })
+    const result = await loadKnowledge(dir)
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.problems.map(formatProblem)).toEqual([
+        `${join(dir, 'a.yaml')}:6: escalation.emotion must be one of none, mild, moderate, severe — e.g. \`emotion: severe\` (none turns the rule off)`,
+        `${join(dir, 'a.yaml')}:7: escalation.consecutive_misses must be a whole number from 0 to 100 — e.g. \`consecutive_misses: 3\` (0 turns the rule off)`,
+        `${join(dir, 'a.yaml')}:8: escalation.keywords must be a list of text — e.g. \`keywords: [转人工, 人工客服]\``,
+      ])
+    }
+    const twice = await loadKnowledge(await write({ 'a.yaml': `${INTENT}escalation:\n  emotion: severe\n`, 'b.yaml': 'escalation:\n  emotion: mild\n' }))
+    expect(!twice.ok && twice.problems[0]!.message).toMatch(/^escalation is already set at .*a\.yaml:5$/)
+  })
+
+  it('warns about an escalation intent pattern that matches nothing', async () => {
+    const result = await loadKnowledge(await write({ 'a.yaml': `${INTENT}escalation:\n  intents: [complain.*]\n` }))
+    expect(result.ok && result.warnings.map((w) => w.message)).toContain('escalation.intents "complain.*" matches no intent')
+  })
+})

@@ -14,6 +14,7 @@ export function reportRow(overrides: Partial<ReportSuggestionRow> = {}): ReportS
     decision: 'sent',
     asked_at: '2026-11-23T02:00:00.000Z',
     response_ms: 30_000,
+    escalation_reason: null,
     ...overrides,
   }
 }

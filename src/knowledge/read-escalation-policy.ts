@@ -1,0 +1,63 @@
+import { isMap, isScalar, isSeq } from 'yaml'
+import type { Document, Pair, YAMLMap } from 'yaml'
+import { SEVERITY_ORDER, type Severity } from '../nlu/emotion/emotion-types.js'
+import { didYouMean } from './did-you-mean.js'
+import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
+
+const KEYS = ['keywords', 'intents', 'emotion', 'consecutive_misses'] as const
+
+interface Reporters {
+  problem: (line: number, message: string, hint: string) => void
+  warn: (line: number, message: string, hint: string) => void
+  lineOf: (node: unknown, fallback: number) => number
+}
+
+/**
+ * Reads the `escalation:` mapping of a knowledge file; keys left out keep their defaults. Returns undefined when
+ * something is wrong (already reported with its line).
+ *
+ * @example
+ * // escalation:
+ * //   keywords: [转人工, 人工客服]
+ * //   intents: [complaint.*]
+ * //   emotion: severe
+ * //   consecutive_misses: 3
+ */
+export function readEscalationPolicy(doc: Document, node: unknown, line: number, report: Reporters): EscalationPolicy | undefined {
+  if (!isMap(node)) {
+    report.problem(line, 'escalation must be a mapping', 'write keys such as `keywords: [转人工]` indented under `escalation:`')
+    return undefined
+  }
+  const policy: { -readonly [K in keyof EscalationPolicy]: EscalationPolicy[K] } = { ...DEFAULT_ESCALATION_POLICY }
+  let ok = true
+  const fail = (at: number, message: string, hint: string) => {
+    ok = false
+    report.problem(at, message, hint)
+  }
+  for (const pair of (node as YAMLMap).items as Pair[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '?'
+    const at = report.lineOf(pair.value, report.lineOf(pair.key, line))
+    const value = pair.value
+    if (key === 'keywords' || key === 'intents') {
+      const items = isSeq(value) ? value.items.map((i) => (isScalar(i) ? i.value : undefined)) : undefined
+      if (!items || items.some((i) => typeof i !== 'string' || i.trim() === '')) {
+        fail(at, `escalation.${key} must be a list of text`, key === 'keywords' ? 'e.g. `keywords: [转人工, 人工客服]`' : 'e.g. `intents: [complaint.*, service.human]`')
+      } else policy[key] = Object.freeze((items as string[]).map((i) => i.trim()))
+    } else if (key === 'emotion') {
+      const raw = isScalar(value) ? value.value : undefined
+      if (typeof raw !== 'string' || !SEVERITY_ORDER.includes(raw as Severity)) {
+        fail(at, `escalation.emotion must be one of ${SEVERITY_ORDER.join(', ')}`, 'e.g. `emotion: severe` (none turns the rule off)')
+      } else policy.emotion = raw as Severity
+    } else if (key === 'consecutive_misses') {
+      const raw = isScalar(value) ? value.value : undefined
+      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > 100) {
+        fail(at, 'escalation.consecutive_misses must be a whole number from 0 to 100', 'e.g. `consecutive_misses: 3` (0 turns the rule off)')
+      } else policy.consecutiveMisses = raw
+    } else {
+      const suggestion = didYouMean(key, KEYS)
+      report.warn(report.lineOf(pair.key, line), `escalation has unknown key "${key}", which is ignored`, suggestion ? `did you mean "${suggestion}"?` : `known keys: ${KEYS.join(', ')}`)
+    }
+  }
+  void doc
+  return ok ? Object.freeze(policy) : undefined
+}

@@ -1,0 +1,58 @@
+import type { Entity, EntityCandidate, EntityType, ExtractEntitiesOptions } from './entity-types.js'
+import { findAmounts } from './find-amounts.js'
+import { findDates } from './find-dates.js'
+import { findIdentifiers } from './find-identifiers.js'
+import { localDateAt } from './local-calendar.js'
+import { toHalfWidth } from './to-half-width.js'
+
+export type { Entity, EntityType, ExtractEntitiesOptions } from './entity-types.js'
+
+/** China Standard Time; WeCom/WeChat customers are almost all on it. */
+const DEFAULT_UTC_OFFSET_MINUTES = 480
+/** Entities live in short messages; past this a paste (a log, an order export) is cut rather than scanned whole. */
+const MAX_TEXT_LENGTH = 5000
+
+/**
+ * Order ids, mainland mobile numbers, amounts of money (in yuan) and calendar days in a customer message, in reading
+ * order, never overlapping. `start`/`end` are UTF-16 offsets into `text` and `text` is the original slice, so a
+ * console can highlight them; `value` is normalised (digits only, yuan as a number, YYYY-MM-DD in the customers' zone).
+ *
+ * @example
+ * extractEntities('订单号：DD20261123001，明天能退我99.5元吗', { now: new Date('2026-11-23T04:00:00Z') })
+ * // [{ type: 'order_id', value: 'DD20261123001', ... }, { type: 'date', value: '2026-11-24', text: '明天', ... },
+ * //  { type: 'amount', value: 99.5, text: '99.5元', ... }]
+ */
+export function extractEntities(text: string, options: ExtractEntitiesOptions = {}): Entity[] {
+  if (typeof text !== 'string' || text.length === 0) return []
+  const original = text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text
+  const half = toHalfWidth(original)
+  const today = localDateAt(options.now ?? new Date(), options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES)
+  const candidates = [...findIdentifiers(half, original), ...findDates(half, original, today), ...findAmounts(half, original)]
+  return resolveOverlaps(candidates)
+}
+
+/**
+ * The first entity of a type, typed as that variant.
+ *
+ * @example
+ * firstEntity(extractEntities('电话13812345678'), 'phone')?.value // '13812345678'
+ */
+export function firstEntity<T extends EntityType>(entities: readonly Entity[], type: T): Extract<Entity, { type: T }> | undefined {
+  return entities.find((entity): entity is Extract<Entity, { type: T }> => entity.type === type)
+}
+
+/** Best candidates first (priority, then longer, then earlier); each is kept only if it overlaps nothing kept before. */
+function resolveOverlaps(candidates: EntityCandidate[]): Entity[] {
+  const ranked = [...candidates].sort(
+    (a, b) =>
+      a.priority - b.priority ||
+      b.entity.end - b.entity.start - (a.entity.end - a.entity.start) ||
+      a.entity.start - b.entity.start,
+  )
+  const kept: Entity[] = []
+  for (const { entity } of ranked) {
+    if (kept.some((other) => entity.start < other.end && other.start < entity.end)) continue
+    kept.push(entity)
+  }
+  return kept.sort((a, b) => a.start - b.start)
+}
