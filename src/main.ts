@@ -20,6 +20,9 @@ import { createMessagePipeline, type MessagePipeline } from './pipeline/create-m
 import { analyzeEmotion } from './pipeline/analyze-emotion.js'
 import { detectQuestion } from './pipeline/detect-question.js'
 import { escalate } from './pipeline/escalate.js'
+import { fillSlots } from './pipeline/fill-slots.js'
+import { requireSlots } from './pipeline/require-slots.js'
+import { createSlotService } from './slots/slot-service.js'
 import { ignoreSelf } from './pipeline/ignore-self.js'
 import { matchIntent } from './pipeline/match-intent.js'
 import { suggestReply } from './pipeline/suggest-reply.js'
@@ -76,6 +79,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const handle: PuppetHandle = overrides.puppet ? { puppet: overrides.puppet } : createPuppet(config.puppet)
     const channel = createWechatyChannel({ puppet: handle.puppet, logger, clock })
     const suggestions = createSuggestionService({ db, sender: channel.sender, clock, logger })
+    const slots = createSlotService({ db, sender: channel.sender, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
     const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions })
     const auth = createAuthService({ db, clock })
     const settings = createSettingsService({ db, clock })
@@ -86,9 +90,11 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       steps: [
         ignoreSelf,
         analyzeEmotion,
+        fillSlots({ slots, suggestions, currentKnowledge: () => knowledge.current().kb }),
         detectQuestion,
         matchIntent(() => knowledge.current().matcher),
         escalate({ currentKnowledge: () => knowledge.current().kb, previousMisses: suggestions.previousMisses }),
+        requireSlots({ slots, currentKnowledge: () => knowledge.current().kb, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
         suggestReply({ suggestions, currentKnowledge: () => knowledge.current().kb }),
       ],
     })

@@ -1,5 +1,9 @@
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
 
+/** Facts an answer can require from the customer; each is found by the entity extractor. */
+export const SLOT_NAMES = ['order_id', 'phone', 'amount', 'date'] as const
+export type SlotName = (typeof SLOT_NAMES)[number]
+
 /** One question type the bot can answer, as loaded from the knowledge YAML. */
 export interface Intent {
   /** Unique across all knowledge files, e.g. `logistics.track`. */
@@ -12,6 +16,13 @@ export interface Intent {
   autoSend: boolean
   /** YAML `threshold` (0..1): overrides the matcher's default accept threshold for this intent. */
   threshold?: number
+  /**
+   * YAML `slots`: facts the answer needs from the customer (e.g. `order_id`). When the question lacks one, the
+   * bot asks for it in the group and answers once the customer replies with it; the answer uses `{{order_id}}`.
+   */
+  slots?: readonly SlotName[]
+  /** YAML `ask`: how the bot asks for missing slots; a default question per slot is used otherwise. */
+  ask?: string
   /** Where the intent was defined: the file path as loaded (dir joined with file name) and its 1-based line. */
   source: { file: string; line: number }
 }
@@ -40,6 +51,7 @@ export function createKnowledgeBase(intents: Intent[], files: string[], options:
       Object.freeze({
         ...intent,
         examples: Object.freeze([...intent.examples]),
+        ...(intent.slots ? { slots: Object.freeze([...intent.slots]) } : {}),
         source: Object.freeze({ ...intent.source }),
       }),
     ),

@@ -3,7 +3,7 @@ import type { Document, Pair, YAMLMap } from 'yaml'
 import { didYouMean } from './did-you-mean.js'
 import type { EscalationPolicy } from './escalation-policy.js'
 import { readEscalationPolicy } from './read-escalation-policy.js'
-import type { Intent } from './knowledge-base.js'
+import { SLOT_NAMES, type Intent, type SlotName } from './knowledge-base.js'
 import type { KnowledgeProblem } from './knowledge-problem.js'
 
 export interface ParsedKnowledgeFile {
@@ -15,7 +15,7 @@ export interface ParsedKnowledgeFile {
 }
 
 const TOP_LEVEL_KEYS = ['intents', 'escalation'] as const
-const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold'] as const
+const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'slots', 'ask'] as const
 
 /** Anchors are allowed (e.g. a shared answer), but a handful of aliases is plenty for a FAQ file. */
 const MAX_ALIAS_COUNT = 100
@@ -254,11 +254,35 @@ function readIntent(
     }
   }
 
+  // slots and ask
+  let slots: SlotName[] | undefined
+  const slotsValue = valueOf('slots')
+  if (slotsValue) {
+    const items = isSeq(slotsValue.node) ? slotsValue.node.items.map((i) => scalarValue(resolve(doc, i))) : undefined
+    const bad = items?.find((i) => typeof i !== 'string' || !(SLOT_NAMES as readonly string[]).includes(i))
+    if (!items || items.length === 0 || bad !== undefined) {
+      fail(slotsValue.line, `${name}.slots must be a list of ${SLOT_NAMES.join(', ')}${bad !== undefined ? `, got "${String(bad)}"` : ''}`, 'e.g. `slots: [order_id]`, and use {{order_id}} in the answer')
+    } else {
+      slots = [...new Set(items as SlotName[])]
+      for (const slot of slots) {
+        if (!answer.includes(`{{${slot}}}`)) warn(slotsValue.line, `${name} asks for ${slot} but its answer has no {{${slot}}}`, `put {{${slot}}} where the value belongs in the answer`)
+      }
+    }
+  }
+  let ask: string | undefined
+  const askValue = valueOf('ask')
+  if (askValue) {
+    const raw = scalarValue(askValue.node)
+    if (typeof raw !== 'string' || raw.trim() === '') fail(askValue.line, `${name}.ask must be text`, 'e.g. `ask: "{{name}}，麻烦发一下订单号，我帮您查～"`')
+    else if (!slotsValue) warn(askValue.line, `${name}.ask is only used with slots`, 'add `slots: [order_id]` or remove ask')
+    else ask = raw.trim()
+  }
+
   if (failures > 0) return undefined
   if (examples.length < 3) {
     warn(examplesValue?.line ?? itemLine, `${name} has only ${examples.length} example${examples.length === 1 ? '' : 's'}`, 'add 5–10 different ways customers ask this, so matching is reliable')
   }
-  return threshold === undefined ? { id, examples, answer, autoSend } : { id, examples, answer, autoSend, threshold }
+  return { id, examples, answer, autoSend, ...(threshold === undefined ? {} : { threshold }), ...(slots ? { slots } : {}), ...(ask ? { ask } : {}) }
 }
 
 function keyName(pair: Pair): string | undefined {

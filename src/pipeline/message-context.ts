@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
 import type { Escalation } from '../escalation/decide-escalation.js'
+import type { SlotName } from '../knowledge/knowledge-base.js'
 import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
 import type { MatchResult } from '../nlu/intent-matcher.js'
 import type { MessageStatus } from '../storage/schema.js'
@@ -16,6 +17,8 @@ export interface MessageContext {
   emotion?: EmotionResult
   /** Set when a rule sends this question to a human. */
   escalation?: Escalation | null
+  /** Facts found for the intent's slots (order_id, ...), filled into the answer. */
+  slotValues?: Partial<Record<SlotName, string>>
 }
 
 export type Next = () => Promise<void>

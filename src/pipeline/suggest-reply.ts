@@ -16,7 +16,7 @@ export function suggestReply(deps: { suggestions: SuggestionService; currentKnow
       message,
       intentId: intent?.id ?? null,
       score: match?.intent?.score ?? match?.top[0]?.score ?? null,
-      text: intent ? renderAnswer(intent.answer, { name: message.senderName }) : null,
+      text: intent ? renderAnswer(intent.answer, { name: message.senderName, ...ctx.slotValues }) : null,
       autoSend: Boolean(intent?.autoSend && match?.confident && !ctx.escalation),
       emotionSeverity: ctx.emotion?.severity ?? null,
       escalation: ctx.escalation ?? null,

@@ -12,6 +12,7 @@ export interface Database {
   sessions: SessionTable
   learned_examples: LearnedExampleTable
   settings: SettingTable
+  slot_requests: SlotRequestTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -124,6 +125,22 @@ export interface SettingTable {
   updated_at: string
 }
 
+export interface SlotRequestTable {
+  id: Generated<number>
+  /** The question that needs the fact. */
+  message_id: string
+  group_id: string
+  member_id: string
+  intent_id: string
+  question: string
+  /** JSON array of slot names still missing. */
+  slots: string
+  asked_at: string
+  expires_at: string
+  status: 'open' | 'filled' | 'expired'
+  filled_by_message_id: string | null
+}
+
 export type MessageRow = Selectable<MessageTable>
 export type NewMessageRow = Insertable<MessageTable>
 export type SuggestionRow = Selectable<SuggestionTable>
@@ -133,3 +150,4 @@ export type AuditLogRow = Selectable<AuditLogTable>
 export type NewAuditLogRow = Insertable<AuditLogTable>
 export type UserRow = Selectable<UserTable>
 export type LearnedExampleRow = Selectable<LearnedExampleTable>
+export type SlotRequestRow = Selectable<SlotRequestTable>

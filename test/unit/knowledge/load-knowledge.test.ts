@@ -108,7 +108,7 @@ describe('loadKnowledge', () => {
       `${file}:1: unknown top-level key "intent" is ignored — did you mean "intents"?`,
       `${file}:5: intents[0] (shop.hours) has unknown key "exmaples", which is ignored — did you mean "examples"?`,
       `${file}:8: intents[0] (shop.hours) has unknown key "autoSend", which is ignored — did you mean "auto_send"?`,
-      `${file}:9: intents[0] (shop.hours) has unknown key "owner", which is ignored — known keys: id, examples, answer, auto_send, threshold`,
+      `${file}:9: intents[0] (shop.hours) has unknown key "owner", which is ignored — known keys: id, examples, answer, auto_send, threshold, slots, ask`,
     ])
     expect(result.kb.get('shop.hours')?.autoSend).toBe(false)
   })
@@ -204,5 +204,33 @@ describe('escalation policy in knowledge YAML', () => {
   it('warns about an escalation intent pattern that matches nothing', async () => {
     const result = await loadKnowledge(await write({ 'a.yaml': `${INTENT}escalation:\n  intents: [complain.*]\n` }))
     expect(result.ok && result.warnings.map((w) => w.message)).toContain('escalation.intents "complain.*" matches no intent')
+  })
+})
+
+describe('slots in knowledge YAML', () => {
+  const load = async (yaml: string) => {
+    const dir = await mkdtemp(join(tmpdir(), 'qundesk-slots-'))
+    await writeFile(join(dir, 'a.yaml'), yaml)
+    return { dir, result: await loadKnowledge(dir) }
+  }
+  const intent = (extra: string) => `intents:\n  - id: logistics.urge\n    examples: [帮我催一下发货, 能不能快点发货, 催一下我的单子]\n    answer: "订单 {{order_id}} 已催"\n${extra}`
+
+  it('reads slots and the ask text', async () => {
+    const { result } = await load(intent('    slots: [order_id]\n    ask: "麻烦发一下订单号"\n'))
+    expect(result.ok && result.kb.get('logistics.urge')).toMatchObject({ slots: ['order_id'], ask: '麻烦发一下订单号' })
+  })
+
+  it('rejects an unknown slot name with file:line', async () => {
+    const { dir, result } = await load(intent('    slots: [order_no]\n'))
+    expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+      `${join(dir, 'a.yaml')}:5: intents[0] (logistics.urge).slots must be a list of order_id, phone, amount, date, got "order_no" — e.g. \`slots: [order_id]\`, and use {{order_id}} in the answer`,
+    ])
+  })
+
+  it('warns when the answer does not use a slot it asks for, and when ask has no slots', async () => {
+    const { result } = await load(intent('    slots: [phone]\n'))
+    expect(result.ok && result.warnings.map((w) => w.message)).toContain('intents[0] (logistics.urge) asks for phone but its answer has no {{phone}}')
+    const other = await load(intent('    ask: "发一下订单号"\n'))
+    expect(other.result.ok && other.result.warnings.map((w) => w.message)).toContain('intents[0] (logistics.urge).ask is only used with slots')
   })
 })

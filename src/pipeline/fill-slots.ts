@@ -1,0 +1,28 @@
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import { renderAnswer } from '../knowledge/render-answer.js'
+import type { SlotService } from '../slots/slot-service.js'
+import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import type { Step } from './message-context.js'
+
+/**
+ * A member who was asked for an order number (or phone, amount, date) replies with it: draft the answer to their
+ * earlier question now, whether or not the reply @-mentions the bot.
+ */
+export function fillSlots(deps: { slots: SlotService; suggestions: SuggestionService; currentKnowledge: () => KnowledgeBase }): Step {
+  return async (ctx, next) => {
+    const filled = await deps.slots.takeReply(ctx.message)
+    const intent = filled ? deps.currentKnowledge().get(filled.intentId) : undefined
+    if (!filled || !intent) return next()
+    const { message } = ctx
+    const facts = Object.values(filled.values).join('，')
+    const suggestion = await deps.suggestions.create({
+      message: { ...message, question: `${filled.question}（${facts}）` },
+      intentId: intent.id,
+      score: null,
+      text: renderAnswer(intent.answer, { name: message.senderName, ...filled.values }),
+      autoSend: intent.autoSend,
+      emotionSeverity: ctx.emotion?.severity ?? null,
+    })
+    ctx.log.info({ suggestionId: suggestion.id, intentId: intent.id }, 'answer drafted after the customer gave the missing facts')
+  }
+}

@@ -1,0 +1,31 @@
+import type { Db } from './create-db.js'
+import type { SlotRequestRow } from './schema.js'
+
+/** Remembers that a member's question waits for facts; an older open request of the same member in the group is closed. */
+export async function openSlotRequest(db: Db, r: { messageId: string; groupId: string; memberId: string; intentId: string; question: string; slots: readonly string[]; askedAt: string; expiresAt: string }): Promise<void> {
+  await db.updateTable('slot_requests').set({ status: 'expired' }).where('member_id', '=', r.memberId).where('group_id', '=', r.groupId).where('status', '=', 'open').execute()
+  await db
+    .insertInto('slot_requests')
+    .values({ message_id: r.messageId, group_id: r.groupId, member_id: r.memberId, intent_id: r.intentId, question: r.question, slots: JSON.stringify(r.slots), asked_at: r.askedAt, expires_at: r.expiresAt, status: 'open' })
+    .onConflict((oc) => oc.column('message_id').doNothing())
+    .execute()
+}
+
+/** The member's open, unexpired request in this group, if any. */
+export async function findOpenSlotRequest(db: Db, memberId: string, groupId: string, now: string): Promise<SlotRequestRow | undefined> {
+  return db
+    .selectFrom('slot_requests')
+    .selectAll()
+    .where('member_id', '=', memberId)
+    .where('group_id', '=', groupId)
+    .where('status', '=', 'open')
+    .where('expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+}
+
+/** Marks a request filled; false when someone else already did (a redelivered reply). */
+export async function fillSlotRequest(db: Db, id: number, byMessageId: string): Promise<boolean> {
+  const result = await db.updateTable('slot_requests').set({ status: 'filled', filled_by_message_id: byMessageId }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
