@@ -10,7 +10,8 @@ export const HELP = `qundesk — 群客服助手 QunDesk
 Usage:
   qundesk start                                  run the bot, the HTTP API and (in demo mode) simulated customers
   qundesk kb check [--kb DIR]                    validate the knowledge YAML; exit 1 with file:line per problem
-  qundesk kb test "问题" [--kb DIR] [--json]      show the decision and the top 3 intents with scores
+  qundesk kb test "问题" [--kb DIR] [--group NAME] [--json]
+                                                 show the decision and the top 3 intents with scores
   qundesk kb eval --cases FILE [--kb DIR] [--json]
                                                  measure matching: top1, accuracy, falseAccept, counts, timing
   qundesk kb export-learned [--out FILE]         agents' "wrong intent" fixes as YAML to merge into knowledge/
@@ -23,6 +24,7 @@ Options:
   --json        machine-readable output
   --out FILE    write to FILE instead of stdout
   --role ROLE   agent (default) or admin
+  --group NAME  apply that group's threshold band (matching.groups in the knowledge YAML)
 
 Environment (see README): QUNDESK_DATA_DIR, QUNDESK_KNOWLEDGE_DIR, QUNDESK_RULES_DIR, QUNDESK_HOST, QUNDESK_PORT,
 QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME, QUNDESK_LOG_LEVEL,
@@ -48,6 +50,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         json: { type: 'boolean' },
         out: { type: 'string' },
         role: { type: 'string' },
+        group: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -64,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const kbFlags = { ...(values.kb ? { kb: values.kb } : {}) }
     if (command === 'start') return await startCommand(io)
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
-    if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false }, io)
+    if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
     if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
     if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
     if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)

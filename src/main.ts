@@ -92,7 +92,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
         analyzeEmotion,
         fillSlots({ slots, suggestions, currentKnowledge: () => knowledge.current().kb }),
         detectQuestion,
-        matchIntent(() => knowledge.current().matcher),
+        matchIntent(() => knowledge.current().matcher, () => knowledge.current().kb),
         escalate({ currentKnowledge: () => knowledge.current().kb, previousMisses: suggestions.previousMisses }),
         requireSlots({ slots, currentKnowledge: () => knowledge.current().kb, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
         suggestReply({ suggestions, currentKnowledge: () => knowledge.current().kb }),

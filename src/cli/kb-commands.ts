@@ -3,6 +3,7 @@ import path from 'node:path'
 import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { evaluateMatcher, parseEvalCases } from '../nlu/evaluate-matcher.js'
+import { applyBands } from '../nlu/apply-bands.js'
 import { trainIntentMatcher } from '../nlu/intent-matcher.js'
 import { loadConfig } from '../config/load-config.js'
 import { formatLearnedYaml } from '../learning/format-learned-yaml.js'
@@ -34,12 +35,20 @@ export async function kbCheck(flags: { kb?: string }, io: CliIo): Promise<number
 }
 
 /** `qundesk kb test "问题" [--kb DIR] [--json]`: the decision and the top 3 intents with scores. */
-export async function kbTest(question: string | undefined, flags: { kb?: string; json?: boolean }, io: CliIo): Promise<number> {
+export async function kbTest(question: string | undefined, flags: { kb?: string; json?: boolean; group?: string }, io: CliIo): Promise<number> {
   if (!question?.trim()) throw new UsageError('kb test needs a question, e.g. qundesk kb test "我的快递到哪了"')
   const kb = await loadOrReport(kbDir(flags, io), io)
   if (!kb) return 1
   const matcher = await trainIntentMatcher(kb)
-  const result = await matcher.match(question)
+  const raw = await matcher.match(question)
+  // The same bands the bot applies: the intent's own, the global `matching:` band, and --group's band.
+  const best = raw.top[0] ? kb.get(raw.top[0].intentId) : undefined
+  const group = flags.group ? kb.bands.groups.find((g) => g.match === flags.group) : undefined
+  const result = applyBands(raw, {
+    intent: { ...(best?.threshold !== undefined ? { suggest: best.threshold } : {}), ...(best?.autoSendThreshold !== undefined ? { autoSend: best.autoSendThreshold } : {}) },
+    global: kb.bands.global,
+    group,
+  })
   if (flags.json) {
     io.stdout(JSON.stringify(result))
     return 0

@@ -1,4 +1,5 @@
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
+import { NO_BANDS, type MatchingBands } from './matching-bands.js'
 
 /** Facts an answer can require from the customer; each is found by the entity extractor. */
 export const SLOT_NAMES = ['order_id', 'phone', 'amount', 'date'] as const
@@ -16,6 +17,8 @@ export interface Intent {
   autoSend: boolean
   /** YAML `threshold` (0..1): overrides the matcher's default accept threshold for this intent. */
   threshold?: number
+  /** YAML `auto_send_threshold` (0..1): this intent auto-sends only at or above it (default 0.5). */
+  autoSendThreshold?: number
   /**
    * YAML `slots`: facts the answer needs from the customer (e.g. `order_id`). When the question lacks one, the
    * bot asks for it in the group and answers once the customer replies with it; the answer uses `{{order_id}}`.
@@ -32,6 +35,8 @@ export interface KnowledgeBase {
   readonly intents: readonly Intent[]
   /** When questions go to a human (the `escalation:` section, or the defaults). */
   readonly escalation: EscalationPolicy
+  /** Threshold bands: global and per group (the `matching:` section). */
+  readonly bands: MatchingBands
   readonly files: readonly string[]
   get(id: string): Intent | undefined
 }
@@ -45,7 +50,7 @@ export interface KnowledgeBase {
  *   autoSend: true, source: { file: 'knowledge/shop.yaml', line: 2 } }], ['knowledge/shop.yaml'])
  * kb.get('shop.hours')?.answer // '9:00-21:00'
  */
-export function createKnowledgeBase(intents: Intent[], files: string[], options: { escalation?: EscalationPolicy } = {}): KnowledgeBase {
+export function createKnowledgeBase(intents: Intent[], files: string[], options: { escalation?: EscalationPolicy; bands?: MatchingBands } = {}): KnowledgeBase {
   const frozenIntents = Object.freeze(
     intents.map((intent) =>
       Object.freeze({
@@ -64,6 +69,7 @@ export function createKnowledgeBase(intents: Intent[], files: string[], options:
   return Object.freeze({
     intents: frozenIntents,
     escalation: options.escalation ?? DEFAULT_ESCALATION_POLICY,
+    bands: options.bands ?? NO_BANDS,
     files: frozenFiles,
     get: (id: string) => byId.get(id),
   })

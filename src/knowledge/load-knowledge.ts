@@ -5,6 +5,7 @@ import type { Intent, KnowledgeBase } from './knowledge-base.js'
 import type { KnowledgeProblem } from './knowledge-problem.js'
 import { intentMatches } from '../escalation/decide-escalation.js'
 import type { EscalationPolicy } from './escalation-policy.js'
+import type { MatchingBands } from './matching-bands.js'
 import { parseKnowledgeFile } from './parse-knowledge-file.js'
 
 export type { KnowledgeProblem } from './knowledge-problem.js'
@@ -54,6 +55,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
   const files: string[] = []
   const intents: Intent[] = []
   let escalation: { policy: EscalationPolicy; file: string; line: number } | undefined
+  let bands: { bands: MatchingBands; file: string; line: number } | undefined
   const firstById = new Map<string, Intent>()
   const firstByExample = new Map<string, Intent>()
   for (const name of yamlNames) {
@@ -72,6 +74,11 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
       if (escalation) {
         problems.push({ file, line: parsed.escalation.line, message: `escalation is already set at ${escalation.file}:${escalation.line}`, hint: 'keep one `escalation:` section in the whole knowledge folder' })
       } else escalation = { ...parsed.escalation, file }
+    }
+    if (parsed.bands) {
+      if (bands) {
+        problems.push({ file, line: parsed.bands.line, message: `matching is already set at ${bands.file}:${bands.line}`, hint: 'keep one `matching:` section in the whole knowledge folder' })
+      } else bands = { ...parsed.bands, file }
     }
     for (const intent of parsed.intents) {
       const first = firstById.get(intent.id)
@@ -111,5 +118,5 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
       }
     }
   }
-  return { ok: true, kb: createKnowledgeBase(intents, files, escalation ? { escalation: escalation.policy } : {}), warnings }
+  return { ok: true, kb: createKnowledgeBase(intents, files, { ...(escalation ? { escalation: escalation.policy } : {}), ...(bands ? { bands: bands.bands } : {}) }), warnings }
 }

@@ -3,6 +3,8 @@ import type { Document, Pair, YAMLMap } from 'yaml'
 import { didYouMean } from './did-you-mean.js'
 import type { EscalationPolicy } from './escalation-policy.js'
 import { readEscalationPolicy } from './read-escalation-policy.js'
+import type { MatchingBands } from './matching-bands.js'
+import { readMatchingBands } from './read-matching-bands.js'
 import { SLOT_NAMES, type Intent, type SlotName } from './knowledge-base.js'
 import type { KnowledgeProblem } from './knowledge-problem.js'
 
@@ -10,12 +12,14 @@ export interface ParsedKnowledgeFile {
   intents: Intent[]
   /** The file's `escalation:` section, if it has one, with its line. */
   escalation?: { policy: EscalationPolicy; line: number }
+  /** The file's `matching:` section, if it has one, with its line. */
+  bands?: { bands: MatchingBands; line: number }
   problems: KnowledgeProblem[]
   warnings: KnowledgeProblem[]
 }
 
-const TOP_LEVEL_KEYS = ['intents', 'escalation'] as const
-const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'slots', 'ask'] as const
+const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching'] as const
+const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'auto_send_threshold', 'slots', 'ask'] as const
 
 /** Anchors are allowed (e.g. a shared answer), but a handful of aliases is plenty for a FAQ file. */
 const MAX_ALIAS_COUNT = 100
@@ -85,6 +89,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
 
   let intentsPair: Pair | undefined
   let escalation: ParsedKnowledgeFile['escalation']
+  let bands: ParsedKnowledgeFile['bands']
   for (const pair of root.items) {
     const key = keyName(pair)
     if (key === 'intents') {
@@ -93,13 +98,17 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       const line = lineOf(pair.key, 1)
       const policy = readEscalationPolicy(doc, resolve(doc, pair.value), line, { problem, warn, lineOf })
       if (policy) escalation = { policy, line }
+    } else if (key === 'matching') {
+      const line = lineOf(pair.key, 1)
+      const read = readMatchingBands(resolve(doc, pair.value), line, { problem, warn, lineOf })
+      if (read) bands = { bands: read, line }
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
-      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:` and `escalation:` are read at the top level')
+      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:` and `matching:` are read at the top level')
     }
   }
   if (!intentsPair) {
-    if (escalation || problems.length > 0) return { intents, problems, warnings, ...(escalation ? { escalation } : {}) }
+    if (escalation || bands || problems.length > 0) return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}) }
     problem(lineOf(root, 1), 'missing `intents:`', 'add `intents:` with a list of `- id: ...` items')
     return { intents, problems, warnings }
   }
@@ -124,7 +133,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
     const intent = readIntent(doc, item, path, itemLine, { problem, warn, lineOf })
     if (intent) intents.push({ ...intent, source: { file, line: itemLine } })
   })
-  return { intents, problems, warnings, ...(escalation ? { escalation } : {}) }
+  return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}) }
 }
 
 interface Reporters {
@@ -254,6 +263,16 @@ function readIntent(
     }
   }
 
+  // auto_send_threshold
+  let autoSendThreshold: number | undefined
+  const autoSendThresholdValue = valueOf('auto_send_threshold')
+  if (autoSendThresholdValue) {
+    const raw = scalarValue(autoSendThresholdValue.node)
+    if (typeof raw !== 'number' || raw < 0 || raw > 1) {
+      fail(autoSendThresholdValue.line, `${name}.auto_send_threshold must be a number between 0 and 1`, 'e.g. `auto_send_threshold: 0.7` (higher = stricter)')
+    } else autoSendThreshold = raw
+  }
+
   // slots and ask
   let slots: SlotName[] | undefined
   const slotsValue = valueOf('slots')
@@ -282,7 +301,13 @@ function readIntent(
   if (examples.length < 3) {
     warn(examplesValue?.line ?? itemLine, `${name} has only ${examples.length} example${examples.length === 1 ? '' : 's'}`, 'add 5–10 different ways customers ask this, so matching is reliable')
   }
-  return { id, examples, answer, autoSend, ...(threshold === undefined ? {} : { threshold }), ...(slots ? { slots } : {}), ...(ask ? { ask } : {}) }
+  return {
+    id, examples, answer, autoSend,
+    ...(threshold === undefined ? {} : { threshold }),
+    ...(autoSendThreshold === undefined ? {} : { autoSendThreshold }),
+    ...(slots ? { slots } : {}),
+    ...(ask ? { ask } : {}),
+  }
 }
 
 function keyName(pair: Pair): string | undefined {

@@ -108,7 +108,7 @@ describe('loadKnowledge', () => {
       `${file}:1: unknown top-level key "intent" is ignored — did you mean "intents"?`,
       `${file}:5: intents[0] (shop.hours) has unknown key "exmaples", which is ignored — did you mean "examples"?`,
       `${file}:8: intents[0] (shop.hours) has unknown key "autoSend", which is ignored — did you mean "auto_send"?`,
-      `${file}:9: intents[0] (shop.hours) has unknown key "owner", which is ignored — known keys: id, examples, answer, auto_send, threshold, slots, ask`,
+      `${file}:9: intents[0] (shop.hours) has unknown key "owner", which is ignored — known keys: id, examples, answer, auto_send, threshold, auto_send_threshold, slots, ask`,
     ])
     expect(result.kb.get('shop.hours')?.autoSend).toBe(false)
   })
@@ -232,5 +232,28 @@ describe('slots in knowledge YAML', () => {
     expect(result.ok && result.warnings.map((w) => w.message)).toContain('intents[0] (logistics.urge) asks for phone but its answer has no {{phone}}')
     const other = await load(intent('    ask: "发一下订单号"\n'))
     expect(other.result.ok && other.result.warnings.map((w) => w.message)).toContain('intents[0] (logistics.urge).ask is only used with slots')
+  })
+})
+
+describe('matching bands in knowledge YAML', () => {
+  const load = async (yaml: string) => {
+    const dir = await mkdtemp(join(tmpdir(), 'qundesk-bands-'))
+    await writeFile(join(dir, 'a.yaml'), `intents:\n  - id: shop.hours\n    examples: [几点上班, 几点下班, 营业时间]\n    answer: 9点\n    auto_send_threshold: 0.8\n${yaml}`)
+    return { dir, result: await loadKnowledge(dir) }
+  }
+
+  it('reads the global band, group bands and an intent auto_send_threshold', async () => {
+    const { result } = await load('matching:\n  suggest: 0.3\n  auto_send: 0.6\n  groups:\n    - match: VIP客户群\n      suggest: 0.4\n      auto_send: 0.9\n')
+    expect(result.ok && result.kb.bands).toEqual({ global: { suggest: 0.3, autoSend: 0.6 }, groups: [{ match: 'VIP客户群', suggest: 0.4, autoSend: 0.9 }] })
+    expect(result.ok && result.kb.get('shop.hours')?.autoSendThreshold).toBe(0.8)
+  })
+
+  it('reports out-of-range values, a missing match and auto_send below suggest with file:line', async () => {
+    const { dir, result } = await load('matching:\n  suggest: 1.5\n  groups:\n    - suggest: 0.4\n    - match: VIP\n      suggest: 0.6\n      auto_send: 0.5\n')
+    expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+      `${join(dir, 'a.yaml')}:7: matching.suggest must be a number between 0 and 1 — e.g. \`suggest: 0.3\` (higher = stricter)`,
+      `${join(dir, 'a.yaml')}:9: matching.groups[0] has no match — add \`match: 群名或群 id\``,
+      `${join(dir, 'a.yaml')}:10: matching.groups[1].auto_send (0.5) is below suggest (0.6) — auto-send must be at least as strict as suggest`,
+    ])
   })
 })

@@ -1,0 +1,75 @@
+import { isMap, isScalar, isSeq } from 'yaml'
+import type { Pair, YAMLMap } from 'yaml'
+import { didYouMean } from './did-you-mean.js'
+import type { Band, MatchingBands } from './matching-bands.js'
+
+interface Reporters {
+  problem: (line: number, message: string, hint: string) => void
+  warn: (line: number, message: string, hint: string) => void
+  lineOf: (node: unknown, fallback: number) => number
+}
+
+const BAND_KEYS = ['suggest', 'auto_send'] as const
+
+/**
+ * Reads the `matching:` section: a global band and stricter bands for some groups.
+ *
+ * @example
+ * // matching:
+ * //   suggest: 0.25
+ * //   auto_send: 0.5
+ * //   groups:
+ * //     - match: VIP客户群     # group name or id
+ * //       suggest: 0.35
+ * //       auto_send: 0.7
+ */
+export function readMatchingBands(node: unknown, line: number, report: Reporters): MatchingBands | undefined {
+  if (!isMap(node)) {
+    report.problem(line, 'matching must be a mapping', 'write `suggest: 0.25`, `auto_send: 0.5` and optional `groups:` under `matching:`')
+    return undefined
+  }
+  let ok = true
+  const fail = (at: number, message: string, hint: string) => {
+    ok = false
+    report.problem(at, message, hint)
+  }
+  const readBand = (map: YAMLMap, path: string, extraKeys: readonly string[]): Band => {
+    const band: Band = {}
+    for (const pair of map.items as Pair[]) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '?'
+      const at = report.lineOf(pair.value, report.lineOf(pair.key, line))
+      if (key === 'suggest' || key === 'auto_send') {
+        const raw = isScalar(pair.value) ? pair.value.value : undefined
+        if (typeof raw !== 'number' || raw < 0 || raw > 1) fail(at, `${path}.${key} must be a number between 0 and 1`, 'e.g. `suggest: 0.3` (higher = stricter)')
+        else band[key === 'suggest' ? 'suggest' : 'autoSend'] = raw
+      } else if (!extraKeys.includes(key)) {
+        const known = [...BAND_KEYS, ...extraKeys]
+        const suggestion = didYouMean(key, known)
+        report.warn(report.lineOf(pair.key, line), `${path} has unknown key "${key}", which is ignored`, suggestion ? `did you mean "${suggestion}"?` : `known keys: ${known.join(', ')}`)
+      }
+    }
+    if (band.suggest !== undefined && band.autoSend !== undefined && band.autoSend < band.suggest) {
+      fail(report.lineOf(map, line), `${path}.auto_send (${band.autoSend}) is below suggest (${band.suggest})`, 'auto-send must be at least as strict as suggest')
+    }
+    return band
+  }
+
+  const global = readBand(node as YAMLMap, 'matching', ['groups'])
+  const groups: Array<Band & { match: string }> = []
+  const groupsPair = (node as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'groups') as Pair | undefined
+  if (groupsPair) {
+    if (!isSeq(groupsPair.value)) {
+      fail(report.lineOf(groupsPair.value, line), 'matching.groups must be a list', 'write `- match: 群名` items with suggest / auto_send')
+    } else {
+      groupsPair.value.items.forEach((item, i) => {
+        const at = report.lineOf(item, line)
+        if (!isMap(item)) return fail(at, `matching.groups[${i}] must be a mapping`, 'write `- match: 群名` with suggest / auto_send below it')
+        const matchPair = (item.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === 'match')
+        const match = matchPair && isScalar(matchPair.value) ? matchPair.value.value : undefined
+        if (typeof match !== 'string' || match.trim() === '') return fail(at, `matching.groups[${i}] has no match`, 'add `match: 群名或群 id`')
+        groups.push({ ...readBand(item, `matching.groups[${i}]`, ['match']), match: match.trim() })
+      })
+    }
+  }
+  return ok ? Object.freeze({ global: Object.freeze(global), groups: Object.freeze(groups) }) : undefined
+}
