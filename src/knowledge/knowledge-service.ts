@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import type { Logger } from '../core/logger.js'
 import { QunDeskError } from '../core/errors.js'
-import { trainIntentMatcher, type IntentMatcher } from '../nlu/intent-matcher.js'
+import type { IntentMatcher } from '../nlu/intent-matcher.js'
+import { trainIntentMatcherInWorker } from '../nlu/train-in-worker.js'
 import type { KnowledgeBase } from './knowledge-base.js'
 import { formatProblem, loadKnowledge, type KnowledgeProblem } from './load-knowledge.js'
 
@@ -49,7 +50,9 @@ export function createKnowledgeService(deps: { dir: string; logger: Logger; debo
     if (!result.ok) return { ok: false, problems: result.problems }
     for (const warning of result.warnings) log.warn({ problem: formatProblem(warning) }, 'knowledge warning')
     const extraExamples = deps.extraExamples ? await deps.extraExamples() : []
-    const matcher = await trainIntentMatcher(result.kb, { extraExamples })
+    // Off the main thread, so messages keep flowing during a retrain (start measured as fast as in-process:
+    // the worker boots while the main thread compiles its dictionary).
+    const matcher = await trainIntentMatcherInWorker(result.kb, { extraExamples })
     const next: LoadedKnowledge = { kb: result.kb, matcher, version: (loaded?.version ?? 0) + 1, loadedAt: new Date() }
     return { ok: true, version: next.version, intents: result.kb.intents.length, next }
   }

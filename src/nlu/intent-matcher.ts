@@ -1,11 +1,13 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { buildLexicalIndex } from './lexical-index.js'
-import type { LexicalDocument } from './lexical-index.js'
-import { AUTO_SEND_MARGIN, CENTROID_CAP, DEFAULT_ACCEPT_THRESHOLD, DEFAULT_AUTO_SEND_THRESHOLD, LEXICAL_SHARE, VIEW_WEIGHTS } from './matcher-settings.js'
-import { trainNeuralScorer } from './neural-scorer.js'
+import { createLexicalIndex } from './lexical-index.js'
+import { MATCHER_MODEL_FORMAT, trainMatcherModel } from './matcher-model.js'
+import type { MatcherModel, TrainingInput } from './matcher-model.js'
+import { AUTO_SEND_MARGIN, CENTROID_CAP, DEFAULT_ACCEPT_THRESHOLD, DEFAULT_AUTO_SEND_THRESHOLD, LEXICAL_SHARE } from './matcher-settings.js'
+import { createNeuralScorer } from './neural-scorer.js'
 import { normalizeText } from './normalize-text.js'
 import { extractFeatures } from './text-features.js'
 import { getChineseDictionary } from './zh-dictionary.js'
+import { getZhTokenizer } from './zh-tokens.js'
 
 export interface ScoredIntent {
   intentId: string
@@ -51,13 +53,35 @@ const TOP_N = 3
  * bounded, so an off-topic question scores low everywhere and is rejected, unlike node-nlp's normalised
  * scores where some intent always looks likely.
  *
+ * Training's heavy part runs synchronously here; a running bot should use `trainIntentMatcherInWorker`, which
+ * gives the same matcher without holding the event loop.
+ *
  * @example
  * const matcher = await trainIntentMatcher(kb)
  * const result = await matcher.match('我的快递到哪了')
  * if (result.decision === 'accept') console.log(result.intent?.intentId, result.confident)
  */
 export async function trainIntentMatcher(kb: KnowledgeBase, options: TrainOptions = {}): Promise<IntentMatcher> {
+  const input = await prepareTrainingInput(kb, options)
+  // Yield once so a retrain in a running bot does not hold the event loop for the whole build.
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  return createMatcherFromModel(kb, trainMatcherModel(input))
+}
+
+/** Main-thread work per slice before `prepareTrainingInput` lets other callbacks run. */
+const PREPARE_SLICE_MS = 5
+
+/**
+ * Collects the training examples (normalised, de-duplicated, extra examples for known intents only) and records
+ * what the process-wide dictionary says about them, so `trainMatcherModel` can run where no dictionary is
+ * compiled (the training worker). Works in slices of a few milliseconds between which the event loop turns.
+ *
+ * @example
+ * const input = await prepareTrainingInput(kb, { extraExamples: [{ intentId: 'logistics.track', text: '包裹呢' }] })
+ */
+export async function prepareTrainingInput(kb: KnowledgeBase, options: TrainOptions = {}): Promise<TrainingInput> {
   const dictionary = getChineseDictionary()
+  const tokenize = getZhTokenizer()
   const intents = kb.intents
   const indexOf = new Map(intents.map((intent, i) => [intent.id, i]))
   const texts: Array<{ intent: number; text: string }> = []
@@ -69,22 +93,63 @@ export async function trainIntentMatcher(kb: KnowledgeBase, options: TrainOption
     seen.add(key)
     texts.push({ intent, text: normalized })
   }
-  intents.forEach((intent, i) => intent.examples.forEach((example) => addText(i, example)))
+  const pause = createSlicer(PREPARE_SLICE_MS)
+  for (let i = 0; i < intents.length; i++) {
+    for (const example of intents[i]!.examples) addText(i, example)
+    await pause()
+  }
   for (const extra of options.extraExamples ?? []) {
     const i = indexOf.get(extra.intentId)
     if (i !== undefined) addText(i, extra.text)
+    await pause()
   }
 
-  const docs: LexicalDocument[] = texts.map(({ intent, text }) => ({ intent, features: extractFeatures(text, dictionary) }))
-  const lexical = buildLexicalIndex(docs, intents.length, VIEW_WEIGHTS)
-  // Yield once so a retrain in a running bot does not hold the event loop for the whole build.
-  await new Promise<void>((resolve) => setImmediate(resolve))
-  const neural = trainNeuralScorer(texts, intents.length)
+  const segments: string[][] = []
+  const tokens: string[][] = []
+  const pinyin = new Map<string, string | undefined>()
+  for (const { text } of texts) {
+    segments.push(dictionary.segment(text))
+    tokens.push(tokenize(text))
+    for (const char of text) if (!pinyin.has(char) && /^\p{Script=Han}$/u.test(char)) pinyin.set(char, dictionary.pinyin(char))
+    await pause()
+  }
+  return {
+    format: MATCHER_MODEL_FORMAT,
+    intentIds: intents.map((intent) => intent.id),
+    acceptThreshold: options.acceptThreshold ?? DEFAULT_ACCEPT_THRESHOLD,
+    autoSendThreshold: options.autoSendThreshold ?? DEFAULT_AUTO_SEND_THRESHOLD,
+    texts,
+    segments,
+    tokens,
+    pinyin: [...pinyin],
+  }
+}
+
+/**
+ * Rebuilds a matcher from a trained `MatcherModel` (from `trainMatcherModel`, possibly in a worker) for the same
+ * knowledge base; cheap next to training, and it matches exactly like the matcher trained in-process. Throws
+ * when the model was trained for other intents.
+ *
+ * @example
+ * const matcher = createMatcherFromModel(kb, trainMatcherModel(await prepareTrainingInput(kb)))
+ */
+export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): IntentMatcher {
+  if (model.format !== MATCHER_MODEL_FORMAT) {
+    throw new Error(`matcher model has format ${model.format}, this code expects ${MATCHER_MODEL_FORMAT}: the compiled worker is stale, run \`npm run build\``)
+  }
+  const intents = kb.intents
+  if (model.intentIds.length !== intents.length || intents.some((intent, i) => intent.id !== model.intentIds[i])) {
+    throw new Error('matcher model was trained for a different knowledge base (intent ids differ); train it again for this one')
+  }
+  const dictionary = getChineseDictionary()
+  const indexOf = new Map(intents.map((intent, i) => [intent.id, i]))
+  const lexical = createLexicalIndex(model.lexical)
+  const neural = createNeuralScorer(model.neural, getZhTokenizer())
 
   // Without node-nlp (very large KBs) the lexical part carries the whole blend, so scores keep their scale.
   const lexicalShare = neural.active ? LEXICAL_SHARE : 1
-  const acceptDefault = options.acceptThreshold ?? DEFAULT_ACCEPT_THRESHOLD
-  const autoSendBand = options.autoSendThreshold ?? DEFAULT_AUTO_SEND_THRESHOLD
+  const acceptDefault = model.acceptThreshold
+  const autoSendBand = model.autoSendThreshold
   const thresholds = intents.map((intent) => intent.threshold ?? acceptDefault)
 
   const matchNow = (text: string): MatchResult => {
@@ -111,6 +176,20 @@ export async function trainIntentMatcher(kb: KnowledgeBase, options: TrainOption
   return {
     intentCount: intents.length,
     match: async (text) => matchNow(text),
+  }
+}
+
+/** Returns a function to await between small steps: it yields to the event loop once `ms` have passed since the last yield. */
+function createSlicer(ms: number): () => Promise<void> | undefined {
+  let sliceStart = performance.now()
+  return () => {
+    if (performance.now() - sliceStart < ms) return undefined
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        sliceStart = performance.now()
+        resolve()
+      }),
+    )
   }
 }
 
