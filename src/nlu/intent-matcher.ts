@@ -32,7 +32,32 @@ export interface MatchResult {
 
 export interface IntentMatcher {
   match(text: string): Promise<MatchResult>
+  /** The same decision with the evidence behind each of the top intents (for `qundesk kb test`). */
+  explain(text: string): Promise<MatchExplanation>
   readonly intentCount: number
+}
+
+/** Why an intent scored what it did. */
+export interface IntentEvidence {
+  intentId: string
+  score: number
+  /** Lexical cosine to the intent as a whole (all its examples). */
+  centroid: number
+  /** Lexical cosine to its closest example. */
+  nearest: number
+  /** node-nlp's classifier activation (0 when the classifier is off for very large knowledge bases). */
+  classifier: number
+  /** The ranking blend of the three. */
+  blend: number
+  /** True when the score is the centroid cap rather than the blend (an off-topic guard). */
+  capped: boolean
+}
+
+export interface MatchExplanation {
+  result: MatchResult
+  evidence: IntentEvidence[]
+  /** How the blend and the score are formed, with the weights in force. */
+  formula: string
 }
 
 export interface TrainOptions {
@@ -152,13 +177,17 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
   const autoSendBand = model.autoSendThreshold
   const thresholds = intents.map((intent) => intent.threshold ?? acceptDefault)
 
-  const matchNow = (text: string): MatchResult => {
+  const scoreAll = (normalized: string) => {
+    const { centroid, nearest } = lexical.score(extractFeatures(normalized, dictionary))
+    return { centroid, nearest, activation: neural.score(normalized) }
+  }
+
+  const matchNow = (text: string, scores?: ReturnType<typeof scoreAll>): MatchResult => {
     const normalized = normalizeText(text)
     if (normalized === '' || intents.length === 0) {
       return { decision: 'reject', intent: null, confident: false, top: [], threshold: acceptDefault }
     }
-    const { centroid, nearest } = lexical.score(extractFeatures(normalized, dictionary))
-    const activation = neural.score(normalized)
+    const { centroid, nearest, activation } = scores ?? scoreAll(normalized)
     const ranked: Ranked[] = []
     for (let i = 0; i < intents.length; i++) {
       const evidence = lexicalShare * ((centroid[i]! + nearest[i]!) / 2) + (1 - lexicalShare) * activation[i]!
@@ -176,6 +205,21 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
   return {
     intentCount: intents.length,
     match: async (text) => matchNow(text),
+    async explain(text) {
+      const normalized = normalizeText(text)
+      const scores = normalized === '' ? undefined : scoreAll(normalized)
+      const result = matchNow(text, scores)
+      const evidence = !scores ? [] : result.top.map((t) => {
+        const i = indexOf.get(t.intentId)!
+        const blend = lexicalShare * ((scores.centroid[i]! + scores.nearest[i]!) / 2) + (1 - lexicalShare) * scores.activation[i]!
+        return {
+          intentId: t.intentId, score: t.score, centroid: round(scores.centroid[i]!), nearest: round(scores.nearest[i]!),
+          classifier: round(scores.activation[i]!), blend: round(blend), capped: CENTROID_CAP * scores.centroid[i]! < blend,
+        }
+      })
+      const formula = `blend = ${lexicalShare} × (centroid + nearest) / 2 + ${round(1 - lexicalShare)} × classifier; score = min(blend, ${CENTROID_CAP} × centroid)`
+      return { result, evidence, formula }
+    },
   }
 }
 

@@ -55,6 +55,27 @@ describe('qundesk kb test', () => {
     expect(res.stdout.split('\n').filter((l) => /^\s+\d\. \S+\s+\d\.\d{3}$/.test(l))).toHaveLength(3)
   })
 
+  it('explains the decision: thresholds, the evidence per intent, emotion and escalation', async () => {
+    const res = await run(['kb', 'test', '客服几点下班？再不回我就去12315投诉', '--kb', path.join(FIXTURES, 'kb-small-shop')])
+    expect(res.stdout).toMatch(/^why: thresholds from default; blend = 0\.7 × \(centroid \+ nearest\) \/ 2 \+ 0\.3 × classifier; score = min\(blend, 1\.2 × centroid\)$/m)
+    expect(res.stdout).toMatch(/^ {2}service\.hours: centroid \d\.\d{3}, nearest example \d\.\d{3}, node-nlp \d\.\d{3} -> blend \d\.\d{3}/m)
+    expect(res.stdout).toMatch(/^emotion: severe \(.*12315.*\)$/m)
+    expect(res.stdout).toMatch(/^escalation: emotion — 情绪严重.*; never auto-sent$/m)
+    const json = JSON.parse((await run(['kb', 'test', '你们几点上班', '--kb', path.join(FIXTURES, 'kb-small-shop'), '--json'])).stdout)
+    expect(json).toMatchObject({ decision: 'accept', intent: { intentId: 'service.hours' }, bands: 'default' })
+    expect(json.evidence[0]).toMatchObject({ intentId: 'service.hours', capped: expect.any(Boolean) })
+  })
+
+  it('applies a group band with --group', async () => {
+    const work = await makeWorkdir()
+    await fs.writeFile(path.join(work.kbDir, 'matching.yaml'), 'matching:\n  groups:\n    - match: VIP客户群\n      suggest: 0.99\n')
+    const normal = await run(['kb', 'test', '我的快递到哪了', '--kb', work.kbDir])
+    const vip = await run(['kb', 'test', '我的快递到哪了', '--kb', work.kbDir, '--group', 'VIP客户群'])
+    expect(normal.stdout).toMatch(/^decision: accept logistics\.track/)
+    expect(vip.stdout).toMatch(/^decision: needs a human \(best score below threshold 0\.990\)/)
+    expect(vip.stdout).toContain('thresholds from default + group VIP客户群')
+  })
+
   it('says a human is needed for an off-topic question', async () => {
     const res = await run(['kb', 'test', '今天天气怎么样', '--kb', path.join(FIXTURES, 'kb-small-shop')])
     expect(res.stdout).toMatch(/^decision: needs a human/)

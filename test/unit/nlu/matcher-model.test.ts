@@ -66,3 +66,17 @@ describe('matcher model (train, export, rebuild)', () => {
     expect(() => createMatcherFromModel(kb, { ...trainMatcherModel(input), format: 0 })).toThrow(/npm run build/)
   })
 })
+
+describe('explain', () => {
+  it('gives the same decision as match, with evidence that adds up to each score', async () => {
+    const loaded = await loadKnowledge(new URL('../../fixtures/knowledge/small-shop', import.meta.url).pathname)
+    if (!loaded.ok) throw new Error('fixture invalid')
+    const matcher = await trainIntentMatcher(loaded.kb)
+    for (const question of ['我的快递到哪了', '今天天气怎么样', '发票怎么开', '']) {
+      const { result, evidence } = await matcher.explain(question)
+      expect(result).toEqual(await matcher.match(question))
+      expect(evidence.map((e) => e.intentId)).toEqual(result.top.map((t) => t.intentId))
+      for (const e of evidence) expect(e.score).toBeCloseTo(e.capped ? 1.2 * e.centroid : e.blend, 3)
+    }
+  })
+})
