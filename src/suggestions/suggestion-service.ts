@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js'
 import type { ReplySender } from '../core/reply-sender.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
-import type { EscalationReason, SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
+import type { EscalationReason, SuggestionDecision, SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
 import { listGroupMessagesAround } from '../storage/message.repository.js'
 import { countRecentMisses, findSuggestion, insertSuggestion, listMemberSuggestions, listOverdueUnescalated, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
@@ -98,6 +98,34 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
     throw new QunDeskError('conflict', `建议 #${id} ${STATUS_TEXT[current.status]}${by}，不能重复处理`, { suggestionId: id, status: current.status })
   }
 
+  /**
+   * Stores a reply that went out (by the bot or by the agent themselves) and audits it; `write` applies the
+   * columns under the caller's own state check.
+   */
+  async function recordSent(
+    before: Suggestion,
+    options: { actor: string; text: string; decision: SuggestionDecision; via?: string },
+    write: (fields: SuggestionUpdate & { status: SuggestionStatus }) => Promise<unknown>,
+  ): Promise<void> {
+    const repliedAt = clock()
+    await write({
+      status: 'sent',
+      decision: options.decision,
+      final_text: options.text,
+      replied_at: repliedAt.toISOString(),
+      response_ms: Math.max(0, repliedAt.getTime() - Date.parse(before.askedAt)),
+      last_error: null,
+    })
+    await appendAudit(db, {
+      at: repliedAt,
+      actor: options.actor,
+      action: `suggestion.${options.decision}`,
+      subjectType: 'suggestion',
+      subjectId: String(before.id),
+      detail: { groupId: before.groupId, intentId: before.intentId, ...(options.via ? { via: options.via } : {}), ...(options.decision === 'edited' ? { text: options.text } : {}) },
+    })
+  }
+
   async function send(id: number, options: { actor: string; text?: string; auto?: boolean }): Promise<Suggestion> {
     const log = deps.logger.child({ suggestionId: id })
     const before = await get(id)
@@ -118,24 +146,8 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
       emit('updated', await get(id))
       throw failure
     }
-    const repliedAt = clock()
     const decision = options.auto ? 'auto_sent' : edited ? 'edited' : 'sent'
-    await transitionSuggestion(db, id, 'sending', {
-      status: 'sent',
-      decision,
-      final_text: text,
-      replied_at: repliedAt.toISOString(),
-      response_ms: Math.max(0, repliedAt.getTime() - Date.parse(claimed.askedAt)),
-      last_error: null,
-    })
-    await appendAudit(db, {
-      at: repliedAt,
-      actor: options.actor,
-      action: `suggestion.${decision}`,
-      subjectType: 'suggestion',
-      subjectId: String(id),
-      detail: { groupId: claimed.groupId, intentId: claimed.intentId, ...(edited ? { text } : {}) },
-    })
+    await recordSent(claimed, { actor: options.actor, text, decision }, (fields) => transitionSuggestion(db, id, 'sending', fields))
     const sent = await get(id)
     log.info({ decision, responseMs: sent.responseMs }, 'suggestion sent')
     emit('updated', sent)
@@ -182,16 +194,8 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
       const before = await get(id)
       const text = options.text.trim()
       if (!text) throw new QunDeskError('bad_request', '请提供实际发送的内容')
-      const repliedAt = clock()
       const decision = text === (before.text ?? '').trim() ? 'sent' : 'edited'
-      await claimPending(id, options.actor, 'sent', {
-        decision,
-        final_text: text,
-        replied_at: repliedAt.toISOString(),
-        response_ms: Math.max(0, repliedAt.getTime() - Date.parse(before.askedAt)),
-        last_error: null,
-      })
-      await appendAudit(db, { at: repliedAt, actor: options.actor, action: `suggestion.${decision}`, subjectType: 'suggestion', subjectId: String(id), detail: { groupId: before.groupId, intentId: before.intentId, via: options.via, ...(decision === 'edited' ? { text } : {}) } })
+      await recordSent(before, { actor: options.actor, text, decision, via: options.via }, ({ status, ...fields }) => claimPending(id, options.actor, status, fields))
       const sent = await get(id)
       emit('updated', sent)
       return sent
