@@ -23,6 +23,7 @@ import { escalate } from './pipeline/escalate.js'
 import { fillSlots } from './pipeline/fill-slots.js'
 import { requireSlots } from './pipeline/require-slots.js'
 import { createSlotService } from './slots/slot-service.js'
+import { createMemberService, type MemberService } from './members/member-service.js'
 import { ignoreSelf } from './pipeline/ignore-self.js'
 import { matchIntent } from './pipeline/match-intent.js'
 import { suggestReply } from './pipeline/suggest-reply.js'
@@ -42,6 +43,7 @@ export interface QunDesk {
   learning: LearningService
   auth: AuthService
   pipeline: MessagePipeline
+  members: MemberService
   /** Demo only: the admin account made up for this run when the database had no users. */
   demoAdmin: { name: string; password: string } | undefined
   demo: DemoGroup | undefined
@@ -128,7 +130,22 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       ? createDemoGroup({ mocker: handle.mocker, puppet: handle.puppet as PuppetMock, botName: config.botName, logger })
       : undefined
 
-    await channel.start((message) => pipeline.handle(message).then(() => undefined))
+    const members = createMemberService({ db, clock, logger })
+    const syncMembers = async () => {
+      for (const roster of await channel.rosters()) {
+        const { added, left } = await members.syncRoster(roster)
+        if (added || left) logger.info({ groupId: roster.groupId, added, left }, 'member sync')
+      }
+    }
+    await channel.start({
+      message: (message) => pipeline.handle(message).then(() => undefined),
+      membership: (event) => members.record(event),
+      ready: syncMembers,
+    })
+    // Events can be missed (a restart, a dropped connection): a periodic sync reconciles.
+    const memberSyncTimer = setInterval(() => void syncMembers().catch((error: unknown) => logger.error({ err: error }, 'member sync failed')), 60 * 60_000)
+    memberSyncTimer.unref()
+    closers.unshift(() => clearInterval(memberSyncTimer))
     closers.unshift(() => channel.stop())
     if (demo) {
       await demo.login()
@@ -146,7 +163,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
 
     logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {
-      url, apiToken, db, http, channel, knowledge, suggestions, learning, auth, pipeline, demo, demoAdmin, logger,
+      url, apiToken, db, http, channel, knowledge, suggestions, learning, auth, pipeline, members, demo, demoAdmin, logger,
       async stop() {
         for (const close of closers.splice(0)) {
           try {

@@ -13,6 +13,7 @@ export interface Database {
   learned_examples: LearnedExampleTable
   settings: SettingTable
   slot_requests: SlotRequestTable
+  group_members: GroupMemberTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -141,6 +142,23 @@ export interface SlotRequestTable {
   filled_by_message_id: string | null
 }
 
+export interface GroupMemberTable {
+  group_id: string
+  member_id: string
+  channel: string
+  group_name: string
+  member_name: string
+  joined_at: string
+  /** 1 when the join time is a best guess (the member was already there when QunDesk first saw the group). */
+  joined_at_estimated: number
+  /** event (a join event), sync (found in a member sync), wecom (groupchat/get join_time). */
+  join_source: string
+  invited_by: string | null
+  left_at: string | null
+  left_at_estimated: number
+  updated_at: string
+}
+
 export type MessageRow = Selectable<MessageTable>
 export type NewMessageRow = Insertable<MessageTable>
 export type SuggestionRow = Selectable<SuggestionTable>
@@ -151,3 +169,4 @@ export type NewAuditLogRow = Insertable<AuditLogTable>
 export type UserRow = Selectable<UserTable>
 export type LearnedExampleRow = Selectable<LearnedExampleTable>
 export type SlotRequestRow = Selectable<SlotRequestTable>
+export type GroupMemberRow = Selectable<GroupMemberTable>

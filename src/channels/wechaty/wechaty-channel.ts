@@ -1,17 +1,28 @@
-import { WechatyBuilder, type Wechaty } from 'wechaty'
+import { WechatyBuilder, type Contact, type Room, type Wechaty } from 'wechaty'
 import type * as PUPPET from 'wechaty-puppet'
 import type { Clock } from '../../core/clock.js'
 import { QunDeskError } from '../../core/errors.js'
 import type { InboundMessage } from '../../core/inbound-message.js'
+import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Logger } from '../../core/logger.js'
 import type { ReplyMention, ReplySender } from '../../core/reply-sender.js'
 import { toInboundMessage } from './to-inbound-message.js'
 
 export type InboundHandler = (message: InboundMessage) => Promise<void>
 
+export interface ChannelHandlers {
+  message: InboundHandler
+  /** Joins and leaves, with the platform's times. */
+  membership?: (event: MembershipEvent) => Promise<void>
+  /** The account is logged in and its contacts and groups are loaded (a good time for a member sync). */
+  ready?: () => Promise<void>
+}
+
 export interface WechatyChannel {
-  /** Starts the bot; every room message is translated and handed to `onMessage`. */
-  start(onMessage: InboundHandler): Promise<void>
+  /** Starts the bot; every room message is translated and handed to `handlers.message`. */
+  start(handlers: ChannelHandlers | InboundHandler): Promise<void>
+  /** Everyone in every group the account is in, now. */
+  rosters(): Promise<GroupRoster[]>
   stop(): Promise<void>
   readonly sender: ReplySender
   isLoggedIn(): boolean
@@ -54,7 +65,28 @@ export function createWechatyChannel(deps: { puppet: PUPPET.impls.PuppetInterfac
 
   return {
     sender,
-    async start(onMessage) {
+    async start(given) {
+      const handlers: ChannelHandlers = typeof given === 'function' ? { message: given } : given
+      const onMessage = handlers.message
+      const membership = handlers.membership
+      if (membership) {
+        const forward = (kind: MembershipEvent['kind']) => async (room: Room, people: Contact[], by: Contact | undefined, date: Date | undefined) => {
+          try {
+            await membership({
+              kind, channel: 'wechaty', groupId: room.id, groupName: (await room.topic().catch(() => '')) || room.id,
+              members: people.map((c) => ({ id: c.id, name: c.name() || c.id })),
+              by: by ? { id: by.id, name: by.name() || by.id } : undefined,
+              at: date ?? (deps.clock ?? (() => new Date()))(),
+            })
+          } catch (error) {
+            log.error({ err: error, groupId: room.id }, `failed to record a room-${kind}`)
+          }
+        }
+        bot.on('room-join', forward('join'))
+        bot.on('room-leave', forward('leave'))
+      }
+      const ready = handlers.ready
+      if (ready) bot.on('ready', () => void ready().catch((error: unknown) => log.error({ err: error }, 'ready handler failed')))
       bot.on('message', async (message) => {
         let inbound: InboundMessage | null = null
         try {
@@ -68,6 +100,24 @@ export function createWechatyChannel(deps: { puppet: PUPPET.impls.PuppetInterfac
     },
     async stop() {
       await bot.stop()
+    },
+    async rosters() {
+      if (!bot.isLoggedIn) return []
+      const rooms = await bot.Room.findAll()
+      const rosters: GroupRoster[] = []
+      for (const room of rooms) {
+        try {
+          const members = await room.memberAll()
+          const self = bot.currentUser.id
+          rosters.push({
+            channel: 'wechaty', groupId: room.id, groupName: (await room.topic().catch(() => '')) || room.id,
+            members: members.filter((c) => c.id !== self).map((c) => ({ id: c.id, name: c.name() || c.id })),
+          })
+        } catch (error) {
+          log.warn({ err: error, groupId: room.id }, 'could not list the members of a group')
+        }
+      }
+      return rosters
     },
     isLoggedIn: () => bot.isLoggedIn,
     accountName: () => (bot.isLoggedIn ? bot.currentUser.name() : undefined),

@@ -3,6 +3,7 @@ import * as initial from './2026-11-23-001-initial.js'
 import * as console from './2026-11-23-002-console.js'
 import * as emotionEscalation from './2026-11-23-003-emotion-escalation.js'
 import * as slotRequests from './2026-11-23-004-slot-requests.js'
+import * as groupMembers from './2026-11-23-005-group-members.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-002-console': console,
   '2026-11-23-003-emotion-escalation': emotionEscalation,
   '2026-11-23-004-slot-requests': slotRequests,
+  '2026-11-23-005-group-members': groupMembers,
 }
