@@ -217,6 +217,10 @@ async function renderDetail(): Promise<void> {
       h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, x.needsHuman ? '需人工' : x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
   )
   detail.replaceChildren(h('div', { class: 'detail-grid' }, main, side))
+  // Show the question itself in the conversation, with what came just before it.
+  const list = side.querySelector<HTMLElement>('.conversation')
+  const current = list?.querySelector<HTMLElement>('li.current')
+  if (list && current) list.scrollTop = current.offsetTop - list.offsetTop - list.clientHeight / 2
 }
 
 function actions(s: Item, draft: HTMLTextAreaElement): HTMLElement {
