@@ -1,3 +1,6 @@
+import type { KnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
+import { formatProblem, loadKnowledge } from '../../../src/knowledge/load-knowledge.js'
+import type { IntentMatcher, MatchResult } from '../../../src/nlu/intent-matcher.js'
 import type { Intent } from '../../../src/knowledge/knowledge-base.js'
 
 const TOPICS = ['订单', '快递', '退款', '发票', '会员', '积分', '优惠券', '账号', '支付', '售后', '商品', '库存', '门店', '预约', '配送', '安装', '保修', '价格', '活动', '退货']
@@ -47,3 +50,15 @@ export const SAMPLE_QUESTIONS = [
   '哈哈哈哈', '周末一起去爬山吧', '订单地址怎么修改啊', '我想查一下会员积分记录', '优惠券期限能延期吗', '发票金额补开', '快递费用退回要多久',
   '门店预约时间怎么取消', '您好！请问 12月3号 能发货吗？？', '', '！！！', 'vip', '亲，在吗',
 ]
+
+/** Loads a knowledge folder or fails the test with the problems. */
+export async function loadOrThrow(dir: string): Promise<KnowledgeBase> {
+  const result = await loadKnowledge(dir)
+  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'))
+  return result.kb
+}
+
+/** Every SAMPLE_QUESTIONS match, for comparing two matchers. */
+export async function matchAll(matcher: IntentMatcher): Promise<MatchResult[]> {
+  return Promise.all(SAMPLE_QUESTIONS.map((q) => matcher.match(q)))
+}

@@ -6,17 +6,9 @@ import { createMatcherFromModel, prepareTrainingInput, trainIntentMatcher } from
 import type { IntentMatcher, MatchResult } from '../../../src/nlu/intent-matcher.js'
 import { matcherModelBuffers, trainMatcherModel } from '../../../src/nlu/matcher-model.js'
 import type { MatcherModel } from '../../../src/nlu/matcher-model.js'
-import { SAMPLE_QUESTIONS, generateIntents } from './generated-knowledge.js'
+import { SAMPLE_QUESTIONS, generateIntents, loadOrThrow, matchAll } from './generated-knowledge.js'
 
-async function load(dir: string): Promise<KnowledgeBase> {
-  const result = await loadKnowledge(dir)
-  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'))
-  return result.kb
-}
-
-async function matchAll(matcher: IntentMatcher): Promise<MatchResult[]> {
-  return Promise.all(SAMPLE_QUESTIONS.map((q) => matcher.match(q)))
-}
+const load = loadOrThrow
 
 /** What crossing a worker boundary does to the model: a structured clone, typed arrays transferred. */
 function viaPostMessage(model: MatcherModel): MatcherModel {

@@ -11,17 +11,9 @@ import { formatProblem, loadKnowledge } from '../../../src/knowledge/load-knowle
 import { prepareTrainingInput, trainIntentMatcher } from '../../../src/nlu/intent-matcher.js'
 import type { IntentMatcher, MatchResult } from '../../../src/nlu/intent-matcher.js'
 import { resolveTrainingWorker, startTrainingWorker, trainIntentMatcherInWorker } from '../../../src/nlu/train-in-worker.js'
-import { SAMPLE_QUESTIONS, generateIntents, toKnowledgeYaml } from './generated-knowledge.js'
+import { SAMPLE_QUESTIONS, generateIntents, toKnowledgeYaml, loadOrThrow, matchAll } from './generated-knowledge.js'
 
-async function load(dir: string): Promise<KnowledgeBase> {
-  const result = await loadKnowledge(dir)
-  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'))
-  return result.kb
-}
-
-async function matchAll(matcher: IntentMatcher): Promise<MatchResult[]> {
-  return Promise.all(SAMPLE_QUESTIONS.map((q) => matcher.match(q)))
-}
+const load = loadOrThrow
 
 /** Runs `work` while a 2 ms interval notes how long the event loop went without turning. */
 async function watchEventLoop<T>(work: () => Promise<T>): Promise<{ result: T; ticks: number; maxLagMs: number; wallMs: number }> {
