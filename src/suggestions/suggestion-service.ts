@@ -7,6 +7,7 @@ import type { ReplySender } from '../core/reply-sender.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import type { EscalationReason, SuggestionDecision, SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
+import { listMemberships } from '../storage/group-member.repository.js'
 import { listGroupMessagesAround } from '../storage/message.repository.js'
 import { countRecentMisses, findSuggestion, insertSuggestion, listMemberSuggestions, listOverdueUnescalated, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
@@ -39,6 +40,8 @@ export interface SuggestionContext {
   conversation: ContextMessage[]
   /** The customer's other questions to the bot, newest first. */
   history: Suggestion[]
+  /** Since when the customer is in this group (estimated when they were there before QunDesk saw the group). */
+  membership: { joinedAt: string; joinedAtEstimated: boolean } | null
 }
 
 export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggestion }
@@ -210,14 +213,17 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
     },
     async context(id) {
       const suggestion = await get(id)
-      const [messages, history] = await Promise.all([
+      const [messages, history, memberships] = await Promise.all([
         listGroupMessagesAround(db, suggestion.groupId, suggestion.askedAt),
         listMemberSuggestions(db, suggestion.memberId),
+        listMemberships(db, suggestion.memberId),
       ])
+      const membership = memberships.find((m) => m.group_id === suggestion.groupId)
       return {
         suggestion,
         conversation: messages.map((m) => ({ id: m.id, senderName: m.sender_name, text: m.text, sentAt: m.sent_at, fromSelf: m.from_self === 1, mentionsBot: m.mentions_bot === 1 })),
         history: history.filter((h) => h.id !== id).map(toSuggestion),
+        membership: membership ? { joinedAt: membership.joined_at, joinedAtEstimated: membership.joined_at_estimated === 1 } : null,
       }
     },
     notify: (suggestion) => emit('updated', suggestion),

@@ -114,10 +114,11 @@ describe('agent actions through the session API', () => {
     const first = await waitFor(async () => (await t!.app.suggestions.list({ status: 'pending' }))[0])
     t!.world.ask(t!.world.alice, '怎么查物流')
     const second = await waitFor(async () => (await t!.app.suggestions.list({ status: 'pending' })).find((x) => x.id !== first.id))
-    const res = await agent.call<{ conversation: Array<{ text: string }>; history: Array<{ question: string }> }>('GET', `/api/suggestions/${second.id}/context`)
+    const res = await agent.call<{ conversation: Array<{ text: string }>; history: Array<{ question: string }>; membership: unknown }>('GET', `/api/suggestions/${second.id}/context`)
     expect(res.status).toBe(200)
     expect(res.body.conversation.map((m) => m.text)).toEqual(expect.arrayContaining(['在吗', '@客服助手\u2005能开发票吗', '@客服助手\u2005怎么查物流']))
     expect(res.body.history.map((h) => h.question)).toEqual(['能开发票吗'])
+    expect(res.body.membership).toMatchObject({ joinedAtEstimated: true })
   })
 
   it('learns from a wrong-intent fix: the pending draft changes, the question is stored, and the next same question matches the fixed intent', async () => {

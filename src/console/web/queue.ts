@@ -10,7 +10,7 @@ interface Item {
   emotionSeverity: 'none' | 'mild' | 'moderate' | 'severe' | null; escalationReason: string | null; escalationDetail: string | null
 }
 interface ContextMessage { id: string; senderName: string; text: string; sentAt: string; fromSelf: boolean; mentionsBot: boolean }
-interface Context { suggestion: Item; conversation: ContextMessage[]; history: Item[] }
+interface Context { suggestion: Item; conversation: ContextMessage[]; history: Item[]; membership: { joinedAt: string; joinedAtEstimated: boolean } | null }
 interface Intent { id: string; example: string }
 
 const DECISION: Record<string, string> = { auto_sent: '自动发送', sent: '已发送', edited: '编辑后发送', rejected: '已拒绝' }
@@ -213,6 +213,7 @@ async function renderDetail(): Promise<void> {
       h('li', { class: [m.fromSelf ? 'self' : '', m.id === s.messageId ? 'current' : ''].join(' ').trim() || undefined },
         h('div', { class: 'who' }, `${m.fromSelf ? '机器人' : m.senderName} · ${formatTime(m.sentAt)}`), m.text))),
     h('h2', {}, `${s.memberName} 的历史提问`),
+    ctx.membership ? h('p', { class: 'muted' }, `${ctx.membership.joinedAtEstimated ? '最晚' : ''}${formatTime(ctx.membership.joinedAt)} 入群（${formatWait(Date.now() - Date.parse(ctx.membership.joinedAt))}前${ctx.membership.joinedAtEstimated ? '，估计' : ''}）`) : null,
     ctx.history.length === 0 ? h('p', { class: 'muted' }, '第一次提问') : h('ul', { class: 'history' }, ...ctx.history.map((x) =>
       h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, x.needsHuman ? '需人工' : x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
   )
