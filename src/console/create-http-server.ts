@@ -102,7 +102,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerReportRoutes(app, deps)
   registerAdminRoutes(app, deps)
   registerWecomRoutes(app, deps)
-  registerPageRoutes(app, deps)
+  registerPageRoutes(app)
   registerAssetRoutes(app)
   app.get('/api/health', { config: { access: 'agent' } }, async () => {
     const { loggedIn, intents } = deps.health()

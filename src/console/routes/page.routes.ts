@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import type { HttpServerDeps } from '../create-http-server.js'
 import { ADMIN_BODY, AUDIT_BODY, QUEUE_BODY, REPORTS_BODY } from '../pages/page-bodies.js'
 import { renderLoginPage, renderPage, type PageName } from '../pages/render-page.js'
 
@@ -11,7 +10,7 @@ const PAGES: Array<{ url: string; page: PageName; title: string; body: string; a
 ]
 
 /** Server-rendered page shells. Pages are for logged-in users only (an API token is not a browser login). */
-export function registerPageRoutes(app: FastifyInstance, _deps: Partial<HttpServerDeps>): void {
+export function registerPageRoutes(app: FastifyInstance): void {
   for (const p of PAGES) {
     app.get(p.url, { config: { access: p.access } }, async (request, reply) => {
       const identity = request.identity
