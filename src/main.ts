@@ -23,6 +23,7 @@ import { escalate } from './pipeline/escalate.js'
 import { fillSlots } from './pipeline/fill-slots.js'
 import { requireSlots } from './pipeline/require-slots.js'
 import { createSlotService } from './slots/slot-service.js'
+import { createScheduler } from './scheduler/create-scheduler.js'
 import { createMemberService, type MemberService } from './members/member-service.js'
 import { ignoreSelf } from './pipeline/ignore-self.js'
 import { matchIntent } from './pipeline/match-intent.js'
@@ -142,10 +143,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       membership: (event) => members.record(event),
       ready: syncMembers,
     })
-    // Events can be missed (a restart, a dropped connection): a periodic sync reconciles.
-    const memberSyncTimer = setInterval(() => void syncMembers().catch((error: unknown) => logger.error({ err: error }, 'member sync failed')), 60 * 60_000)
-    memberSyncTimer.unref()
-    closers.unshift(() => clearInterval(memberSyncTimer))
+
     closers.unshift(() => channel.stop())
     if (demo) {
       await demo.login()
@@ -154,12 +152,13 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     }
     await pipeline.replayUnhandled()
     knowledge.watch()
-    // Questions left unanswered past the SLA go to a human; checked every minute.
-    const slaTimer = setInterval(() => {
-      void settings.get().then((s) => suggestions.escalateOverdue(s.slaMinutes)).catch((error: unknown) => logger.error({ err: error }, 'SLA escalation check failed'))
-    }, 60_000)
-    slaTimer.unref()
-    closers.unshift(() => clearInterval(slaTimer))
+    const scheduler = createScheduler([
+      // Questions left unanswered past the SLA go to a human.
+      { name: 'sla-escalation', schedule: '* * * * *', run: async () => suggestions.escalateOverdue((await settings.get()).slaMinutes) },
+      // Join/leave events can be missed (a restart, a dropped connection): an hourly member sync reconciles.
+      { name: 'member-sync', schedule: '17 * * * *', run: syncMembers },
+    ], logger)
+    closers.unshift(() => scheduler.stop())
 
     logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {
