@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
 import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
+import { rulesCheck } from './cli/rules-commands.js'
 import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
 
@@ -15,11 +16,13 @@ Usage:
   qundesk kb eval --cases FILE [--kb DIR] [--json]
                                                  measure matching: top1, accuracy, falseAccept, counts, timing
   qundesk kb export-learned [--out FILE]         agents' "wrong intent" fixes as YAML to merge into knowledge/
+  qundesk rules check [--rules DIR]              validate the member-tagging rules YAML; exit 1 with file:line per problem
   qundesk user add NAME [--role agent|admin]     add a console user; the password is prompted for or read from stdin
   qundesk --help | --version
 
 Options:
   --kb DIR      knowledge folder (default: $QUNDESK_KNOWLEDGE_DIR or ./knowledge)
+  --rules DIR   rules folder (default: $QUNDESK_RULES_DIR or ./rules)
   --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null}]}
   --json        machine-readable output
   --out FILE    write to FILE instead of stdout
@@ -51,6 +54,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         out: { type: 'string' },
         role: { type: 'string' },
         group: { type: 'string' },
+        rules: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -70,6 +74,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
     if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
     if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
+    if (command === 'rules' && sub === 'check') return await rulesCheck({ ...(values.rules ? { rules: values.rules } : {}) }, io)
     if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)
     throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)
   } catch (error) {

@@ -113,6 +113,20 @@ describe('qundesk kb eval', () => {
   })
 })
 
+describe('qundesk rules check', () => {
+  it('exits 0 for the shipped rules', async () => {
+    const res = await run(['rules', 'check'])
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/^OK: \d+ tag rules, \d+ actions, lifecycle \[新成员, 活跃, 沉默, 流失预警\], schedule "0 3 \* \* \*"/)
+  })
+
+  it('exits 1 with file:line and the column of an unknown metric', async () => {
+    const res = await run(['rules', 'check', '--rules', path.join(FIXTURES, 'rules/unknown-metric')])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain(`${path.join(FIXTURES, 'rules/unknown-metric/lifecycle.yaml')}:7: tags[2].when: unknown metric "mesages_30d" at column 1 — did you mean "messages_30d"?`)
+  })
+})
+
 describe('qundesk user add and kb export-learned', () => {
   it('adds a console user with the password read from stdin, who can then log in', async () => {
     const work = await makeWorkdir()

@@ -1,0 +1,90 @@
+import { isMap } from 'yaml'
+import type { Document, Pair } from 'yaml'
+import { didYouMean } from '../knowledge/did-you-mean.js'
+import { compileExpression } from './expression/compile-expression.js'
+import type { TagRule } from './rule-set.js'
+import type { RuleReporters } from './rule-reporters.js'
+import { describe, keyName, resolve, scalarValue } from './yaml-nodes.js'
+
+const TAG_KEYS = ['id', 'when', 'description'] as const
+/** Tag names show up in the console and in WeCom tag lists; keep them short. */
+export const MAX_TAG_ID_LENGTH = 30
+
+/** A parsed `tags:` item plus the line of its `when` value, for problems found later across files. */
+export interface ReadTagRule {
+  rule: Omit<TagRule, 'source'>
+  whenLine: number
+}
+
+/**
+ * Validates one `tags:` item (`id`, `when`, optional `description`) and compiles its expression, folding the
+ * expression's column into the message. Returns undefined when it has problems (already reported).
+ *
+ * @example
+ * // - id: 沉默
+ * //   when: messages_30d == 0 and join_age_days >= 30
+ */
+export function readTagRule(doc: Document, item: unknown, path: string, itemLine: number, report: RuleReporters): ReadTagRule | undefined {
+  if (!isMap(item)) {
+    report.problem(itemLine, `${path} is not a mapping`, 'write the tag as `- id: 名称` with `when: 条件` indented below it')
+    return undefined
+  }
+  const pairs = new Map<string, Pair>()
+  for (const pair of item.items as Pair[]) {
+    const key = keyName(pair)
+    if (key !== undefined && (TAG_KEYS as readonly string[]).includes(key)) pairs.set(key, pair)
+    else {
+      const suggestion = didYouMean(key ?? '', TAG_KEYS)
+      report.warn(report.lineOf(pair.key, itemLine), `${path} has unknown key "${key ?? '?'}", which is ignored`, suggestion ? `did you mean "${suggestion}"?` : `known keys: ${TAG_KEYS.join(', ')}`)
+    }
+  }
+  const valueOf = (key: string) => {
+    const pair = pairs.get(key)
+    if (!pair) return undefined
+    const node = resolve(doc, pair.value)
+    return { node, raw: scalarValue(node), line: report.lineOf(node, report.lineOf(pair.key, itemLine)) }
+  }
+  let ok = true
+  const fail = (line: number, message: string, hint: string) => {
+    ok = false
+    report.problem(line, message, hint)
+  }
+
+  let id = ''
+  const idValue = valueOf('id')
+  if (!idValue) fail(itemLine, `${path} has no id`, 'add `id: 标签名`, e.g. `id: 新成员` (unique across all rule files)')
+  else if (typeof idValue.raw !== 'string' || idValue.raw.trim() === '') {
+    fail(idValue.line, `${path}.id must be text, got ${describe(idValue.raw, idValue.node)}`, 'write the tag name, e.g. `id: 新成员`')
+  } else if (/\s/.test(idValue.raw.trim())) {
+    fail(idValue.line, `${path}.id "${idValue.raw}" contains spaces`, 'remove the spaces, e.g. 高净值VIP')
+  } else if (Array.from(idValue.raw.trim()).length > MAX_TAG_ID_LENGTH) {
+    fail(idValue.line, `${path}.id is longer than ${MAX_TAG_ID_LENGTH} characters`, 'use a short tag name')
+  } else id = idValue.raw.trim()
+
+  let when = ''
+  let whenLine = itemLine
+  let ast: TagRule['ast'] | undefined
+  const whenValue = valueOf('when')
+  if (!whenValue) fail(itemLine, `${path} has no when`, 'add `when: 条件`, e.g. `when: join_age_days < 7`')
+  else {
+    whenLine = whenValue.line
+    if (typeof whenValue.raw !== 'string' || whenValue.raw.trim() === '') {
+      fail(whenValue.line, `${path}.when must be a condition, got ${describe(whenValue.raw, whenValue.node)}`, 'e.g. `when: messages_30d > 0`; quote it if it starts with !, [ or {')
+    } else {
+      when = whenValue.raw.trim()
+      const compiled = compileExpression(when)
+      if (compiled.ok) ast = compiled.ast
+      else fail(whenValue.line, `${path}.when: ${compiled.error.message}`, compiled.error.hint)
+    }
+  }
+
+  let description: string | undefined
+  const descriptionValue = valueOf('description')
+  if (descriptionValue) {
+    if (typeof descriptionValue.raw !== 'string') fail(descriptionValue.line, `${path}.description must be text`, 'put it in quotes')
+    else description = descriptionValue.raw.trim()
+  }
+
+  if (!ok || !ast) return undefined
+  return { rule: { id, when, ast, ...(description ? { description } : {}) }, whenLine }
+}
