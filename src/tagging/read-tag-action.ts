@@ -1,9 +1,10 @@
 import { isMap } from 'yaml'
-import type { Document, Pair } from 'yaml'
-import { didYouMean } from '../knowledge/did-you-mean.js'
+import type { Document } from 'yaml'
 import { DEFAULT_COOLDOWN_DAYS, type TagAction, type TagEvent } from './rule-set.js'
+import { didYouMean } from '../knowledge/did-you-mean.js'
+import { readKnownKeys } from './read-known-keys.js'
 import type { RuleReporters } from './rule-reporters.js'
-import { describe, keyName, resolve, scalarValue } from './yaml-nodes.js'
+import { describe } from './yaml-nodes.js'
 
 const ACTION_KEYS = ['on', 'tag', 'suggest', 'auto_send', 'notify_agents', 'cooldown_days'] as const
 const EVENTS: readonly TagEvent[] = ['tag_added', 'tag_removed']
@@ -31,21 +32,7 @@ export function readTagAction(doc: Document, item: unknown, path: string, itemLi
     report.problem(itemLine, `${path} is not a mapping`, 'write the action as `- on: tag_added` with tag and suggest indented below it')
     return undefined
   }
-  const pairs = new Map<string, Pair>()
-  for (const pair of item.items as Pair[]) {
-    const key = keyName(pair)
-    if (key !== undefined && (ACTION_KEYS as readonly string[]).includes(key)) pairs.set(key, pair)
-    else {
-      const suggestion = didYouMean(key ?? '', ACTION_KEYS)
-      report.warn(report.lineOf(pair.key, itemLine), `${path} has unknown key "${key ?? '?'}", which is ignored`, suggestion ? `did you mean "${suggestion}"?` : `known keys: ${ACTION_KEYS.join(', ')}`)
-    }
-  }
-  const valueOf = (key: string) => {
-    const pair = pairs.get(key)
-    if (!pair) return undefined
-    const node = resolve(doc, pair.value)
-    return { node, raw: scalarValue(node), line: report.lineOf(node, report.lineOf(pair.key, itemLine)) }
-  }
+  const valueOf = readKnownKeys(doc, item, ACTION_KEYS, path, itemLine, report)
   let ok = true
   const fail = (line: number, message: string, hint: string) => {
     ok = false

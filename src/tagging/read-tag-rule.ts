@@ -1,10 +1,10 @@
 import { isMap } from 'yaml'
-import type { Document, Pair } from 'yaml'
-import { didYouMean } from '../knowledge/did-you-mean.js'
+import type { Document } from 'yaml'
 import { compileExpression } from './expression/compile-expression.js'
 import type { TagRule } from './rule-set.js'
+import { readKnownKeys } from './read-known-keys.js'
 import type { RuleReporters } from './rule-reporters.js'
-import { describe, keyName, resolve, scalarValue } from './yaml-nodes.js'
+import { describe } from './yaml-nodes.js'
 
 const TAG_KEYS = ['id', 'when', 'description'] as const
 /** Tag names show up in the console and in WeCom tag lists; keep them short. */
@@ -29,21 +29,7 @@ export function readTagRule(doc: Document, item: unknown, path: string, itemLine
     report.problem(itemLine, `${path} is not a mapping`, 'write the tag as `- id: 名称` with `when: 条件` indented below it')
     return undefined
   }
-  const pairs = new Map<string, Pair>()
-  for (const pair of item.items as Pair[]) {
-    const key = keyName(pair)
-    if (key !== undefined && (TAG_KEYS as readonly string[]).includes(key)) pairs.set(key, pair)
-    else {
-      const suggestion = didYouMean(key ?? '', TAG_KEYS)
-      report.warn(report.lineOf(pair.key, itemLine), `${path} has unknown key "${key ?? '?'}", which is ignored`, suggestion ? `did you mean "${suggestion}"?` : `known keys: ${TAG_KEYS.join(', ')}`)
-    }
-  }
-  const valueOf = (key: string) => {
-    const pair = pairs.get(key)
-    if (!pair) return undefined
-    const node = resolve(doc, pair.value)
-    return { node, raw: scalarValue(node), line: report.lineOf(node, report.lineOf(pair.key, itemLine)) }
-  }
+  const valueOf = readKnownKeys(doc, item, TAG_KEYS, path, itemLine, report)
   let ok = true
   const fail = (line: number, message: string, hint: string) => {
     ok = false
