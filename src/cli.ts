@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
 import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
+import { membersImport } from './cli/members-commands.js'
 import { rulesCheck } from './cli/rules-commands.js'
+import { tagsExplain } from './cli/tags-commands.js'
 import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
 
@@ -17,6 +19,12 @@ Usage:
                                                  measure matching: top1, accuracy, falseAccept, counts, timing
   qundesk kb export-learned [--out FILE]         agents' "wrong intent" fixes as YAML to merge into knowledge/
   qundesk rules check [--rules DIR]              validate the member-tagging rules YAML; exit 1 with file:line per problem
+  qundesk members import FILE [--skip-unmatched] [--dry-run]
+                                                 import CRM attributes (.csv or .json) for member tagging; exit 1 with
+                                                 file:line per problem, or when rows match no group member
+  qundesk tags explain MEMBER [--rules DIR] [--json]
+                                                 evaluate the rules for a member (id or name) now: each rule's result
+                                                 and the values it saw, next to the stored tags
   qundesk user add NAME [--role agent|admin]     add a console user; the password is prompted for or read from stdin
   qundesk --help | --version
 
@@ -28,6 +36,9 @@ Options:
   --out FILE    write to FILE instead of stdout
   --role ROLE   agent (default) or admin
   --group NAME  apply that group's threshold band (matching.groups in the knowledge YAML)
+  --skip-unmatched
+                import the rows that match a group member and report the others (members import)
+  --dry-run     check and match the file, write nothing (members import)
 
 Environment (see README): QUNDESK_DATA_DIR, QUNDESK_KNOWLEDGE_DIR, QUNDESK_RULES_DIR, QUNDESK_HOST, QUNDESK_PORT,
 QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME, QUNDESK_LOG_LEVEL,
@@ -55,6 +66,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         role: { type: 'string' },
         group: { type: 'string' },
         rules: { type: 'string' },
+        'skip-unmatched': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -75,6 +88,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
     if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
     if (command === 'rules' && sub === 'check') return await rulesCheck({ ...(values.rules ? { rules: values.rules } : {}) }, io)
+    if (command === 'members' && sub === 'import') {
+      if (rest.length > 1) throw new UsageError('members import takes one file at a time')
+      return await membersImport({ file: rest[0] ?? '', skipUnmatched: values['skip-unmatched'] ?? false, dryRun: values['dry-run'] ?? false }, io)
+    }
+    if (command === 'tags' && sub === 'explain') return await tagsExplain(rest.join(' ') || undefined, { ...(values.rules ? { rules: values.rules } : {}), json: values.json ?? false }, io)
     if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)
     throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)
   } catch (error) {

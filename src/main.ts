@@ -25,6 +25,10 @@ import { requireSlots } from './pipeline/require-slots.js'
 import { createSlotService } from './slots/slot-service.js'
 import { createScheduler } from './scheduler/create-scheduler.js'
 import { createMemberService, type MemberService } from './members/member-service.js'
+import { createMemberDirectory, type MemberDirectory } from './members/member-directory.js'
+import { createRulesSource } from './tagging/rules-source.js'
+import { createTagActionRunner, type ActionRunSummary } from './tagging/tag-action-runner.js'
+import { createTaggingService, type TaggingService } from './tagging/tagging-service.js'
 import { ignoreSelf } from './pipeline/ignore-self.js'
 import { matchIntent } from './pipeline/match-intent.js'
 import { suggestReply } from './pipeline/suggest-reply.js'
@@ -45,12 +49,18 @@ export interface QunDesk {
   auth: AuthService
   pipeline: MessagePipeline
   members: MemberService
+  tagging: TaggingService
+  tagActions: { run(): Promise<ActionRunSummary> }
+  directory: MemberDirectory
   /** Demo only: the admin account made up for this run when the database had no users. */
   demoAdmin: { name: string; password: string } | undefined
   demo: DemoGroup | undefined
   logger: Logger
   stop(): Promise<void>
 }
+
+/** Re-tag everyone at 03:00 when the rules do not say otherwise. */
+export const DEFAULT_RETAG_SCHEDULE = '0 3 * * *'
 
 export interface StartOverrides {
   logger?: Logger
@@ -86,6 +96,20 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions })
     const auth = createAuthService({ db, clock })
     const settings = createSettingsService({ db, clock })
+    const rulesSource = createRulesSource({ dir: config.rulesDir, logger })
+    const rules = await rulesSource.start()
+    closers.unshift(() => rulesSource.stop())
+    let tagging: TaggingService | undefined
+    const tagActions = createTagActionRunner({
+      db, clock, logger, suggestions, rules: () => tagging?.rules(), outreachPerGroupPerHour: async () => (await settings.get()).outreachPerGroupPerHour,
+    })
+    tagging = createTaggingService({
+      db, clock, logger, rules, utcOffsetMinutes: config.utcOffsetMinutes,
+      afterRetag: async ({ actionsQueued }) => { if (actionsQueued > 0) await tagActions.run() },
+    })
+    const taggingService = tagging
+    closers.unshift(() => taggingService.stop())
+    const directory = createMemberDirectory({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const pipeline = createMessagePipeline({
       db,
       clock,
@@ -120,6 +144,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       knowledge: () => knowledge,
       wecom: config.wecom,
       health: () => ({ loggedIn: channel.isLoggedIn(), intents: knowledge.current().kb.intents.length }),
+      members: directory,
+      tagging: taggingService,
     })
     await http.listen({ host: config.host, port: config.port })
     closers.unshift(() => http.close())
@@ -139,9 +165,19 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       }
     }
     await channel.start({
-      message: (message) => pipeline.handle(message).then(() => undefined),
-      membership: (event) => members.record(event),
-      ready: syncMembers,
+      message: async (message) => {
+        await pipeline.handle(message)
+        if (!message.fromSelf) taggingService.queueRetag(message.groupId, message.senderId)
+      },
+      membership: async (event) => {
+        await members.record(event)
+        for (const member of event.members) taggingService.queueRetag(event.groupId, member.id)
+      },
+      // After the sync everyone has a membership row; a full re-tag brings tags up to date with the rules.
+      ready: async () => {
+        await syncMembers()
+        void taggingService.retagAll().catch((error: unknown) => logger.error({ err: error }, 'full re-tag failed'))
+      },
     })
 
     closers.unshift(() => channel.stop())
@@ -157,12 +193,28 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       { name: 'sla-escalation', schedule: '* * * * *', run: async () => suggestions.escalateOverdue((await settings.get()).slaMinutes) },
       // Join/leave events can be missed (a restart, a dropped connection): an hourly member sync reconciles.
       { name: 'member-sync', schedule: '17 * * * *', run: syncMembers },
-    ], logger)
+      // Welcome/care messages wait here when a group's hourly allowance is used up.
+      { name: 'tag-actions', schedule: '* * * * *', run: () => tagActions.run() },
+    ], logger, { utcOffsetMinutes: config.utcOffsetMinutes })
     closers.unshift(() => scheduler.stop())
+    // The full re-tag follows the rules' own `schedule:`, which a rules edit may change.
+    let retagJob = { schedule: '', scheduler: undefined as Awaited<ReturnType<typeof createScheduler>> | undefined }
+    const scheduleRetag = async (schedule: string) => {
+      if (schedule === retagJob.schedule) return
+      await retagJob.scheduler?.stop()
+      retagJob = { schedule, scheduler: createScheduler([{ name: 'retag-members', schedule, run: () => taggingService.retagAll() }], logger, { utcOffsetMinutes: config.utcOffsetMinutes }) }
+    }
+    if (rules) await scheduleRetag(rules.schedule ?? DEFAULT_RETAG_SCHEDULE)
+    closers.unshift(() => retagJob.scheduler?.stop())
+    rulesSource.watch(async (next) => {
+      await scheduleRetag(next.schedule ?? DEFAULT_RETAG_SCHEDULE)
+      await taggingService.useRules(next)
+    })
 
     logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {
       url, apiToken, db, http, channel, knowledge, suggestions, learning, auth, pipeline, members, demo, demoAdmin, logger,
+      tagging: taggingService, tagActions, directory,
       async stop() {
         for (const close of closers.splice(0)) {
           try {

@@ -1,4 +1,4 @@
-import { listAudit } from '../storage/audit.repository.js'
+import { appendAudit, listAudit, type AuditEntry } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 
 export interface AuditItem {
@@ -14,10 +14,12 @@ export interface AuditItem {
 export interface AuditService {
   /** Newest first; `before` pages back by id. */
   list(options?: { limit?: number; before?: number }): Promise<AuditItem[]>
+  /** Appends an entry, for actions a route runs itself (e.g. an admin's full re-tag) rather than a service that audits. */
+  record(entry: AuditEntry): Promise<void>
 }
 
 /**
- * Reads the audit log (services append to it as they act).
+ * Reads the audit log (services append to it as they act) and records the few actions no service audits.
  *
  * @example
  * const items = await createAuditService({ db }).list({ limit: 50 })
@@ -28,5 +30,6 @@ export function createAuditService(deps: { db: Db }): AuditService {
       const rows = await listAudit(deps.db, options.limit ?? 200, options.before)
       return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, detail: JSON.parse(r.detail) as unknown }))
     },
+    record: (entry) => appendAudit(deps.db, entry),
   }
 }

@@ -7,6 +7,8 @@ import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { KnowledgeService } from '../knowledge/knowledge-service.js'
 import type { LearningService } from '../learning/learning-service.js'
+import type { MemberDirectory } from '../members/member-directory.js'
+import type { TaggingService } from '../tagging/tagging-service.js'
 import type { ReportService } from '../reports/report-service.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
@@ -17,6 +19,7 @@ import { allows, type Identity } from './identity.js'
 import { registerAdminRoutes } from './routes/admin.routes.js'
 import { registerAssetRoutes } from './routes/asset.routes.js'
 import { registerEventRoutes } from './routes/event.routes.js'
+import { registerMemberRoutes } from './routes/member.routes.js'
 import { registerPageRoutes } from './routes/page.routes.js'
 import { registerReportRoutes } from './routes/report.routes.js'
 import { registerSessionRoutes, SESSION_COOKIE } from './routes/session.routes.js'
@@ -40,6 +43,8 @@ export interface HttpServerDeps {
   knowledge: () => KnowledgeService
   wecom: WecomSidebarConfig
   health: () => { loggedIn: boolean; intents: number }
+  members: MemberDirectory
+  tagging: TaggingService
 }
 
 /**
@@ -101,6 +106,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerEventRoutes(app, deps)
   registerReportRoutes(app, deps)
   registerAdminRoutes(app, deps)
+  registerMemberRoutes(app, deps)
   registerWecomRoutes(app, deps)
   registerPageRoutes(app)
   registerAssetRoutes(app)

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../core/errors.js'
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   config_invalid: 500,
   knowledge_invalid: 422,
+  rules_invalid: 422,
   not_found: 404,
   conflict: 409,
   unauthorized: 401,

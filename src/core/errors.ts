@@ -2,6 +2,7 @@
 export type ErrorCode =
   | 'config_invalid'
   | 'knowledge_invalid'
+  | 'rules_invalid'
   | 'not_found'
   | 'conflict'
   | 'unauthorized'

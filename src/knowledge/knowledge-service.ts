@@ -1,5 +1,5 @@
-import fs from 'node:fs'
 import type { Logger } from '../core/logger.js'
+import { watchYamlFolder, type FolderWatch } from '../core/watch-yaml-folder.js'
 import { QunDeskError } from '../core/errors.js'
 import type { IntentMatcher } from '../nlu/intent-matcher.js'
 import { trainIntentMatcherInWorker } from '../nlu/train-in-worker.js'
@@ -40,8 +40,7 @@ export interface KnowledgeService {
 export function createKnowledgeService(deps: { dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>> }): KnowledgeService {
   const log = deps.logger.child({ knowledgeDir: deps.dir })
   let loaded: LoadedKnowledge | undefined
-  let watcher: fs.FSWatcher | undefined
-  let timer: NodeJS.Timeout | undefined
+  let watcher: FolderWatch | undefined
   let reloading: Promise<ReloadResult> | undefined
   let again = false
 
@@ -105,16 +104,9 @@ export function createKnowledgeService(deps: { dir: string; logger: Logger; debo
     },
     reload,
     watch() {
-      if (watcher) return
-      watcher = fs.watch(deps.dir, { persistent: false }, (_event, file) => {
-        if (file && !/\.ya?ml$/i.test(String(file))) return
-        clearTimeout(timer)
-        timer = setTimeout(() => void reload(), deps.debounceMs ?? 300)
-      })
-      watcher.on('error', (error) => log.error({ err: error }, 'cannot watch the knowledge folder; edits need a restart'))
+      watcher ??= watchYamlFolder(deps.dir, () => void reload(), { logger: log, what: 'knowledge', ...(deps.debounceMs !== undefined ? { debounceMs: deps.debounceMs } : {}) })
     },
     stop() {
-      clearTimeout(timer)
       watcher?.close()
       watcher = undefined
     },

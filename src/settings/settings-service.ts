@@ -8,9 +8,11 @@ import { readSettings, writeSetting } from '../storage/setting.repository.js'
 export interface Settings {
   /** An @-mention unanswered for longer than this is overdue (reports, queue highlighting). */
   slaMinutes: number
+  /** Messages that tag actions (welcome, care) may put into one group's queue per hour; the rest wait. */
+  outreachPerGroupPerHour: number
 }
 
-export const DEFAULT_SETTINGS: Settings = { slaMinutes: 15 }
+export const DEFAULT_SETTINGS: Settings = { slaMinutes: 15, outreachPerGroupPerHour: 3 }
 
 export interface SettingsService {
   get(): Promise<Settings>
@@ -19,6 +21,7 @@ export interface SettingsService {
 
 const RULES: { [K in keyof Settings]: (value: unknown) => string | undefined } = {
   slaMinutes: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 24 * 60 ? undefined : 'SLA 必须是 1 到 1440 之间的整数（分钟）'),
+  outreachPerGroupPerHour: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 60 ? undefined : '每群每小时主动消息数必须是 1 到 60 之间的整数'),
 }
 
 /**
@@ -32,6 +35,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
     const stored = await readSettings(deps.db)
     const settings: Settings = { ...DEFAULT_SETTINGS }
     if (stored.slaMinutes !== undefined) settings.slaMinutes = Number(stored.slaMinutes)
+    if (stored.outreachPerGroupPerHour !== undefined) settings.outreachPerGroupPerHour = Number(stored.outreachPerGroupPerHour)
     return settings
   }
   return {

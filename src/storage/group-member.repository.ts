@@ -65,3 +65,12 @@ export async function listGroupMembers(db: Db, groupId: string): Promise<GroupMe
 export async function listMemberships(db: Db, memberId: string): Promise<GroupMemberRow[]> {
   return db.selectFrom('group_members').selectAll().where('member_id', '=', memberId).orderBy('joined_at').execute()
 }
+
+export async function findMembership(db: Db, groupId: string, memberId: string): Promise<GroupMemberRow | undefined> {
+  return db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst()
+}
+
+/** Memberships of members with exactly this display name (for CLI lookups by name). */
+export async function findMembersByName(db: Db, name: string): Promise<GroupMemberRow[]> {
+  return db.selectFrom('group_members').selectAll().where('member_name', '=', name).orderBy('member_id').limit(50).execute()
+}

@@ -34,7 +34,9 @@ export async function countMessages(db: Db): Promise<number> {
 
 /** Messages of a group around a moment: `before` up to and including it, `after` following it, oldest first. */
 export async function listGroupMessagesAround(db: Db, groupId: string, at: string, before = 12, after = 6): Promise<MessageRow[]> {
-  const earlier = await db.selectFrom('messages').selectAll().where('group_id', '=', groupId).where('sent_at', '<=', at).orderBy('sent_at', 'desc').limit(before).execute()
-  const later = await db.selectFrom('messages').selectAll().where('group_id', '=', groupId).where('sent_at', '>', at).orderBy('sent_at', 'asc').limit(after).execute()
+  // Tag-action triggers (channel 'rules') are bookkeeping for the queue, not part of the group's conversation.
+  const inGroup = db.selectFrom('messages').selectAll().where('group_id', '=', groupId).where('channel', '!=', 'rules')
+  const earlier = await inGroup.where('sent_at', '<=', at).orderBy('sent_at', 'desc').limit(before).execute()
+  const later = await inGroup.where('sent_at', '>', at).orderBy('sent_at', 'asc').limit(after).execute()
   return [...earlier.reverse(), ...later]
 }

@@ -1,5 +1,6 @@
 import type { Db } from './create-db.js'
 import type { SuggestionRow } from './schema.js'
+import { QUESTION_KINDS } from './suggestion.repository.js'
 
 /** The columns the reports aggregate: small on purpose, a 92-day range can hold many suggestions. */
 export type ReportSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'group_name' | 'question' | 'kind' | 'status' | 'decision' | 'asked_at' | 'response_ms' | 'escalation_reason'>
@@ -18,6 +19,7 @@ export async function listReportSuggestions(db: Db, filter: { fromIso: string; t
   let query = db
     .selectFrom('suggestions')
     .select(['id', 'group_id', 'group_name', 'question', 'kind', 'status', 'decision', 'asked_at', 'response_ms', 'escalation_reason'])
+    .where('kind', 'in', QUESTION_KINDS)
     .where('asked_at', '>=', filter.fromIso)
     .where('asked_at', '<', filter.toIso)
   if (filter.groupId) query = query.where('group_id', '=', filter.groupId)
@@ -36,6 +38,7 @@ export async function listOverdueSuggestions(db: Db, filter: { askedBefore: stri
     .selectFrom('suggestions')
     .select(['id', 'group_id', 'group_name', 'member_name', 'question', 'asked_at'])
     .where('status', '=', 'pending')
+    .where('kind', 'in', QUESTION_KINDS)
     .where('asked_at', '<', filter.askedBefore)
   if (filter.groupId) query = query.where('group_id', '=', filter.groupId)
   return query.orderBy('asked_at').orderBy('id').execute()

@@ -14,6 +14,11 @@ export interface Database {
   settings: SettingTable
   slot_requests: SlotRequestTable
   group_members: GroupMemberTable
+  member_tags: MemberTagTable
+  member_tag_history: MemberTagHistoryTable
+  member_attributes: MemberAttributeTable
+  tag_actions: TagActionTable
+  tag_counts: TagCountTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -41,7 +46,8 @@ export interface MessageTable {
 }
 
 export type SuggestionStatus = 'pending' | 'sending' | 'sent' | 'rejected'
-export type SuggestionKind = 'answer' | 'needs_human'
+/** answer/needs_human reply to a question; outreach (text to send) and reminder (for agents) come from tag actions. */
+export type SuggestionKind = 'answer' | 'needs_human' | 'outreach' | 'reminder'
 export type SuggestionDecision = 'auto_sent' | 'sent' | 'edited' | 'rejected'
 
 export interface SuggestionTable {
@@ -157,6 +163,83 @@ export interface GroupMemberTable {
   left_at: string | null
   left_at_estimated: number
   updated_at: string
+  /** The member's lifecycle stage in this group, from the rules (null: no stage matched or never tagged). */
+  lifecycle: string | null
+  /** The rule tags now, as a JSON array (null: rules never evaluated this membership). Mirrors member_tags. */
+  rule_tags: string | null
+  /** When the rule tags or the lifecycle stage last changed. */
+  tags_changed_at: string | null
+}
+
+export type TagSource = 'rule' | 'manual'
+
+/** A tag a member has now in one group. Rule tags are recomputed; manual tags are only changed by agents. */
+export interface MemberTagTable {
+  group_id: string
+  member_id: string
+  tag: string
+  source: TagSource
+  added_at: string
+  /** `rules/x.yaml:12` for rule tags, the agent (`agent:小王`) for manual ones. */
+  added_by: string
+}
+
+export interface MemberTagHistoryTable {
+  id: Generated<number>
+  group_id: string
+  member_id: string
+  tag: string
+  change: 'added' | 'removed'
+  source: TagSource
+  at: string
+  by: string
+  /** JSON: the metric values the rule read when it changed (rule tags only). */
+  seen: string | null
+}
+
+/** CRM facts imported with `qundesk members import`, per person (all of their groups). */
+export interface MemberAttributeTable {
+  member_id: string
+  /** The CRM's or WeCom's id for the person (external_userid), as given in the import. */
+  external_id: string | null
+  monthly_spend: number | null
+  total_spend: number | null
+  orders: number | null
+  returns: number | null
+  last_purchase_at: string | null
+  /** RFM scores 1–5 (quintiles over all imported members), computed at import. */
+  rfm_r: number | null
+  rfm_f: number | null
+  rfm_m: number | null
+  imported_at: string
+  import_source: string
+}
+
+export type TagActionStatus = 'queued' | 'done' | 'skipped'
+
+/** One action run for one tag change: queued, then turned into a suggestion/reminder (paced) or skipped. */
+export interface TagActionTable {
+  id: Generated<number>
+  history_id: number
+  /** Identifies the action across reloads: on, tag and a hash of what it does. */
+  action_key: string
+  group_id: string
+  member_id: string
+  tag: string
+  status: TagActionStatus
+  created_at: string
+  done_at: string | null
+  suggestion_id: number | null
+  /** Why it was skipped, or what was done. */
+  detail: string | null
+}
+
+/** Members per tag / lifecycle stage per day (UTC+8 calendar day), written by the full re-tag. */
+export interface TagCountTable {
+  day: string
+  kind: 'tag' | 'lifecycle'
+  name: string
+  members: number
 }
 
 export type MessageRow = Selectable<MessageTable>
@@ -170,3 +253,9 @@ export type UserRow = Selectable<UserTable>
 export type LearnedExampleRow = Selectable<LearnedExampleTable>
 export type SlotRequestRow = Selectable<SlotRequestTable>
 export type GroupMemberRow = Selectable<GroupMemberTable>
+export type MemberTagRow = Selectable<MemberTagTable>
+export type MemberTagHistoryRow = Selectable<MemberTagHistoryTable>
+export type MemberAttributeRow = Selectable<MemberAttributeTable>
+export type NewMemberAttributeRow = Insertable<MemberAttributeTable>
+export type TagActionRow = Selectable<TagActionTable>
+export type TagCountRow = Selectable<TagCountTable>

@@ -1,5 +1,8 @@
 import type { Db } from './create-db.js'
-import type { NewSuggestionRow, SuggestionRow, SuggestionStatus, SuggestionUpdate } from './schema.js'
+import type { NewSuggestionRow, SuggestionKind, SuggestionRow, SuggestionStatus, SuggestionUpdate } from './schema.js'
+
+/** Suggestions that answer a customer's question; tag actions (outreach, reminder) are not questions. */
+export const QUESTION_KINDS: SuggestionKind[] = ['answer', 'needs_human']
 
 /** Creates the suggestion for a message; returns the existing one if that message already has one. */
 export async function insertSuggestion(db: Db, row: NewSuggestionRow): Promise<SuggestionRow> {
@@ -29,7 +32,7 @@ export async function transitionSuggestion(db: Db, id: number, from: SuggestionS
 
 /** Pending suggestions of one group and recent decided ones for a member: the context beside a suggestion. */
 export async function listMemberSuggestions(db: Db, memberId: string, limit = 20): Promise<SuggestionRow[]> {
-  return db.selectFrom('suggestions').selectAll().where('member_id', '=', memberId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+  return db.selectFrom('suggestions').selectAll().where('member_id', '=', memberId).where('kind', 'in', QUESTION_KINDS).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
 }
 
 /** How many of a member's latest questions in a group went unmatched in a row (most recent first). */
@@ -37,6 +40,7 @@ export async function countRecentMisses(db: Db, memberId: string, groupId: strin
   const rows = await db
     .selectFrom('suggestions')
     .select(['kind'])
+    .where('kind', 'in', QUESTION_KINDS)
     .where('member_id', '=', memberId)
     .where('group_id', '=', groupId)
     .orderBy('created_at', 'desc')
@@ -54,6 +58,7 @@ export async function listOverdueUnescalated(db: Db, askedBefore: string, limit 
     .selectAll()
     .where('status', '=', 'pending')
     .where('escalation_reason', 'is', null)
+    .where('kind', 'in', QUESTION_KINDS)
     .where('asked_at', '<', askedBefore)
     .orderBy('asked_at')
     .limit(limit)

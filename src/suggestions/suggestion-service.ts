@@ -8,7 +8,7 @@ import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import type { EscalationReason, SuggestionDecision, SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
 import { listMemberships } from '../storage/group-member.repository.js'
-import { listGroupMessagesAround } from '../storage/message.repository.js'
+import { insertMessageOnce, listGroupMessagesAround } from '../storage/message.repository.js'
 import { countRecentMisses, findSuggestion, insertSuggestion, listMemberSuggestions, listOverdueUnescalated, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
 
@@ -23,6 +23,23 @@ export interface NewSuggestion {
   emotionSeverity?: string | null
   /** Set when a rule sends the question to a human; such a suggestion never goes out automatically. */
   escalation?: { reason: EscalationReason; detail: string } | null
+}
+
+/** A message the bot starts (a tag action: welcome, care) or a reminder for agents, not an answer to a question. */
+export interface NewOutreach {
+  /** Unique per action run: a re-run never queues a second copy. */
+  sourceId: string
+  groupId: string
+  groupName: string
+  memberId: string
+  memberName: string
+  /** outreach: `text` is proposed for the group; reminder: agents are asked to look at the member. */
+  kind: 'outreach' | 'reminder'
+  text: string | null
+  /** What triggered it, shown where a question would be, e.g. 标签「流失预警」：近 30 天发言 1 条. */
+  reason: string
+  autoSend: boolean
+  at: Date
 }
 
 export interface ContextMessage {
@@ -48,6 +65,8 @@ export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggest
 
 export interface SuggestionService {
   create(input: NewSuggestion): Promise<Suggestion>
+  /** Queues a bot-initiated message or a reminder; it is approved, edited or rejected like any suggestion. */
+  createOutreach(input: NewOutreach): Promise<Suggestion>
   list(filter?: { status?: SuggestionStatus; groupId?: string; limit?: number }): Promise<Suggestion[]>
   get(id: number): Promise<Suggestion>
   /** Sends the drafted text, or `text` when the agent edited it. Throws `conflict` if already decided. */
@@ -185,6 +204,32 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
           return await send(created.id, { actor: AUTO_ACTOR, auto: true })
         } catch {
           // Already logged and audited; the suggestion stays pending for an agent.
+          return get(created.id)
+        }
+      }
+      return created
+    },
+    async createOutreach(input) {
+      // The queue keys every suggestion to a stored message; a tag action gets its own, marked as ours (from_self)
+      // so activity metrics and reports never count it as the customer speaking.
+      const messageId = `rules:${input.sourceId}`
+      const at = input.at.toISOString()
+      await insertMessageOnce(db, {
+        id: messageId, channel: 'rules', group_id: input.groupId, group_name: input.groupName, sender_id: 'qundesk:rules', sender_name: '标签规则',
+        text: input.reason, question: input.reason, mentions_bot: 0, from_self: 1, sent_at: at, received_at: at, status: 'handled', handled_at: at,
+        error: null, emotion_severity: null, emotion_score: null,
+      })
+      const row = await insertSuggestion(db, {
+        message_id: messageId, group_id: input.groupId, group_name: input.groupName, member_id: input.memberId, member_name: input.memberName,
+        question: input.reason, kind: input.kind, intent_id: null, score: null, text: input.text, status: 'pending', created_at: at, asked_at: at,
+        emotion_severity: null, escalation_reason: null, escalation_detail: null,
+      })
+      const created = toSuggestion(row)
+      emit('created', created)
+      if (input.autoSend && input.kind === 'outreach' && created.status === 'pending' && created.text) {
+        try {
+          return await send(created.id, { actor: AUTO_ACTOR, auto: true })
+        } catch {
           return get(created.id)
         }
       }

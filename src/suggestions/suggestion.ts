@@ -45,7 +45,7 @@ export function toSuggestion(row: SuggestionRow): Suggestion {
     memberName: row.member_name,
     question: row.question,
     kind: row.kind,
-    needsHuman: row.kind === 'needs_human',
+    needsHuman: row.kind === 'needs_human' || row.kind === 'reminder',
     intentId: row.intent_id,
     score: row.score,
     text: row.text,

@@ -1,6 +1,7 @@
 import { evaluate } from './expression/evaluate-expression.js'
 import type { MemberFacts } from './member-facts.js'
-import type { RuleSet } from './rule-set.js'
+import type { RuleSet, TagRule } from './rule-set.js'
+import { compilePredicate, type Predicate } from './expression/compile-predicate.js'
 
 export interface RulesEvaluation {
   /** Rule tags the member has now, in rule order. */
@@ -35,4 +36,48 @@ export function evaluateRules(rules: RuleSet, facts: MemberFacts): RulesEvaluati
   }
   const has = new Set(current)
   return { tags, lifecycle: rules.lifecycle.find((stage) => has.has(stage)) ?? null, explanations }
+}
+
+const predicates = new WeakMap<TagRule, Predicate>()
+const predicateOf = (rule: TagRule): Predicate => {
+  let predicate = predicates.get(rule)
+  if (!predicate) predicates.set(rule, (predicate = compilePredicate(rule.ast)))
+  return predicate
+}
+
+/**
+ * The same tags and lifecycle as `evaluateRules`, without explanations: compiled predicates, one tag set per
+ * member. What the full re-tag runs a million times; ask `seenBy` for the values behind the few tags that changed.
+ *
+ * @example
+ * tagMember(rules, { metrics: { join_age_days: 3 } }) // { tags: ['新成员'], lifecycle: '新成员' }
+ */
+export function tagMember(rules: RuleSet, facts: MemberFacts): Pick<RulesEvaluation, 'tags' | 'lifecycle'> {
+  const current = new Set(facts.tags ?? [])
+  for (const rule of rules.tags) current.delete(rule.id)
+  const view = { metrics: facts.metrics, tags: current, questionsByIntent: facts.questionsByIntent ?? {} }
+  const tags: string[] = []
+  for (const rule of rules.tags) {
+    if (predicateOf(rule)(view)) {
+      tags.push(rule.id)
+      current.add(rule.id)
+    }
+  }
+  let lifecycle: string | null = null
+  for (const stage of rules.lifecycle) {
+    if (current.has(stage)) {
+      lifecycle = stage
+      break
+    }
+  }
+  return { tags, lifecycle }
+}
+
+/**
+ * The values one rule read for a member, given the rule tags computed in the same run (`has_tag()` of an earlier
+ * rule sees that run's value, exactly as in `evaluateRules`).
+ */
+export function seenBy(rule: TagRule, facts: MemberFacts, ruleTags: readonly string[]): Record<string, unknown> {
+  const manual = (facts.tags ?? []).filter((t) => !ruleTags.includes(t))
+  return evaluate(rule.ast, { ...facts, tags: [...manual, ...ruleTags] }).seen
 }

@@ -6,6 +6,7 @@ import { PuppetMock, mock } from 'wechaty-puppet-mock'
 import { loadConfig, type Env } from '../../src/config/load-config.js'
 import { createLogger } from '../../src/core/logger.js'
 import { startQunDesk, type QunDesk } from '../../src/main.js'
+import type { Clock } from '../../src/core/clock.js'
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef'
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures')
@@ -19,10 +20,19 @@ export async function makeWorkdir(kbFixture = 'kb-small-shop'): Promise<{ dir: s
   return { dir, kbDir, dataDir: path.join(dir, 'data') }
 }
 
+/** Copies a rules fixture (test/fixtures/rules/<name>) into the workdir, where testEnv points QUNDESK_RULES_DIR. */
+export async function useRules(work: { kbDir: string }, fixture: string): Promise<string> {
+  const rulesDir = path.join(path.dirname(work.kbDir), 'rules')
+  await fs.cp(path.join(FIXTURES, 'rules', fixture), rulesDir, { recursive: true })
+  return rulesDir
+}
+
 export function testEnv(work: { kbDir: string; dataDir: string }, extra: Env = {}): Env {
   return {
     QUNDESK_DATA_DIR: work.dataDir,
     QUNDESK_KNOWLEDGE_DIR: work.kbDir,
+    // Tagging is off unless a test puts rules here (useRules); the repo's own rules/ are never picked up.
+    QUNDESK_RULES_DIR: path.join(path.dirname(work.kbDir), 'rules'),
     QUNDESK_PORT: '0',
     QUNDESK_API_TOKEN: TEST_TOKEN,
     QUNDESK_LOG_LEVEL: 'silent',
@@ -78,10 +88,10 @@ export interface TestApp {
 }
 
 /** Starts the whole app on a fresh database and temp knowledge copy, with a logged-in mock account. */
-export async function startTestApp(work: { kbDir: string; dataDir: string }, options: { env?: Env; world?: MockWorld } = {}): Promise<TestApp> {
+export async function startTestApp(work: { kbDir: string; dataDir: string }, options: { env?: Env; world?: MockWorld; clock?: Clock } = {}): Promise<TestApp> {
   const world = options.world ?? createMockWorld()
   const config = loadConfig(testEnv(work, options.env))
-  const app = await startQunDesk(config, { puppet: world.puppet, logger: createLogger({ level: 'silent' }) })
+  const app = await startQunDesk(config, { puppet: world.puppet, logger: createLogger({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) })
   world.login()
   await waitFor(() => app.channel.isLoggedIn())
   return {

@@ -76,5 +76,30 @@ h1 { font-size:18px; margin:0 0 12px; } h2 { font-size:15px; margin:0 0 10px; di
 h2 .csv { font-size:13px; font-weight:400; }
 .inline-form { display:flex; gap:12px; align-items:end; flex-wrap:wrap; } .inline-form h2 { width:100%; } .inline-form label { display:grid; gap:4px; }
 .sidebar-note, #live-note { margin:0; font-size:12px; } .sidebar-note { color:var(--brand); }
-@media (max-width: 760px) { .queue-layout { grid-template-columns:1fr; height:auto; } .detail-grid { grid-template-columns:1fr; } .topbar { gap:8px; } }
+/* members, tags */
+.badge.outreach { background:var(--sel); color:var(--brand); font-weight:600; }
+.badge.reminder { background:var(--late-bg); color:var(--late); font-weight:600; }
+.badge.stage { background:#f0f5ff; color:#2f54eb; }
+.queue-list li.reminder { box-shadow:inset 3px 0 0 var(--late); }
+.tags, .tag-list { display:flex; gap:6px; flex-wrap:wrap; } .tag-list { list-style:none; margin:0 0 8px; padding:0; } .tag-list li { display:flex; align-items:center; gap:2px; }
+.tag { display:inline-flex; align-items:center; gap:4px; padding:0 8px; border-radius:10px; font-size:12px; line-height:20px; }
+.tag.rule { background:#e6f4ff; color:#0958d9; border:1px solid #bae0ff; }
+.tag.manual { background:#fff; color:#531dab; border:1px dashed #b37feb; }
+.tag.manual small { font-size:10px; color:#722ed1; border-left:1px solid #d3adf7; padding-left:4px; }
+.small { font-size:12px; } .hint { width:100%; margin:0; font-size:12px; }
+.filters label.check { display:flex; align-items:center; gap:4px; }
+.filters .field { display:grid; gap:4px; }
+.section-head { display:flex; gap:8px; align-items:center; flex-wrap:wrap; margin-bottom:10px; } .section-head h2 { margin:0 12px 0 0; }
+.section-head label { color:var(--muted); font-size:13px; }
+h3 { font-size:13px; margin:12px 0 6px; color:var(--muted); font-weight:500; }
+.dist-layout { display:grid; grid-template-columns:1fr 240px; gap:16px; align-items:start; }
+.chart-box { margin:0; } .chart-box canvas { max-height:260px; }
+.tag-counts { list-style:none; margin:0; padding:0; display:grid; gap:4px; }
+.pager { display:flex; gap:12px; align-items:center; justify-content:flex-end; margin-top:10px; }
+.membership h2 .badge { font-weight:400; }
+.metrics summary { cursor:pointer; color:var(--brand); margin-top:8px; }
+.seen { display:flex; gap:4px; flex-wrap:wrap; } .seen code, .table code { font-size:12px; background:#f5f6f8; padding:0 4px; border-radius:4px; }
+.facts { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:0; } .facts dt { color:var(--muted); } .facts dd { margin:0; }
+.add-tag { margin-top:8px; }
+@media (max-width: 760px) { .queue-layout, .dist-layout { grid-template-columns:1fr; height:auto; } .detail-grid { grid-template-columns:1fr; } .topbar { gap:8px; } }
 `

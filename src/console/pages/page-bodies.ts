@@ -64,7 +64,17 @@ export const ADMIN_BODY = `
   <h1>设置</h1>
   <form id="settings-form" class="inline-form">
     <label>响应 SLA（分钟） <input name="slaMinutes" type="number" min="1" max="1440" required></label>
+    <label>每群每小时主动消息上限 <input name="outreachPerGroupPerHour" type="number" min="1" max="60" required aria-describedby="outreach-hint"></label>
     <button type="submit" class="primary">保存</button>
+    <p class="muted hint" id="outreach-hint">标签规则触发的欢迎、关怀等主动消息，每个群每小时最多进入队列这么多条，其余排队稍后再发。</p>
     <p class="status" role="status"></p>
   </form>
+</section>
+<section class="card">
+  <h1>成员标签</h1>
+  <div class="inline-form">
+    <button type="button" id="retag">立即重新计算标签</button>
+    <p class="muted hint">按当前规则重新计算所有成员的标签和生命周期（平时按规则的 schedule 定时计算）。</p>
+    <p class="status" id="retag-status" role="status"></p>
+  </div>
 </section>`

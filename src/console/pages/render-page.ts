@@ -1,11 +1,12 @@
 import type { Identity } from '../identity.js'
 import { escapeHtml } from './html.js'
 
-export type PageName = 'queue' | 'reports' | 'audit' | 'admin'
+export type PageName = 'queue' | 'reports' | 'members' | 'member' | 'audit' | 'admin'
 
 const NAV: Array<{ page: PageName; href: string; label: string; admin?: boolean }> = [
   { page: 'queue', href: '/', label: '工作台' },
   { page: 'reports', href: '/reports', label: '报表' },
+  { page: 'members', href: '/members', label: '成员' },
   { page: 'audit', href: '/audit', label: '审计日志', admin: true },
   { page: 'admin', href: '/admin', label: '用户与设置', admin: true },
 ]
@@ -16,11 +17,12 @@ const NAV: Array<{ page: PageName; href: string; label: string; admin?: boolean 
  *
  * @example
  * reply.type('text/html').send(renderPage({ page: 'queue', title: '工作台', identity, body: QUEUE_BODY }))
+ * // A sub-page highlights its section: renderPage({ page: 'member', nav: 'members', ... })
  */
-export function renderPage(options: { page: PageName; title: string; identity: Identity & { kind: 'session' }; body: string; scripts?: string[] }): string {
+export function renderPage(options: { page: PageName; title: string; identity: Identity & { kind: 'session' }; body: string; scripts?: string[]; nav?: PageName }): string {
   const { identity } = options
   const nav = NAV.filter((n) => !n.admin || identity.role === 'admin')
-    .map((n) => `<a href="${n.href}"${n.page === options.page ? ' aria-current="page"' : ''}>${n.label}</a>`)
+    .map((n) => `<a href="${n.href}"${n.page === (options.nav ?? options.page) ? ' aria-current="page"' : ''}>${n.label}</a>`)
     .join('')
   const scripts = [...(options.scripts ?? []), `/assets/${options.page}.js`]
     .map((src) => (src.endsWith('.js') && !src.includes('.umd') && !src.includes('.global') ? `<script type="module" src="${src}"></script>` : `<script src="${src}"></script>`))

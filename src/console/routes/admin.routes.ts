@@ -42,8 +42,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
 
   app.get('/api/settings', { config: { access: 'agent' } }, async () => deps.settings.get())
 
-  app.put<{ Body: { slaMinutes?: number } }>('/api/settings', {
+  app.put<{ Body: { slaMinutes?: number; outreachPerGroupPerHour?: number } }>('/api/settings', {
     config: admin,
-    schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { slaMinutes: { type: 'integer' } } } },
+    schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { slaMinutes: { type: 'integer' }, outreachPerGroupPerHour: { type: 'integer' } } } },
   }, async (request) => deps.settings.update(request.body, actorOf(request.identity)))
 }

@@ -11,7 +11,7 @@ const actor = { type: 'string', minLength: 1, maxLength: 64 } as const
 function toListItem(s: Suggestion) {
   return {
     id: s.id, messageId: s.messageId, groupId: s.groupId, groupName: s.groupName, memberId: s.memberId, memberName: s.memberName,
-    question: s.question, intentId: s.intentId, score: s.score, text: s.text, status: s.status, createdAt: s.createdAt,
+    question: s.question, kind: s.kind, intentId: s.intentId, score: s.score, text: s.text, status: s.status, createdAt: s.createdAt,
     askedAt: s.askedAt, needsHuman: s.needsHuman, decision: s.decision, decidedBy: s.decidedBy, decidedAt: s.decidedAt,
     finalText: s.finalText, responseMs: s.responseMs, lastError: s.lastError, matchedIntentId: s.matchedIntentId,
     emotionSeverity: s.emotionSeverity, escalationReason: s.escalationReason, escalationDetail: s.escalationDetail,

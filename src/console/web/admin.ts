@@ -45,19 +45,41 @@ addForm.addEventListener('submit', async (event) => {
   }
 })
 
+interface Settings { slaMinutes: number; outreachPerGroupPerHour: number }
+interface RetagSummary { members: number; changed: number; added: number; removed: number; actionsQueued: number }
+
 const settingsForm = $('#settings-form') as HTMLFormElement
 const sla = settingsForm.elements.namedItem('slaMinutes') as HTMLInputElement
+const outreach = settingsForm.elements.namedItem('outreachPerGroupPerHour') as HTMLInputElement
+const showSettings = (s: Settings) => {
+  sla.value = String(s.slaMinutes)
+  outreach.value = String(s.outreachPerGroupPerHour)
+}
 settingsForm.addEventListener('submit', async (event) => {
   event.preventDefault()
   const status = settingsForm.querySelector('.status') as HTMLElement
   try {
-    const saved = await api<{ slaMinutes: number }>('PUT', '/api/settings', { slaMinutes: Number(sla.value) })
-    sla.value = String(saved.slaMinutes)
+    showSettings(await api<Settings>('PUT', '/api/settings', { slaMinutes: Number(sla.value), outreachPerGroupPerHour: Number(outreach.value) }))
     status.textContent = '已保存'
   } catch (e) {
     status.textContent = e instanceof ApiError ? e.message : String(e)
   }
 })
 
+const retag = $('#retag') as HTMLButtonElement
+retag.addEventListener('click', async () => {
+  const status = $('#retag-status')
+  retag.disabled = true
+  status.textContent = '正在重新计算…'
+  try {
+    const s = await api<RetagSummary>('POST', '/api/tags/retag')
+    status.textContent = `已重新计算 ${s.members} 个成员：${s.changed} 人有变化，新增标签 ${s.added} 个，移除 ${s.removed} 个，触发动作 ${s.actionsQueued} 个`
+  } catch (e) {
+    status.textContent = e instanceof ApiError ? e.message : String(e)
+  } finally {
+    retag.disabled = false
+  }
+})
+
 void loadUsers()
-void api<{ slaMinutes: number }>('GET', '/api/settings').then((s) => { sla.value = String(s.slaMinutes) })
+void api<Settings>('GET', '/api/settings').then(showSettings)

@@ -1,9 +1,12 @@
 import { api, ApiError } from './api.js'
 import { $, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
+import { memberHref } from './member-tags.js'
 import { initSidebar, type Sidebar } from './wecom-sidebar.js'
 
 interface Item {
   id: number; messageId: string; groupId: string; groupName: string; memberId: string; memberName: string; question: string
+  /** answer / needs_human: a customer's question; outreach: a message a tag action proposes; reminder: a note for agents (no text). */
+  kind: 'answer' | 'needs_human' | 'outreach' | 'reminder'
   intentId: string | null; score: number | null; text: string | null; status: 'pending' | 'sending' | 'sent' | 'rejected'
   createdAt: string; askedAt: string; needsHuman: boolean; decision: string | null; decidedBy: string | null
   decidedAt: string | null; finalText: string | null; responseMs: number | null; lastError: string | null; matchedIntentId: string | null
@@ -16,13 +19,23 @@ interface Intent { id: string; example: string }
 const DECISION: Record<string, string> = { auto_sent: '自动发送', sent: '已发送', edited: '编辑后发送', rejected: '已拒绝' }
 const ESCALATION: Record<string, string> = { keyword: '要求人工', emotion: '情绪激动', intent: '投诉类', misses: '连续未命中', sla: '超时升级' }
 const EMOTION: Record<string, string> = { mild: '情绪：轻度不满', moderate: '情绪：中度不满', severe: '情绪：强烈不满' }
+const KIND: Record<string, string> = { needs_human: '需人工', outreach: '主动消息', reminder: '提醒' }
+const DRAFT_LABEL: Record<string, string> = {
+  answer: '回复草稿（可编辑，发送时会 @ 客户）', needs_human: '回复草稿（可编辑，发送时会 @ 客户）',
+  outreach: '主动消息草稿（可编辑，批准后发到群里并 @ 客户）', reminder: '提醒没有草稿：如需联系客户，在这里写消息（发送时会 @ 客户）；不需要就点「忽略」',
+}
+const PLACEHOLDER: Record<string, string> = { needs_human: '没有匹配到答案，请人工输入回复', reminder: '（可选）写一条发给客户的消息' }
 
-/** Needs a person: nothing matched, or a rule escalated it. */
-const escalated = (item: Item) => item.needsHuman || item.escalationReason !== null
+/** Needs a person: nothing matched, or a rule escalated it. Reminders are marked on their own (提醒). */
+const escalated = (item: Item) => item.kind === 'needs_human' || item.escalationReason !== null
+/** A customer asked something (the SLA and intents apply); outreach and reminders come from tag rules. */
+const isQuestion = (item: Item) => item.kind === 'answer' || item.kind === 'needs_human'
 
 function humanBadges(item: Item): Array<HTMLElement | null> {
   return [
-    item.needsHuman ? h('span', { class: 'badge human' }, '需人工') : null,
+    item.kind === 'outreach' ? h('span', { class: 'badge outreach', title: '标签规则触发的主动消息：批准后发到群里' }, '主动消息') : null,
+    item.kind === 'reminder' ? h('span', { class: 'badge reminder', title: '标签规则提醒客服关注这位成员：没有草稿，可以写一条消息发送，或忽略' }, '提醒') : null,
+    item.kind === 'needs_human' ? h('span', { class: 'badge human' }, '需人工') : null,
     item.escalationReason ? h('span', { class: 'badge human', title: item.escalationDetail ?? '' }, ESCALATION[item.escalationReason] ?? item.escalationReason) : null,
     item.emotionSeverity && item.emotionSeverity !== 'none' ? h('span', { class: `badge emotion-${item.emotionSeverity}` }, EMOTION[item.emotionSeverity] ?? item.emotionSeverity) : null,
   ]
@@ -140,16 +153,16 @@ function renderList(): void {
   )
   list.replaceChildren(...state.items.map((item) => {
     const waiting = now - Date.parse(item.askedAt)
-    const late = item.status === 'pending' && waiting > state.slaMs
+    const late = isQuestion(item) && item.status === 'pending' && waiting > state.slaMs
     const li = h('li', {
       id: `s-${item.id}`, role: 'option', 'aria-selected': String(item.id === state.selectedId),
-      class: escalated(item) ? 'escalated' : undefined, 'data-id': item.id,
+      class: escalated(item) ? 'escalated' : item.kind === 'reminder' ? 'reminder' : undefined, 'data-id': item.id, 'data-kind': item.kind,
       onclick: () => select(item.id),
     },
     h('span', { class: 'q' }, item.question),
     h('span', { class: 'meta' },
       ...humanBadges(item),
-      item.needsHuman ? null : h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`),
+      item.kind === 'answer' ? h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`) : null,
       late ? h('span', { class: 'badge late' }, `超时 ${formatWait(waiting)}`) : null,
       item.status !== 'pending' ? h('span', { class: 'badge ok' }, DECISION[item.decision ?? ''] ?? item.status) : null,
     ),
@@ -190,18 +203,19 @@ async function renderDetail(): Promise<void> {
   if (state.selectedId !== id) return
   const s = ctx.suggestion
   const pending = s.status === 'pending'
-  const draft = h('textarea', { id: 'draft', 'aria-label': '回复内容', placeholder: s.needsHuman ? '没有匹配到答案，请人工输入回复' : '', disabled: !pending })
+  const draft = h('textarea', { id: 'draft', 'aria-label': s.kind === 'reminder' ? '给客户的消息' : '回复内容', placeholder: PLACEHOLDER[s.kind] ?? '', disabled: !pending })
   draft.value = pending ? s.text ?? '' : s.finalText ?? s.text ?? ''
 
   const main = h('section', { class: 'card', 'aria-label': '建议详情' },
-    h('div', { class: 'muted' }, `${s.groupName} · ${s.memberName} · ${formatTime(s.askedAt)}`, pending ? ` · 已等待 ${formatWait(Date.now() - Date.parse(s.askedAt))}` : ''),
+    h('div', { class: 'muted' }, `${s.groupName} · `, h('a', { href: memberHref(s.memberId), title: '查看成员的标签、历史和指标' }, s.memberName), ` · ${formatTime(s.askedAt)}`, pending ? ` · 已等待 ${formatWait(Date.now() - Date.parse(s.askedAt))}` : ''),
     h('p', { class: 'question' }, s.question),
     h('div', { class: 'meta' },
       ...humanBadges(s),
-      s.needsHuman ? h('span', { class: 'muted' }, ' 没有匹配到知识库') : h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`),
+      s.kind === 'needs_human' ? h('span', { class: 'muted' }, ' 没有匹配到知识库') : null,
+      s.kind === 'answer' ? h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`) : null,
       s.matchedIntentId !== null ? h('span', { class: 'muted' }, ` 已纠正（原匹配 ${s.matchedIntentId || '无'}）`) : null),
     s.escalationDetail ? h('p', { class: 'escalation-detail', role: 'note' }, `升级原因：${s.escalationDetail}`) : null,
-    h('label', { for: 'draft', class: 'muted' }, pending ? '回复草稿（可编辑，发送时会 @ 客户）' : '已发送内容'),
+    h('label', { for: 'draft', class: 'muted' }, pending ? DRAFT_LABEL[s.kind] ?? DRAFT_LABEL.answer : s.status === 'rejected' && s.kind === 'reminder' ? '已忽略' : '已发送内容'),
     draft,
     s.lastError ? h('p', { class: 'error', role: 'alert' }, `上次发送失败：${s.lastError}`) : null,
     pending ? actions(s, draft) : h('p', { class: 'muted' }, `${DECISION[s.decision ?? ''] ?? s.status} · ${s.decidedBy ?? ''} · ${s.decidedAt ? formatTime(s.decidedAt) : ''}${s.responseMs !== null ? ` · 响应 ${Math.round(s.responseMs / 1000)} 秒` : ''}`),
@@ -209,13 +223,14 @@ async function renderDetail(): Promise<void> {
   )
   const side = h('section', { class: 'card', 'aria-label': '上下文' },
     h('h2', {}, '群内对话'),
-    h('ol', { class: 'conversation' }, ...ctx.conversation.map((m) =>
+    // Tag actions store their trigger as a message of their own (rules:…); only this suggestion's belongs here.
+    h('ol', { class: 'conversation' }, ...ctx.conversation.filter((m) => !m.id.startsWith('rules:') || m.id === s.messageId).map((m) =>
       h('li', { class: [m.fromSelf ? 'self' : '', m.id === s.messageId ? 'current' : ''].join(' ').trim() || undefined },
-        h('div', { class: 'who' }, `${m.fromSelf ? '机器人' : m.senderName} · ${formatTime(m.sentAt)}`), m.text))),
+        h('div', { class: 'who' }, `${m.id.startsWith('rules:') ? m.senderName : m.fromSelf ? '机器人' : m.senderName} · ${formatTime(m.sentAt)}`), m.text))),
     h('h2', {}, `${s.memberName} 的历史提问`),
-    ctx.membership ? h('p', { class: 'muted' }, `${ctx.membership.joinedAtEstimated ? '最晚' : ''}${formatTime(ctx.membership.joinedAt)} 入群（${formatWait(Date.now() - Date.parse(ctx.membership.joinedAt))}前${ctx.membership.joinedAtEstimated ? '，估计' : ''}）`) : null,
+    ctx.membership ? h('p', { class: 'muted' }, `${ctx.membership.joinedAtEstimated ? '最晚' : ''}${formatTime(ctx.membership.joinedAt)} 入群（${`${formatWait(Date.now() - Date.parse(ctx.membership.joinedAt))}前`.replace('刚刚前', '刚刚')}${ctx.membership.joinedAtEstimated ? '，估计' : ''}）`) : null,
     ctx.history.length === 0 ? h('p', { class: 'muted' }, '第一次提问') : h('ul', { class: 'history' }, ...ctx.history.map((x) =>
-      h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, x.needsHuman ? '需人工' : x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
+      h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, KIND[x.kind] ?? x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
   )
   detail.replaceChildren(h('div', { class: 'detail-grid' }, main, side))
   // Show the question itself in the conversation, with what came just before it.
@@ -225,10 +240,12 @@ async function renderDetail(): Promise<void> {
 }
 
 function actions(s: Item, draft: HTMLTextAreaElement): HTMLElement {
+  const reminder = s.kind === 'reminder'
   return h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void send(s, draft) }, state.sidebar ? '以我的身份发送 (Enter)' : '发送 (Enter)'),
-    h('button', { type: 'button', id: 'reject', class: 'danger', onclick: () => showReject(s) }, '拒绝 (R)'),
-    h('button', { type: 'button', id: 'fix-intent', onclick: () => showFixIntent(s) }, '意图不对 (I)'),
+    h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void send(s, draft) }, state.sidebar ? '以我的身份发送 (Enter)' : reminder ? '发送消息 (Enter)' : '发送 (Enter)'),
+    h('button', { type: 'button', id: 'reject', class: 'danger', onclick: () => showReject(s) }, reminder ? '忽略 (R)' : '拒绝 (R)'),
+    // Only a customer's question can teach the matcher; a tag action's text is not an example of any intent.
+    isQuestion(s) ? h('button', { type: 'button', id: 'fix-intent', onclick: () => showFixIntent(s) }, '意图不对 (I)') : null,
   )
 }
 
@@ -249,7 +266,7 @@ async function act(work: () => Promise<unknown>, done: string): Promise<void> {
 async function send(s: Item, draft: HTMLTextAreaElement): Promise<void> {
   const text = draft.value.trim()
   if (!text) {
-    toast('请先填写回复内容', 'error')
+    toast(s.kind === 'reminder' ? '提醒没有草稿：请先写要发给客户的消息，或点「忽略」' : '请先填写回复内容', 'error')
     draft.focus()
     return
   }
@@ -266,11 +283,12 @@ async function send(s: Item, draft: HTMLTextAreaElement): Promise<void> {
 }
 
 function showReject(s: Item): void {
-  const reason = h('input', { id: 'reject-reason', 'aria-label': '拒绝原因', placeholder: '原因（可选），如：客户已私聊解决', maxlength: 500 })
+  const verb = s.kind === 'reminder' ? '忽略' : '拒绝'
+  const reason = h('input', { id: 'reject-reason', 'aria-label': `${verb}原因`, placeholder: '原因（可选），如：客户已私聊解决', maxlength: 500 })
   const form = h('form', { class: 'reject-form', onsubmit: (e: Event) => {
     e.preventDefault()
-    void act(() => api('POST', `/api/suggestions/${s.id}/reject`, reason.value.trim() ? { reason: reason.value.trim() } : {}), '已拒绝')
-  } }, reason, h('button', { type: 'submit', class: 'danger' }, '确认拒绝'), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
+    void act(() => api('POST', `/api/suggestions/${s.id}/reject`, reason.value.trim() ? { reason: reason.value.trim() } : {}), `已${verb}`)
+  } }, reason, h('button', { type: 'submit', class: 'danger' }, `确认${verb}`), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
   $('#inline-form').replaceChildren(form)
   reason.focus()
 }

@@ -4,6 +4,7 @@ import * as console from './2026-11-23-002-console.js'
 import * as emotionEscalation from './2026-11-23-003-emotion-escalation.js'
 import * as slotRequests from './2026-11-23-004-slot-requests.js'
 import * as groupMembers from './2026-11-23-005-group-members.js'
+import * as memberTags from './2026-11-23-006-member-tags.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-003-emotion-escalation': emotionEscalation,
   '2026-11-23-004-slot-requests': slotRequests,
   '2026-11-23-005-group-members': groupMembers,
+  '2026-11-23-006-member-tags': memberTags,
 }

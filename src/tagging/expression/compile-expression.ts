@@ -1,4 +1,4 @@
-import type { Expr } from './ast.js'
+import type { Expr, FunctionName } from './ast.js'
 import { checkExpression } from './check-expression.js'
 import { ExpressionError } from './expression-error.js'
 import { parseExpression } from './parse-expression.js'
@@ -30,9 +30,14 @@ export function compileExpression(text: string): CompileResult {
  * tagReferences(parseExpression("has_tag('VIP') or has_tag('新成员')")) // [{ name: 'VIP', column: 1 }, { name: '新成员', column: 19 }]
  */
 export function tagReferences(ast: Expr): Array<{ name: string; column: number }> {
+  return callArguments(ast, 'has_tag')
+}
+
+/** The arguments of every call to `fn` in an expression (e.g. the patterns of `asked()`), in reading order. */
+export function callArguments(ast: Expr, fn: FunctionName): Array<{ name: string; column: number }> {
   const found: Array<{ name: string; column: number }> = []
   const walk = (node: Expr): void => {
-    if (node.kind === 'call' && node.name === 'has_tag') found.push({ name: node.arg, column: node.column })
+    if (node.kind === 'call' && node.name === fn) found.push({ name: node.arg, column: node.column })
     else if (node.kind === 'unary') walk(node.operand)
     else if (node.kind === 'in') walk(node.value)
     else if (node.kind === 'binary') {

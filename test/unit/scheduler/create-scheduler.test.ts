@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/core/logger.js'
-import { createScheduler } from '../../../src/scheduler/create-scheduler.js'
+import { createScheduler, timezoneForOffset } from '../../../src/scheduler/create-scheduler.js'
 
 function capture() {
   const lines: Array<Record<string, unknown>> = []
@@ -29,5 +29,16 @@ describe('createScheduler', () => {
     const after = runs
     await new Promise((r) => setTimeout(r, 1200))
     expect(runs).toBe(after)
+  })
+})
+
+describe('timezoneForOffset', () => {
+  it.each([
+    { minutes: 480, zone: 'Etc/GMT-8' },
+    { minutes: 0, zone: 'Etc/UTC' },
+    { minutes: -300, zone: 'Etc/GMT+5' },
+    { minutes: 330, zone: undefined },
+  ])('maps UTC$minutes min to $zone', ({ minutes, zone }) => {
+    expect(timezoneForOffset(minutes)).toBe(zone)
   })
 })

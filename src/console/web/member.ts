@@ -1,0 +1,147 @@
+import { api, ApiError } from './api.js'
+import { $, formatTime, h, initChrome, toast } from './dom.js'
+import { joinedText, lifecycleChip, RULE_TAG_HINT, tagChip, type MemberSummary, type MemberTag } from './member-tags.js'
+
+type MetricValue = number | boolean | string | null
+interface Membership extends MemberSummary { metrics: Record<string, MetricValue> }
+interface HistoryItem { id: number; groupId: string; tag: string; change: 'added' | 'removed'; source: 'rule' | 'manual'; at: string; by: string; seen: Record<string, unknown> | null }
+interface Attributes {
+  externalId: string | null; monthlySpend: number | null; totalSpend: number | null; orders: number | null; returns: number | null
+  lastPurchaseAt: string | null; rfm: { r: number | null; f: number | null; m: number | null }; importedAt: string; importSource: string
+}
+interface MemberDetail { memberId: string; memberName: string; memberships: Membership[]; history: HistoryItem[]; attributes: Attributes | null }
+
+initChrome()
+const memberId = decodeURIComponent(location.pathname.replace(/^\/members\//, ''))
+/** 中文说明 of each metric, from the server (src/tagging/metrics.ts). */
+const METRIC_LABELS = JSON.parse(document.getElementById('metric-labels')?.textContent ?? '{}') as Record<string, string>
+let declaredManualTags: string[] = []
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '未知'
+  if (typeof value === 'boolean') return value ? '是' : '否'
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2)
+  return String(value)
+}
+
+async function change(work: () => Promise<MemberDetail>, done: string, error?: HTMLElement): Promise<boolean> {
+  try {
+    render(await work())
+    toast(done)
+    return true
+  } catch (e) {
+    const message = e instanceof ApiError ? e.message : String(e)
+    if (error) {
+      error.textContent = message
+      error.hidden = false
+    } else toast(message, 'error')
+    return false
+  }
+}
+
+const tagsPath = (m: Membership) => `/api/members/${encodeURIComponent(m.memberId)}/tags`
+
+function tagList(m: Membership): HTMLElement {
+  const rule = m.tags.filter((t) => t.source === 'rule')
+  const manual = m.tags.filter((t) => t.source === 'manual')
+  const removable = (t: MemberTag) => h('li', {}, tagChip(t),
+    h('button', {
+      type: 'button', class: 'link', 'aria-label': `移除手动标签「${t.tag}」`,
+      onclick: () => void change(() => api('DELETE', `${tagsPath(m)}/${encodeURIComponent(t.tag)}?groupId=${encodeURIComponent(m.groupId)}`), `已移除标签「${t.tag}」`),
+    }, '移除'))
+  return h('div', { class: 'member-tags' },
+    h('h3', {}, '规则标签'),
+    rule.length === 0 ? h('p', { class: 'muted' }, '没有') : h('ul', { class: 'tag-list' }, ...rule.map((t) => h('li', {}, tagChip(t), h('small', { class: 'muted' }, ` ${t.addedBy} · ${formatTime(t.addedAt)}`)))),
+    h('p', { class: 'muted small' }, `${RULE_TAG_HINT}。`),
+    h('h3', {}, '手动标签'),
+    manual.length === 0 ? h('p', { class: 'muted' }, '没有') : h('ul', { class: 'tag-list' }, ...manual.map(removable)),
+    addForm(m))
+}
+
+function addForm(m: Membership): HTMLElement {
+  const id = `add-tag-${m.groupId.replace(/[^\w-]/g, '_')}`
+  const input = h('input', { id, name: 'tag', required: true, maxlength: 30, list: 'declared-manual-tags', placeholder: '如：老客户' })
+  const error = h('p', { class: 'error', role: 'alert', hidden: true })
+  const form = h('form', { class: 'inline-form add-tag', onsubmit: (e: Event) => {
+    e.preventDefault()
+    error.hidden = true
+    const tag = input.value.trim()
+    void change(() => api('POST', tagsPath(m), { groupId: m.groupId, tag }), `已添加标签「${tag}」`, error)
+  } },
+  h('label', { for: id }, `在「${m.groupName}」添加手动标签`), input, h('button', { type: 'submit', class: 'primary' }, '添加标签'), error)
+  return form
+}
+
+function metricsTable(m: Membership): HTMLElement {
+  return h('details', { class: 'metrics' },
+    h('summary', {}, '活跃指标（规则计算标签时读取的值）'),
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '指标'), h('th', { scope: 'col' }, '值'), h('th', { scope: 'col' }, '规则里的名字'))),
+      h('tbody', {}, ...Object.entries(m.metrics).map(([name, value]) =>
+        h('tr', {}, h('td', {}, METRIC_LABELS[name] ?? name), h('td', { class: 'num' }, formatValue(value)), h('td', {}, h('code', {}, name)))))))
+}
+
+function membershipCard(m: Membership): HTMLElement {
+  return h('section', { class: 'card membership', 'aria-label': `群「${m.groupName}」`, 'data-group': m.groupId },
+    h('h2', {}, m.groupName, m.leftAt ? h('span', { class: 'badge late' }, `已于 ${formatTime(m.leftAt)} 退群`) : h('span', { class: 'badge ok' }, '在群')),
+    h('p', { class: 'member-facts' }, '入群 ', joinedText(m), ' · 生命周期 ', lifecycleChip(m.lifecycle)),
+    tagList(m),
+    metricsTable(m))
+}
+
+function seenText(seen: Record<string, unknown> | null): HTMLElement | string {
+  if (!seen || Object.keys(seen).length === 0) return '—'
+  return h('span', { class: 'seen' }, ...Object.entries(seen).map(([k, v]) => h('code', { title: METRIC_LABELS[k] ?? k }, `${k}=${formatValue(v)}`)))
+}
+
+function historyTable(detail: MemberDetail): HTMLElement {
+  if (detail.history.length === 0) return h('p', { class: 'muted' }, '还没有标签变化')
+  const groupName = new Map(detail.memberships.map((m) => [m.groupId, m.groupName]))
+  return h('table', { class: 'table', id: 'history-table' },
+    h('thead', {}, h('tr', {}, ...['时间', '群', '标签', '变化', '由谁', '规则看到的值'].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, ...detail.history.map((x) => h('tr', {},
+      h('td', {}, formatTime(x.at)),
+      h('td', {}, groupName.get(x.groupId) ?? x.groupId),
+      h('td', {}, x.tag, x.source === 'manual' ? h('small', { class: 'muted' }, '（手动）') : null),
+      h('td', {}, h('span', { class: `badge ${x.change === 'added' ? 'ok' : 'late'}` }, x.change === 'added' ? '新增' : '移除')),
+      h('td', {}, x.source === 'rule' ? h('span', {}, '规则 ', h('code', {}, x.by)) : `客服 ${x.by}`),
+      h('td', {}, seenText(x.seen))))))
+}
+
+function crm(attributes: Attributes | null): HTMLElement {
+  if (!attributes) return h('p', { class: 'muted' }, '没有导入 CRM 资料（用 qundesk members import 导入订单和消费数据）')
+  const money = (v: number | null) => (v === null ? '未知' : `¥${v.toFixed(2)}`)
+  const rows: Array<[string, string]> = [
+    ['外部联系人 ID', attributes.externalId ?? '—'], ['近 30 天消费', money(attributes.monthlySpend)], ['累计消费', money(attributes.totalSpend)],
+    ['订单数', formatValue(attributes.orders)], ['退货 / 退款数', formatValue(attributes.returns)],
+    ['最近购买', attributes.lastPurchaseAt ? formatTime(attributes.lastPurchaseAt) : '—'],
+    ['RFM（R / F / M）', `${formatValue(attributes.rfm.r)} / ${formatValue(attributes.rfm.f)} / ${formatValue(attributes.rfm.m)}`],
+    ['导入', `${formatTime(attributes.importedAt)} · ${attributes.importSource}`],
+  ]
+  return h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
+}
+
+function render(detail: MemberDetail): void {
+  document.title = `${detail.memberName} · 成员 · 群客服助手`
+  $('#member-name').replaceChildren(detail.memberName, ' ', h('small', { class: 'muted' }, detail.memberId))
+  $('#memberships').replaceChildren(
+    h('datalist', { id: 'declared-manual-tags' }, ...declaredManualTags.map((t) => h('option', { value: t }))),
+    ...detail.memberships.map(membershipCard))
+  $('#tag-history').replaceChildren(historyTable(detail))
+  $('#crm').replaceChildren(crm(detail.attributes))
+}
+
+async function start(): Promise<void> {
+  try {
+    const [detail, tags] = await Promise.all([
+      api<MemberDetail>('GET', `/api/members/${encodeURIComponent(memberId)}`),
+      api<{ manualTags: string[] }>('GET', '/api/tags'),
+    ])
+    declaredManualTags = tags.manualTags
+    render(detail)
+  } catch (error) {
+    $('#member-name').textContent = error instanceof ApiError && error.status === 404 ? `没有找到成员 ${memberId}` : '加载失败'
+    toast(error instanceof ApiError ? error.message : String(error), 'error')
+  }
+}
+void start()

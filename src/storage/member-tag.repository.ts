@@ -1,0 +1,169 @@
+import type { Db } from './create-db.js'
+import type { MemberTagHistoryRow, MemberTagRow, TagActionRow, TagActionStatus, TagCountRow } from './schema.js'
+
+/** One membership's new rule tags and what changed, as the tagging service hands them to storage. */
+export interface RetagWrite {
+  groupId: string
+  memberId: string
+  tags: readonly string[]
+  lifecycle: string | null
+  changes: ReadonlyArray<{
+    tag: string
+    change: 'added' | 'removed'
+    /** `lifecycle.yaml:12`: the rule that decided it. */
+    by: string
+    seen: Record<string, unknown>
+    /** Action keys to queue for this change (never twice: unique per history row and action). */
+    actionKeys: readonly string[]
+  }>
+}
+
+const BATCH = 400
+
+/**
+ * Stores re-tag results: the membership's rule tags and lifecycle, the member_tags rows, one history row per
+ * change and the queued actions. Batches of memberships share a transaction, so a crash leaves each membership
+ * either before or after, never half-written. Returns how many actions were queued.
+ */
+export async function applyRetags(db: Db, writes: readonly RetagWrite[], now: string): Promise<number> {
+  let queued = 0
+  for (let start = 0; start < writes.length; start += BATCH) {
+    const batch = writes.slice(start, start + BATCH)
+    await db.transaction().execute(async (trx) => {
+      const added: MemberTagRow[] = []
+      const plainHistory: Array<Omit<MemberTagHistoryRow, 'id'>> = []
+      for (const w of batch) {
+        await trx.updateTable('group_members')
+          .set({ rule_tags: JSON.stringify(w.tags), lifecycle: w.lifecycle, tags_changed_at: now })
+          .where('group_id', '=', w.groupId).where('member_id', '=', w.memberId).execute()
+        const removed = w.changes.filter((c) => c.change === 'removed').map((c) => c.tag)
+        if (removed.length > 0) {
+          await trx.deleteFrom('member_tags')
+            .where('group_id', '=', w.groupId).where('member_id', '=', w.memberId).where('source', '=', 'rule').where('tag', 'in', removed)
+            .execute()
+        }
+        for (const c of w.changes) {
+          if (c.change === 'added') added.push({ group_id: w.groupId, member_id: w.memberId, tag: c.tag, source: 'rule', added_at: now, added_by: c.by })
+          const history = { group_id: w.groupId, member_id: w.memberId, tag: c.tag, change: c.change, source: 'rule' as const, at: now, by: c.by, seen: JSON.stringify(c.seen) }
+          if (c.actionKeys.length === 0) {
+            plainHistory.push(history)
+            continue
+          }
+          const { id } = await trx.insertInto('member_tag_history').values(history).returning('id').executeTakeFirstOrThrow()
+          await trx.insertInto('tag_actions')
+            .values(c.actionKeys.map((key) => ({ history_id: id, action_key: key, group_id: w.groupId, member_id: w.memberId, tag: c.tag, status: 'queued' as const, created_at: now, done_at: null, suggestion_id: null, detail: null })))
+            .onConflict((oc) => oc.columns(['history_id', 'action_key']).doNothing())
+            .execute()
+          queued += c.actionKeys.length
+        }
+      }
+      // SQLite allows 32766 bound variables per statement; 6–8 columns per row keeps these chunks well under.
+      for (let i = 0; i < added.length; i += 1000) {
+        await trx.insertInto('member_tags').values(added.slice(i, i + 1000)).onConflict((oc) => oc.columns(['group_id', 'member_id', 'tag']).doNothing()).execute()
+      }
+      for (let i = 0; i < plainHistory.length; i += 1000) await trx.insertInto('member_tag_history').values(plainHistory.slice(i, i + 1000)).execute()
+    })
+  }
+  return queued
+}
+
+/** Manual tags, keyed `groupId\u0000memberId` (few: agents set them by hand). */
+export async function loadManualTags(db: Db, filter: { groupId?: string; memberId?: string } = {}): Promise<Map<string, string[]>> {
+  let query = db.selectFrom('member_tags').select(['group_id', 'member_id', 'tag']).where('source', '=', 'manual')
+  if (filter.groupId) query = query.where('group_id', '=', filter.groupId)
+  if (filter.memberId) query = query.where('member_id', '=', filter.memberId)
+  const byMember = new Map<string, string[]>()
+  for (const row of await query.orderBy('added_at').execute()) {
+    const key = membershipKey(row.group_id, row.member_id)
+    byMember.set(key, [...(byMember.get(key) ?? []), row.tag])
+  }
+  return byMember
+}
+
+export const membershipKey = (groupId: string, memberId: string): string => `${groupId}\u0000${memberId}`
+
+/** Adds a manual tag; false when the member already has a tag of that name. */
+export async function addManualTag(db: Db, t: { groupId: string; memberId: string; tag: string; actor: string; now: string }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.insertInto('member_tags')
+      .values({ group_id: t.groupId, member_id: t.memberId, tag: t.tag, source: 'manual', added_at: t.now, added_by: t.actor })
+      .onConflict((oc) => oc.columns(['group_id', 'member_id', 'tag']).doNothing())
+      .executeTakeFirst()
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false
+    await trx.insertInto('member_tag_history').values({ group_id: t.groupId, member_id: t.memberId, tag: t.tag, change: 'added', source: 'manual', at: t.now, by: t.actor, seen: null }).execute()
+    return true
+  })
+}
+
+/** Removes a manual tag (never a rule tag); false when the member has no such manual tag. */
+export async function removeManualTag(db: Db, t: { groupId: string; memberId: string; tag: string; actor: string; now: string }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('member_tags')
+      .where('group_id', '=', t.groupId).where('member_id', '=', t.memberId).where('tag', '=', t.tag).where('source', '=', 'manual')
+      .executeTakeFirst()
+    if (Number(result.numDeletedRows) === 0) return false
+    await trx.insertInto('member_tag_history').values({ group_id: t.groupId, member_id: t.memberId, tag: t.tag, change: 'removed', source: 'manual', at: t.now, by: t.actor, seen: null }).execute()
+    return true
+  })
+}
+
+export async function listMemberTags(db: Db, memberId: string): Promise<MemberTagRow[]> {
+  return db.selectFrom('member_tags').selectAll().where('member_id', '=', memberId).orderBy('group_id').orderBy('source', 'desc').orderBy('added_at').execute()
+}
+
+export async function listTagHistory(db: Db, memberId: string, limit = 200): Promise<MemberTagHistoryRow[]> {
+  return db.selectFrom('member_tag_history').selectAll().where('member_id', '=', memberId).orderBy('id', 'desc').limit(limit).execute()
+}
+
+export async function listQueuedActions(db: Db, limit: number): Promise<TagActionRow[]> {
+  return db.selectFrom('tag_actions').selectAll().where('status', '=', 'queued').orderBy('id').limit(limit).execute()
+}
+
+/** Moves a queued action on; false when another run already did (the status check makes it once only). */
+export async function finishAction(db: Db, id: number, f: { status: Exclude<TagActionStatus, 'queued'>; detail: string; suggestionId?: number; now: string }): Promise<boolean> {
+  const result = await db.updateTable('tag_actions')
+    .set({ status: f.status, detail: f.detail, suggestion_id: f.suggestionId ?? null, done_at: f.now })
+    .where('id', '=', id).where('status', '=', 'queued')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Actions that produced a group message (outreach) in a group since `sinceIso`: the pacing count. */
+export async function countOutreachSince(db: Db, groupId: string, sinceIso: string): Promise<number> {
+  const row = await db.selectFrom('tag_actions as t')
+    .innerJoin('suggestions as s', 's.id', 't.suggestion_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('t.group_id', '=', groupId).where('t.status', '=', 'done').where('t.done_at', '>=', sinceIso).where('s.kind', '=', 'outreach')
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** When the same action last ran for this membership (for cooldown_days), or undefined. */
+export async function lastActionRun(db: Db, a: { groupId: string; memberId: string; actionKey: string }): Promise<string | undefined> {
+  const row = await db.selectFrom('tag_actions').select('done_at')
+    .where('member_id', '=', a.memberId).where('group_id', '=', a.groupId).where('action_key', '=', a.actionKey).where('status', '=', 'done')
+    .orderBy('done_at', 'desc').limit(1)
+    .executeTakeFirst()
+  return row?.done_at ?? undefined
+}
+
+export async function hasRuleTag(db: Db, groupId: string, memberId: string, tag: string): Promise<boolean> {
+  const row = await db.selectFrom('member_tags').select('tag').where('group_id', '=', groupId).where('member_id', '=', memberId).where('tag', '=', tag).where('source', '=', 'rule').executeTakeFirst()
+  return row !== undefined
+}
+
+/** Replaces one day's member counts per tag and lifecycle stage (a re-run on the same day overwrites). */
+export async function writeTagCounts(db: Db, day: string, counts: ReadonlyArray<Omit<TagCountRow, 'day'>>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('tag_counts').where('day', '=', day).execute()
+    if (counts.length > 0) await trx.insertInto('tag_counts').values(counts.map((c) => ({ ...c, day }))).execute()
+  })
+}
+
+export async function listTagCounts(db: Db, fromDay: string): Promise<TagCountRow[]> {
+  return db.selectFrom('tag_counts').selectAll().where('day', '>=', fromDay).orderBy('day').orderBy('kind').orderBy('name').execute()
+}
+
+export async function findTagHistory(db: Db, id: number): Promise<MemberTagHistoryRow | undefined> {
+  return db.selectFrom('member_tag_history').selectAll().where('id', '=', id).executeTakeFirst()
+}
