@@ -1,7 +1,6 @@
 import { basename } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
-import type { MemberDetail } from '../../members/member-directory.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 import { actorOf } from '../identity.js'
 
@@ -16,18 +15,12 @@ interface ListQuery { tag?: string; lifecycle?: string; groupId?: string; q?: st
 
 /**
  * The member directory and tags: lists and filters, one member's page, manual tags (agents), the tag distribution
- * over time, and an admin's full re-tag. Rule tags are computed; only manual tags are added or removed here.
+ * over time, and an admin's full re-tag. Rule tags are computed; only manual tags are added or removed here (the
+ * tagging service answers 404 when the member is not in that group).
  */
 export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'members' | 'tagging' | 'audit' | 'clock'>): void {
   const agent = { access: 'agent' } as const
   const { members: directory, tagging } = deps
-
-  /** The member, or 404 when they are not in that group (a manual tag must belong to a real membership). */
-  const membership = async (memberId: string, group: string): Promise<MemberDetail> => {
-    const member = await directory.get(memberId)
-    if (!member.memberships.some((m) => m.groupId === group)) throw new QunDeskError('not_found', `成员 ${member.memberName} 不在群 ${group} 里`, { memberId, groupId: group })
-    return member
-  }
 
   app.get<{ Querystring: ListQuery }>('/api/members', {
     config: agent,
@@ -60,7 +53,6 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
     },
   }, async (request) => {
     const { id } = request.params
-    await membership(id, request.body.groupId)
     await tagging.addManualTag({ groupId: request.body.groupId, memberId: id, tag: request.body.tag, actor: actorOf(request.identity) })
     return directory.get(id)
   })
@@ -73,7 +65,6 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
     },
   }, async (request) => {
     const { id, tag } = request.params
-    await membership(id, request.query.groupId)
     await tagging.removeManualTag({ groupId: request.query.groupId, memberId: id, tag, actor: actorOf(request.identity) })
     return directory.get(id)
   })
