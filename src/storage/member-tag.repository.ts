@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from './create-db.js'
 import type { MemberTagHistoryRow, MemberTagRow, TagActionRow, TagActionStatus, TagCountRow } from './schema.js'
 
@@ -18,50 +19,57 @@ export interface RetagWrite {
   }>
 }
 
-const BATCH = 400
+const BATCH = 500
 
 /**
  * Stores re-tag results: the membership's rule tags and lifecycle, the member_tags rows, one history row per
- * change and the queued actions. Batches of memberships share a transaction, so a crash leaves each membership
- * either before or after, never half-written. Returns how many actions were queued.
+ * change and the queued actions. Each batch of memberships is one transaction of a few set-based statements
+ * (UPDATE ... FROM a VALUES list, row-value IN for deletes, multi-row inserts), so a crash leaves each membership
+ * either before or after, and a first tagging of a million members is not a million round trips.
+ * Returns how many actions were queued.
  */
 export async function applyRetags(db: Db, writes: readonly RetagWrite[], now: string): Promise<number> {
   let queued = 0
   for (let start = 0; start < writes.length; start += BATCH) {
     const batch = writes.slice(start, start + BATCH)
     await db.transaction().execute(async (trx) => {
+      const memberships = batch.map((w) => sql`(${w.groupId}, ${w.memberId}, ${JSON.stringify(w.tags)}, ${w.lifecycle})`)
+      await sql`
+        WITH v(group_id, member_id, rule_tags, lifecycle) AS (VALUES ${sql.join(memberships)})
+        UPDATE group_members SET rule_tags = v.rule_tags, lifecycle = v.lifecycle, tags_changed_at = ${now}
+        FROM v WHERE group_members.group_id = v.group_id AND group_members.member_id = v.member_id
+      `.execute(trx)
+
+      const removed = batch.flatMap((w) => w.changes.filter((c) => c.change === 'removed').map((c) => sql`(${w.groupId}, ${w.memberId}, ${c.tag})`))
+      for (let i = 0; i < removed.length; i += 1000) {
+        await sql`DELETE FROM member_tags WHERE source = 'rule' AND (group_id, member_id, tag) IN (VALUES ${sql.join(removed.slice(i, i + 1000))})`.execute(trx)
+      }
+
       const added: MemberTagRow[] = []
-      const plainHistory: Array<Omit<MemberTagHistoryRow, 'id'>> = []
+      const history: Array<Omit<MemberTagHistoryRow, 'id'>> = []
+      // Changes with actions need their history id (an action is unique per change): found again by membership+tag.
+      const actionKeysOf = new Map<string, readonly string[]>()
       for (const w of batch) {
-        await trx.updateTable('group_members')
-          .set({ rule_tags: JSON.stringify(w.tags), lifecycle: w.lifecycle, tags_changed_at: now })
-          .where('group_id', '=', w.groupId).where('member_id', '=', w.memberId).execute()
-        const removed = w.changes.filter((c) => c.change === 'removed').map((c) => c.tag)
-        if (removed.length > 0) {
-          await trx.deleteFrom('member_tags')
-            .where('group_id', '=', w.groupId).where('member_id', '=', w.memberId).where('source', '=', 'rule').where('tag', 'in', removed)
-            .execute()
-        }
         for (const c of w.changes) {
           if (c.change === 'added') added.push({ group_id: w.groupId, member_id: w.memberId, tag: c.tag, source: 'rule', added_at: now, added_by: c.by })
-          const history = { group_id: w.groupId, member_id: w.memberId, tag: c.tag, change: c.change, source: 'rule' as const, at: now, by: c.by, seen: JSON.stringify(c.seen) }
-          if (c.actionKeys.length === 0) {
-            plainHistory.push(history)
-            continue
-          }
-          const { id } = await trx.insertInto('member_tag_history').values(history).returning('id').executeTakeFirstOrThrow()
-          await trx.insertInto('tag_actions')
-            .values(c.actionKeys.map((key) => ({ history_id: id, action_key: key, group_id: w.groupId, member_id: w.memberId, tag: c.tag, status: 'queued' as const, created_at: now, done_at: null, suggestion_id: null, detail: null })))
-            .onConflict((oc) => oc.columns(['history_id', 'action_key']).doNothing())
-            .execute()
-          queued += c.actionKeys.length
+          history.push({ group_id: w.groupId, member_id: w.memberId, tag: c.tag, change: c.change, source: 'rule', at: now, by: c.by, seen: JSON.stringify(c.seen) })
+          if (c.actionKeys.length > 0) actionKeysOf.set(`${w.groupId}\u0000${w.memberId}\u0000${c.tag}`, c.actionKeys)
         }
+      }
+      for (let i = 0; i < history.length; i += 1000) {
+        const inserted = await trx.insertInto('member_tag_history').values(history.slice(i, i + 1000)).returning(['id', 'group_id', 'member_id', 'tag']).execute()
+        const actions = inserted.flatMap((h) => (actionKeysOf.get(`${h.group_id}\u0000${h.member_id}\u0000${h.tag}`) ?? []).map((key) => ({
+          history_id: h.id, action_key: key, group_id: h.group_id, member_id: h.member_id, tag: h.tag, status: 'queued' as const, created_at: now, done_at: null, suggestion_id: null, detail: null,
+        })))
+        for (let j = 0; j < actions.length; j += 1000) {
+          await trx.insertInto('tag_actions').values(actions.slice(j, j + 1000)).onConflict((oc) => oc.columns(['history_id', 'action_key']).doNothing()).execute()
+        }
+        queued += actions.length
       }
       // SQLite allows 32766 bound variables per statement; 6–8 columns per row keeps these chunks well under.
       for (let i = 0; i < added.length; i += 1000) {
         await trx.insertInto('member_tags').values(added.slice(i, i + 1000)).onConflict((oc) => oc.columns(['group_id', 'member_id', 'tag']).doNothing()).execute()
       }
-      for (let i = 0; i < plainHistory.length; i += 1000) await trx.insertInto('member_tag_history').values(plainHistory.slice(i, i + 1000)).execute()
     })
   }
   return queued
