@@ -1,13 +1,18 @@
 import type { PuppetMock, mock } from 'wechaty-puppet-mock'
 import type { Logger } from '../../../core/logger.js'
-import { DEMO_CUSTOMERS, DEMO_GROUP_TOPIC, DEMO_QUESTIONS } from './demo-script.js'
+import { DEMO_CUSTOMERS, DEMO_GROUP_TOPIC, DEMO_NEWCOMER, DEMO_QUESTIONS } from './demo-script.js'
 
 export interface DemoGroup {
   /** Logs the bot account in on the mock puppet; call after the bot has started. */
   login(): Promise<void>
   /** Has a random customer @-mention the bot now. */
   askOnce(question?: string): void
-  /** Simulated customers ask every `intervalSeconds` (with jitter); the first asks within a few seconds. */
+  /** A new customer joins the group (invited by one of the others): a room-join, as from a real client. */
+  joinNewcomer(): void
+  /**
+   * Simulated customers ask every `intervalSeconds` (with jitter); the first asks within a few seconds, and a
+   * newcomer joins a few seconds later (the member-tagging rules welcome them).
+   */
   startCustomers(intervalSeconds: number): void
   stop(): void
 }
@@ -27,6 +32,7 @@ export function createDemoGroup(deps: { mocker: mock.Mocker; puppet: PuppetMock;
   const customers = DEMO_CUSTOMERS.map((name) => deps.mocker.createContact({ name }))
   const room = deps.mocker.createRoom({ topic: DEMO_GROUP_TOPIC, memberIdList: [me.id, ...customers.map((c) => c.id)] })
   let timer: NodeJS.Timeout | undefined
+  let newcomerTimer: NodeJS.Timeout | undefined
   let asked = 0
 
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
@@ -47,7 +53,14 @@ export function createDemoGroup(deps: { mocker: mock.Mocker; puppet: PuppetMock;
       deps.puppet.emit('ready', { data: 'ready' })
     },
     askOnce,
+    joinNewcomer() {
+      const newcomer = deps.mocker.createContact({ name: DEMO_NEWCOMER })
+      room.add(newcomer).by(pick(customers))
+      log.debug({ newcomer: DEMO_NEWCOMER }, 'demo newcomer joined the group')
+    },
     startCustomers(intervalSeconds) {
+      newcomerTimer = setTimeout(() => this.joinNewcomer(), 8000)
+      newcomerTimer.unref()
       const schedule = (delayMs: number) => {
         timer = setTimeout(() => {
           askOnce()
@@ -59,6 +72,7 @@ export function createDemoGroup(deps: { mocker: mock.Mocker; puppet: PuppetMock;
     },
     stop() {
       if (timer) clearTimeout(timer)
+      if (newcomerTimer) clearTimeout(newcomerTimer)
     },
   }
 }

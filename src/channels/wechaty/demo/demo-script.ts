@@ -2,6 +2,8 @@
 export const DEMO_GROUP_TOPIC = '演示客户群'
 
 export const DEMO_CUSTOMERS = ['张三', '李梅', '王大力', '小周', '陈阿姨'] as const
+/** Joins the demo group a few seconds in, so the welcome from rules/ shows up in the queue. */
+export const DEMO_NEWCOMER = '新客户小林'
 
 export const DEMO_QUESTIONS = [
   '我的快递到哪了？三天了还没到',
