@@ -29,6 +29,19 @@ export interface Config {
   utcOffsetMinutes: number
   /** WeCom chat-toolbar sidebar (JS-SDK signatures). */
   wecom: { corpId?: string; agentId?: string; jsapiTicket?: string; agentTicket?: string }
+  /** WeCom's official interfaces; each part is on only when all of its settings are present. */
+  wecomOfficial: WecomOfficialConfig
+}
+
+export interface WecomOfficialConfig {
+  /** App callbacks (客户联系 events such as change_external_chat): token, EncodingAESKey, corp id as receive id. */
+  callback?: { token: string; encodingAesKey: string; corpId: string }
+  /** The AI bot (智能机器人) callback: its own token and EncodingAESKey; its receive id is "". */
+  aibot?: { token: string; encodingAesKey: string }
+  /** The server API (groupchat/list, groupchat/get): corp id and the 客户联系 secret. */
+  api?: { corpId: string; secret: string; baseUrl: string }
+  /** A group robot in the agents' internal group, for escalation notices and the daily digest. */
+  webhook?: { key: string; baseUrl: string }
 }
 
 export type Env = Record<string, string | undefined>
@@ -92,6 +105,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     jsapiTicket: str('QUNDESK_WECOM_JSAPI_TICKET'),
     agentTicket: str('QUNDESK_WECOM_AGENT_TICKET'),
   }
+  const wecomOfficial = readWecomOfficial(str, problems)
 
   if (problems.length > 0) {
     throw new QunDeskError('config_invalid', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
@@ -121,7 +135,60 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     trustProxy: trustProxy === '1' || trustProxy === 'true',
     utcOffsetMinutes: offset,
     wecom: Object.freeze(Object.fromEntries(Object.entries(wecom).filter(([, v]) => v !== undefined))),
+    wecomOfficial: Object.freeze(wecomOfficial),
   })
+}
+
+const WECOM_API = 'https://qyapi.weixin.qq.com'
+
+/**
+ * The WeCom settings, each group all-or-nothing: half a configuration is a mistake worth stopping for.
+ * An EncodingAESKey is 43 characters of base64 (32 bytes once decoded).
+ */
+function readWecomOfficial(str: (name: string) => string | undefined, problems: string[]): WecomOfficialConfig {
+  const result: WecomOfficialConfig = {}
+  const group = (names: string[], what: string): string[] | undefined => {
+    const values = names.map(str)
+    const set = values.filter((v) => v !== undefined).length
+    if (set === 0) return undefined
+    if (set < names.length) {
+      problems.push(`${what} needs ${names.join(', ')} — missing ${names.filter((_, i) => values[i] === undefined).join(', ')}`)
+      return undefined
+    }
+    return values as string[]
+  }
+  const aesKey = (name: string, value: string) => {
+    if (!/^[A-Za-z0-9+/]{43}$/.test(value)) problems.push(`${name} must be the 43-character EncodingAESKey from the WeCom admin console`)
+  }
+  const baseUrl = (name: string): string => {
+    const value = str(name) ?? WECOM_API
+    if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value)) problems.push(`${name}="${value}" must be a base URL such as ${WECOM_API}`)
+    return value.replace(/\/$/, '')
+  }
+  // The corp id alone also serves the sidebar, so it does not switch the callback on by itself.
+  const callback = group(['QUNDESK_WECOM_CALLBACK_TOKEN', 'QUNDESK_WECOM_ENCODING_AES_KEY'], 'The WeCom app callback')
+  if (callback) {
+    const [token, encodingAesKey] = callback as [string, string]
+    aesKey('QUNDESK_WECOM_ENCODING_AES_KEY', encodingAesKey)
+    const corpId = str('QUNDESK_WECOM_CORP_ID')
+    if (corpId === undefined) problems.push('The WeCom app callback needs QUNDESK_WECOM_CORP_ID: decrypted messages must carry it as their receive id')
+    else result.callback = { token, encodingAesKey, corpId }
+  }
+  const aibot = group(['QUNDESK_WECOM_AIBOT_TOKEN', 'QUNDESK_WECOM_AIBOT_ENCODING_AES_KEY'], 'The WeCom AI bot callback')
+  if (aibot) {
+    const [token, encodingAesKey] = aibot as [string, string]
+    aesKey('QUNDESK_WECOM_AIBOT_ENCODING_AES_KEY', encodingAesKey)
+    result.aibot = { token, encodingAesKey }
+  }
+  const secret = str('QUNDESK_WECOM_SECRET')
+  if (secret !== undefined) {
+    const corpId = str('QUNDESK_WECOM_CORP_ID')
+    if (corpId === undefined) problems.push('QUNDESK_WECOM_SECRET needs QUNDESK_WECOM_CORP_ID (the corp id from 我的企业)')
+    else result.api = { corpId, secret, baseUrl: baseUrl('QUNDESK_WECOM_API_BASE') }
+  }
+  const webhookKey = str('QUNDESK_WECOM_WEBHOOK_KEY')
+  if (webhookKey !== undefined) result.webhook = { key: webhookKey, baseUrl: baseUrl('QUNDESK_WECOM_API_BASE') }
+  return result
 }
 
 function readPuppet(name: string | undefined, token: string | undefined, endpoint: string | undefined, problems: string[]): PuppetConfig | undefined {

@@ -19,6 +19,8 @@ export interface Database {
   member_attributes: MemberAttributeTable
   tag_actions: TagActionTable
   tag_counts: TagCountTable
+  wecom_callbacks: WecomCallbackTable
+  wecom_response_urls: WecomResponseUrlTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -259,3 +261,33 @@ export type MemberAttributeRow = Selectable<MemberAttributeTable>
 export type NewMemberAttributeRow = Insertable<MemberAttributeTable>
 export type TagActionRow = Selectable<TagActionTable>
 export type TagCountRow = Selectable<TagCountTable>
+
+export type WecomCallbackKind = 'app' | 'aibot'
+export type WecomCallbackStatus = 'received' | 'processed' | 'failed'
+
+/** One verified WeCom delivery, stored before the acknowledgement; WeCom's retries hit the unique dedupe_key. */
+export interface WecomCallbackTable {
+  id: Generated<number>
+  kind: WecomCallbackKind
+  /** app messages: `msg:<MsgId>`; app events: `event:<FromUserName>:<CreateTime>:<Event>:<ChangeType>:<ChatId>`; AI bot: `aibot:<msgid>`. */
+  dedupe_key: string
+  /** The decrypted plaintext (XML for the app, JSON for the AI bot). */
+  payload: string
+  received_at: string
+  status: WecomCallbackStatus
+  attempts: Generated<number>
+  processed_at: string | null
+  error: string | null
+}
+
+/** The AI bot's one-shot reply address for a message: valid for an hour, usable once. */
+export interface WecomResponseUrlTable {
+  message_id: string
+  group_id: string
+  response_url: string
+  expires_at: string
+  used_at: string | null
+}
+
+export type WecomCallbackRow = Selectable<WecomCallbackTable>
+export type WecomResponseUrlRow = Selectable<WecomResponseUrlTable>

@@ -53,3 +53,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ QUNDESK_PORT: 'x', QUNDESK_API_TOKEN: 'y' }, cwd)).toThrow(/QUNDESK_PORT[\s\S]*QUNDESK_API_TOKEN/)
   })
 })
+
+describe('WeCom official settings', () => {
+  const KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'
+
+  it('are all off by default, and the corp id alone (the sidebar) turns no callback on', () => {
+    expect(loadConfig({}).wecomOfficial).toEqual({})
+    expect(loadConfig({ QUNDESK_WECOM_CORP_ID: 'wx5823bf96d3bd56c7' }).wecomOfficial).toEqual({})
+  })
+
+  it('turns each part on when its settings are complete, with the official API as the default base URL', () => {
+    const config = loadConfig({
+      QUNDESK_WECOM_CORP_ID: 'wx5823bf96d3bd56c7', QUNDESK_WECOM_CALLBACK_TOKEN: 'QDG6eK', QUNDESK_WECOM_ENCODING_AES_KEY: KEY,
+      QUNDESK_WECOM_AIBOT_TOKEN: 'bot', QUNDESK_WECOM_AIBOT_ENCODING_AES_KEY: KEY, QUNDESK_WECOM_SECRET: 's3cret', QUNDESK_WECOM_WEBHOOK_KEY: 'hook',
+    })
+    expect(config.wecomOfficial).toEqual({
+      callback: { token: 'QDG6eK', encodingAesKey: KEY, corpId: 'wx5823bf96d3bd56c7' },
+      aibot: { token: 'bot', encodingAesKey: KEY },
+      api: { corpId: 'wx5823bf96d3bd56c7', secret: 's3cret', baseUrl: 'https://qyapi.weixin.qq.com' },
+      webhook: { key: 'hook', baseUrl: 'https://qyapi.weixin.qq.com' },
+    })
+  })
+
+  it('refuses half a configuration and a malformed EncodingAESKey, naming what is missing', () => {
+    expect(() => loadConfig({ QUNDESK_WECOM_CALLBACK_TOKEN: 'QDG6eK' })).toThrow(/missing QUNDESK_WECOM_ENCODING_AES_KEY/)
+    expect(() => loadConfig({ QUNDESK_WECOM_CALLBACK_TOKEN: 'QDG6eK', QUNDESK_WECOM_ENCODING_AES_KEY: KEY })).toThrow(/needs QUNDESK_WECOM_CORP_ID/)
+    expect(() => loadConfig({ QUNDESK_WECOM_AIBOT_TOKEN: 'b', QUNDESK_WECOM_AIBOT_ENCODING_AES_KEY: 'short' })).toThrow(/43-character EncodingAESKey/)
+    expect(() => loadConfig({ QUNDESK_WECOM_SECRET: 's' })).toThrow(/needs QUNDESK_WECOM_CORP_ID/)
+    expect(() => loadConfig({ QUNDESK_WECOM_WEBHOOK_KEY: 'k', QUNDESK_WECOM_API_BASE: 'not a url' })).toThrow(/must be a base URL/)
+  })
+})
