@@ -4,6 +4,13 @@ import type { PuppetMock } from 'wechaty-puppet-mock'
 import { createDemoGroup, type DemoGroup } from './channels/wechaty/demo/demo-group.js'
 import { createPuppet, type PuppetHandle } from './channels/wechaty/create-puppet.js'
 import { createWechatyChannel, type WechatyChannel } from './channels/wechaty/wechaty-channel.js'
+import { createWecomCallbackInbox, type WecomCallbackInbox } from './channels/wecom/wecom-callback-inbox.js'
+import { createAibotReplySender, routeReplies } from './channels/wecom/aibot-reply-sender.js'
+import { createResponseUrlPoster } from './channels/wecom/response-url.js'
+import { createWebhookSender } from './channels/wecom/webhook-sender.js'
+import { createWecomApiClient } from './channels/wecom/wecom-api-client.js'
+import { createWecomCallbackProcessor, type WecomCallbackProcessor } from './channels/wecom/wecom-callback-processor.js'
+import { digestMarkdown, notifyAgents } from './notifications/agent-notifier.js'
 import type { Config } from './config/load-config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
@@ -52,6 +59,9 @@ export interface QunDesk {
   tagging: TaggingService
   tagActions: { run(): Promise<ActionRunSummary> }
   directory: MemberDirectory
+  /** Verified WeCom callbacks, stored before the acknowledgement; the processor consumes them. */
+  wecomInbox: WecomCallbackInbox
+  wecomProcessor: WecomCallbackProcessor
   /** Demo only: the admin account made up for this run when the database had no users. */
   demoAdmin: { name: string; password: string } | undefined
   demo: DemoGroup | undefined
@@ -91,8 +101,14 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
 
     const handle: PuppetHandle = overrides.puppet ? { puppet: overrides.puppet } : createPuppet(config.puppet)
     const channel = createWechatyChannel({ puppet: handle.puppet, logger, clock })
-    const suggestions = createSuggestionService({ db, sender: channel.sender, clock, logger })
-    const slots = createSlotService({ db, sender: channel.sender, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
+    const { wecomOfficial } = config
+    // Replies go back the way the question came: AI-bot questions through their response_url, the rest via Wechaty.
+    const sender = routeReplies({
+      wechaty: channel.sender,
+      aibot: wecomOfficial.aibot ? createAibotReplySender({ db, clock, post: createResponseUrlPoster({ logger }) }) : undefined,
+    })
+    const suggestions = createSuggestionService({ db, sender, clock, logger })
+    const slots = createSlotService({ db, sender, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
     const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions })
     const auth = createAuthService({ db, clock })
     const settings = createSettingsService({ db, clock })
@@ -129,6 +145,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
     const demoAdmin = config.demo.enabled && !(await auth.hasUsers()) ? { name: 'admin', password: randomPassword() } : undefined
     if (demoAdmin) await auth.addUser({ ...demoAdmin, role: 'admin', actor: 'system' })
+    const wecomInbox = createWecomCallbackInbox({ db, clock, logger })
+    const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const http = createHttpServer({
       logger,
       clock,
@@ -139,10 +157,12 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       learning,
       auth,
       settings,
-      reports: createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
+      reports,
       audit: createAuditService({ db }),
       knowledge: () => knowledge,
       wecom: config.wecom,
+      wecomOfficial: config.wecomOfficial,
+      wecomInbox,
       health: () => ({ loggedIn: channel.isLoggedIn(), intents: knowledge.current().kb.intents.length }),
       members: directory,
       tagging: taggingService,
@@ -188,6 +208,25 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     }
     await pipeline.replayUnhandled()
     knowledge.watch()
+
+    const wecomApi = wecomOfficial.api ? createWecomApiClient({ ...wecomOfficial.api, clock, logger }) : undefined
+    const wecomProcessor = createWecomCallbackProcessor({
+      db, clock, logger, inbox: wecomInbox, members, api: wecomApi,
+      handleMessage: async (message) => {
+        await pipeline.handle(message)
+        taggingService.queueRetag(message.groupId, message.senderId)
+      },
+      membersChanged: (groupId, memberIds) => { for (const id of memberIds) taggingService.queueRetag(groupId, id) },
+    })
+    closers.unshift(wecomInbox.subscribe(({ id }) => wecomProcessor.process(id)))
+    // Deliveries acknowledged before a crash or restart but never processed.
+    const replayed = await wecomProcessor.replay()
+    if (replayed > 0) logger.info({ replayed }, 'WeCom callbacks processed after restart')
+    const webhook = wecomOfficial.webhook ? createWebhookSender({ ...wecomOfficial.webhook, clock, logger }) : undefined
+    if (webhook) {
+      closers.unshift(notifyAgents({ subscribe: suggestions.subscribe, send: (text) => webhook.sendText(text), logger }))
+      closers.unshift(() => webhook.stop())
+    }
     const scheduler = createScheduler([
       // Questions left unanswered past the SLA go to a human.
       { name: 'sla-escalation', schedule: '* * * * *', run: async () => suggestions.escalateOverdue((await settings.get()).slaMinutes) },
@@ -195,6 +234,13 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       { name: 'member-sync', schedule: '17 * * * *', run: syncMembers },
       // Welcome/care messages wait here when a group's hourly allowance is used up.
       { name: 'tag-actions', schedule: '* * * * *', run: () => tagActions.run() },
+      // A WeCom delivery whose processing failed (e.g. groupchat/get unreachable) gets up to 5 tries in all.
+      { name: 'wecom-retry', schedule: '*/5 * * * *', run: async () => { if (await wecomInbox.requeueFailed(5)) await wecomProcessor.replay() } },
+      // The day's figures for the agents' internal group, when a group robot is configured.
+      ...(webhook ? [{ name: 'daily-digest', schedule: '0 18 * * *', run: async () => {
+        const today = reports.defaultRange().to
+        await webhook.sendMarkdown(digestMarkdown(await reports.report({ from: today, to: today }, { slaMinutes: (await settings.get()).slaMinutes })))
+      } }] : []),
     ], logger, { utcOffsetMinutes: config.utcOffsetMinutes })
     closers.unshift(() => scheduler.stop())
     // The full re-tag follows the rules' own `schedule:`, which a rules edit may change.
@@ -214,7 +260,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {
       url, apiToken, db, http, channel, knowledge, suggestions, learning, auth, pipeline, members, demo, demoAdmin, logger,
-      tagging: taggingService, tagActions, directory,
+      tagging: taggingService, tagActions, directory, wecomInbox, wecomProcessor,
       async stop() {
         for (const close of closers.splice(0)) {
           try {

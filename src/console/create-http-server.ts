@@ -2,6 +2,8 @@ import fastifyCookie from '@fastify/cookie'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { AuditService } from '../audit/audit-service.js'
 import type { AuthService } from '../auth/auth-service.js'
+import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
+import type { WecomOfficialConfig } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
@@ -24,6 +26,7 @@ import { registerPageRoutes } from './routes/page.routes.js'
 import { registerReportRoutes } from './routes/report.routes.js'
 import { registerSessionRoutes, SESSION_COOKIE } from './routes/session.routes.js'
 import { registerSuggestionRoutes } from './routes/suggestion.routes.js'
+import { registerWecomCallbackRoutes } from './routes/wecom-callback.routes.js'
 import { registerWecomRoutes, type WecomSidebarConfig } from './routes/wecom.routes.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 
@@ -42,6 +45,10 @@ export interface HttpServerDeps {
   audit: AuditService
   knowledge: () => KnowledgeService
   wecom: WecomSidebarConfig
+  /** WeCom callbacks: only the configured parts get their routes. */
+  wecomOfficial: WecomOfficialConfig
+  /** Where verified WeCom callbacks are stored before they are acknowledged. */
+  wecomInbox: WecomCallbackInbox
   health: () => { loggedIn: boolean; intents: number }
   members: MemberDirectory
   tagging: TaggingService
@@ -108,6 +115,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerAdminRoutes(app, deps)
   registerMemberRoutes(app, deps)
   registerWecomRoutes(app, deps)
+  registerWecomCallbackRoutes(app, deps)
   registerPageRoutes(app)
   registerAssetRoutes(app)
   app.get('/api/health', { config: { access: 'agent' } }, async () => {

@@ -19,10 +19,13 @@ export interface MembershipEvent {
   at: Date
 }
 
-/** Everyone in a group right now (a member sync): who is there, not when they came. */
+/**
+ * Everyone in a group right now (a member sync). Channels that know when each member came (WeCom's
+ * groupchat/get join_time) say so in `joinedAt`; otherwise the sync time is recorded as an estimate.
+ */
 export interface GroupRoster {
   channel: string
   groupId: string
   groupName: string
-  members: GroupMemberRef[]
+  members: Array<GroupMemberRef & { joinedAt?: Date; invitedBy?: string; joinScene?: number }>
 }

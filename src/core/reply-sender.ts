@@ -2,6 +2,8 @@
 export interface ReplyMention {
   memberId: string
   memberName: string
+  /** The message being answered: channels that reply per message (the WeCom AI bot's response_url) need it. */
+  messageId?: string
 }
 
 /**

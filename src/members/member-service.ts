@@ -65,7 +65,8 @@ export function createMemberService(deps: { db: Db; clock: Clock; logger: Logger
       for (const m of roster.members) {
         const before = known.get(m.id)
         if (!before || before.left_at !== null) added += 1
-        await upsertJoin(db, { channel: roster.channel, groupId: roster.groupId, groupName: roster.groupName, memberId: m.id, memberName: m.name, joinedAt: now, estimated: true, source: 'sync', now })
+        const exact = m.joinedAt ? { joinedAt: m.joinedAt.toISOString(), estimated: false, source: roster.channel } : { joinedAt: now, estimated: true, source: 'sync' }
+        await upsertJoin(db, { channel: roster.channel, groupId: roster.groupId, groupName: roster.groupName, memberId: m.id, memberName: m.name, ...exact, invitedBy: m.invitedBy, joinScene: m.joinScene, now })
       }
       let left = 0
       for (const row of known.values()) {

@@ -39,7 +39,7 @@ export function createSlotService(deps: { db: Db; sender: ReplySender; clock: Cl
     async ask(message, intent, missing) {
       const now = clock()
       const text = renderAnswer(intent.ask ?? defaultAsk(missing), { name: message.senderName })
-      await deps.sender.sendToGroup(message.groupId, text, { memberId: message.senderId, memberName: message.senderName })
+      await deps.sender.sendToGroup(message.groupId, text, { memberId: message.senderId, memberName: message.senderName, messageId: message.id })
       await openSlotRequest(db, {
         messageId: message.id, groupId: message.groupId, memberId: message.senderId, intentId: intent.id, question: message.question,
         slots: missing, askedAt: now.toISOString(), expiresAt: new Date(now.getTime() + SLOT_WAIT_MINUTES * 60_000).toISOString(),

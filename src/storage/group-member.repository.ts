@@ -11,6 +11,7 @@ export interface MemberJoin {
   estimated: boolean
   source: string
   invitedBy?: string | undefined
+  joinScene?: number | undefined
   now: string
 }
 
@@ -21,12 +22,12 @@ export interface MemberJoin {
 export async function upsertJoin(db: Db, j: MemberJoin): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('group_members').selectAll().where('group_id', '=', j.groupId).where('member_id', '=', j.memberId).executeTakeFirst()
-    const names = { group_name: j.groupName, member_name: j.memberName, updated_at: j.now }
+    const names = { group_name: j.groupName, member_name: j.memberName, updated_at: j.now, ...(j.joinScene !== undefined ? { join_scene: j.joinScene } : {}) }
     if (!existing) {
       await trx.insertInto('group_members').values({
         group_id: j.groupId, member_id: j.memberId, channel: j.channel, ...names,
         joined_at: j.joinedAt, joined_at_estimated: j.estimated ? 1 : 0, join_source: j.source, invited_by: j.invitedBy ?? null,
-        left_at: null, left_at_estimated: 0,
+        left_at: null, left_at_estimated: 0, join_scene: j.joinScene ?? null,
       }).execute()
       return
     }

@@ -11,6 +11,7 @@ export interface MemberActivityRow {
   joined_at: string
   joined_at_estimated: number
   left_at: string | null
+  join_scene: number | null
   messages_7d: number
   messages_30d: number
   messages_90d: number
@@ -114,7 +115,7 @@ function memberActivityQuery(db: Db, options: MemberActivityOptions) {
     .leftJoin(messages.as('m'), (j) => j.onRef('m.group_id', '=', 'gm.group_id').onRef('m.sender_id', '=', 'gm.member_id'))
     .leftJoin(questions.as('q'), (j) => j.onRef('q.group_id', '=', 'gm.group_id').onRef('q.member_id', '=', 'gm.member_id'))
     .select([
-      'gm.group_id', 'gm.member_id', 'gm.member_name', 'gm.group_name', 'gm.joined_at', 'gm.joined_at_estimated', 'gm.left_at',
+      'gm.group_id', 'gm.member_id', 'gm.member_name', 'gm.group_name', 'gm.joined_at', 'gm.joined_at_estimated', 'gm.left_at', 'gm.join_scene',
       sql<number>`COALESCE(m.messages_7d, 0)`.as('messages_7d'),
       sql<number>`COALESCE(m.messages_30d, 0)`.as('messages_30d'),
       sql<number>`COALESCE(m.messages_90d, 0)`.as('messages_90d'),

@@ -171,6 +171,8 @@ export interface GroupMemberTable {
   rule_tags: string | null
   /** When the rule tags or the lifecycle stage last changed. */
   tags_changed_at: string | null
+  /** WeCom's join_scene (1 invited, 2 link, 3 QR code); null when the channel does not say. */
+  join_scene: number | null
 }
 
 export type TagSource = 'rule' | 'manual'
@@ -269,7 +271,10 @@ export type WecomCallbackStatus = 'received' | 'processed' | 'failed'
 export interface WecomCallbackTable {
   id: Generated<number>
   kind: WecomCallbackKind
-  /** app messages: `msg:<MsgId>`; app events: `event:<FromUserName>:<CreateTime>:<Event>:<ChangeType>:<ChatId>`; AI bot: `aibot:<msgid>`. */
+  /**
+   * app messages: `msg:<MsgId>`; app events: `event:<FromUserName>:<CreateTime>:<Event>:<ChangeType>:<ChatId>:<digest>`
+   * (the digest of the fields tells apart two joins in the same second; a retry has the same fields); AI bot: `aibot:<msgid>`.
+   */
   dedupe_key: string
   /** The decrypted plaintext (XML for the app, JSON for the AI bot). */
   payload: string

@@ -158,7 +158,7 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
     }
     const claimed = await claimPending(id, options.actor, 'sending')
     try {
-      await sender.sendToGroup(claimed.groupId, text, { memberId: claimed.memberId, memberName: claimed.memberName })
+      await sender.sendToGroup(claimed.groupId, text, { memberId: claimed.memberId, memberName: claimed.memberName, messageId: claimed.messageId })
     } catch (error) {
       const failure = asQunDeskError(error, { suggestionId: id })
       // Back to the queue so an agent can retry; the failure is visible on the suggestion and in the audit log.

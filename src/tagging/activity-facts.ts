@@ -28,7 +28,7 @@ export function toMemberFacts(
   const metrics: Record<MetricName, MetricValue> = {
     join_age_days: wholeDaysSince(row.joined_at, now) ?? 0,
     join_time_estimated: row.joined_at_estimated === 1,
-    join_scene: null,
+    join_scene: row.join_scene,
     messages_7d: row.messages_7d,
     messages_30d: row.messages_30d,
     messages_90d: row.messages_90d,

@@ -1,0 +1,136 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseAibotMessage } from '../../channels/wecom/aibot-message.js'
+import { parseAppCallback } from '../../channels/wecom/app-callback-event.js'
+import { verifyAndDecrypt, type VerifyFailure } from '../../channels/wecom/callback-crypto.js'
+import { parseWecomXml } from '../../channels/wecom/parse-wecom-xml.js'
+import type { HttpServerDeps } from '../create-http-server.js'
+
+/** WeCom's callbacks are small; anything bigger is refused before it is read (413). */
+export const WECOM_BODY_LIMIT = 64 * 1024
+
+const QUERY_LIMITS = { msg_signature: 128, timestamp: 32, nonce: 128, echostr: 4096 } as const
+type QueryName = keyof typeof QUERY_LIMITS
+type Kind = 'app' | 'aibot'
+
+const REFUSALS: Record<VerifyFailure, { status: 400 | 401; message: string; hint: string }> = {
+  signature: { status: 401, message: 'signature mismatch', hint: 'not signed with our token: a forgery, or QUNDESK_WECOM_*TOKEN differs from the WeCom admin console' },
+  receive_id: { status: 401, message: 'wrong receive id', hint: 'encrypted for another receiver: check QUNDESK_WECOM_CORP_ID (the AI bot uses "")' },
+  decrypt: { status: 400, message: 'cannot decrypt', hint: 'signed but not decryptable: check the EncodingAESKey (QUNDESK_WECOM_*ENCODING_AES_KEY)' },
+}
+
+/**
+ * WeCom's callback URLs, public but authenticated by WeCom's signature; each is registered only when configured.
+ * - `GET /wecom/callback` and `GET /wecom/aibot`: URL verification, answer the decrypted echostr (no database).
+ * - `POST /wecom/callback` (XML `{ToUserName, Encrypt, AgentID}`) and `POST /wecom/aibot` (JSON `{encrypt}`):
+ *   verify, decrypt, check the content, store it in the inbox (deduplicated), acknowledge. Processing happens later.
+ * Bad input is a 4xx, never a 5xx; nothing unverified is stored.
+ *
+ * Old timestamps are NOT refused: WeCom's retries (5 s timeout, 3 retries) reuse the signed timestamp, and a
+ * replay of a stored delivery only hits its dedupe key.
+ */
+export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'wecomOfficial' | 'wecomInbox'>): void {
+  const { callback, aibot } = deps.wecomOfficial
+  const inbox = deps.wecomInbox
+  if (!callback && !aibot) return
+
+  // A scope of its own so the body parsers apply to these routes only: every content type (WeCom sends text/xml
+  // or application/json, but a missing or odd one must not turn into a 415) is read as a string and checked here.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: WECOM_BODY_LIMIT }, (_request, body, done) => done(null, body))
+
+    if (callback) {
+      const keys = { token: callback.token, encodingAesKey: callback.encodingAesKey, receiveId: callback.corpId }
+      scope.get('/wecom/callback', { config: { access: 'public' } }, async (request, reply) => verifyUrl(request, reply, 'app', keys))
+
+      scope.post('/wecom/callback', { config: { access: 'public' }, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
+        const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce'])
+        if (typeof query === 'string') return refuse(request, reply, 'app', 400, query)
+        const outer = parseWecomXml(request.body)
+        if (!outer.ok) return refuse(request, reply, 'app', 400, `body: ${outer.error}`)
+        const encrypt = outer.value.Encrypt
+        if (typeof encrypt !== 'string' || encrypt.trim() === '') return refuse(request, reply, 'app', 400, 'body: Encrypt is missing')
+        const opened = verifyAndDecrypt({ ...keys, signature: query.msg_signature, timestamp: query.timestamp, nonce: query.nonce, encrypt: encrypt.trim() })
+        if (!opened.ok) return refuseVerification(request, reply, 'app', opened.reason)
+        const parsed = parseAppCallback(opened.plaintext)
+        if (!parsed.ok) return refuse(request, reply, 'app', 400, parsed.error)
+        await store(request, 'app', parsed.dedupeKey, opened.plaintext)
+        return reply.type('text/plain; charset=utf-8').send('success')
+      })
+    }
+
+    if (aibot) {
+      const keys = { token: aibot.token, encodingAesKey: aibot.encodingAesKey, receiveId: '' }
+      scope.get('/wecom/aibot', { config: { access: 'public' } }, async (request, reply) => verifyUrl(request, reply, 'aibot', keys))
+
+      scope.post('/wecom/aibot', { config: { access: 'public' }, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
+        const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce'])
+        if (typeof query === 'string') return refuse(request, reply, 'aibot', 400, query)
+        const encrypt = readEncryptJson(request.body)
+        if (encrypt === undefined) return refuse(request, reply, 'aibot', 400, 'body: expected JSON {"encrypt": "..."}')
+        const opened = verifyAndDecrypt({ ...keys, signature: query.msg_signature, timestamp: query.timestamp, nonce: query.nonce, encrypt })
+        if (!opened.ok) return refuseVerification(request, reply, 'aibot', opened.reason)
+        const parsed = parseAibotMessage(opened.plaintext)
+        if (!parsed.ok) return refuse(request, reply, 'aibot', 400, parsed.error)
+        await store(request, 'aibot', `aibot:${parsed.message.msgId}`, opened.plaintext)
+        // Empty 200: agents answer later through the message's response_url.
+        return reply.code(200).send()
+      })
+    }
+  })
+
+  async function store(request: FastifyRequest, kind: Kind, dedupeKey: string, plaintext: string): Promise<void> {
+    const { id, duplicate } = await inbox.store(kind, dedupeKey, plaintext)
+    request.log.info({ wecom: kind, callbackId: id, dedupeKey, duplicate }, duplicate ? 'wecom callback already stored' : 'wecom callback stored')
+  }
+}
+
+/** URL verification: answer the decrypted echostr as plain text, within WeCom's 1 s. */
+function verifyUrl(request: FastifyRequest, reply: FastifyReply, kind: Kind, keys: { token: string; encodingAesKey: string; receiveId: string }) {
+  const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce', 'echostr'])
+  if (typeof query === 'string') return refuse(request, reply, kind, 400, query)
+  // echostr is base64, which has no spaces: a space is a '+' that was not percent-encoded on the way.
+  const echostr = query.echostr.replaceAll(' ', '+')
+  const opened = verifyAndDecrypt({ ...keys, signature: query.msg_signature, timestamp: query.timestamp, nonce: query.nonce, encrypt: echostr })
+  if (!opened.ok) return refuseVerification(request, reply, kind, opened.reason)
+  request.log.info({ wecom: kind }, 'wecom callback URL verified')
+  return reply.type('text/plain; charset=utf-8').send(opened.plaintext)
+}
+
+/** Each parameter exactly once, non-empty and of a sane length; the message says which one is wrong. */
+function readQuery<N extends QueryName>(raw: unknown, names: readonly N[]): Record<N, string> | string {
+  const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
+  const result = {} as Record<N, string>
+  for (const name of names) {
+    const value = Object.hasOwn(query, name) ? query[name] : undefined
+    if (typeof value !== 'string' || value === '') return `query: ${name} is missing or repeated`
+    if (value.length > QUERY_LIMITS[name]) return `query: ${name} is too long`
+    result[name] = value
+  }
+  return result
+}
+
+function readEncryptJson(body: unknown): string | undefined {
+  if (typeof body !== 'string' || body.length === 0) return undefined
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined
+  const encrypt = (json as Record<string, unknown>).encrypt
+  return typeof encrypt === 'string' && encrypt !== '' ? encrypt : undefined
+}
+
+function refuseVerification(request: FastifyRequest, reply: FastifyReply, kind: Kind, reason: VerifyFailure) {
+  const { status, message, hint } = REFUSALS[reason]
+  request.log.warn({ wecom: kind, reason, hint }, 'wecom callback refused')
+  return reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'bad_request', message })
+}
+
+/** The reason is ours (which field, which limit), never the ciphertext or plaintext. */
+function refuse(request: FastifyRequest, reply: FastifyReply, kind: Kind, status: 400, reason: string) {
+  request.log.warn({ wecom: kind, reason }, 'wecom callback refused')
+  return reply.code(status).send({ error: 'bad_request', message: reason })
+}
