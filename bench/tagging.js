@@ -298,7 +298,8 @@ const peakRss = () => process.resourceUsage().maxRSS * 1024
 
 /**
  * Wall-clock and CPU time (user + system, this process) of some work. CPU time is the steadier figure on a busy
- * machine: the data is in the page cache, so the work is CPU-bound and wall time only adds waiting for a core.
+ * machine: the data is in the page cache, so reads are CPU-bound and wall time adds waiting for a core (and, for
+ * writes, fsync at WAL checkpoints).
  * @template T @param {() => Promise<T> | T} work
  */
 async function timed(work) {
@@ -524,7 +525,7 @@ console.log(`  breakdown   activity query drained alone (streamMemberActivity): 
   console.log(`    writes (applyRetags, writeTagCounts)                : ${seconds(after)}: SQLite ${seconds(phase3.write)} (of which COMMIT ${seconds(phase3.commit)}) + prepare ${seconds(phase3.prepare)} (${n(phase3.statements)} statements prepared), JS ${seconds(after - phase3.write - phase3.prepare)}`)
 }
 console.log(`  retagMember one member after a message, ${latencies.length} samples       : median ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(2)} ms`)
-console.log(`  memory      peak RSS: after baseline ${mb(rssAfterBaseline)}, after run 1 ${mb(rssAfterRun1)}, after run 2 ${mb(rssAfterRun2)}; database now ${mb(fileSize())}`)
+console.log(`  memory      peak RSS so far: after baseline ${mb(rssAfterBaseline)}, after run 1 ${mb(rssAfterRun1)}, after run 2 ${mb(rssAfterRun2)}; database now ${mb(fileSize())}`)
 console.log(`  summary     baseline aggregate ${seconds(base.ms)} | full re-tag (first) ${seconds(run1.ms)} ${ratio(run1.ms)} (cpu ${(run1.cpuMs / base.cpuMs).toFixed(2)}x) | full re-tag (steady) ${seconds(run2.ms)} ${ratio(run2.ms)} (cpu ${(run2.cpuMs / base.cpuMs).toFixed(2)}x) [goal <= 1.5x: ${run2.ms <= 1.5 * base.ms ? 'met' : 'MISSED'}] | retagMember median ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`)
 if (PLANS) {
   probe.reset()

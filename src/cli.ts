@@ -5,6 +5,7 @@ import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
 import { membersImport } from './cli/members-commands.js'
 import { rulesCheck } from './cli/rules-commands.js'
 import { tagsExplain } from './cli/tags-commands.js'
+import { auditVerify } from './cli/audit-commands.js'
 import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
 
@@ -25,6 +26,7 @@ Usage:
   qundesk tags explain MEMBER [--rules DIR] [--json]
                                                  evaluate the rules for a member (id or name) now: each rule's result
                                                  and the values it saw, next to the stored tags
+  qundesk audit verify                           check the audit log's hash chain; exit 1 naming the first altered entry
   qundesk user add NAME [--role agent|admin]     add a console user; the password is prompted for or read from stdin
   qundesk --help | --version
 
@@ -92,6 +94,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (rest.length > 1) throw new UsageError('members import takes one file at a time')
       return await membersImport({ file: rest[0] ?? '', skipUnmatched: values['skip-unmatched'] ?? false, dryRun: values['dry-run'] ?? false }, io)
     }
+    if (command === 'audit' && sub === 'verify') return await auditVerify(io)
     if (command === 'tags' && sub === 'explain') return await tagsExplain(rest.join(' ') || undefined, { ...(values.rules ? { rules: values.rules } : {}), json: values.json ?? false }, io)
     if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)
     throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)

@@ -1,3 +1,4 @@
+import { chainHash, GENESIS_HASH } from '../audit/audit-chain.js'
 import type { Db } from './create-db.js'
 import type { AuditLogRow } from './schema.js'
 
@@ -10,19 +11,39 @@ export interface AuditEntry {
   detail?: Record<string, unknown>
 }
 
-/** Appends to the audit log: every send, approval, rejection (and later logins and setting changes). */
+/**
+ * Appends to the audit log (every send, approval, rejection, login, setting and tag change), chained: the entry
+ * stores the previous entry's hash and its own, so `qundesk audit verify` finds any later edit or deletion.
+ * Reading the last hash and inserting happen in one transaction (the caller's, when it already has one), so
+ * concurrent appends cannot fork the chain on SQLite's single writer.
+ */
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: entry.at.toISOString(),
-      actor: entry.actor,
-      action: entry.action,
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute()
+  const fields = {
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    subject_type: entry.subjectType,
+    subject_id: entry.subjectId,
+    detail: JSON.stringify(entry.detail ?? {}),
+  }
+  const append = async (trx: Db) => {
+    const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
+    const prev = last?.hash ?? GENESIS_HASH
+    await trx.insertInto('audit_log').values({ ...fields, prev_hash: prev, hash: chainHash(prev, fields) }).execute()
+  }
+  if (db.isTransaction) await append(db)
+  else await db.transaction().execute(append)
+}
+
+/** Every entry in id order, in pages, for verifying the chain without holding the whole log. */
+export async function* iterateAudit(db: Db, pageSize = 1000): AsyncGenerator<AuditLogRow> {
+  let lastId = 0
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', lastId).orderBy('id').limit(pageSize).execute()
+    if (rows.length === 0) return
+    yield* rows
+    lastId = rows[rows.length - 1]!.id
+  }
 }
 
 export async function listAudit(db: Db, limit = 200, beforeId?: number): Promise<AuditLogRow[]> {

@@ -7,6 +7,7 @@ import * as groupMembers from './2026-11-23-005-group-members.js'
 import * as memberTags from './2026-11-23-006-member-tags.js'
 import * as wecom from './2026-11-23-007-wecom.js'
 import * as joinScene from './2026-11-23-008-join-scene.js'
+import * as auditChain from './2026-11-23-009-audit-chain.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-006-member-tags': memberTags,
   '2026-11-23-007-wecom': wecom,
   '2026-11-23-008-join-scene': joinScene,
+  '2026-11-23-009-audit-chain': auditChain,
 }
