@@ -1,6 +1,5 @@
 import { QunDeskError } from '../../core/errors.js'
-import type { Logger } from '../../core/logger.js'
-import { callWecom, DEFAULT_TIMEOUT_MS, realSleep, type WecomHttp } from './wecom-api-client.js'
+import { callWecom, wecomHttp, type WecomTransportOptions } from './wecom-api-client.js'
 import { wecomError } from './wecom-errors.js'
 
 /** What the AI bot may answer through its response_url. */
@@ -8,13 +7,7 @@ export type ResponseUrlMessage =
   | { msgtype: 'markdown'; markdown: { content: string } }
   | { msgtype: 'text'; text: { content: string } }
 
-export interface ResponseUrlPosterOptions {
-  logger: Logger
-  fetch?: typeof fetch
-  sleep?: (ms: number) => Promise<void>
-  random?: () => number
-  timeoutMs?: number
-}
+export type ResponseUrlPosterOptions = WecomTransportOptions
 
 /** Posts one reply to the URL WeCom handed over with an AI-bot message; resolves once WeCom accepted it. */
 export type ResponseUrlPoster = (url: string, message: ResponseUrlMessage) => Promise<void>
@@ -31,13 +24,7 @@ export type ResponseUrlPoster = (url: string, message: ResponseUrlMessage) => Pr
  */
 export function createResponseUrlPoster(options: ResponseUrlPosterOptions): ResponseUrlPoster {
   const log = options.logger.child({ component: 'wecom-response-url' })
-  const http: WecomHttp = {
-    fetch: options.fetch ?? globalThis.fetch,
-    sleep: options.sleep ?? realSleep,
-    random: options.random ?? Math.random,
-    logger: log,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-  }
+  const http = wecomHttp(options, log)
   return async (url, message) => {
     let parsed: URL
     try {

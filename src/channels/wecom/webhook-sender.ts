@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js'
 import { QunDeskError } from '../../core/errors.js'
 import type { Logger } from '../../core/logger.js'
-import { callWecom, DEFAULT_TIMEOUT_MS, realSleep, type WecomHttp } from './wecom-api-client.js'
+import { callWecom, wecomHttp, type WecomTransportOptions } from './wecom-api-client.js'
 import { FREQUENCY_ERRCODE, wecomError } from './wecom-errors.js'
 
 /** A group-robot message in QunDesk's terms; `content` longer than WeCom allows is cut with an ellipsis. */
@@ -16,21 +16,15 @@ export type WebhookMessage =
     }
   | { type: 'markdown'; content: string }
 
-export interface WebhookSenderOptions {
+export interface WebhookSenderOptions extends WecomTransportOptions {
   /** The key= part of the robot's webhook URL. Never logged. */
   key: string
   baseUrl: string
   clock: Clock
-  logger: Logger
-  fetch?: typeof fetch
-  /** Waits for the pacing window and the retries; tests pass one that moves their fake clock. */
-  sleep?: (ms: number) => Promise<void>
-  random?: () => number
   /** WeCom allows 20 messages a minute per robot. */
   perMinute?: number
   /** Messages waiting beyond this are refused (the robot cannot catch up anyway). */
   maxQueue?: number
-  timeoutMs?: number
   /** Waits after each errcode 45009 before trying again; one retry per entry, then the send fails. */
   frequencyRetryDelaysMs?: readonly number[]
 }
@@ -63,13 +57,7 @@ const DEFAULT_FREQUENCY_DELAYS_MS = [10_000, 20_000, 30_000, 60_000]
  */
 export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
   const log = options.logger.child({ component: 'wecom-webhook' })
-  const http: WecomHttp = {
-    fetch: options.fetch ?? globalThis.fetch,
-    sleep: options.sleep ?? realSleep,
-    random: options.random ?? Math.random,
-    logger: log,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-  }
+  const http = wecomHttp(options, log)
   const perMinute = options.perMinute ?? 20
   const maxQueue = options.maxQueue ?? 500
   const frequencyDelays = options.frequencyRetryDelaysMs ?? DEFAULT_FREQUENCY_DELAYS_MS

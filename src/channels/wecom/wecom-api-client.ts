@@ -17,6 +17,28 @@ export interface WecomHttp {
   timeoutMs: number
 }
 
+/** What every WeCom caller lets tests inject; each has a production default. */
+export interface WecomTransportOptions {
+  logger: Logger
+  fetch?: typeof fetch
+  /** Waits between retries (and the webhook's pacing); tests pass one that moves their fake clock. */
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  /** Per request; default 10 s. */
+  timeoutMs?: number
+}
+
+/** The transport settings with the defaults filled in. */
+export function wecomHttp(options: Omit<WecomTransportOptions, 'logger'>, logger: Logger): WecomHttp {
+  return {
+    fetch: options.fetch ?? globalThis.fetch,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    logger,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  }
+}
+
 export interface WecomRequest {
   method: 'GET' | 'POST'
   /** The full URL; its query may carry secrets (access_token, corpsecret, key), so it never reaches a log. */
@@ -190,19 +212,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 // The server API client (客户联系: groupchat/list, groupchat/get).
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface WecomApiClientOptions {
+export interface WecomApiClientOptions extends WecomTransportOptions {
   corpId: string
   /** The 客户联系 secret (or a self-built app's secret listed under 可调用应用). Never logged. */
   secret: string
   /** e.g. https://qyapi.weixin.qq.com (no trailing slash needed). */
   baseUrl: string
   clock: Clock
-  logger: Logger
-  fetch?: typeof fetch
-  sleep?: (ms: number) => Promise<void>
-  random?: () => number
-  /** Per request; default 10 s. */
-  timeoutMs?: number
   /** Tries per call for transient failures; default 3 (waits ~200 ms, ~800 ms). */
   attempts?: number
 }
@@ -283,13 +299,7 @@ const OWNER_FILTER_MAX = 100
  */
 export function createWecomApiClient(options: WecomApiClientOptions): WecomApiClient {
   const log = options.logger.child({ component: 'wecom-api' })
-  const http: WecomHttp = {
-    fetch: options.fetch ?? globalThis.fetch,
-    sleep: options.sleep ?? realSleep,
-    random: options.random ?? Math.random,
-    logger: log,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-  }
+  const http = wecomHttp(options, log)
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS
   let cached: { token: string; expiresAt: number } | undefined
