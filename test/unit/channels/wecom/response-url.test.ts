@@ -1,34 +1,20 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createResponseUrlPoster } from '../../../../src/channels/wecom/response-url.js'
-import { QunDeskError } from '../../../../src/core/errors.js'
-import { createLogger } from '../../../../src/core/logger.js'
 import { startFakeWecom, type FakeWecom } from '../../../support/fake-wecom-server.js'
+import { captureLog, rejection } from '../../../support/wecom-test-kit.js'
 
 const RESPONSE = '/cgi-bin/aibot/response'
 const CODE = 'one-time-code-5d1e77'
 
-function capture() {
-  const raw: string[] = []
-  const destination = new Writable({ write(chunk, _enc, done) { raw.push(String(chunk)); done() } })
-  return { raw, logger: createLogger({ level: 'trace', destination }) }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<QunDeskError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
-  expect(error).toBeInstanceOf(QunDeskError)
-  return error as QunDeskError
-}
-
 let wecom: FakeWecom
-let log: ReturnType<typeof capture>
+let log: ReturnType<typeof captureLog>
 let sleeps: number[]
 
 beforeEach(async () => {
   wecom = await startFakeWecom({ corpId: 'ww-test', secret: 'unused' })
-  log = capture()
+  log = captureLog()
   sleeps = []
 })
 

@@ -1,45 +1,18 @@
-import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createWebhookSender, truncateUtf8, type WebhookSenderOptions } from '../../../../src/channels/wecom/webhook-sender.js'
-import { QunDeskError } from '../../../../src/core/errors.js'
-import { createLogger } from '../../../../src/core/logger.js'
 import { startFakeWecom, type FakeWecom } from '../../../support/fake-wecom-server.js'
+import { captureLog, fakeTime, rejection } from '../../../support/wecom-test-kit.js'
 
 const KEY = 'robot-key-693a0b-do-not-log'
 const SEND = '/cgi-bin/webhook/send'
 
-function capture() {
-  const raw: string[] = []
-  const destination = new Writable({ write(chunk, _enc, done) { raw.push(String(chunk)); done() } })
-  return { raw, lines: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>), logger: createLogger({ level: 'trace', destination }) }
-}
-
-/** A clock that only moves when the sender sleeps; the fake server stamps messages with it. */
-function fakeTime(start = Date.parse('2025-03-01T08:00:00Z')) {
-  let now = start
-  const sleeps: number[] = []
-  return {
-    start,
-    now: () => now,
-    clock: () => new Date(now),
-    sleep: async (ms: number) => { sleeps.push(ms); now += ms },
-    sleeps,
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<QunDeskError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
-  expect(error).toBeInstanceOf(QunDeskError)
-  return error as QunDeskError
-}
-
 let wecom: FakeWecom
 let time: ReturnType<typeof fakeTime>
-let log: ReturnType<typeof capture>
+let log: ReturnType<typeof captureLog>
 
 beforeEach(async () => {
   time = fakeTime()
-  log = capture()
+  log = captureLog()
   // The fake robot enforces WeCom's own 20 a minute, by the same fake clock.
   wecom = await startFakeWecom({ corpId: 'ww-test', secret: 'unused', webhookKey: KEY, now: time.now, webhookPerMinute: 20 })
 })

@@ -1,10 +1,8 @@
-import { Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createWecomApiClient, type WecomApiClientOptions } from '../../../../src/channels/wecom/wecom-api-client.js'
 import { explainWecomErrcode, wecomError } from '../../../../src/channels/wecom/wecom-errors.js'
-import { QunDeskError } from '../../../../src/core/errors.js'
-import { createLogger } from '../../../../src/core/logger.js'
 import { fakeGroupChat, startFakeWecom, type FakeWecom } from '../../../support/fake-wecom-server.js'
+import { captureLog, fakeTime, rejection } from '../../../support/wecom-test-kit.js'
 
 const CORP_ID = 'ww-test-corp'
 const SECRET = 'S3CRET-do-not-log-7f3a9c'
@@ -12,40 +10,15 @@ const GET = '/cgi-bin/externalcontact/groupchat/get'
 const LIST = '/cgi-bin/externalcontact/groupchat/list'
 const GETTOKEN = '/cgi-bin/gettoken'
 
-/** Every log line as written, to search for secrets, plus parsed lines. */
-function capture() {
-  const raw: string[] = []
-  const destination = new Writable({ write(chunk, _enc, done) { raw.push(String(chunk)); done() } })
-  return { raw, lines: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>), logger: createLogger({ level: 'trace', destination }) }
-}
-
-/** A clock that only moves when the code under test sleeps (or the test advances it). */
-function fakeTime(start = Date.parse('2025-03-01T08:00:00Z')) {
-  let now = start
-  const sleeps: number[] = []
-  return {
-    clock: () => new Date(now),
-    sleep: async (ms: number) => { sleeps.push(ms); now += ms },
-    advance: (ms: number) => { now += ms },
-    sleeps,
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<QunDeskError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
-  expect(error).toBeInstanceOf(QunDeskError)
-  return error as QunDeskError
-}
-
 let wecom: FakeWecom
 let time: ReturnType<typeof fakeTime>
-let log: ReturnType<typeof capture>
+let log: ReturnType<typeof captureLog>
 
 beforeEach(async () => {
   wecom = await startFakeWecom({ corpId: CORP_ID, secret: SECRET })
   wecom.state.groups.push(fakeGroupChat('wr-1'), fakeGroupChat('wr-2'))
   time = fakeTime()
-  log = capture()
+  log = captureLog()
 })
 
 afterEach(async () => {
