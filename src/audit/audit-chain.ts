@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto'
+import type { AuditLogRow } from '../storage/schema.js'
 
-/** The fields an audit entry's hash covers: everything but its id and its own hash. */
-export interface ChainedFields {
-  at: string
-  actor: string
-  action: string
-  subject_type: string
-  subject_id: string
-  detail: string
-}
+/** The fields an audit entry's hash covers: everything but its id and the hashes. */
+export type ChainedFields = Pick<AuditLogRow, 'at' | 'actor' | 'action' | 'subject_type' | 'subject_id' | 'detail'>
 
 /** The hash of the first entry's predecessor. */
 export const GENESIS_HASH = '0'.repeat(64)

@@ -1,9 +1,13 @@
 import { sql } from 'kysely'
 import type { Db } from './create-db.js'
+import type { MemberAttributeRow } from './schema.js'
 import { QUESTION_KINDS } from './suggestion.repository.js'
 
-/** Activity of one member in one group, as counted from the message log and the suggestion queue. */
-export interface MemberActivityRow {
+/**
+ * Activity of one member in one group, as counted from the message log and the suggestion queue, with the
+ * imported CRM attributes (null when nothing was imported for the person).
+ */
+export interface MemberActivityRow extends Pick<MemberAttributeRow, 'monthly_spend' | 'total_spend' | 'orders' | 'returns' | 'last_purchase_at' | 'rfm_r' | 'rfm_f' | 'rfm_m'> {
   group_id: string
   member_id: string
   member_name: string
@@ -28,15 +32,6 @@ export interface MemberActivityRow {
   /** The membership's stored rule tags (JSON array) and lifecycle stage, for diffing. */
   rule_tags: string | null
   lifecycle: string | null
-  /** Imported CRM attributes (null when nothing was imported for the person). */
-  monthly_spend: number | null
-  total_spend: number | null
-  orders: number | null
-  returns: number | null
-  last_purchase_at: string | null
-  rfm_r: number | null
-  rfm_f: number | null
-  rfm_m: number | null
 }
 
 const day = 86_400_000
