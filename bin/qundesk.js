@@ -24,6 +24,17 @@ function readPassword(prompt) {
   })
 }
 
+/** A visible one-line question on a terminal (members delete asks for the member's name). */
+function confirm(prompt) {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
+    rl.question(prompt, (answer) => {
+      rl.close()
+      resolve(answer)
+    })
+  })
+}
+
 // `qundesk kb test ... | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
@@ -38,5 +49,7 @@ const io = {
   env: process.env,
   cwd: process.cwd(),
   readPassword,
+  // Only a person at a terminal can confirm; piped or scripted runs must say --yes.
+  ...(process.stdin.isTTY ? { confirm } : {}),
 }
 process.exitCode = await runCli(process.argv.slice(2), io)

@@ -3,9 +3,11 @@ import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
 import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
 import { membersImport } from './cli/members-commands.js'
+import { membersDelete, membersExport } from './cli/member-privacy-commands.js'
 import { rulesCheck } from './cli/rules-commands.js'
 import { tagsExplain } from './cli/tags-commands.js'
 import { auditVerify } from './cli/audit-commands.js'
+import { backupCommand } from './cli/backup-command.js'
 import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
 
@@ -23,11 +25,17 @@ Usage:
   qundesk members import FILE [--skip-unmatched] [--dry-run]
                                                  import CRM attributes (.csv or .json) for member tagging; exit 1 with
                                                  file:line per problem, or when rows match no group member
+  qundesk members export MEMBER [--out FILE]     everything held about a member (id or exact name) as JSON: memberships,
+                                                 messages, suggestions, tags, tag history, CRM attributes, audit entries
+  qundesk members delete MEMBER [--yes]          erase a member's personal data, keeping anonymous counts; shows what
+                                                 goes and asks for the name first (refuses without a terminal unless --yes)
   qundesk tags explain MEMBER [--rules DIR] [--json]
                                                  evaluate the rules for a member (id or name) now: each rule's result
                                                  and the values it saw, next to the stored tags
   qundesk audit verify                           check the audit log's hash chain; exit 1 naming the first altered entry
   qundesk user add NAME [--role agent|admin]     add a console user; the password is prompted for or read from stdin
+  qundesk backup FILE [--force]                  consistent copy of the database while QunDesk runs, checked
+                                                 (integrity, audit chain); exit 1 on any problem
   qundesk --help | --version
 
 Options:
@@ -41,12 +49,16 @@ Options:
   --skip-unmatched
                 import the rows that match a group member and report the others (members import)
   --dry-run     check and match the file, write nothing (members import)
+  --yes, -y     erase without asking (members delete)
+  --force       overwrite an existing backup FILE (backup)
 
 Environment (see README): QUNDESK_DATA_DIR, QUNDESK_KNOWLEDGE_DIR, QUNDESK_RULES_DIR, QUNDESK_HOST, QUNDESK_PORT,
 QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME, QUNDESK_LOG_LEVEL,
 QUNDESK_COOKIE_SECURE, QUNDESK_TRUST_PROXY, QUNDESK_UTC_OFFSET_MINUTES, QUNDESK_WECOM_CORP_ID, QUNDESK_WECOM_AGENT_ID,
 QUNDESK_WECOM_JSAPI_TICKET, QUNDESK_WECOM_AGENT_TICKET, WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN,
-WECHATY_PUPPET_SERVICE_ENDPOINT.
+WECHATY_PUPPET_SERVICE_ENDPOINT, QUNDESK_RETENTION_DAYS, QUNDESK_SEND_GROUP_INTERVAL_MS, QUNDESK_SEND_GLOBAL_INTERVAL_MS,
+QUNDESK_SEND_JITTER_MS, QUNDESK_SEND_MAX_ATTEMPTS, QUNDESK_OFFLINE_ALERT_MINUTES.
+Rate limits: QUNDESK_RATE_LIMIT_PER_SECOND (0: off), QUNDESK_RATE_LIMIT_BURST.
 `
 
 /**
@@ -70,6 +82,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         rules: { type: 'string' },
         'skip-unmatched': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -94,7 +108,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (rest.length > 1) throw new UsageError('members import takes one file at a time')
       return await membersImport({ file: rest[0] ?? '', skipUnmatched: values['skip-unmatched'] ?? false, dryRun: values['dry-run'] ?? false }, io)
     }
+    if (command === 'members' && sub === 'export') return await membersExport(rest.join(' ') || undefined, { ...(values.out ? { out: values.out } : {}) }, io)
+    if (command === 'members' && sub === 'delete') return await membersDelete(rest.join(' ') || undefined, { yes: values.yes ?? false }, io)
     if (command === 'audit' && sub === 'verify') return await auditVerify(io)
+    if (command === 'backup') {
+      if (rest.length > 0) throw new UsageError('backup takes one file')
+      return await backupCommand(sub, { force: values.force ?? false }, io)
+    }
     if (command === 'tags' && sub === 'explain') return await tagsExplain(rest.join(' ') || undefined, { ...(values.rules ? { rules: values.rules } : {}), json: values.json ?? false }, io)
     if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)
     throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)

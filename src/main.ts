@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { PuppetMock } from 'wechaty-puppet-mock'
 import { createDemoGroup, type DemoGroup } from './channels/wechaty/demo/demo-group.js'
 import { createPuppet, type PuppetHandle } from './channels/wechaty/create-puppet.js'
+import { probeEndpoint } from './channels/wechaty/connection-state.js'
 import { createWechatyChannel, type WechatyChannel } from './channels/wechaty/wechaty-channel.js'
 import { createWecomCallbackInbox, type WecomCallbackInbox } from './channels/wecom/wecom-callback-inbox.js'
 import { createAibotReplySender, routeReplies } from './channels/wecom/aibot-reply-sender.js'
@@ -11,6 +13,11 @@ import { createWebhookSender } from './channels/wecom/webhook-sender.js'
 import { createWecomApiClient } from './channels/wecom/wecom-api-client.js'
 import { createWecomCallbackProcessor, type WecomCallbackProcessor } from './channels/wecom/wecom-callback-processor.js'
 import { digestMarkdown, notifyAgents } from './notifications/agent-notifier.js'
+import { watchOffline } from './notifications/offline-notifier.js'
+import { createOutbox } from './outbox/outbox.js'
+import { createRetention } from './privacy/retention.js'
+import { queuedSender } from './outbox/queued-sender.js'
+import { countOutboxByStatus } from './storage/outbox.repository.js'
 import type { Config } from './config/load-config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
@@ -91,7 +98,11 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
   const logger = overrides.logger ?? createLogger({ level: config.logLevel })
   const clock = overrides.clock ?? systemClock
   const db = await createDb({ file: config.databaseFile })
-  const closers: Array<() => Promise<void> | void> = [() => db.destroy()]
+  const closers: Array<() => Promise<void> | void> = [
+    () => db.destroy(),
+    // Fold the WAL into the main file, so a stopped install is one file to copy.
+    async () => { await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db) },
+  ]
   try {
     // Agents' intent fixes are training examples too, from the first training on.
     const learnedExamples = async () => (await listLearnedExamples(db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
@@ -100,15 +111,23 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     closers.unshift(() => knowledge.stop())
 
     const handle: PuppetHandle = overrides.puppet ? { puppet: overrides.puppet } : createPuppet(config.puppet)
-    const channel = createWechatyChannel({ puppet: handle.puppet, logger, clock })
+    const endpoint = config.puppet.kind === 'service' ? config.puppet.endpoint : undefined
+    const channel = createWechatyChannel({ puppet: handle.puppet, logger, clock, ...(endpoint ? { probe: probeEndpoint(endpoint) } : {}) })
     const { wecomOfficial } = config
     // Replies go back the way the question came: AI-bot questions through their response_url, the rest via Wechaty.
     const sender = routeReplies({
       wechaty: channel.sender,
       aibot: wecomOfficial.aibot ? createAibotReplySender({ db, clock, post: createResponseUrlPoster({ logger }) }) : undefined,
     })
-    const suggestions = createSuggestionService({ db, sender, clock, logger })
-    const slots = createSlotService({ db, sender, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
+    // Every send is stored first and paced; the worker waits while the account is offline.
+    const outbox = createOutbox({ db, clock, logger, sender, options: config.outbox })
+    closers.unshift(() => outbox.stop())
+    const suggestions = createSuggestionService({ db, outbox, clock, logger })
+    const slots = createSlotService({ db, sender: queuedSender(outbox, { kind: 'slot', actor: 'bot' }), clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
+    // Sends caught mid-way by the last stop are failed for an agent to check, never re-sent blindly.
+    const recovered = await outbox.recover()
+    if (recovered.interrupted > 0) logger.warn(recovered, 'sends interrupted by the last stop were marked failed')
+    closers.unshift(channel.onStatus((status) => { if (status.state === 'online') outbox.kick() }))
     const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions })
     const auth = createAuthService({ db, clock })
     const settings = createSettingsService({ db, clock })
@@ -147,12 +166,14 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     if (demoAdmin) await auth.addUser({ ...demoAdmin, role: 'admin', actor: 'system' })
     const wecomInbox = createWecomCallbackInbox({ db, clock, logger })
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
+    const retention = createRetention({ db, clock, logger, retentionDays: config.retentionDays })
     const http = createHttpServer({
       logger,
       clock,
       apiToken,
       cookieSecure: config.cookieSecure,
       trustProxy: config.trustProxy,
+      rateLimit: config.rateLimit,
       suggestions,
       learning,
       auth,
@@ -163,7 +184,12 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       wecom: config.wecom,
       wecomOfficial: config.wecomOfficial,
       wecomInbox,
-      health: () => ({ loggedIn: channel.isLoggedIn(), intents: knowledge.current().kb.intents.length }),
+      health: async () => ({
+        loggedIn: channel.isLoggedIn(),
+        intents: knowledge.current().kb.intents.length,
+        channel: channel.status(),
+        outbox: await countOutboxByStatus(db),
+      }),
       members: directory,
       tagging: taggingService,
     })
@@ -184,22 +210,30 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
         if (added || left) logger.info({ groupId: roster.groupId, added, left }, 'member sync')
       }
     }
+    let retaggedAtStart = false
     await channel.start({
+      // Stored (acknowledged) before the channel takes the next one in; matching runs behind, in the pipeline.
       message: async (message) => {
-        await pipeline.handle(message)
-        if (!message.fromSelf) taggingService.queueRetag(message.groupId, message.senderId)
+        const accepted = await pipeline.accept(message)
+        if (accepted === 'accepted' && !message.fromSelf) taggingService.queueRetag(message.groupId, message.senderId)
       },
       membership: async (event) => {
         await members.record(event)
         for (const member of event.members) taggingService.queueRetag(event.groupId, member.id)
       },
-      // After the sync everyone has a membership row; a full re-tag brings tags up to date with the rules.
+      // After the sync everyone has a membership row; a full re-tag brings tags up to date with the rules. Later
+      // ready events (reconnects) only sync: joins and leaves may have been missed, the rules have not changed.
       ready: async () => {
         await syncMembers()
+        outbox.kick()
+        if (retaggedAtStart) return
+        retaggedAtStart = true
         void taggingService.retagAll().catch((error: unknown) => logger.error({ err: error }, 'full re-tag failed'))
       },
     })
 
+    // Shutdown: no new messages (channel), then the messages in hand finish, then the outbox, then the database.
+    closers.unshift(() => pipeline.drain())
     closers.unshift(() => channel.stop())
     if (demo) {
       await demo.login()
@@ -223,6 +257,10 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const replayed = await wecomProcessor.replay()
     if (replayed > 0) logger.info({ replayed }, 'WeCom callbacks processed after restart')
     const webhook = wecomOfficial.webhook ? createWebhookSender({ ...wecomOfficial.webhook, clock, logger }) : undefined
+    closers.unshift(watchOffline({
+      channel, minutes: config.offlineAlertMinutes, logger, queued: async () => (await countOutboxByStatus(db)).queued,
+      ...(webhook ? { send: (text: string) => webhook.sendText(text) } : {}),
+    }))
     if (webhook) {
       closers.unshift(notifyAgents({ subscribe: suggestions.subscribe, send: (text) => webhook.sendText(text), logger }))
       closers.unshift(() => webhook.stop())
@@ -232,6 +270,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       { name: 'sla-escalation', schedule: '* * * * *', run: async () => suggestions.escalateOverdue((await settings.get()).slaMinutes) },
       // Join/leave events can be missed (a restart, a dropped connection): an hourly member sync reconciles.
       { name: 'member-sync', schedule: '17 * * * *', run: syncMembers },
+      // PIPL: content past QUNDESK_RETENTION_DAYS is blanked nightly (rows and counts stay); after the 03:00 re-tag.
+      ...(config.retentionDays > 0 ? [{ name: 'retention-purge', schedule: '30 3 * * *', run: async () => { await retention.purge() } }] : []),
       // Welcome/care messages wait here when a group's hourly allowance is used up.
       { name: 'tag-actions', schedule: '* * * * *', run: () => tagActions.run() },
       // A WeCom delivery whose processing failed (e.g. groupchat/get unreachable) gets up to 5 tries in all.

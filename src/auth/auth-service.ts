@@ -22,7 +22,10 @@ export interface User {
 export interface Session {
   user: Pick<User, 'id' | 'name' | 'role'>
   csrfToken: string
+  /** When the session ends unless it is used (sliding). */
   expiresAt: string
+  /** When the session ends however much it is used: the cookie's own expiry. */
+  maxExpiresAt: string
 }
 
 export interface AuthService {
@@ -40,6 +43,10 @@ export interface AuthService {
 // Names that actors other than console users use in the audit log.
 const RESERVED_NAMES = /^(api|bot|system|cli)(:|$)/i
 const MIN_PASSWORD = 10
+/** A session ends after 12 hours without a request (sliding)... */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000
+/** ...and 7 days after login, however active. */
+export const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
 
 /**
  * Users, passwords and sessions for the console. Passwords are scrypt-hashed; a session is a random token whose
@@ -50,9 +57,11 @@ const MIN_PASSWORD = 10
  * await auth.addUser({ name: '小王', role: 'agent', password: '足够长的密码123', actor: 'cli' })
  * const { token } = await auth.login({ name: '小王', password: '足够长的密码123', ip: '127.0.0.1' })
  */
-export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: number; maxFailures?: number }): AuthService {
+export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: number; sessionMaxAgeMs?: number; maxFailures?: number }): AuthService {
   const { db, clock } = deps
-  const ttl = deps.sessionTtlMs ?? 12 * 60 * 60 * 1000
+  const ttl = deps.sessionTtlMs ?? SESSION_IDLE_MS
+  // A stolen cookie kept busy by a script would otherwise live for ever: every session ends this long after login.
+  const maxAge = deps.sessionMaxAgeMs ?? SESSION_MAX_AGE_MS
   const throttle = createLoginThrottle({ maxFailures: deps.maxFailures ?? 5, windowMs: 15 * 60 * 1000 })
   const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
   // Verifying against a dummy hash for unknown names keeps the timing of "no such user" and "wrong password" alike.
@@ -118,21 +127,27 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       throttle.recordSuccess([keys[0]!])
       const token = randomBytes(32).toString('base64url')
       const csrfToken = randomBytes(24).toString('base64url')
-      const expiresAt = new Date(now.getTime() + ttl).toISOString()
+      const maxExpiresAt = new Date(now.getTime() + maxAge).toISOString()
+      const expiresAt = new Date(now.getTime() + Math.min(ttl, maxAge)).toISOString()
       await deleteExpiredSessions(db, now.toISOString())
       await insertSession(db, { idHash: hashToken(token), userId: row.id, csrfToken, createdAt: now.toISOString(), expiresAt })
       await appendAudit(db, { at: now, actor: row.name, action: 'login', subjectType: 'user', subjectId: row.name, detail: { ip } })
-      return { token, session: { user: { id: row.id, name: row.name, role: row.role }, csrfToken, expiresAt } }
+      return { token, session: { user: { id: row.id, name: row.name, role: row.role }, csrfToken, expiresAt, maxExpiresAt } }
     },
     async authenticate(token) {
       if (!token || token.length > 128) return undefined
       const now = clock()
       const found = await findLiveSession(db, hashToken(token), now.toISOString())
       if (!found) return undefined
-      // Sliding expiry, written at most every few minutes rather than on every request.
-      const expiresAt = new Date(now.getTime() + ttl)
+      const end = Date.parse(found.createdAt) + maxAge
+      if (!(now.getTime() < end)) {
+        await deleteSession(db, found.idHash)
+        return undefined
+      }
+      // Sliding expiry, never past the absolute end, written at most every few minutes rather than on every request.
+      const expiresAt = new Date(Math.min(now.getTime() + ttl, end))
       if (expiresAt.getTime() - Date.parse(found.expiresAt) > 5 * 60 * 1000) await extendSession(db, found.idHash, expiresAt.toISOString())
-      return { user: { id: found.userId, name: found.userName, role: found.role }, csrfToken: found.csrfToken, expiresAt: found.expiresAt }
+      return { user: { id: found.userId, name: found.userName, role: found.role }, csrfToken: found.csrfToken, expiresAt: found.expiresAt, maxExpiresAt: new Date(end).toISOString() }
     },
     async logout(token, actor) {
       await deleteSession(db, hashToken(token))

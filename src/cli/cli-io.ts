@@ -6,6 +6,8 @@ export interface CliIo {
   cwd: string
   /** Asks for a password: hidden prompt on a terminal, or the first line of stdin when piped. */
   readPassword?: (prompt: string) => Promise<string>
+  /** Asks a question on a terminal and returns the typed line; absent when stdin is not a terminal (nobody to ask). */
+  confirm?: (prompt: string) => Promise<string>
 }
 
 export class UsageError extends Error {}

@@ -23,7 +23,15 @@ export async function startCommand(io: CliIo): Promise<number> {
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
-  app.logger.info('shutting down')
+  // A second signal means "now": what is stored is replayed at the next start, so nothing is lost.
+  const force = () => {
+    app.logger.warn('second signal: exiting without waiting')
+    process.exit(1)
+  }
+  process.once('SIGINT', force)
+  process.once('SIGTERM', force)
+  app.logger.info({ backlog: app.pipeline.backlog() }, 'shutting down: finishing the messages in hand')
   await app.stop()
+  app.logger.info('stopped')
   return 0
 }

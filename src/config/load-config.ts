@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { QunDeskError } from '../core/errors.js'
+import { DEFAULT_PACING } from '../outbox/pacing.js'
 
 export type PuppetConfig =
   | { kind: 'mock' }
@@ -31,6 +32,14 @@ export interface Config {
   wecom: { corpId?: string; agentId?: string; jsapiTicket?: string; agentTicket?: string }
   /** WeCom's official interfaces; each part is on only when all of its settings are present. */
   wecomOfficial: WecomOfficialConfig
+  /** How the outbox paces and retries the bot's sends. */
+  outbox: { groupIntervalMs: number; globalIntervalMs: number; jitterMs: number; maxAttempts: number }
+  /** Agents are told (group robot) when the account has been offline this long; 0 turns the notice off. */
+  offlineAlertMinutes: number
+  /** HTTP rate limit per user, API token or client address (WeCom callbacks get at least 50/s, burst 200); perSecond 0 = off. */
+  rateLimit: { perSecond: number; burst: number }
+  /** Message content older than this many days is purged nightly (PIPL); 0 keeps it forever. */
+  retentionDays: number
 }
 
 export interface WecomOfficialConfig {
@@ -106,6 +115,26 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     agentTicket: str('QUNDESK_WECOM_AGENT_TICKET'),
   }
   const wecomOfficial = readWecomOfficial(str, problems)
+  const retentionDays = readRetentionDays(str('QUNDESK_RETENTION_DAYS'), problems)
+  const whole = (name: string, fallback: number, min: number, max: number, hint: string): number => {
+    const text = str(name)
+    const value = text === undefined ? fallback : parseInteger(text)
+    if (value === undefined || value < min || value > max) {
+      problems.push(`${name}="${text}" must be a whole number from ${min} to ${max} — ${hint}`)
+      return fallback
+    }
+    return value
+  }
+  const outbox = {
+    groupIntervalMs: whole('QUNDESK_SEND_GROUP_INTERVAL_MS', DEFAULT_PACING.groupIntervalMs, 0, 600_000, 'least milliseconds between two sends into one group'),
+    globalIntervalMs: whole('QUNDESK_SEND_GLOBAL_INTERVAL_MS', DEFAULT_PACING.globalIntervalMs, 0, 600_000, 'least milliseconds between any two sends'),
+    jitterMs: whole('QUNDESK_SEND_JITTER_MS', DEFAULT_PACING.jitterMs, 0, 600_000, 'random extra milliseconds on each gap'),
+    maxAttempts: whole('QUNDESK_SEND_MAX_ATTEMPTS', 5, 1, 20, 'tries before a send is marked failed'),
+  }
+  const offlineAlertMinutes = whole('QUNDESK_OFFLINE_ALERT_MINUTES', 5, 0, 1440, 'minutes offline before agents are notified (0: never)')
+  const ratePerSecond = whole('QUNDESK_RATE_LIMIT_PER_SECOND', 20, 0, 100_000, 'HTTP requests per second per user, API token or client address (0 turns rate limiting off)')
+  // The burst defaults to three seconds' worth, so a page load's burst of requests passes.
+  const rateLimit = { perSecond: ratePerSecond, burst: whole('QUNDESK_RATE_LIMIT_BURST', Math.max(1, ratePerSecond * 3), 1, 1_000_000, 'requests allowed at once before QUNDESK_RATE_LIMIT_PER_SECOND applies') }
 
   if (problems.length > 0) {
     throw new QunDeskError('config_invalid', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
@@ -136,6 +165,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     utcOffsetMinutes: offset,
     wecom: Object.freeze(Object.fromEntries(Object.entries(wecom).filter(([, v]) => v !== undefined))),
     wecomOfficial: Object.freeze(wecomOfficial),
+    outbox: Object.freeze(outbox),
+    offlineAlertMinutes,
+    rateLimit: Object.freeze(rateLimit),
+    retentionDays,
   })
 }
 
@@ -205,6 +238,21 @@ function readPuppet(name: string | undefined, token: string | undefined, endpoin
   }
   problems.push(`WECHATY_PUPPET="${name}" is not supported — use wechaty-puppet-service (real accounts) or leave it unset for the demo (wechaty-puppet-mock)`)
   return undefined
+}
+
+/** Ten years: a longer period is almost certainly a typo (an extra zero, hours given as days). */
+const MAX_RETENTION_DAYS = 3650
+
+/** Days of message content to keep: 180 by default; 0 or "off" keeps it forever. */
+function readRetentionDays(value: string | undefined, problems: string[]): number {
+  if (value === undefined) return 180
+  if (value.toLowerCase() === 'off') return 0
+  const days = parseInteger(value)
+  if (days === undefined || days > MAX_RETENTION_DAYS) {
+    problems.push(`QUNDESK_RETENTION_DAYS="${value}" must be a whole number of days up to ${MAX_RETENTION_DAYS} (e.g. 180), or 0 / off to keep message content forever`)
+    return 180
+  }
+  return days
 }
 
 function parseInteger(value: string): number | undefined {

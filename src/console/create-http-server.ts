@@ -2,7 +2,9 @@ import fastifyCookie from '@fastify/cookie'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { AuditService } from '../audit/audit-service.js'
 import type { AuthService } from '../auth/auth-service.js'
+import type { ConnectionStatus } from '../channels/wechaty/connection-state.js'
 import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
+import type { OutboxStatus } from '../storage/schema.js'
 import type { WecomOfficialConfig } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
@@ -18,6 +20,7 @@ import { isAuthorizedBearer } from './bearer-auth.js'
 import { CSRF_HEADER, csrfOk } from './csrf.js'
 import { HTTP_STATUS } from './http-errors.js'
 import { allows, type Identity } from './identity.js'
+import { createRequestRateLimit, type RateLimitSettings } from './rate-limit.js'
 import { registerAdminRoutes } from './routes/admin.routes.js'
 import { registerAssetRoutes } from './routes/asset.routes.js'
 import { registerEventRoutes } from './routes/event.routes.js'
@@ -29,6 +32,13 @@ import { registerSuggestionRoutes } from './routes/suggestion.routes.js'
 import { registerWecomCallbackRoutes } from './routes/wecom-callback.routes.js'
 import { registerWecomRoutes, type WecomSidebarConfig } from './routes/wecom.routes.js'
 import { SECURITY_HEADERS } from './security-headers.js'
+
+export interface HealthReport {
+  loggedIn: boolean
+  intents: number
+  channel: ConnectionStatus
+  outbox: Record<OutboxStatus, number>
+}
 
 export interface HttpServerDeps {
   logger: Logger
@@ -49,15 +59,18 @@ export interface HttpServerDeps {
   wecomOfficial: WecomOfficialConfig
   /** Where verified WeCom callbacks are stored before they are acknowledged. */
   wecomInbox: WecomCallbackInbox
-  health: () => { loggedIn: boolean; intents: number }
+  health: () => Promise<HealthReport>
   members: MemberDirectory
   tagging: TaggingService
+  /** Requests per second and burst per user, API token or client address (perSecond 0: off); absent: 20/s, burst 60. */
+  rateLimit?: RateLimitSettings | undefined
 }
 
 /**
  * The agent console and the HTTP API on one Fastify server. Every route declares its access ('public', 'agent',
  * 'admin'); one hook resolves who is calling (bearer token or session cookie), checks the role and, for
  * cookie sessions, the CSRF token on every state-changing request.
+ * Each caller draws from a rate-limit bucket on the way (src/console/rate-limit.ts): 429 with Retry-After when empty.
  *
  * @example
  * const app = createHttpServer(deps)
@@ -79,11 +92,15 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} does not declare config.access`)
   })
 
+  const rateLimit = createRequestRateLimit(deps.rateLimit)
   app.addHook('onRequest', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value)
     const access = request.routeOptions.config?.access
     if (!access) return // 404s: nothing to protect
     const identity = await identify(request, deps)
+    // Limited after identifying (a user's bucket follows them across addresses), before any other answer.
+    const limited = rateLimit({ method: request.method, route: request.routeOptions.url ?? request.url, access, ip: request.ip, identity: identity === 'invalid-token' ? undefined : identity }, deps.clock().getTime())
+    if (!limited.allowed) throw new QunDeskError('too_many_requests', `请求过于频繁，请 ${limited.retryAfterSeconds} 秒后再试`, { retryAfterSeconds: limited.retryAfterSeconds })
     if (identity === 'invalid-token') return deny(request, reply, 401, deps.apiToken ? '需要有效的 Authorization: Bearer <QUNDESK_API_TOKEN>' : '接口未启用：请设置 QUNDESK_API_TOKEN')
     if (identity) request.identity = identity
     if (!allows(identity, access)) return deny(request, reply, identity ? 403 : 401, identity ? '没有权限：需要管理员角色' : '请先登录')
@@ -119,8 +136,9 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerPageRoutes(app)
   registerAssetRoutes(app)
   app.get('/api/health', { config: { access: 'agent' } }, async () => {
-    const { loggedIn, intents } = deps.health()
-    return { status: 'ok', loggedIn, intents }
+    const report = await deps.health()
+    // 'degraded' while the account is offline or replies have failed for good: the process itself is fine.
+    return { status: report.channel.state === 'online' && report.outbox.failed === 0 ? 'ok' : 'degraded', ...report }
   })
   return app
 }

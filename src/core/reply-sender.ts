@@ -16,4 +16,6 @@ export interface ReplyMention {
 export interface ReplySender {
   /** Resolves once the platform accepted the message; rejects with a QunDeskError otherwise. */
   sendToGroup(groupId: string, text: string, mention?: ReplyMention): Promise<void>
+  /** False while a send cannot succeed (e.g. the account is offline): the outbox waits instead of spending attempts. */
+  isAvailable?(groupId: string, mention?: ReplyMention): boolean
 }

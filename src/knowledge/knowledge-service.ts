@@ -104,7 +104,8 @@ export function createKnowledgeService(deps: { dir: string; logger: Logger; debo
     },
     reload,
     watch() {
-      watcher ??= watchYamlFolder(deps.dir, () => void reload(), { logger: log, what: 'knowledge', ...(deps.debounceMs !== undefined ? { debounceMs: deps.debounceMs } : {}) })
+      // A reload that throws (not a broken file, which is a problem result) must not become an unhandled rejection.
+      watcher ??= watchYamlFolder(deps.dir, () => void reload().catch((error: unknown) => log.error({ err: error }, 'knowledge reload failed; still answering with the last good version')), { logger: log, what: 'knowledge', ...(deps.debounceMs !== undefined ? { debounceMs: deps.debounceMs } : {}) })
     },
     stop() {
       watcher?.close()

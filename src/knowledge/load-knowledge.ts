@@ -60,14 +60,16 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
   const firstByExample = new Map<string, Intent>()
   for (const name of yamlNames) {
     const file = join(dir, name)
-    const info = await stat(file)
-    if (!info.isFile()) continue
+    // A file can vanish between readdir and stat (an edit mid-save, a dangling symlink): a problem, not a throw,
+    // which would escape the hot reload as an unhandled rejection.
+    const read = await readKnowledgeFile(file)
+    if (read === undefined) continue
     files.push(file)
-    if (info.size > MAX_KNOWLEDGE_FILE_BYTES) {
-      problems.push({ file, line: 0, message: `file is too large (${info.size} bytes, limit ${MAX_KNOWLEDGE_FILE_BYTES})`, hint: 'split it into several files by topic' })
+    if (typeof read !== 'string') {
+      problems.push({ file, line: 0, ...read })
       continue
     }
-    const parsed = parseKnowledgeFile(await readFile(file, 'utf8'), file)
+    const parsed = parseKnowledgeFile(read, file)
     problems.push(...parsed.problems)
     warnings.push(...parsed.warnings)
     if (parsed.escalation) {
@@ -119,4 +121,17 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
     }
   }
   return { ok: true, kb: createKnowledgeBase(intents, files, { ...(escalation ? { escalation: escalation.policy } : {}), ...(bands ? { bands: bands.bands } : {}) }), warnings }
+}
+
+/** The file's text; undefined for what is not a file (a folder named x.yaml); a problem when it is too large or unreadable. */
+async function readKnowledgeFile(file: string): Promise<string | undefined | { message: string; hint: string }> {
+  try {
+    const info = await stat(file)
+    if (!info.isFile()) return undefined
+    if (info.size > MAX_KNOWLEDGE_FILE_BYTES) return { message: `file is too large (${info.size} bytes, limit ${MAX_KNOWLEDGE_FILE_BYTES})`, hint: 'split it into several files by topic' }
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return { message: `cannot read file (${code ?? (error as Error).message})`, hint: code === 'ENOENT' ? 'it disappeared while loading, or is a link to a missing file; save it again or remove the link' : 'check the file is readable' }
+  }
 }

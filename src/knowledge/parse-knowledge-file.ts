@@ -1,5 +1,6 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import { isAlias, isMap, isScalar, isSeq, LineCounter } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
+import { MAX_YAML_NESTING, parseYamlDocument } from './parse-yaml-document.js'
 import { didYouMean } from './did-you-mean.js'
 import type { EscalationPolicy } from './escalation-policy.js'
 import { readEscalationPolicy } from './read-escalation-policy.js'
@@ -59,7 +60,13 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
   const problem = (line: number, message: string, hint: string) => problems.push({ file, line, message, hint })
   const warn = (line: number, message: string, hint: string) => warnings.push({ file, line, message, hint })
 
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  // Not parseDocument: that would compose a nesting deep enough to crash the process (see parseYamlDocument).
+  const parsed = parseYamlDocument(text, lineCounter)
+  if (!parsed.ok) {
+    problem(parsed.tooDeep.line, `YAML is nested more than ${MAX_YAML_NESTING} levels deep`, 'an intent needs 4 or 5 levels; check for unclosed [ or { and for runaway indentation')
+    return { intents, problems, warnings }
+  }
+  const doc = parsed.doc
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const hint = /^Flow (sequence|mapping)/.test(error.message)

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
+import { createMemberPrivacy, type MemberPrivacy } from '../privacy/member-privacy.js'
 import type { Db } from '../storage/create-db.js'
 import { findMemberAttributes } from '../storage/member-attribute.repository.js'
 import { countTags, listGroups, listMembershipPage, listTagsOf, type MemberListFilter } from '../storage/member-directory.repository.js'
@@ -46,6 +47,8 @@ export interface MemberDirectory {
   groups(): Promise<Array<{ groupId: string; groupName: string; members: number }>>
   /** Members per tag and lifecycle stage per day, as recorded by the daily full re-tag. */
   distribution(days: number): Promise<Array<{ day: string; kind: 'tag' | 'lifecycle'; name: string; members: number }>>
+  /** The members' PIPL rights — export everything held about a person, erase them — for the admin-only routes. */
+  privacy: MemberPrivacy
 }
 
 const toTag = (row: MemberTagRow): MemberTag => ({ tag: row.tag, source: row.source, addedAt: row.added_at, addedBy: row.added_by })
@@ -107,5 +110,6 @@ export function createMemberDirectory(deps: { db: Db; clock: Clock; utcOffsetMin
       const from = new Date(deps.clock().getTime() + deps.utcOffsetMinutes * 60_000 - Math.max(1, Math.min(days, 366)) * 86_400_000).toISOString().slice(0, 10)
       return listTagCounts(db, from)
     },
+    privacy: createMemberPrivacy({ db, clock: deps.clock }),
   }
 }

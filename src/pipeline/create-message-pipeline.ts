@@ -10,10 +10,23 @@ import { compose, type MessageContext, type Step } from './message-context.js'
 export type HandleOutcome = 'duplicate' | 'handled' | 'ignored' | 'failed'
 
 export interface MessagePipeline {
-  /** Persists the message (deduped by id), then runs the steps. Never throws: failures are stored and logged. */
+  /**
+   * Persists the message (deduped by id), then runs the steps. Never throws: failures are stored and logged.
+   * The message is safe once `stored` resolves; the returned promise waits for the steps too.
+   */
   handle(message: InboundMessage): Promise<HandleOutcome>
-  /** Runs the steps again for messages that were stored but never finished (the process stopped mid-way). */
+  /**
+   * Stores the message and queues the steps without waiting for them: resolves 'accepted' once the message is
+   * on disk (acknowledged), or 'duplicate'. Inbound channels use this, so taking messages in never waits for
+   * matching.
+   */
+  accept(message: InboundMessage): Promise<'accepted' | 'duplicate' | 'ignored'>
+  /** Runs the steps for messages that were stored but never finished (the process stopped mid-way). */
   replayUnhandled(): Promise<number>
+  /** Messages stored and waiting for (or in) the steps. */
+  backlog(): number
+  /** Stops taking messages in (later ones are left to the platform's redelivery or the next start's replay) and waits for those in hand. */
+  drain(): Promise<void>
 }
 
 /**
@@ -28,6 +41,21 @@ export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logg
   const { db, clock } = deps
   const run = compose(deps.steps)
   const limit = limitConcurrency(deps.concurrency ?? 4)
+  // Ids stored and queued or running here: a replay must not pick them up a second time.
+  const inHand = new Set<string>()
+  const tasks = new Set<Promise<unknown>>()
+  let draining = false
+
+  const track = <T>(task: Promise<T>): Promise<T> => {
+    tasks.add(task)
+    void task.finally(() => tasks.delete(task)).catch(() => undefined)
+    return task
+  }
+
+  const queue = (message: InboundMessage): Promise<HandleOutcome> => {
+    inHand.add(message.id)
+    return track(limit(() => process(message)).finally(() => inHand.delete(message.id)))
+  }
 
   async function process(message: InboundMessage): Promise<HandleOutcome> {
     const ctx: MessageContext = { message, outcome: 'handled', log: deps.logger.child({ messageId: message.id, groupId: message.groupId }) }
@@ -44,34 +72,60 @@ export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logg
     }
   }
 
+  /** Stores the message (the insert is the dedupe): once it resolves 'accepted', the message is safe. */
+  async function store(message: InboundMessage): Promise<'accepted' | 'duplicate' | 'ignored'> {
+    if (draining) return 'ignored'
+    const stored = await track(insertMessageOnce(db, {
+      id: message.id,
+      channel: message.channel,
+      group_id: message.groupId,
+      group_name: message.groupName,
+      sender_id: message.senderId,
+      sender_name: message.senderName,
+      text: message.text,
+      question: message.question,
+      mentions_bot: message.mentionsBot ? 1 : 0,
+      from_self: message.fromSelf ? 1 : 0,
+      sent_at: message.sentAt.toISOString(),
+      received_at: clock().toISOString(),
+      status: 'received',
+    }))
+    if (!stored) {
+      deps.logger.debug({ messageId: message.id }, 'duplicate message ignored')
+      return 'duplicate'
+    }
+    return 'accepted'
+  }
+
   return {
-    handle: (message) => limit(async () => {
-      const stored = await insertMessageOnce(db, {
-        id: message.id,
-        channel: message.channel,
-        group_id: message.groupId,
-        group_name: message.groupName,
-        sender_id: message.senderId,
-        sender_name: message.senderName,
-        text: message.text,
-        question: message.question,
-        mentions_bot: message.mentionsBot ? 1 : 0,
-        from_self: message.fromSelf ? 1 : 0,
-        sent_at: message.sentAt.toISOString(),
-        received_at: clock().toISOString(),
-        status: 'received',
-      })
-      if (!stored) {
-        deps.logger.debug({ messageId: message.id }, 'duplicate message ignored')
-        return 'duplicate'
-      }
-      return process(message)
-    }),
+    handle: async (message) => {
+      const accepted = await store(message)
+      if (accepted !== 'accepted') return accepted
+      return queue(message)
+    },
+    async accept(message) {
+      const accepted = await store(message)
+      if (accepted === 'accepted') void queue(message)
+      return accepted
+    },
     async replayUnhandled() {
-      const rows = await listUnhandledMessages(db)
-      for (const row of rows) await process(fromRow(row))
-      if (rows.length > 0) deps.logger.info({ count: rows.length }, 'replayed messages left unhandled by the last run')
-      return rows.length
+      let replayed = 0
+      const seen = new Set<string>()
+      // Page by page, so a large backlog after a crash never sits in memory at once.
+      for (;;) {
+        const rows = (await listUnhandledMessages(db, 500 + inHand.size)).filter((r) => !inHand.has(r.id) && !seen.has(r.id))
+        if (rows.length === 0 || draining) break
+        for (const row of rows) seen.add(row.id)
+        await Promise.all(rows.map((row) => queue(fromRow(row))))
+        replayed += rows.length
+      }
+      if (replayed > 0) deps.logger.info({ count: replayed }, 'replayed messages left unhandled by the last run')
+      return replayed
+    },
+    backlog: () => inHand.size,
+    async drain() {
+      draining = true
+      while (tasks.size > 0) await Promise.allSettled([...tasks])
     },
   }
 }

@@ -21,6 +21,7 @@ export interface Database {
   tag_counts: TagCountTable
   wecom_callbacks: WecomCallbackTable
   wecom_response_urls: WecomResponseUrlTable
+  outbox: OutboxTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -45,9 +46,12 @@ export interface MessageTable {
   /** Negative emotion of the text: none | mild | moderate | severe (null for the bot's own messages). */
   emotion_severity: string | null
   emotion_score: number | null
+  /** When text, question and sender_name were blanked (retention, or the sender's erasure); null while kept. */
+  content_purged_at: Generated<string | null>
 }
 
-export type SuggestionStatus = 'pending' | 'sending' | 'sent' | 'rejected'
+/** `sending`: approved and in the outbox; `failed`: the outbox gave up (an agent may retry or reject). */
+export type SuggestionStatus = 'pending' | 'sending' | 'sent' | 'rejected' | 'failed'
 /** answer/needs_human reply to a question; outreach (text to send) and reminder (for agents) come from tag actions. */
 export type SuggestionKind = 'answer' | 'needs_human' | 'outreach' | 'reminder'
 export type SuggestionDecision = 'auto_sent' | 'sent' | 'edited' | 'rejected'
@@ -83,6 +87,8 @@ export interface SuggestionTable {
   /** Why a human must look at this: keyword | emotion | intent | misses | sla; null when not escalated. */
   escalation_reason: EscalationReason | null
   escalation_detail: string | null
+  /** When question, replies and member_name were blanked (retention, or the member's erasure); null while kept. */
+  content_purged_at: Generated<string | null>
 }
 
 export type EscalationReason = 'keyword' | 'emotion' | 'intent' | 'misses' | 'sla'
@@ -299,3 +305,30 @@ export interface WecomResponseUrlTable {
 
 export type WecomCallbackRow = Selectable<WecomCallbackTable>
 export type WecomResponseUrlRow = Selectable<WecomResponseUrlTable>
+
+/** queued: waiting for its turn (pacing, backoff, a dropped puppet); sending: handed to the channel; then sent or failed. */
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed'
+
+export interface OutboxTable {
+  id: Generated<number>
+  /** `suggestion:<id>` or `slot:<message id>`: what the send is for; at most one queued/sending row per source. */
+  source: string
+  group_id: string
+  text: string
+  mention_member_id: string | null
+  mention_member_name: string | null
+  /** The message answered (AI-bot replies go through that message's response_url). */
+  reply_to_message_id: string | null
+  actor: string
+  status: OutboxStatus
+  attempts: number
+  next_attempt_at: string
+  created_at: string
+  sent_at: string | null
+  last_error: string | null
+  /** When the owner recorded the outcome; null on a finished row means it must be told again (after a crash). */
+  settled_at: string | null
+}
+
+export type OutboxRow = Selectable<OutboxTable>
+export type NewOutboxRow = Insertable<OutboxTable>

@@ -5,6 +5,7 @@ export interface SessionWithUser {
   idHash: string
   csrfToken: string
   expiresAt: string
+  createdAt: string
   userId: number
   userName: string
   role: Role
@@ -19,12 +20,12 @@ export async function findLiveSession(db: Db, idHash: string, now: string): Prom
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id_hash', 'sessions.csrf_token', 'sessions.expires_at', 'users.id as user_id', 'users.name', 'users.role'])
+    .select(['sessions.id_hash', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.created_at', 'users.id as user_id', 'users.name', 'users.role'])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('users.disabled', '=', 0)
     .executeTakeFirst()
-  return row && { idHash: row.id_hash, csrfToken: row.csrf_token, expiresAt: row.expires_at, userId: row.user_id, userName: row.name, role: row.role }
+  return row && { idHash: row.id_hash, csrfToken: row.csrf_token, expiresAt: row.expires_at, createdAt: row.created_at, userId: row.user_id, userName: row.name, role: row.role }
 }
 
 export async function extendSession(db: Db, idHash: string, expiresAt: string): Promise<void> {

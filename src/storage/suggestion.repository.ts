@@ -25,8 +25,9 @@ export async function listSuggestions(db: Db, filter: { status?: SuggestionStatu
  * Moves a suggestion from one status to another only if it is still in `from`. The single conditional UPDATE is
  * what makes "two agents click send" safe: exactly one of them gets `true`.
  */
-export async function transitionSuggestion(db: Db, id: number, from: SuggestionStatus, set: SuggestionUpdate & { status: SuggestionStatus }): Promise<boolean> {
-  const result = await db.updateTable('suggestions').set(set).where('id', '=', id).where('status', '=', from).executeTakeFirst()
+export async function transitionSuggestion(db: Db, id: number, from: SuggestionStatus | readonly SuggestionStatus[], set: SuggestionUpdate & { status: SuggestionStatus }): Promise<boolean> {
+  const states = typeof from === 'string' ? [from] : [...from]
+  const result = await db.updateTable('suggestions').set(set).where('id', '=', id).where('status', 'in', states).executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
 

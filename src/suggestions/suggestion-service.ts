@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events'
 import type { Clock } from '../core/clock.js'
-import { QunDeskError, asQunDeskError } from '../core/errors.js'
+import { QunDeskError } from '../core/errors.js'
 import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
-import type { ReplySender } from '../core/reply-sender.js'
+import type { Outbox } from '../outbox/outbox.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import type { EscalationReason, SuggestionDecision, SuggestionStatus, SuggestionUpdate } from '../storage/schema.js'
@@ -90,18 +90,21 @@ export interface SuggestionService {
 }
 
 const AUTO_ACTOR = 'bot'
-const STATUS_TEXT: Record<SuggestionStatus, string> = { pending: '待处理', sending: '正在发送', sent: '已发送', rejected: '已拒绝' }
+const STATUS_TEXT: Record<SuggestionStatus, string> = { pending: '待处理', sending: '正在发送', sent: '已发送', rejected: '已拒绝', failed: '发送失败' }
+/** States an agent may still decide on: waiting, or given up by the outbox (send again or reject). */
+const SENDABLE: SuggestionStatus[] = ['pending', 'failed']
+
 
 /**
  * The approval queue: every drafted reply waits here until it is auto-sent, sent by an agent (as drafted or
  * edited) or rejected. Each decision records who and when, the response time, and an audit entry.
  *
  * @example
- * const suggestions = createSuggestionService({ db, sender, clock: systemClock, logger })
+ * const suggestions = createSuggestionService({ db, outbox, clock: systemClock, logger })
  * await suggestions.send(12, { actor: 'agent:小王', text: '改过的回复' })
  */
-export function createSuggestionService(deps: { db: Db; sender: ReplySender; clock: Clock; logger: Logger }): SuggestionService {
-  const { db, sender, clock } = deps
+export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: Clock; logger: Logger }): SuggestionService {
+  const { db, outbox, clock } = deps
   const events = new EventEmitter()
   const emit = (type: SuggestionEvent['type'], suggestion: Suggestion) => events.emit('event', { type, suggestion })
 
@@ -111,13 +114,18 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
     return toSuggestion(row)
   }
 
-  async function claimPending(id: number, actor: string, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<Suggestion> {
-    const now = clock().toISOString()
-    const claimed = await transitionSuggestion(db, id, 'pending', { ...extra, status: to, decided_by: actor, decided_at: now })
-    if (claimed) return get(id)
+  async function conflict(id: number): Promise<QunDeskError> {
     const current = await get(id)
     const by = current.decidedBy ? `（${current.decidedBy}）` : ''
-    throw new QunDeskError('conflict', `建议 #${id} ${STATUS_TEXT[current.status]}${by}，不能重复处理`, { suggestionId: id, status: current.status })
+    return new QunDeskError('conflict', `建议 #${id} ${STATUS_TEXT[current.status]}${by}，不能重复处理`, { suggestionId: id, status: current.status })
+  }
+
+  /** Takes a suggestion that waits for a decision (pending, or failed to send) into `to`; a conflict otherwise. */
+  async function claimPending(id: number, actor: string, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<Suggestion> {
+    const now = clock().toISOString()
+    const claimed = await transitionSuggestion(db, id, SENDABLE, { ...extra, status: to, decided_by: actor, decided_at: now })
+    if (claimed) return get(id)
+    throw await conflict(id)
   }
 
   /**
@@ -149,32 +157,54 @@ export function createSuggestionService(deps: { db: Db; sender: ReplySender; clo
   }
 
   async function send(id: number, options: { actor: string; text?: string; auto?: boolean }): Promise<Suggestion> {
-    const log = deps.logger.child({ suggestionId: id })
     const before = await get(id)
-    const edited = options.text !== undefined && options.text.trim() !== (before.text ?? '').trim()
-    const text = (options.text ?? before.text ?? '').trim()
-    if (before.status === 'pending' && text.length === 0) {
+    const text = (options.text ?? before.finalText ?? before.text ?? '').trim()
+    if (SENDABLE.includes(before.status) && text.length === 0) {
       throw new QunDeskError('bad_request', `建议 #${id} 没有可发送的内容，请填写回复`, { suggestionId: id })
     }
-    const claimed = await claimPending(id, options.actor, 'sending')
-    try {
-      await sender.sendToGroup(claimed.groupId, text, { memberId: claimed.memberId, memberName: claimed.memberName, messageId: claimed.messageId })
-    } catch (error) {
-      const failure = asQunDeskError(error, { suggestionId: id })
-      // Back to the queue so an agent can retry; the failure is visible on the suggestion and in the audit log.
-      await transitionSuggestion(db, id, 'sending', { status: 'pending', decided_by: null, decided_at: null, last_error: failure.message })
-      await appendAudit(db, { at: clock(), actor: options.actor, action: 'suggestion.send_failed', subjectType: 'suggestion', subjectId: String(id), detail: { error: failure.message } })
-      log.warn({ err: failure }, 'sending a suggestion failed')
-      emit('updated', await get(id))
-      throw failure
-    }
-    const decision = options.auto ? 'auto_sent' : edited ? 'edited' : 'sent'
-    await recordSent(claimed, { actor: options.actor, text, decision }, (fields) => transitionSuggestion(db, id, 'sending', fields))
-    const sent = await get(id)
-    log.info({ decision, responseMs: sent.responseMs }, 'suggestion sent')
-    emit('updated', sent)
-    return sent
+    // The claim and the queued send are one transaction: a crash leaves either both or neither.
+    const queued = await db.transaction().execute(async (trx) => {
+      const now = clock().toISOString()
+      const claimed = await transitionSuggestion(trx, id, SENDABLE, { status: 'sending', decided_by: options.actor, decided_at: now, last_error: null })
+      if (!claimed) return undefined
+      return outbox.enqueue({
+        source: `suggestion:${id}`, groupId: before.groupId, text, actor: options.actor,
+        mention: { memberId: before.memberId, memberName: before.memberName, messageId: before.messageId },
+      }, trx)
+    })
+    if (!queued) throw await conflict(id)
+    emit('updated', await get(id))
+    const outcome = await outbox.deliver(queued.id)
+    // A reply refused for good is reported to whoever clicked; the suggestion already shows it as failed.
+    if (outcome.status === 'failed') throw outcome.error ?? new QunDeskError('channel_unavailable', '发送失败', { suggestionId: id })
+    return get(id)
   }
+
+  /** The outbox reports on `suggestion:<id>` sends: the suggestion follows its reply. */
+  outbox.handle('suggestion', async (event) => {
+    const id = Number(event.row.source.slice('suggestion:'.length))
+    const before = await get(id)
+    const actor = event.row.actor
+    if (event.type === 'sent') {
+      const decision: SuggestionDecision = actor === AUTO_ACTOR ? 'auto_sent' : event.row.text.trim() === (before.text ?? '').trim() ? 'sent' : 'edited'
+      if (before.status !== 'sending') return // already recorded (told again after a restart)
+      await recordSent(before, { actor, text: event.row.text, decision }, (fields) => transitionSuggestion(db, id, 'sending', fields))
+      const sent = await get(id)
+      deps.logger.info({ suggestionId: id, decision, responseMs: sent.responseMs }, 'suggestion sent')
+      emit('updated', sent)
+      return
+    }
+    if (event.type === 'failed') {
+      if (!(await transitionSuggestion(db, id, 'sending', { status: 'failed', last_error: event.error }))) return
+      await appendAudit(db, { at: clock(), actor, action: 'suggestion.send_failed', subjectType: 'suggestion', subjectId: String(id), detail: { error: event.error, attempts: event.row.attempts } })
+      emit('updated', await get(id))
+      return
+    }
+    const note = event.type === 'retrying'
+      ? `第 ${event.row.attempts} 次发送失败：${event.error}；稍后自动重试`
+      : event.reason
+    if (await transitionSuggestion(db, id, 'sending', { status: 'sending', last_error: note })) emit('updated', await get(id))
+  })
 
   return {
     async create(input) {

@@ -74,14 +74,15 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
 
   for (const name of yamlNames) {
     const file = join(dir, name)
-    const info = await stat(file)
-    if (!info.isFile()) continue
+    // A file can vanish between readdir and stat (an edit mid-save, a dangling symlink): a problem, not a throw.
+    const read = await readRulesFile(file)
+    if (read === undefined) continue
     files.push(file)
-    if (info.size > MAX_RULES_FILE_BYTES) {
-      problems.push({ file, line: 0, message: `file is too large (${info.size} bytes, limit ${MAX_RULES_FILE_BYTES})`, hint: 'split it into several files' })
+    if (typeof read !== 'string') {
+      problems.push({ file, line: 0, ...read })
       continue
     }
-    const parsed = parseRulesFile(await readFile(file, 'utf8'), file)
+    const parsed = parseRulesFile(read, file)
     problems.push(...parsed.problems)
     warnings.push(...parsed.warnings)
     for (const { rule, whenLine, line, path } of parsed.tags) tags.push({ rule: { ...rule, source: { file, line } }, whenLine, path })
@@ -162,5 +163,18 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
       files,
     },
     warnings,
+  }
+}
+
+/** The file's text; undefined for what is not a file (a folder named x.yaml); a problem when it is too large or unreadable. */
+async function readRulesFile(file: string): Promise<string | undefined | { message: string; hint: string }> {
+  try {
+    const info = await stat(file)
+    if (!info.isFile()) return undefined
+    if (info.size > MAX_RULES_FILE_BYTES) return { message: `file is too large (${info.size} bytes, limit ${MAX_RULES_FILE_BYTES})`, hint: 'split it into several files' }
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return { message: `cannot read file (${code ?? (error as Error).message})`, hint: code === 'ENOENT' ? 'it disappeared while loading, or is a link to a missing file; save it again or remove the link' : 'check the file is readable' }
   }
 }

@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter } from 'yaml'
 import type { Document, Pair } from 'yaml'
+import { MAX_YAML_NESTING, parseYamlDocument } from '../knowledge/parse-yaml-document.js'
 import { didYouMean } from '../knowledge/did-you-mean.js'
 import { readTagAction, type ReadTagAction } from './read-tag-action.js'
 import { readTagRule, type ReadTagRule } from './read-tag-rule.js'
@@ -55,7 +56,13 @@ export function parseRulesFile(text: string, file: string): ParsedRulesFile {
     },
   }
 
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  // Not parseDocument: that would compose a nesting deep enough to crash the process (see parseYamlDocument).
+  const parsed = parseYamlDocument(text, lineCounter)
+  if (!parsed.ok) {
+    report.problem(parsed.tooDeep.line, `YAML is nested more than ${MAX_YAML_NESTING} levels deep`, 'a tag rule needs 3 levels; check for unclosed [ or { and for runaway indentation')
+    return result
+  }
+  const doc = parsed.doc
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const hint = /^Flow (sequence|mapping)/.test(error.message)

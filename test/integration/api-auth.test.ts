@@ -19,9 +19,16 @@ describe('HTTP API access', () => {
     expect(raw.headers.get('www-authenticate')).toBe('Bearer')
   })
 
-  it('reports health with the login state and the number of intents', async () => {
+  it('reports health with the login state, the number of intents, the connection and the outbox', async () => {
     t = await startTestApp(await makeWorkdir())
-    expect(await t.api('GET', '/api/health')).toEqual({ status: 200, body: { status: 'ok', loggedIn: true, intents: 4 } })
+    expect(await t.api('GET', '/api/health')).toEqual({
+      status: 200,
+      body: {
+        status: 'ok', loggedIn: true, intents: 4,
+        channel: { state: 'online', since: expect.any(String), lastError: null, reconnectAttempts: 0 },
+        outbox: { queued: 0, sending: 0, sent: 0, failed: 0 },
+      },
+    })
   })
 
   it('answers 400 to a bad status filter, a bad id and an oversized or wrongly typed body', async () => {

@@ -41,7 +41,7 @@ describe('restarts', () => {
     }
   })
 
-  it('keeps a suggestion pending with a visible error when its group is unknown to the account', async () => {
+  it('marks a suggestion failed with a visible error when its group is unknown to the account', async () => {
     const work = await makeWorkdir()
     const first = await startTestApp(work)
     first.world.ask(first.world.alice, '我的快递到哪了')
@@ -54,7 +54,7 @@ describe('restarts', () => {
       const res = await second.api<{ error: string; message: string }>('POST', `/api/suggestions/${pending.id}/send`)
       expect(res.status).toBe(502)
       expect(res.body.error).toBe('unknown_group')
-      expect(await second.app.suggestions.get(pending.id)).toMatchObject({ status: 'pending', lastError: expect.stringContaining('找不到群') })
+      expect(await second.app.suggestions.get(pending.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('找不到群') })
     } finally {
       await second.stop()
     }

@@ -9,6 +9,7 @@ import { createSettingsService } from '../../src/settings/settings-service.js'
 import { createDb, type Db } from '../../src/storage/create-db.js'
 import { insertMessageOnce } from '../../src/storage/message.repository.js'
 import { insertSuggestion } from '../../src/storage/suggestion.repository.js'
+import { createOutbox, UNPACED } from '../../src/outbox/outbox.js'
 import { createSuggestionService, type SuggestionService } from '../../src/suggestions/suggestion-service.js'
 import { loadRules } from '../../src/tagging/load-rules.js'
 import type { RuleSet } from '../../src/tagging/rule-set.js'
@@ -77,7 +78,7 @@ beforeEach(async () => {
   sent = []
   const sender: ReplySender = { sendToGroup: async (groupId, text) => { sent.push({ groupId, text }) } } as ReplySender
   members = createMemberService({ db, clock, logger })
-  suggestions = createSuggestionService({ db, sender, clock, logger })
+  suggestions = createSuggestionService({ db, outbox: createOutbox({ db, clock, logger, sender, options: UNPACED }), clock, logger })
   start(await loadFixture('lifecycle-actions'))
 })
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { EventEmitter } from 'node:events'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
 import { loadConfig, type Env } from '../../src/config/load-config.js'
-import { createLogger } from '../../src/core/logger.js'
+import { createLogger, type Logger } from '../../src/core/logger.js'
 import { startQunDesk, type QunDesk } from '../../src/main.js'
 import type { Clock } from '../../src/core/clock.js'
 
@@ -36,6 +36,10 @@ export function testEnv(work: { kbDir: string; dataDir: string }, extra: Env = {
     QUNDESK_PORT: '0',
     QUNDESK_API_TOKEN: TEST_TOKEN,
     QUNDESK_LOG_LEVEL: 'silent',
+    // Sends go out at once unless a test is about pacing (test/integration/outbox.test.ts).
+    QUNDESK_SEND_GROUP_INTERVAL_MS: '0',
+    QUNDESK_SEND_GLOBAL_INTERVAL_MS: '0',
+    QUNDESK_SEND_JITTER_MS: '0',
     ...extra,
   }
 }
@@ -88,10 +92,10 @@ export interface TestApp {
 }
 
 /** Starts the whole app on a fresh database and temp knowledge copy, with a logged-in mock account. */
-export async function startTestApp(work: { kbDir: string; dataDir: string }, options: { env?: Env; world?: MockWorld; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(work: { kbDir: string; dataDir: string }, options: { env?: Env; world?: MockWorld; clock?: Clock; logger?: Logger } = {}): Promise<TestApp> {
   const world = options.world ?? createMockWorld()
   const config = loadConfig(testEnv(work, options.env))
-  const app = await startQunDesk(config, { puppet: world.puppet, logger: createLogger({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) })
+  const app = await startQunDesk(config, { puppet: world.puppet, logger: options.logger ?? createLogger({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) })
   world.login()
   await waitFor(() => app.channel.isLoggedIn())
   return {

@@ -120,7 +120,7 @@ describe('WeCom official channel end to end', () => {
     expect(t!.world.said).toEqual([]) // nothing went out through the Wechaty account
   })
 
-  it('keeps a reply whose response_url expired in the queue with the reason, and sends nothing', async () => {
+  it('marks a reply whose response_url expired as failed with the reason, and sends nothing', async () => {
     await start()
     expect(await postAibot(aibotText('msg-2', '@客服助手 怎么开发票', wecom!.state.responseUrl('r2')))).toBe(200)
     const suggestion = await waitFor(async () => (await t!.app.suggestions.list()).find((s) => s.messageId === 'wecom-aibot:msg-2'))
@@ -128,7 +128,7 @@ describe('WeCom official channel end to end', () => {
     const res = await t!.api<{ message: string }>('POST', `/api/suggestions/${suggestion.id}/send`, {})
     expect(res.status).toBe(503)
     expect(res.body.message).toContain('过期')
-    expect(await t!.app.suggestions.get(suggestion.id)).toMatchObject({ status: 'pending', lastError: expect.stringContaining('过期') })
+    expect(await t!.app.suggestions.get(suggestion.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('过期') })
     expect(wecom!.state.responsePosts).toEqual([])
   })
 

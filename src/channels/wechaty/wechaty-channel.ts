@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { WechatyBuilder, type Contact, type Room, type Wechaty } from 'wechaty'
 import type * as PUPPET from 'wechaty-puppet'
 import type { Clock } from '../../core/clock.js'
@@ -6,6 +7,8 @@ import type { InboundMessage } from '../../core/inbound-message.js'
 import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Logger } from '../../core/logger.js'
 import type { ReplyMention, ReplySender } from '../../core/reply-sender.js'
+import { limitConcurrency } from '../../pipeline/limit-concurrency.js'
+import { isConnectionLost, reconnectDelayMs, type ConnectionState, type ConnectionStatus } from './connection-state.js'
 import { toInboundMessage } from './to-inbound-message.js'
 
 export type InboundHandler = (message: InboundMessage) => Promise<void>
@@ -28,6 +31,10 @@ export interface WechatyChannel {
   isLoggedIn(): boolean
   /** The logged-in account's name, once logged in. */
   accountName(): string | undefined
+  /** The connection's state, for health and the console. */
+  status(): ConnectionStatus
+  /** Called on every state change (e.g. to wake the outbox when back online, or to notify agents). */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void
 }
 
 /**
@@ -38,18 +45,92 @@ export interface WechatyChannel {
  * await channel.start(async (msg) => pipeline.handle(msg))
  * await channel.sender.sendToGroup(msg.groupId, '您好', { memberId: msg.senderId, memberName: msg.senderName })
  */
-export function createWechatyChannel(deps: { puppet: PUPPET.impls.PuppetInterface; logger: Logger; clock?: Clock; name?: string }): WechatyChannel {
+export function createWechatyChannel(deps: {
+  puppet: PUPPET.impls.PuppetInterface
+  logger: Logger
+  clock?: Clock
+  name?: string
+  random?: () => number
+  /** Whether the puppet service's endpoint accepts connections now (reconnects wait for it). */
+  probe?: () => Promise<boolean>
+}): WechatyChannel {
   const log = deps.logger.child({ channel: 'wechaty' })
+  const clock = deps.clock ?? (() => new Date())
   const bot: Wechaty = WechatyBuilder.build({ puppet: deps.puppet, name: deps.name ?? 'qundesk' })
+  const statusEvents = new EventEmitter()
+  let status: ConnectionStatus = { state: 'starting', since: clock().toISOString(), lastError: null, reconnectAttempts: 0 }
+  let stopping = false
+  const inFlight = new Set<Promise<void>>()
+  // Reading a message costs puppet calls; a burst of thousands at once would only make them all slow.
+  const ingest = limitConcurrency(16)
+  let reconnecting: Promise<void> | undefined
+  let reconnectTimer: { cancel(): void } | undefined
+
+  const setState = (state: ConnectionState, lastError: string | null = null) => {
+    if (status.state === state && state !== 'offline') return
+    if (status.state === state && status.lastError === lastError) return
+    status = { state, since: status.state === state ? status.since : clock().toISOString(), lastError, reconnectAttempts: state === 'online' ? 0 : status.reconnectAttempts }
+    statusEvents.emit('status', status)
+  }
+
+  /**
+   * The puppet service client does not reconnect by itself: after the stream is cut it keeps reporting the old
+   * login and every call fails. Restart the puppet with backoff until it is back; its login event ends the outage.
+   */
+  const reconnect = () => {
+    if (reconnecting || stopping) return
+    reconnecting = (async () => {
+      // Tear the dead client down once, while the service is unreachable (its stop call cannot reach it). After
+      // that only start() is tried, and only once the endpoint accepts connections: a start that fails cleans up
+      // with a stop call, and one that reached a service just back would stop the account there.
+      await deps.puppet.stop().catch(() => undefined)
+      while (!stopping && status.state !== 'online') {
+        const delay = reconnectDelayMs(status.reconnectAttempts, deps.random)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay)
+          reconnectTimer = { cancel: () => { clearTimeout(timer); resolve() } }
+        })
+        if (stopping) break
+        status = { ...status, reconnectAttempts: status.reconnectAttempts + 1 }
+        log.info({ attempt: status.reconnectAttempts }, 'reconnecting to the puppet')
+        if (deps.probe && !(await deps.probe())) {
+          log.debug({ attempt: status.reconnectAttempts }, 'the puppet service is still unreachable')
+          continue
+        }
+        try {
+          await deps.puppet.start()
+          // Logged in again (the login event came during start) or waiting for it: either way the link is up.
+          if (deps.puppet.isLoggedIn) setState('online')
+          break
+        } catch (error) {
+          log.warn({ err: error, attempt: status.reconnectAttempts }, 'reconnect failed; will try again')
+        }
+      }
+    })().finally(() => { reconnecting = undefined })
+  }
 
   // Without an error listener a dropped puppet service kills the process (WECHATY-NOTES pitfall 1).
-  bot.on('error', (error) => log.warn({ err: error }, 'wechaty reported an error'))
-  bot.on('login', (user) => log.info({ account: user.name() }, 'account logged in'))
-  bot.on('logout', (user) => log.warn({ account: user.name() }, 'account logged out'))
+  bot.on('error', (error) => {
+    if (!stopping && isConnectionLost(error)) {
+      if (status.state !== 'offline') log.error({ err: error }, 'lost the connection to the puppet; reconnecting')
+      setState('offline', error.message)
+      reconnect()
+      return
+    }
+    log.warn({ err: error }, 'wechaty reported an error')
+  })
+  bot.on('login', (user) => {
+    log.info({ account: user.name() }, 'account logged in')
+    setState('online')
+  })
+  bot.on('logout', (user) => {
+    log.warn({ account: user.name() }, 'account logged out')
+    if (!stopping) setState('offline', '账号已退出登录')
+  })
 
   const sender: ReplySender = {
     async sendToGroup(groupId: string, text: string, mention?: ReplyMention): Promise<void> {
-      if (!bot.isLoggedIn) throw new QunDeskError('channel_unavailable', '机器人账号未登录，无法发送', { groupId })
+      if (!bot.isLoggedIn || status.state !== 'online') throw new QunDeskError('channel_unavailable', '机器人账号未登录或已断开，无法发送', { groupId })
       const room = await bot.Room.find({ id: groupId }).catch(() => undefined)
       if (!room) throw new QunDeskError('unknown_group', `找不到群 ${groupId}（机器人可能已不在群内）`, { groupId })
       try {
@@ -61,6 +142,7 @@ export function createWechatyChannel(deps: { puppet: PUPPET.impls.PuppetInterfac
         throw new QunDeskError('channel_unavailable', `发送失败：${(error as Error).message}`, { groupId }, { cause: error })
       }
     },
+    isAvailable: () => !stopping && bot.isLoggedIn && status.state === 'online',
   }
 
   return {
@@ -87,18 +169,29 @@ export function createWechatyChannel(deps: { puppet: PUPPET.impls.PuppetInterfac
       }
       const ready = handlers.ready
       if (ready) bot.on('ready', () => void ready().catch((error: unknown) => log.error({ err: error }, 'ready handler failed')))
-      bot.on('message', async (message) => {
-        let inbound: InboundMessage | null = null
-        try {
-          inbound = await toInboundMessage(message, bot)
-          if (inbound) await onMessage(inbound)
-        } catch (error) {
-          log.error({ err: error, messageId: inbound?.id ?? message.id }, 'failed to take a message in')
-        }
+      bot.on('message', (message) => {
+        // While stopping, new messages are not taken in (nothing is stored, so nothing is acknowledged).
+        if (stopping) return
+        const task = ingest(async () => {
+          let inbound: InboundMessage | null = null
+          try {
+            inbound = await toInboundMessage(message, bot)
+            if (inbound) await onMessage(inbound)
+          } catch (error) {
+            log.error({ err: error, messageId: inbound?.id ?? message.id }, 'failed to take a message in')
+          }
+        })
+        inFlight.add(task)
+        void task.finally(() => inFlight.delete(task))
       })
       await bot.start()
     },
     async stop() {
+      stopping = true
+      reconnectTimer?.cancel()
+      await reconnecting
+      // Messages being read from the puppet finish first: stopping the puppet under them would lose them.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight])
       await bot.stop()
     },
     async rosters() {
@@ -119,7 +212,12 @@ export function createWechatyChannel(deps: { puppet: PUPPET.impls.PuppetInterfac
       }
       return rosters
     },
-    isLoggedIn: () => bot.isLoggedIn,
+    isLoggedIn: () => bot.isLoggedIn && status.state === 'online',
+    status: () => status,
+    onStatus(listener) {
+      statusEvents.on('status', listener)
+      return () => statusEvents.off('status', listener)
+    },
     accountName: () => (bot.isLoggedIn ? bot.currentUser.name() : undefined),
   }
 }

@@ -25,13 +25,19 @@ export function createAibotReplySender(deps: { db: Db; clock: Clock; post: Respo
       }
       const now = deps.clock()
       if (Date.parse(row.expires_at) <= now.getTime()) {
-        throw new QunDeskError('channel_unavailable', `企业微信智能机器人的回复地址已于 ${row.expires_at} 过期（只在消息后 1 小时内有效），请在企业微信里直接回复客户`, { groupId, messageId })
+        throw new QunDeskError('channel_unavailable', `企业微信智能机器人的回复地址已于 ${row.expires_at} 过期（只在消息后 1 小时内有效），请在企业微信里直接回复客户`, { groupId, messageId, retryable: false })
       }
       if (!(await claimResponseUrl(deps.db, row.message_id, now.toISOString()))) {
         throw new QunDeskError('conflict', '企业微信智能机器人的回复地址已经用过（每条消息只能回复一次）', { groupId, messageId })
       }
       const content = mention?.memberName ? `@${mention.memberName} ${text}` : text
-      await deps.post(row.response_url, { msgtype: 'text', text: { content } })
+      try {
+        await deps.post(row.response_url, { msgtype: 'text', text: { content } })
+      } catch (error) {
+        // The URL is spent once claimed: another attempt could only fail or, worse, answer twice.
+        const cause = error as Error
+        throw new QunDeskError('channel_unavailable', `${cause.message}（回复地址已用掉，请在企业微信里直接回复客户）`, { groupId, messageId, retryable: false }, { cause })
+      }
     },
   }
 }
@@ -41,10 +47,9 @@ export function createAibotReplySender(deps: { db: Db; clock: Clock; post: Respo
  * everything else through the Wechaty account.
  */
 export function routeReplies(senders: { wechaty: ReplySender; aibot?: ReplySender | undefined }): ReplySender {
+  const pick = (mention?: ReplyMention) => (senders.aibot && mention?.messageId?.startsWith('wecom-aibot:') ? senders.aibot : senders.wechaty)
   return {
-    sendToGroup(groupId, text, mention) {
-      if (senders.aibot && mention?.messageId?.startsWith('wecom-aibot:')) return senders.aibot.sendToGroup(groupId, text, mention)
-      return senders.wechaty.sendToGroup(groupId, text, mention)
-    },
+    sendToGroup: (groupId, text, mention) => pick(mention).sendToGroup(groupId, text, mention),
+    isAvailable: (groupId, mention) => pick(mention).isAvailable?.(groupId, mention) ?? true,
   }
 }

@@ -101,5 +101,9 @@ h3 { font-size:13px; margin:12px 0 6px; color:var(--muted); font-weight:500; }
 .seen { display:flex; gap:4px; flex-wrap:wrap; } .seen code, .table code { font-size:12px; background:#f5f6f8; padding:0 4px; border-radius:4px; }
 .facts { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:0; } .facts dt { color:var(--muted); } .facts dd { margin:0; }
 .add-tag { margin-top:8px; }
+.privacy-actions { display:flex; gap:8px; flex-wrap:wrap; align-items:center; }
+a.button { display:inline-block; text-decoration:none; border:1px solid var(--line); border-radius:6px; padding:6px 12px; color:var(--ink); background:#fff; }
+dialog.confirm { border:1px solid var(--line); border-radius:10px; padding:16px; max-width:460px; } dialog.confirm::backdrop { background:rgba(0,0,0,.35); }
+dialog.confirm form { display:grid; gap:8px; } dialog.confirm h2 { margin:0; } .dialog-actions { display:flex; gap:8px; justify-content:flex-end; }
 @media (max-width: 760px) { .queue-layout, .dist-layout { grid-template-columns:1fr; height:auto; } .detail-grid { grid-template-columns:1fr; } .topbar { gap:8px; } }
 `

@@ -57,5 +57,6 @@ export const MEMBER_BODY = `
     <h2 id="crm-title">CRM 资料</h2>
     <div id="crm"></div>
   </section>
+  <div id="privacy"></div>
 </section>
 <script type="application/json" id="metric-labels">${metricLabelsJson}</script>`

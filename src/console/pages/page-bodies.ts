@@ -8,10 +8,12 @@ export const QUEUE_BODY = `
         <button type="button" role="tab" data-status="pending" aria-selected="true">待处理</button>
         <button type="button" role="tab" data-status="sent" aria-selected="false">已发送</button>
         <button type="button" role="tab" data-status="rejected" aria-selected="false">已拒绝</button>
+        <button type="button" role="tab" data-status="failed" aria-selected="false">发送失败</button>
         <button type="button" role="tab" data-status="" aria-selected="false">全部</button>
       </div>
       <p class="sidebar-note" id="sidebar-note" hidden></p>
       <p class="error" id="live-note" role="status" hidden>实时连接已断开，正在重连…</p>
+      <p class="error" id="channel-note" role="status" hidden></p>
     </div>
     <ol class="queue-list" id="queue-list" role="listbox" aria-label="建议列表" tabindex="0"></ol>
     <p class="shortcuts muted">快捷键：J/K 上下移动 · Enter 发送 · E 编辑 · R 拒绝 · I 意图不对</p>

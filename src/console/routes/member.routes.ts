@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 import { actorOf } from '../identity.js'
+import { finiteInteger } from './finite-integer.js'
 
 // Tag names are at most 30 characters (rules and manual tags alike); ids and group ids come from the platforms.
 const tagName = { type: 'string', minLength: 1, maxLength: 30 } as const
@@ -30,8 +31,8 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
         properties: {
           tag: optional(30), lifecycle: optional(30), groupId: optional(200), q: optional(64),
           includeLeft: { type: 'boolean' },
-          limit: { type: 'integer', minimum: 1, maximum: 200 },
-          offset: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+          limit: finiteInteger({ minimum: 1, maximum: 200 }),
+          offset: finiteInteger({ minimum: 0, maximum: 1_000_000 }),
         },
       },
     },
@@ -44,6 +45,20 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
   })
 
   app.get<{ Params: { id: string } }>('/api/members/:id', { config: agent, schema: { params: memberParams } }, async (request) => directory.get(request.params.id))
+
+  // PIPL access and deletion rights: admins only (an API token is an agent, so integrations cannot erase anyone).
+  app.get<{ Params: { id: string } }>('/api/members/:id/export', { config: { access: 'admin' }, schema: { params: memberParams } }, async (request, reply) => {
+    const data = await directory.privacy.exportData(request.params.id, actorOf(request.identity))
+    const file = `member-${request.params.id.replace(/[^\w.-]/g, '_')}.json`
+    return reply
+      .header('content-disposition', `attachment; filename="${file}"; filename*=UTF-8''${encodeURIComponent(file)}`)
+      .header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2))
+  })
+
+  app.delete<{ Params: { id: string } }>('/api/members/:id', { config: { access: 'admin' }, schema: { params: memberParams } }, async (request) =>
+    directory.privacy.erase(request.params.id, actorOf(request.identity)))
 
   app.post<{ Params: { id: string }; Body: { groupId: string; tag: string } }>('/api/members/:id/tags', {
     config: agent,
@@ -86,7 +101,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
 
   app.get<{ Querystring: { days?: number } }>('/api/tags/distribution', {
     config: agent,
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { days: { type: 'integer', minimum: 1, maximum: 366 } } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { days: finiteInteger({ minimum: 1, maximum: 366 }) } } },
   }, async (request) => {
     const days = request.query.days ?? 30
     return { days, rows: await directory.distribution(days) }

@@ -22,8 +22,9 @@ export function registerPageRoutes(app: FastifyInstance): void {
     })
   }
 
-  app.get<{ Querystring: { next?: string } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
-    const next = request.query.next ?? '/'
+  app.get<{ Querystring: { next?: string | string[] } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
+    // `?next=a&next=b` arrives as an array: anything but one string means the default.
+    const next = typeof request.query.next === 'string' ? request.query.next : '/'
     // Only same-site paths: an attacker's ?next=https://evil must not turn login into an open redirect.
     const safeNext = next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
     return reply.type('text/html; charset=utf-8').send(renderLoginPage({ next: safeNext }))

@@ -19,14 +19,16 @@ export function registerSessionRoutes(app: FastifyInstance, deps: Pick<HttpServe
   }, async (request, reply) => {
     // Login CSRF: a cross-site page may not log the browser into our console.
     const origin = request.headers.origin
-    if (origin && new URL(origin).host !== request.headers.host) throw new QunDeskError('forbidden', '跨站登录请求被拒绝')
+    if (origin && hostOf(origin) !== request.headers.host) throw new QunDeskError('forbidden', '跨站登录请求被拒绝')
     const { token, session } = await deps.auth.login({ name: request.body.name, password: request.body.password, ip: request.ip })
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
       secure: deps.cookieSecure ?? 'auto',
-      expires: new Date(session.expiresAt),
+      // The cookie lives as long as the session could (7 days); the server ends it after 12 idle hours. With the
+      // idle expiry here, the browser dropped the cookie 12 h after login, however active the agent was.
+      expires: new Date(session.maxExpiresAt),
     })
     return { user: session.user, csrfToken: session.csrfToken }
   })
@@ -45,4 +47,13 @@ export function registerSessionRoutes(app: FastifyInstance, deps: Pick<HttpServe
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return { status: 'logged_out' }
   })
+}
+
+/** The host of an Origin header; undefined for one that is not a URL (`null` from a sandboxed page, garbage). */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host
+  } catch {
+    return undefined
+  }
 }

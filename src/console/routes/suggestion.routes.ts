@@ -3,8 +3,9 @@ import type { SuggestionStatus } from '../../storage/schema.js'
 import type { Suggestion } from '../../suggestions/suggestion.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 import { actorOf } from '../identity.js'
+import { finiteInteger } from './finite-integer.js'
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const
+const idParams = { type: 'object', required: ['id'], properties: { id: finiteInteger({ minimum: 1 }) } } as const
 const actor = { type: 'string', minLength: 1, maxLength: 64 } as const
 
 /** The list shape of the skeleton's contract, plus the fields the console shows. */
@@ -29,9 +30,9 @@ export function registerSuggestionRoutes(app: FastifyInstance, deps: Pick<HttpSe
         type: 'object',
         additionalProperties: false,
         properties: {
-          status: { type: 'string', enum: ['pending', 'sending', 'sent', 'rejected'] },
+          status: { type: 'string', enum: ['pending', 'sending', 'sent', 'rejected', 'failed'] },
           groupId: { type: 'string', minLength: 1, maxLength: 200 },
-          limit: { type: 'integer', minimum: 1, maximum: 1000 },
+          limit: finiteInteger({ minimum: 1, maximum: 1000 }),
         },
       },
     },
@@ -55,10 +56,12 @@ export function registerSuggestionRoutes(app: FastifyInstance, deps: Pick<HttpSe
       params: idParams,
       body: { type: ['object', 'null'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1, maxLength: 4000 }, actor } },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const body = request.body ?? {}
-    await deps.suggestions.send(request.params.id, { actor: actorOf(request.identity, body.actor), ...(body.text !== undefined ? { text: body.text } : {}) })
-    return { status: 'sent' }
+    const after = await deps.suggestions.send(request.params.id, { actor: actorOf(request.identity, body.actor), ...(body.text !== undefined ? { text: body.text } : {}) })
+    // 202: queued in the outbox (paced, retrying, or the account is offline); live updates report the outcome.
+    if (after.status === 'sending') reply.code(202)
+    return { status: after.status, ...(after.lastError ? { lastError: after.lastError } : {}) }
   })
 
   app.post<{ Params: { id: number }; Body: { reason?: string; actor?: string } | undefined }>('/api/suggestions/:id/reject', {

@@ -4,6 +4,7 @@ import { parseAppCallback } from '../../channels/wecom/app-callback-event.js'
 import { verifyAndDecrypt, type VerifyFailure } from '../../channels/wecom/callback-crypto.js'
 import { parseWecomXml } from '../../channels/wecom/parse-wecom-xml.js'
 import type { HttpServerDeps } from '../create-http-server.js'
+import { createLogThrottle } from '../log-throttle.js'
 
 /** WeCom's callbacks are small; anything bigger is refused before it is read (413). */
 export const WECOM_BODY_LIMIT = 64 * 1024
@@ -11,6 +12,11 @@ export const WECOM_BODY_LIMIT = 64 * 1024
 const QUERY_LIMITS = { msg_signature: 128, timestamp: 32, nonce: 128, echostr: 4096 } as const
 type QueryName = keyof typeof QUERY_LIMITS
 type Kind = 'app' | 'aibot'
+/** Writes (or holds back) one refusal's warning; `key` groups refusals of the same kind and reason. */
+type RefusalLog = (request: FastifyRequest, fields: { wecom: Kind; reason: string; hint?: string }, key: string) => void
+
+/** At most one "refused" warning per route and reason in this long, with the count of those held back. */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000
 
 const REFUSALS: Record<VerifyFailure, { status: 400 | 401; message: string; hint: string }> = {
   signature: { status: 401, message: 'signature mismatch', hint: 'not signed with our token: a forgery, or QUNDESK_WECOM_*TOKEN differs from the WeCom admin console' },
@@ -28,10 +34,17 @@ const REFUSALS: Record<VerifyFailure, { status: 400 | 401; message: string; hint
  * Old timestamps are NOT refused: WeCom's retries (5 s timeout, 3 retries) reuse the signed timestamp, and a
  * replay of a stored delivery only hits its dedupe key.
  */
-export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'wecomOfficial' | 'wecomInbox'>): void {
+export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'wecomOfficial' | 'wecomInbox' | 'clock'>): void {
   const { callback, aibot } = deps.wecomOfficial
   const inbox = deps.wecomInbox
   if (!callback && !aibot) return
+  // A flood of forged or broken requests must not flood the log: the first of each kind is written, then one per
+  // interval carrying how many were held back.
+  const refusals = createLogThrottle({ intervalMs: REFUSAL_LOG_INTERVAL_MS })
+  const log: RefusalLog = (request, fields, key) => {
+    const admitted = refusals.admit(key, deps.clock().getTime())
+    if (admitted.log) request.log.warn({ ...fields, ...(admitted.suppressed > 0 ? { suppressed: admitted.suppressed } : {}) }, 'wecom callback refused')
+  }
 
   // A scope of its own so the body parsers apply to these routes only: every content type (WeCom sends text/xml
   // or application/json, but a missing or odd one must not turn into a 415) is read as a string and checked here.
@@ -41,19 +54,19 @@ export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<Htt
 
     if (callback) {
       const keys = { token: callback.token, encodingAesKey: callback.encodingAesKey, receiveId: callback.corpId }
-      scope.get('/wecom/callback', { config: { access: 'public' } }, async (request, reply) => verifyUrl(request, reply, 'app', keys))
+      scope.get('/wecom/callback', { config: { access: 'public' } }, async (request, reply) => verifyUrl(log, request, reply, 'app', keys))
 
       scope.post('/wecom/callback', { config: { access: 'public' }, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
         const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce'])
-        if (typeof query === 'string') return refuse(request, reply, 'app', 400, query)
+        if (typeof query === 'string') return refuse(log, request, reply, 'app', 400, query)
         const outer = parseWecomXml(request.body)
-        if (!outer.ok) return refuse(request, reply, 'app', 400, `body: ${outer.error}`)
+        if (!outer.ok) return refuse(log, request, reply, 'app', 400, `body: ${outer.error}`)
         const encrypt = outer.value.Encrypt
-        if (typeof encrypt !== 'string' || encrypt.trim() === '') return refuse(request, reply, 'app', 400, 'body: Encrypt is missing')
+        if (typeof encrypt !== 'string' || encrypt.trim() === '') return refuse(log, request, reply, 'app', 400, 'body: Encrypt is missing')
         const opened = verifyAndDecrypt({ ...keys, signature: query.msg_signature, timestamp: query.timestamp, nonce: query.nonce, encrypt: encrypt.trim() })
-        if (!opened.ok) return refuseVerification(request, reply, 'app', opened.reason)
+        if (!opened.ok) return refuseVerification(log, request, reply, 'app', opened.reason)
         const parsed = parseAppCallback(opened.plaintext)
-        if (!parsed.ok) return refuse(request, reply, 'app', 400, parsed.error)
+        if (!parsed.ok) return refuse(log, request, reply, 'app', 400, parsed.error)
         await store(request, 'app', parsed.dedupeKey, opened.plaintext)
         return reply.type('text/plain; charset=utf-8').send('success')
       })
@@ -61,17 +74,17 @@ export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<Htt
 
     if (aibot) {
       const keys = { token: aibot.token, encodingAesKey: aibot.encodingAesKey, receiveId: '' }
-      scope.get('/wecom/aibot', { config: { access: 'public' } }, async (request, reply) => verifyUrl(request, reply, 'aibot', keys))
+      scope.get('/wecom/aibot', { config: { access: 'public' } }, async (request, reply) => verifyUrl(log, request, reply, 'aibot', keys))
 
       scope.post('/wecom/aibot', { config: { access: 'public' }, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
         const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce'])
-        if (typeof query === 'string') return refuse(request, reply, 'aibot', 400, query)
+        if (typeof query === 'string') return refuse(log, request, reply, 'aibot', 400, query)
         const encrypt = readEncryptJson(request.body)
-        if (encrypt === undefined) return refuse(request, reply, 'aibot', 400, 'body: expected JSON {"encrypt": "..."}')
+        if (encrypt === undefined) return refuse(log, request, reply, 'aibot', 400, 'body: expected JSON {"encrypt": "..."}')
         const opened = verifyAndDecrypt({ ...keys, signature: query.msg_signature, timestamp: query.timestamp, nonce: query.nonce, encrypt })
-        if (!opened.ok) return refuseVerification(request, reply, 'aibot', opened.reason)
+        if (!opened.ok) return refuseVerification(log, request, reply, 'aibot', opened.reason)
         const parsed = parseAibotMessage(opened.plaintext)
-        if (!parsed.ok) return refuse(request, reply, 'aibot', 400, parsed.error)
+        if (!parsed.ok) return refuse(log, request, reply, 'aibot', 400, parsed.error)
         await store(request, 'aibot', `aibot:${parsed.message.msgId}`, opened.plaintext)
         // Empty 200: agents answer later through the message's response_url.
         return reply.code(200).send()
@@ -86,13 +99,13 @@ export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<Htt
 }
 
 /** URL verification: answer the decrypted echostr as plain text, within WeCom's 1 s. */
-function verifyUrl(request: FastifyRequest, reply: FastifyReply, kind: Kind, keys: { token: string; encodingAesKey: string; receiveId: string }) {
+function verifyUrl(log: RefusalLog, request: FastifyRequest, reply: FastifyReply, kind: Kind, keys: { token: string; encodingAesKey: string; receiveId: string }) {
   const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce', 'echostr'])
-  if (typeof query === 'string') return refuse(request, reply, kind, 400, query)
+  if (typeof query === 'string') return refuse(log, request, reply, kind, 400, query)
   // echostr is base64, which has no spaces: a space is a '+' that was not percent-encoded on the way.
   const echostr = query.echostr.replaceAll(' ', '+')
   const opened = verifyAndDecrypt({ ...keys, signature: query.msg_signature, timestamp: query.timestamp, nonce: query.nonce, encrypt: echostr })
-  if (!opened.ok) return refuseVerification(request, reply, kind, opened.reason)
+  if (!opened.ok) return refuseVerification(log, request, reply, kind, opened.reason)
   request.log.info({ wecom: kind }, 'wecom callback URL verified')
   return reply.type('text/plain; charset=utf-8').send(opened.plaintext)
 }
@@ -123,14 +136,16 @@ function readEncryptJson(body: unknown): string | undefined {
   return typeof encrypt === 'string' && encrypt !== '' ? encrypt : undefined
 }
 
-function refuseVerification(request: FastifyRequest, reply: FastifyReply, kind: Kind, reason: VerifyFailure) {
+function refuseVerification(log: RefusalLog, request: FastifyRequest, reply: FastifyReply, kind: Kind, reason: VerifyFailure) {
   const { status, message, hint } = REFUSALS[reason]
-  request.log.warn({ wecom: kind, reason, hint }, 'wecom callback refused')
+  log(request, { wecom: kind, reason, hint }, `${kind}:${reason}`)
   return reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'bad_request', message })
 }
 
 /** The reason is ours (which field, which limit), never the ciphertext or plaintext. */
-function refuse(request: FastifyRequest, reply: FastifyReply, kind: Kind, status: 400, reason: string) {
-  request.log.warn({ wecom: kind, reason }, 'wecom callback refused')
+function refuse(log: RefusalLog, request: FastifyRequest, reply: FastifyReply, kind: Kind, status: 400, reason: string) {
+  // Grouped by the reason's fixed part ("query", "body", "the decrypted XML is invalid"), not its details, which
+  // a sender controls (e.g. where its XML breaks): varied garbage must not get a line each.
+  log(request, { wecom: kind, reason }, `${kind}:${reason.split(':')[0]}`)
   return reply.code(status).send({ error: 'bad_request', message: reason })
 }

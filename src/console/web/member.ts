@@ -121,6 +121,50 @@ function crm(attributes: Attributes | null): HTMLElement {
   return h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
 }
 
+/** Export and erase (PIPL) are for admins; agents never get the buttons, and the API refuses them anyway (403). */
+const isAdmin = document.querySelector<HTMLMetaElement>('meta[name="user-role"]')?.content === 'admin'
+
+function privacyCard(detail: MemberDetail): HTMLElement {
+  const path = `/api/members/${encodeURIComponent(detail.memberId)}`
+  const dialog = eraseDialog(detail, path)
+  return h('section', { class: 'card', 'aria-labelledby': 'privacy-title' },
+    h('h2', { id: 'privacy-title' }, '个人信息'),
+    h('p', { class: 'muted' }, '成员可依《个人信息保护法》要求查阅或删除其个人信息。导出和删除都会记入审计日志。'),
+    h('div', { class: 'privacy-actions' },
+      h('a', { class: 'button', href: `${path}/export`, download: `member-${detail.memberId.replace(/[^\w.-]/g, '_')}.json` }, '导出个人信息'),
+      h('button', { type: 'button', class: 'danger', onclick: () => dialog.showModal() }, '删除个人信息')),
+    dialog)
+}
+
+function eraseDialog(detail: MemberDetail, path: string): HTMLDialogElement {
+  const expected = detail.memberName || detail.memberId
+  const input = h('input', { id: 'erase-confirm', name: 'confirm', autocomplete: 'off', required: true })
+  const error = h('p', { class: 'error', role: 'alert', hidden: true })
+  const submit = h('button', { type: 'submit', class: 'danger', disabled: true }, '永久删除')
+  input.addEventListener('input', () => { submit.disabled = input.value.trim() !== expected })
+  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'erase-title' })
+  const form = h('form', { onsubmit: (e: Event) => {
+    e.preventDefault()
+    if (input.value.trim() !== expected) return
+    submit.disabled = true
+    error.hidden = true
+    void api('DELETE', path).then(() => {
+      location.href = '/members'
+    }, (e: unknown) => {
+      error.textContent = e instanceof ApiError ? e.message : String(e)
+      error.hidden = false
+      submit.disabled = false
+    })
+  } },
+  h('h2', { id: 'erase-title' }, '删除个人信息'),
+  h('p', {}, `将清空「${expected}」发过的消息内容、相关建议回复，删除其标签、标签历史和 CRM 资料；只保留匿名的统计数字（报表不变）。此操作不可撤销。`),
+  h('p', { class: 'muted' }, '审计日志不可改写，其中与该成员有关的记录保留原样。'),
+  h('label', { for: 'erase-confirm' }, `输入成员昵称「${expected}」确认`), input, error,
+  h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, '取消'), submit))
+  dialog.append(form)
+  return dialog
+}
+
 function render(detail: MemberDetail): void {
   document.title = `${detail.memberName} · 成员 · 群客服助手`
   $('#member-name').replaceChildren(detail.memberName, ' ', h('small', { class: 'muted' }, detail.memberId))
@@ -129,6 +173,7 @@ function render(detail: MemberDetail): void {
     ...detail.memberships.map(membershipCard))
   $('#tag-history').replaceChildren(historyTable(detail))
   $('#crm').replaceChildren(crm(detail.attributes))
+  if (isAdmin) $('#privacy').replaceChildren(privacyCard(detail))
 }
 
 async function start(): Promise<void> {

@@ -7,7 +7,7 @@ interface Item {
   id: number; messageId: string; groupId: string; groupName: string; memberId: string; memberName: string; question: string
   /** answer / needs_human: a customer's question; outreach: a message a tag action proposes; reminder: a note for agents (no text). */
   kind: 'answer' | 'needs_human' | 'outreach' | 'reminder'
-  intentId: string | null; score: number | null; text: string | null; status: 'pending' | 'sending' | 'sent' | 'rejected'
+  intentId: string | null; score: number | null; text: string | null; status: 'pending' | 'sending' | 'sent' | 'rejected' | 'failed'
   createdAt: string; askedAt: string; needsHuman: boolean; decision: string | null; decidedBy: string | null
   decidedAt: string | null; finalText: string | null; responseMs: number | null; lastError: string | null; matchedIntentId: string | null
   emotionSeverity: 'none' | 'mild' | 'moderate' | 'severe' | null; escalationReason: string | null; escalationDetail: string | null
@@ -48,7 +48,10 @@ const state = {
   intents: [] as Intent[],
   sidebar: null as Sidebar | null,
   busy: false,
+  /** Replies the outbox gave up on, whatever tab is open: they need an agent. */
+  failed: 0,
 }
+const STATUS: Record<string, string> = { sending: '发送中', failed: '发送失败' }
 const list = $('#queue-list')
 const detail = $('#detail')
 
@@ -88,7 +91,8 @@ async function start(): Promise<void> {
   })
   await refresh()
   listen()
-  window.setInterval(renderList, 30_000)
+  // Waiting times tick, and the account and outbox state is re-read.
+  window.setInterval(() => void refresh(false), 15_000)
 }
 
 function listen(): void {
@@ -125,9 +129,10 @@ async function refresh(reloadDetail = true): Promise<void> {
   if (state.status) params.set('status', state.status)
   if (state.sidebar) params.set('groupId', state.sidebar.chatId)
   const mine = ++refreshes
-  const items = await api<Item[]>('GET', `/api/suggestions?${params}`)
+  const [items, health] = await Promise.all([api<Item[]>('GET', `/api/suggestions?${params}`), api<Health>('GET', '/api/health')])
   // A slower, older response must not overwrite a newer list.
   if (mine !== refreshes) return
+  showHealth(health)
   // Pending work reads oldest-waiting first; history reads newest first.
   state.items = state.status === 'pending' ? items.reverse() : items
   if (state.selectedId === null || !state.items.some((i) => i.id === state.selectedId)) {
@@ -140,14 +145,29 @@ async function refresh(reloadDetail = true): Promise<void> {
   if (reloadDetail) await renderDetail()
 }
 
+interface Health { channel: { state: string; since: string | null }; outbox: { queued: number; failed: number } }
+
+function showHealth(health: Health): void {
+  state.failed = health.outbox.failed
+  const note = $('#channel-note')
+  const offline = health.channel.state !== 'online'
+  note.hidden = !offline
+  if (offline) {
+    const since = health.channel.since ? `（自 ${formatTime(health.channel.since)}）` : ''
+    note.textContent = `机器人账号${health.channel.state === 'starting' ? '正在连接' : '离线'}${since}：回复已排队${health.outbox.queued ? ` ${health.outbox.queued} 条` : ''}，恢复连接后自动发送`
+  }
+}
+
 function renderList(): void {
   const now = Date.now()
   const pending = state.items.filter((i) => i.status === 'pending')
+  const failedCount = state.failed
   const oldest = pending.reduce<Item | undefined>((a, b) => (!a || b.askedAt < a.askedAt ? b : a), undefined)
   const newest = pending.reduce<Item | undefined>((a, b) => (!a || b.askedAt > a.askedAt ? b : a), undefined)
   $('#queue-stats').replaceChildren(
     h('span', {}, '待处理 ', h('b', {}, pending.length)),
     h('span', {}, '需人工 ', h('b', {}, pending.filter(escalated).length)),
+    ...(failedCount > 0 ? [h('span', { class: 'error' }, '发送失败 ', h('b', {}, failedCount))] : []),
     h('span', {}, '最久等待 ', h('b', {}, oldest ? formatWait(now - Date.parse(oldest.askedAt)) : '—')),
     h('span', {}, '最新 ', h('b', {}, newest ? `${formatWait(now - Date.parse(newest.askedAt))}前`.replace('刚刚前', '刚刚') : '—')),
   )
@@ -164,7 +184,9 @@ function renderList(): void {
       ...humanBadges(item),
       item.kind === 'answer' ? h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`) : null,
       late ? h('span', { class: 'badge late' }, `超时 ${formatWait(waiting)}`) : null,
-      item.status !== 'pending' ? h('span', { class: 'badge ok' }, DECISION[item.decision ?? ''] ?? item.status) : null,
+      item.status === 'failed' || item.status === 'sending'
+        ? h('span', { class: item.status === 'failed' ? 'badge late' : 'badge' }, STATUS[item.status])
+        : item.status !== 'pending' ? h('span', { class: 'badge ok' }, DECISION[item.decision ?? ''] ?? item.status) : null,
     ),
     h('span', { class: 'meta' }, h('span', {}, item.groupName), h('span', {}, item.memberName), item.status === 'pending' ? h('span', {}, `等待 ${formatWait(waiting)}`) : h('span', {}, formatTime(item.askedAt))))
     return li
@@ -202,7 +224,8 @@ async function renderDetail(): Promise<void> {
   const ctx = await api<Context>('GET', `/api/suggestions/${id}/context`)
   if (state.selectedId !== id) return
   const s = ctx.suggestion
-  const pending = s.status === 'pending'
+  // A reply the outbox gave up on is decided again like a pending one: send again (maybe edited) or reject.
+  const pending = s.status === 'pending' || s.status === 'failed'
   const draft = h('textarea', { id: 'draft', 'aria-label': s.kind === 'reminder' ? '给客户的消息' : '回复内容', placeholder: PLACEHOLDER[s.kind] ?? '', disabled: !pending })
   draft.value = pending ? s.text ?? '' : s.finalText ?? s.text ?? ''
 
@@ -217,8 +240,8 @@ async function renderDetail(): Promise<void> {
     s.escalationDetail ? h('p', { class: 'escalation-detail', role: 'note' }, `升级原因：${s.escalationDetail}`) : null,
     h('label', { for: 'draft', class: 'muted' }, pending ? DRAFT_LABEL[s.kind] ?? DRAFT_LABEL.answer : s.status === 'rejected' && s.kind === 'reminder' ? '已忽略' : '已发送内容'),
     draft,
-    s.lastError ? h('p', { class: 'error', role: 'alert' }, `上次发送失败：${s.lastError}`) : null,
-    pending ? actions(s, draft) : h('p', { class: 'muted' }, `${DECISION[s.decision ?? ''] ?? s.status} · ${s.decidedBy ?? ''} · ${s.decidedAt ? formatTime(s.decidedAt) : ''}${s.responseMs !== null ? ` · 响应 ${Math.round(s.responseMs / 1000)} 秒` : ''}`),
+    s.lastError ? h('p', { class: 'error', role: 'alert' }, s.status === 'sending' ? `正在发送：${s.lastError}` : `上次发送失败：${s.lastError}`) : null,
+    pending ? actions(s, draft) : s.status === 'sending' ? h('p', { class: 'muted' }, `${STATUS.sending} · ${s.decidedBy ?? ''}`) : h('p', { class: 'muted' }, `${DECISION[s.decision ?? ''] ?? s.status} · ${s.decidedBy ?? ''} · ${s.decidedAt ? formatTime(s.decidedAt) : ''}${s.responseMs !== null ? ` · 响应 ${Math.round(s.responseMs / 1000)} 秒` : ''}`),
     h('div', { id: 'inline-form' }),
   )
   const side = h('section', { class: 'card', 'aria-label': '上下文' },

@@ -8,6 +8,8 @@ import * as memberTags from './2026-11-23-006-member-tags.js'
 import * as wecom from './2026-11-23-007-wecom.js'
 import * as joinScene from './2026-11-23-008-join-scene.js'
 import * as auditChain from './2026-11-23-009-audit-chain.js'
+import * as outbox from './2026-11-23-010-outbox.js'
+import * as privacy from './2026-11-23-011-privacy.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-007-wecom': wecom,
   '2026-11-23-008-join-scene': joinScene,
   '2026-11-23-009-audit-chain': auditChain,
+  '2026-11-23-010-outbox': outbox,
+  '2026-11-23-011-privacy': privacy,
 }

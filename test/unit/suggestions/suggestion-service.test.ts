@@ -6,6 +6,7 @@ import type { ReplySender } from '../../../src/core/reply-sender.js'
 import { listAudit } from '../../../src/storage/audit.repository.js'
 import { createDb, type Db } from '../../../src/storage/create-db.js'
 import { insertMessageOnce } from '../../../src/storage/message.repository.js'
+import { createOutbox, UNPACED } from '../../../src/outbox/outbox.js'
 import { createSuggestionService, type SuggestionService } from '../../../src/suggestions/suggestion-service.js'
 
 /** Records what would be said; can be told to fail, like a dropped puppet. */
@@ -38,7 +39,8 @@ beforeEach(async () => {
   now = new Date(asked.getTime() + 42_000)
   db = await createDb({ file: ':memory:' })
   rec = recordingSender()
-  service = createSuggestionService({ db, sender: rec.sender, clock: () => now, logger: createLogger({ level: 'silent' }) })
+  const logger = createLogger({ level: 'silent' })
+  service = createSuggestionService({ db, outbox: createOutbox({ db, clock: () => now, logger, sender: rec.sender, options: UNPACED }), clock: () => now, logger })
 })
 afterEach(async () => db.destroy())
 
@@ -61,20 +63,22 @@ describe('suggestion service', () => {
     expect(rec.sent).toHaveLength(1)
   })
 
-  it('puts a suggestion back in the queue with the error when the channel fails, and audits the failure', async () => {
+  it('marks a suggestion failed with the error after the last attempt, audits it, and lets an agent send it again', async () => {
     const s = await service.create({ message: await message('m1'), intentId: 'x', score: 0.9, text: '您好', autoSend: false })
     rec.fail(new QunDeskError('channel_unavailable', '机器人账号未登录，无法发送'))
     await expect(service.send(s.id, { actor: 'agent:甲' })).rejects.toMatchObject({ code: 'channel_unavailable' })
-    expect(await service.get(s.id)).toMatchObject({ status: 'pending', decidedBy: null, lastError: '机器人账号未登录，无法发送' })
+    expect(await service.get(s.id)).toMatchObject({ status: 'failed', decidedBy: 'agent:甲', lastError: '机器人账号未登录，无法发送' })
     rec.fail(undefined)
     expect(await service.send(s.id, { actor: 'agent:甲' })).toMatchObject({ status: 'sent', lastError: null })
     expect((await listAudit(db)).map((a) => a.action).reverse()).toEqual(['suggestion.send_failed', 'suggestion.sent'])
   })
 
-  it('keeps an auto-send that failed pending for an agent', async () => {
+  it('leaves an auto-send that failed for an agent, marked failed with the error', async () => {
     rec.fail(new QunDeskError('channel_unavailable', '断线'))
     const s = await service.create({ message: await message('m1'), intentId: 'x', score: 0.99, text: '您好', autoSend: true })
-    expect(s).toMatchObject({ status: 'pending', lastError: '断线' })
+    expect(s).toMatchObject({ status: 'failed', lastError: '断线' })
+    rec.fail(undefined)
+    await expect(service.reject(s.id, { actor: 'agent:甲', reason: '已在群里人工回复' })).resolves.toMatchObject({ status: 'rejected' })
   })
 
   it('creates one suggestion per message even if asked twice', async () => {

@@ -1,0 +1,276 @@
+import type { Clock } from '../core/clock.js'
+import { asQunDeskError, type QunDeskError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
+import type { ReplySender } from '../core/reply-sender.js'
+import type { Db } from '../storage/create-db.js'
+import {
+  findOutboxRow, insertOutboxRow, listDueOutboxRows, listOutboxRows, listUnsettledOutboxRows, markOutboxSettled, nextOutboxDueAt, transitionOutboxRow,
+} from '../storage/outbox.repository.js'
+import type { OutboxRow } from '../storage/schema.js'
+import { createPacer, retryDelayMs, type PacingPolicy } from './pacing.js'
+
+export interface OutgoingMessage {
+  /** What the send is for, `<kind>:<id>` (e.g. `suggestion:12`): its handler is told the outcome. */
+  source: string
+  groupId: string
+  text: string
+  mention?: { memberId: string; memberName: string; messageId?: string } | undefined
+  actor: string
+  /** Never queue this source again once it has any row (sent or not): for sends a replay must not repeat. */
+  once?: boolean
+}
+
+/**
+ * What happened to a queued send. `sent` and `failed` are final; `retrying` (a failed attempt, another will
+ * follow) and `waiting` (the channel is down; no attempt was spent) are progress reports.
+ */
+export type OutboxEvent =
+  | { type: 'sent'; row: OutboxRow }
+  | { type: 'failed'; row: OutboxRow; error: string }
+  | { type: 'retrying'; row: OutboxRow; error: string; nextAttemptAt: string }
+  | { type: 'waiting'; row: OutboxRow; reason: string }
+
+export type OutboxHandler = (event: OutboxEvent) => Promise<void>
+
+/**
+ * Where a row stands after `deliver`: attempted (sent, failed, retrying) or left for later (paced, channel
+ * down). A failed or retried attempt carries the channel's error.
+ */
+export interface DeliverOutcome {
+  status: 'sent' | 'failed' | 'retrying' | 'queued'
+  error?: QunDeskError
+}
+const QUEUED: DeliverOutcome = { status: 'queued' }
+
+export interface OutboxOptions extends PacingPolicy {
+  /** Attempts before a send is marked failed. */
+  maxAttempts: number
+}
+
+/** No pacing, one attempt: for tools and tests that send at once. */
+export const UNPACED: Readonly<OutboxOptions> = { groupIntervalMs: 0, globalIntervalMs: 0, jitterMs: 0, maxAttempts: 1 }
+
+export interface Outbox {
+  /** Stores a send (in the caller's transaction when given one); one live send per source. */
+  enqueue(message: OutgoingMessage, db?: Db): Promise<OutboxRow>
+  /** Wakes the worker and waits until row `id` has had an attempt or must wait its turn. */
+  deliver(id: number): Promise<DeliverOutcome>
+  /** Registers the handler for sources `<kind>:…`. */
+  handle(kind: string, handler: OutboxHandler): void
+  /** After a restart: rows caught mid-send are failed (never re-sent blindly), unsettled outcomes are re-told. */
+  recover(): Promise<{ interrupted: number; resettled: number }>
+  /** Wakes the worker, e.g. when the channel logged in again. */
+  kick(): void
+  /** Stops the worker after the send in progress; queued rows stay for the next start. */
+  stop(): Promise<void>
+}
+
+/** Sends the channel reported as refused for good; anything else (a dropped connection, a timeout) is retried. */
+export function isRetryable(error: QunDeskError): boolean {
+  if (error.context.retryable === false) return false
+  return error.code === 'channel_unavailable' || error.code === 'internal'
+}
+
+export const INTERRUPTED_SEND = '发送时进程中断，无法确认是否已发出：请在群里确认后再决定是否重发'
+
+/**
+ * The persisted outbox: every reply, question and welcome the bot sends is a row first. One worker sends due rows
+ * in order, paced per group and globally with jitter; a failed attempt is retried with backoff up to
+ * `maxAttempts`, then marked failed. While the channel is down nothing is attempted and rows wait. Each row moves
+ * queued -> sending -> sent|failed by conditional updates, so no row is handed to the channel twice.
+ *
+ * @example
+ * const outbox = createOutbox({ db, clock, logger, sender, options: { ...DEFAULT_PACING, maxAttempts: 5 } })
+ * outbox.handle('suggestion', async (event) => { ... })
+ * const row = await outbox.enqueue({ source: 'suggestion:12', groupId, text, actor: 'agent:小王' })
+ * await outbox.deliver(row.id)
+ */
+export function createOutbox(deps: {
+  db: Db
+  clock: Clock
+  logger: Logger
+  sender: ReplySender
+  options: OutboxOptions
+  random?: () => number
+  /** How often to look again while the channel is down or rows wait for a retry without a timer. */
+  pollMs?: number
+}): Outbox {
+  const { db, clock, sender, options } = deps
+  const log = deps.logger.child({ component: 'outbox' })
+  const random = deps.random ?? Math.random
+  const pacer = createPacer(options, random)
+  const handlers = new Map<string, OutboxHandler>()
+  const waiters = new Map<number, Array<(outcome: DeliverOutcome) => void>>()
+  const notifiedWaiting = new Set<number>()
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+  let again = false
+  let stopped = false
+
+  const now = () => clock().getTime()
+  const iso = (ms: number) => new Date(ms).toISOString()
+
+  async function tell(event: OutboxEvent): Promise<void> {
+    const kind = event.row.source.slice(0, event.row.source.indexOf(':'))
+    const handler = handlers.get(kind)
+    try {
+      if (handler) await handler(event)
+      if (event.type === 'sent' || event.type === 'failed') await markOutboxSettled(db, event.row.id, clock().toISOString())
+    } catch (error) {
+      // The row keeps settled_at null, so recover() tells the owner again at the next start.
+      log.error({ err: error, outboxId: event.row.id, source: event.row.source }, 'recording a send outcome failed')
+    }
+  }
+
+  function resolve(id: number, outcome: DeliverOutcome): void {
+    const list = waiters.get(id)
+    if (!list) return
+    waiters.delete(id)
+    for (const done of list) done(outcome)
+  }
+
+  async function attempt(row: OutboxRow): Promise<DeliverOutcome> {
+    const attempts = row.attempts + 1
+    if (!(await transitionOutboxRow(db, row.id, 'queued', { status: 'sending', attempts }))) return QUEUED
+    const mention = row.mention_member_id
+      ? { memberId: row.mention_member_id, memberName: row.mention_member_name ?? '', ...(row.reply_to_message_id ? { messageId: row.reply_to_message_id } : {}) }
+      : undefined
+    const startedAt = now()
+    pacer.record(row.group_id, startedAt)
+    try {
+      await sender.sendToGroup(row.group_id, row.text, mention)
+    } catch (thrown) {
+      const error = asQunDeskError(thrown, { outboxId: row.id })
+      if (isRetryable(error) && attempts < options.maxAttempts) {
+        const nextAttemptAt = iso(now() + retryDelayMs(attempts, random))
+        await transitionOutboxRow(db, row.id, 'sending', { status: 'queued', next_attempt_at: nextAttemptAt, last_error: error.message })
+        log.warn({ err: error, outboxId: row.id, attempts, nextAttemptAt }, 'send failed; will retry')
+        await tell({ type: 'retrying', row: { ...row, attempts, status: 'queued', next_attempt_at: nextAttemptAt, last_error: error.message }, error: error.message, nextAttemptAt })
+        return { status: 'retrying', error }
+      }
+      const message = attempts > 1 ? `${error.message}（已尝试 ${attempts} 次）` : error.message
+      await transitionOutboxRow(db, row.id, 'sending', { status: 'failed', last_error: message })
+      log.warn({ err: error, outboxId: row.id, attempts }, 'send failed for good')
+      await tell({ type: 'failed', row: { ...row, attempts, status: 'failed', last_error: message }, error: message })
+      return { status: 'failed', error }
+    }
+    const sentAt = clock().toISOString()
+    await transitionOutboxRow(db, row.id, 'sending', { status: 'sent', sent_at: sentAt, last_error: null })
+    await tell({ type: 'sent', row: { ...row, attempts, status: 'sent', sent_at: sentAt, last_error: null } })
+    return { status: 'sent' }
+  }
+
+  /** One pass over the due rows; returns when to look again (ms from now), if ever. */
+  async function pass(): Promise<number | undefined> {
+    const due = await listDueOutboxRows(db, iso(now()), 500)
+    let wakeIn: number | undefined
+    const later = (ms: number) => { wakeIn = wakeIn === undefined ? ms : Math.min(wakeIn, ms) }
+    const blockedGroups = new Set<string>()
+    for (const row of due) {
+      if (stopped) break
+      // Within a group the order is kept: a later row never overtakes an earlier one that must wait.
+      if (blockedGroups.has(row.group_id)) { resolve(row.id, QUEUED); continue }
+      const mention = row.mention_member_id ? { memberId: row.mention_member_id, memberName: row.mention_member_name ?? '', ...(row.reply_to_message_id ? { messageId: row.reply_to_message_id } : {}) } : undefined
+      if (sender.isAvailable && !sender.isAvailable(row.group_id, mention)) {
+        blockedGroups.add(row.group_id)
+        later(deps.pollMs ?? 5000)
+        if (!notifiedWaiting.has(row.id)) {
+          notifiedWaiting.add(row.id)
+          await tell({ type: 'waiting', row, reason: '机器人账号离线，恢复连接后自动发送' })
+        }
+        resolve(row.id, QUEUED)
+        continue
+      }
+      const wait = pacer.waitMs(row.group_id, now())
+      if (wait > 0) {
+        blockedGroups.add(row.group_id)
+        later(wait)
+        resolve(row.id, QUEUED)
+        continue
+      }
+      notifiedWaiting.delete(row.id)
+      resolve(row.id, await attempt(row))
+    }
+    if (due.length === 500) later(0)
+    const nextDue = await nextOutboxDueAt(db)
+    if (nextDue) later(Math.max(0, Date.parse(nextDue) - now()))
+    return wakeIn
+  }
+
+  function schedule(ms: number): void {
+    if (stopped) return
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => { timer = undefined; kick() }, Math.max(0, ms))
+    timer.unref()
+  }
+
+  function kick(): void {
+    if (stopped) return
+    if (running) { again = true; return }
+    running = (async () => {
+      do {
+        again = false
+        try {
+          const wakeIn = await pass()
+          if (wakeIn !== undefined && !again) schedule(wakeIn)
+        } catch (error) {
+          log.error({ err: error }, 'outbox pass failed')
+          schedule(deps.pollMs ?? 5000)
+        }
+      } while (again && !stopped)
+      // Whoever still waits has a row that is not due yet (a retry's backoff): it stays queued.
+      for (const id of [...waiters.keys()]) resolve(id, QUEUED)
+      running = undefined
+    })()
+  }
+
+  return {
+    async enqueue(message, tx) {
+      const at = clock().toISOString()
+      return insertOutboxRow(tx ?? db, {
+        source: message.source, group_id: message.groupId, text: message.text, actor: message.actor,
+        mention_member_id: message.mention?.memberId ?? null, mention_member_name: message.mention?.memberName ?? null,
+        reply_to_message_id: message.mention?.messageId ?? null,
+        status: 'queued', attempts: 0, next_attempt_at: at, created_at: at,
+      }, { once: message.once ?? false })
+    },
+    deliver(id) {
+      return new Promise<DeliverOutcome>((done) => {
+        void findOutboxRow(db, id).then((row) => {
+          if (!row || row.status !== 'queued') return done({ status: row?.status === 'sent' ? 'sent' : row?.status === 'failed' ? 'failed' : 'queued' })
+          const list = waiters.get(id) ?? []
+          list.push(done)
+          waiters.set(id, list)
+          if (stopped) return resolve(id, QUEUED)
+          if (running) again = true
+          else kick()
+        }, () => done(QUEUED))
+      })
+    },
+    handle(kind, handler) {
+      handlers.set(kind, handler)
+    },
+    async recover() {
+      let interrupted = 0
+      for (const row of await listOutboxRows(db, 'sending')) {
+        if (await transitionOutboxRow(db, row.id, 'sending', { status: 'failed', last_error: INTERRUPTED_SEND })) {
+          interrupted += 1
+          log.warn({ outboxId: row.id, source: row.source }, 'a send was interrupted by the last stop; not re-sent')
+        }
+      }
+      const unsettled = await listUnsettledOutboxRows(db)
+      for (const row of unsettled) {
+        await tell(row.status === 'sent' ? { type: 'sent', row } : { type: 'failed', row, error: row.last_error ?? INTERRUPTED_SEND })
+      }
+      kick()
+      return { interrupted, resettled: unsettled.length }
+    },
+    kick,
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+      for (const id of [...waiters.keys()]) resolve(id, QUEUED)
+    },
+  }
+}
