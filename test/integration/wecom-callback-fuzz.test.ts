@@ -3,6 +3,7 @@ import path from 'node:path'
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURES, makeWorkdir, startTestApp, type TestApp } from './test-context.js'
+import { prng, type Prng } from '../support/fuzz-generators.js'
 
 /**
  * Thousands of random and mutated requests against the four WeCom callback routes, through Fastify's inject (no
@@ -23,21 +24,7 @@ const APP_PAYLOADS = fixtures('valid-', '.xml')
 const AIBOT_PAYLOADS = fixtures('valid-', '.json')
 const HOSTILE = [...fixtures('evil-', '.xml'), ...fixtures('malformed-', '.xml'), ...fixtures('malformed-', '.json')]
 
-/** mulberry32 */
-function prng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (n: number) => Math.floor(next() * n)
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!
-  return { next, int, pick, chance: (p: number) => next() < p }
-}
-type Random = ReturnType<typeof prng>
+type Random = Prng
 
 const WEIRD = ['', ' ', '+', '%', '%zz', '%00', '\u0000', '&', '=', '#', '?', '\uD83D', '字', '🚚', '\u202E', '<!DOCTYPE x [<!ENTITY a "b">]>', ']]>', '<![CDATA[', '"', '{', '}', '[]', 'null', '\\', '\r\n', 'A'.repeat(50)]
 
