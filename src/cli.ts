@@ -8,6 +8,7 @@ import { rulesCheck } from './cli/rules-commands.js'
 import { tagsExplain } from './cli/tags-commands.js'
 import { auditVerify } from './cli/audit-commands.js'
 import { backupCommand } from './cli/backup-command.js'
+import { contentKeyNew, contentKeyRotate, contentKeyStatus } from './cli/content-key-commands.js'
 import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
 
@@ -36,6 +37,10 @@ Usage:
   qundesk user add NAME [--role agent|admin]     add a console user; the password is prompted for or read from stdin
   qundesk backup FILE [--force]                  consistent copy of the database while QunDesk runs, checked
                                                  (integrity, audit chain); exit 1 on any problem
+  qundesk content-key new [ID]                   print a fresh key entry for QUNDESK_CONTENT_KEYS (message content encryption)
+  qundesk content-key status                     the active key, the keys the database knows, how content is stored
+  qundesk content-key rotate                     rewrite stored content with the active key (or plain), retire unused
+                                                 keys; exit 1 while content under an old key remains
   qundesk --help | --version
 
 Options:
@@ -57,7 +62,7 @@ QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME
 QUNDESK_COOKIE_SECURE, QUNDESK_TRUST_PROXY, QUNDESK_UTC_OFFSET_MINUTES, QUNDESK_WECOM_CORP_ID, QUNDESK_WECOM_AGENT_ID,
 QUNDESK_WECOM_JSAPI_TICKET, QUNDESK_WECOM_AGENT_TICKET, WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN,
 WECHATY_PUPPET_SERVICE_ENDPOINT, QUNDESK_RETENTION_DAYS, QUNDESK_SEND_GROUP_INTERVAL_MS, QUNDESK_SEND_GLOBAL_INTERVAL_MS,
-QUNDESK_SEND_JITTER_MS, QUNDESK_SEND_MAX_ATTEMPTS, QUNDESK_OFFLINE_ALERT_MINUTES.
+QUNDESK_SEND_JITTER_MS, QUNDESK_SEND_MAX_ATTEMPTS, QUNDESK_OFFLINE_ALERT_MINUTES, QUNDESK_CONTENT_KEYS.
 Rate limits: QUNDESK_RATE_LIMIT_PER_SECOND (0: off), QUNDESK_RATE_LIMIT_BURST.
 `
 
@@ -115,6 +120,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (rest.length > 0) throw new UsageError('backup takes one file')
       return await backupCommand(sub, { force: values.force ?? false }, io)
     }
+    if (command === 'content-key' && sub === 'new') return contentKeyNew(rest[0], io)
+    if (command === 'content-key' && sub === 'status') return await contentKeyStatus(io)
+    if (command === 'content-key' && sub === 'rotate') return await contentKeyRotate(io)
     if (command === 'tags' && sub === 'explain') return await tagsExplain(rest.join(' ') || undefined, { ...(values.rules ? { rules: values.rules } : {}), json: values.json ?? false }, io)
     if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)
     throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)

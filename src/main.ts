@@ -46,7 +46,8 @@ import { createTaggingService, type TaggingService } from './tagging/tagging-ser
 import { ignoreSelf } from './pipeline/ignore-self.js'
 import { matchIntent } from './pipeline/match-intent.js'
 import { suggestReply } from './pipeline/suggest-reply.js'
-import { createDb, type Db } from './storage/create-db.js'
+import { openDb, type Db } from './storage/create-db.js'
+import { isPostgres } from './storage/dialect.js'
 import { createSuggestionService, type SuggestionService } from './suggestions/suggestion-service.js'
 
 export interface QunDesk {
@@ -97,11 +98,11 @@ export interface StartOverrides {
 export async function startQunDesk(config: Readonly<Config>, overrides: StartOverrides = {}): Promise<QunDesk> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel })
   const clock = overrides.clock ?? systemClock
-  const db = await createDb({ file: config.databaseFile })
+  const db = await openDb(config)
   const closers: Array<() => Promise<void> | void> = [
     () => db.destroy(),
     // Fold the WAL into the main file, so a stopped install is one file to copy.
-    async () => { await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db) },
+    async () => { if (!isPostgres(db)) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db) },
   ]
   try {
     // Agents' intent fixes are training examples too, from the first training on.

@@ -1,13 +1,13 @@
 import { verifyChain } from '../audit/audit-chain.js'
 import { loadConfig } from '../config/load-config.js'
-import { createDb } from '../storage/create-db.js'
+import { openDb } from '../storage/create-db.js'
 import { iterateAudit } from '../storage/audit.repository.js'
 import type { CliIo } from './cli-io.js'
 
 /** `qundesk audit verify`: recomputes the audit log's hash chain; exit 0 when intact, 1 naming the first broken entry. */
 export async function auditVerify(io: CliIo): Promise<number> {
   const config = loadConfig(io.env, io.cwd)
-  const db = await createDb({ file: config.databaseFile })
+  const db = await openDb(config)
   try {
     const check = await verifyChain(iterateAudit(db))
     if (check.ok) {

@@ -3,7 +3,9 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import { verifyChain } from '../audit/audit-chain.js'
-import { loadConfig } from '../config/load-config.js'
+import { loadConfig, type Config } from '../config/load-config.js'
+import { createContentCipher, SEALED_PREFIX } from '../storage/content-cipher.js'
+import { ContentSealingPlugin } from '../storage/content-sealing-plugin.js'
 import { iterateAudit } from '../storage/audit.repository.js'
 import type { Database } from '../storage/schema.js'
 import { UsageError, type CliIo } from './cli-io.js'
@@ -30,6 +32,10 @@ export interface BackupCheck {
 export async function backupCommand(file: string | undefined, flags: { force: boolean }, io: CliIo): Promise<number> {
   if (!file) throw new UsageError('backup needs a file, e.g. qundesk backup /backups/qundesk-2025-03-01.sqlite')
   const config = loadConfig(io.env, io.cwd)
+  if (config.databaseUrl) {
+    // PostgreSQL has its own consistent online backup; a second, home-made one would only be worse.
+    return (io.stderr('QUNDESK_DATABASE_URL 指向 PostgreSQL：请用 pg_dump 备份（例如 pg_dump -Fc -f qundesk.dump "$QUNDESK_DATABASE_URL"），用 pg_restore 恢复；qundesk backup 只用于 SQLite'), 1)
+  }
   const source = config.databaseFile
   const target = path.resolve(io.cwd, file)
   const partial = `${target}.partial`
@@ -61,7 +67,7 @@ export async function backupCommand(file: string | undefined, flags: { force: bo
 
   let check: BackupCheck
   try {
-    check = await checkBackup(partial)
+    check = await checkBackup(partial, config.contentKeys)
   } catch (error) {
     check = { ok: false, problems: [`无法打开备份：${(error as Error).message}`], auditEntries: 0, rows: {} }
   }
@@ -85,9 +91,11 @@ export async function backupCommand(file: string | undefined, flags: { force: bo
  * table. Also turns the copy into a single self-contained file (rollback journal instead of WAL), so restoring it
  * is copying one file.
  */
-export async function checkBackup(file: string): Promise<BackupCheck> {
+export async function checkBackup(file: string, contentKeys?: Config['contentKeys']): Promise<BackupCheck> {
   const sqlite = new SQLite(file, { fileMustExist: true })
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const plain = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  // Audit details may be sealed (QUNDESK_CONTENT_KEYS); the chain hashes the plain text, so it is checked opened.
+  const db = contentKeys ? plain.withPlugin(new ContentSealingPlugin(createContentCipher(contentKeys.active, contentKeys.keys))) : plain
   try {
     sqlite.pragma('journal_mode = DELETE')
     const problems: string[] = []
@@ -98,7 +106,9 @@ export async function checkBackup(file: string): Promise<BackupCheck> {
     for (const name of tables) rows[name] = (sqlite.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n
     let auditEntries = 0
     if (!tables.includes('audit_log')) problems.push('没有 audit_log 表：这不是 QunDesk 的数据库，或数据库尚未初始化')
-    else {
+    else if (!contentKeys && sqlite.prepare(`SELECT 1 FROM audit_log WHERE detail LIKE '${SEALED_PREFIX}%' LIMIT 1`).get()) {
+      problems.push('审计日志的内容已加密：设置 QUNDESK_CONTENT_KEYS 后才能校验哈希链')
+    } else {
       const chain = await verifyChain(iterateAudit(db))
       auditEntries = chain.entries
       if (!chain.ok) problems.push(`审计日志哈希链在第 ${chain.brokenAt} 条记录处断开（${chain.reason}）— 数据库里的审计日志被改动过，可用 qundesk audit verify 查看`)

@@ -9,7 +9,7 @@ import { detectEmotion } from '../nlu/emotion/detect-emotion.js'
 import { trainIntentMatcher } from '../nlu/intent-matcher.js'
 import { loadConfig } from '../config/load-config.js'
 import { formatLearnedYaml } from '../learning/format-learned-yaml.js'
-import { createDb } from '../storage/create-db.js'
+import { openDb } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
@@ -118,7 +118,7 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
 /** `qundesk kb export-learned [--out FILE]`: agents' intent fixes as YAML to merge into knowledge/. */
 export async function kbExportLearned(flags: { kb?: string; out?: string }, io: CliIo): Promise<number> {
   const config = loadConfig(io.env, io.cwd)
-  const db = await createDb({ file: config.databaseFile })
+  const db = await openDb(config)
   try {
     const rows = await listLearnedExamples(db)
     const loaded = await loadKnowledge(flags.kb ? kbDir(flags, io) : config.knowledgeDir)

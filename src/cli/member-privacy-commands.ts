@@ -3,7 +3,7 @@ import path from 'node:path'
 import { loadConfig } from '../config/load-config.js'
 import { systemClock } from '../core/clock.js'
 import { createMemberPrivacy, type MemberPrivacy } from '../privacy/member-privacy.js'
-import { createDb } from '../storage/create-db.js'
+import { openDb } from '../storage/create-db.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
 /** Who ran the command, for the audit log: `cli:<login name>`. */
@@ -14,7 +14,7 @@ export function cliActor(env: Record<string, string | undefined>): string {
 
 async function withPrivacy<T>(io: CliIo, work: (privacy: MemberPrivacy) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env, io.cwd)
-  const db = await createDb({ file: config.databaseFile })
+  const db = await openDb(config)
   try {
     return await work(createMemberPrivacy({ db, clock: systemClock }))
   } finally {

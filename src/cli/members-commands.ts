@@ -6,7 +6,7 @@ import { QunDeskError } from '../core/errors.js'
 import { importMembers, PHONE_NOT_MATCHABLE, type MemberImportResult, type UnmatchedMemberRow } from '../members/import/import-members.js'
 import { formatMemberFileProblem, memberFileFormat, parseMemberFile } from '../members/import/parse-member-file.js'
 import { maskPhone, quote, validateMemberRows } from '../members/import/validate-member-rows.js'
-import { createDb } from '../storage/create-db.js'
+import { openDb } from '../storage/create-db.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
 /** CRM exports of a few hundred thousand members are tens of MB; 200 MB keeps the whole file in memory safely. */
@@ -45,7 +45,7 @@ export async function membersImport(flags: { file: string; skipUnmatched: boolea
     return 1
   }
 
-  const db = await createDb({ file: config.databaseFile })
+  const db = await openDb(config)
   try {
     let result: MemberImportResult
     try {

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { loadConfig } from '../config/load-config.js'
 import { systemClock } from '../core/clock.js'
 import { createLogger } from '../core/logger.js'
-import { createDb } from '../storage/create-db.js'
+import { openDb } from '../storage/create-db.js'
 import { findMembersByName } from '../storage/group-member.repository.js'
 import { formatProblem, loadRules } from '../tagging/load-rules.js'
 import { createTaggingService, type MemberExplanation } from '../tagging/tagging-service.js'
@@ -21,7 +21,7 @@ export async function tagsExplain(who: string | undefined, flags: { rules?: stri
     for (const problem of loaded.problems) io.stderr(formatProblem(problem))
     return 1
   }
-  const db = await createDb({ file: config.databaseFile })
+  const db = await openDb(config)
   try {
     let memberId = who
     const byName = await findMembersByName(db, who)

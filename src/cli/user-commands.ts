@@ -1,7 +1,7 @@
 import { createAuthService, ROLES } from '../auth/auth-service.js'
 import { loadConfig } from '../config/load-config.js'
 import { systemClock } from '../core/clock.js'
-import { createDb } from '../storage/create-db.js'
+import { openDb } from '../storage/create-db.js'
 import type { Role } from '../storage/schema.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
@@ -13,7 +13,7 @@ export async function userAdd(name: string | undefined, flags: { role?: string }
   if (!io.readPassword) throw new UsageError('no terminal or stdin to read the password from')
   const password = await io.readPassword(`${name} 的密码（至少 10 个字符）: `)
   const config = loadConfig(io.env, io.cwd)
-  const db = await createDb({ file: config.databaseFile })
+  const db = await openDb(config)
   try {
     const user = await createAuthService({ db, clock: systemClock }).addUser({ name, role, password, actor: 'cli' })
     io.stdout(`已添加用户 ${user.name}（${user.role === 'admin' ? '管理员' : '坐席'}）`)

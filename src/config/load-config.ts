@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { QunDeskError } from '../core/errors.js'
 import { DEFAULT_PACING } from '../outbox/pacing.js'
+import { parseContentKeys, type ContentKey } from '../storage/content-cipher.js'
+import { redactDatabaseUrl } from '../storage/dialect.js'
 
 export type PuppetConfig =
   | { kind: 'mock' }
@@ -8,8 +10,10 @@ export type PuppetConfig =
 
 export interface Config {
   dataDir: string
-  /** The SQLite file inside dataDir. */
+  /** The SQLite file inside dataDir (used unless databaseUrl is set). */
   databaseFile: string
+  /** QUNDESK_DATABASE_URL: PostgreSQL (postgres://user:password@host:port/db) instead of the SQLite file. */
+  databaseUrl?: string
   knowledgeDir: string
   rulesDir: string
   host: string
@@ -40,6 +44,8 @@ export interface Config {
   rateLimit: { perSecond: number; burst: number }
   /** Message content older than this many days is purged nightly (PIPL); 0 keeps it forever. */
   retentionDays: number
+  /** QUNDESK_CONTENT_KEYS: message content is sealed (AES-256-GCM) with `active` (null: written plain) and opened with any key. */
+  contentKeys?: { active: string | null; keys: readonly ContentKey[] }
 }
 
 export interface WecomOfficialConfig {
@@ -116,6 +122,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   }
   const wecomOfficial = readWecomOfficial(str, problems)
   const retentionDays = readRetentionDays(str('QUNDESK_RETENTION_DAYS'), problems)
+  const databaseUrl = str('QUNDESK_DATABASE_URL')
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    problems.push(`QUNDESK_DATABASE_URL must be a PostgreSQL URL such as postgres://qundesk:PASSWORD@127.0.0.1:5432/qundesk (unset it to use the SQLite file in QUNDESK_DATA_DIR); got ${redactDatabaseUrl(databaseUrl)}`)
+  }
+  const contentKeysText = str('QUNDESK_CONTENT_KEYS')
+  const contentKeys = contentKeysText === undefined ? undefined : parseContentKeys(contentKeysText)
+  if (contentKeys) problems.push(...contentKeys.problems)
   const whole = (name: string, fallback: number, min: number, max: number, hint: string): number => {
     const text = str(name)
     const value = text === undefined ? fallback : parseInteger(text)
@@ -147,6 +160,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   return Object.freeze({
     dataDir,
     databaseFile: path.join(dataDir, 'qundesk.sqlite'),
+    ...(databaseUrl ? { databaseUrl } : {}),
     knowledgeDir: dir('QUNDESK_KNOWLEDGE_DIR', './knowledge'),
     rulesDir: dir('QUNDESK_RULES_DIR', './rules'),
     host: str('QUNDESK_HOST') ?? '127.0.0.1',
@@ -169,6 +183,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     offlineAlertMinutes,
     rateLimit: Object.freeze(rateLimit),
     retentionDays,
+    ...(contentKeys ? { contentKeys: Object.freeze({ active: contentKeys.active, keys: Object.freeze(contentKeys.keys) }) } : {}),
   })
 }
 
@@ -257,4 +272,13 @@ function readRetentionDays(value: string | undefined, problems: string[]): numbe
 
 function parseInteger(value: string): number | undefined {
   return /^\d+$/.test(value) ? Number(value) : undefined
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:'
+  } catch {
+    return false
+  }
 }

@@ -1,36 +1,94 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
+import pg from 'pg'
+import Cursor from 'pg-cursor'
+import type { Config } from '../config/load-config.js'
 import { QunDeskError } from '../core/errors.js'
+import { createContentCipher, type ContentKey } from './content-cipher.js'
+import { checkContentKeys } from './content-keys.repository.js'
+import { ContentSealingPlugin } from './content-sealing-plugin.js'
+import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
 import type { Database } from './schema.js'
 
 export type Db = Kysely<Database>
 
+export interface DbOptions {
+  /** SQLite file (':memory:' works too); used unless `url` is given. */
+  file?: string
+  /** QUNDESK_DATABASE_URL: a postgres:// URL puts everything on PostgreSQL instead. */
+  url?: string
+  /** Connections in the PostgreSQL pool (default 10). */
+  poolSize?: number
+  /** QUNDESK_CONTENT_KEYS: seal message content with the first key (null: write plain), open it with any. */
+  contentKeys?: { active: string | null; keys: readonly ContentKey[] }
+}
+
+/** The database as configured: PostgreSQL when QUNDESK_DATABASE_URL is set, else the SQLite file in the data folder. */
+export function openDb(config: Pick<Config, 'databaseFile' | 'databaseUrl' | 'contentKeys'>): Promise<Db> {
+  return createDb({
+    ...(config.databaseUrl ? { url: config.databaseUrl } : { file: config.databaseFile }),
+    ...(config.contentKeys ? { contentKeys: config.contentKeys } : {}),
+  })
+}
+
 /**
- * Opens (or creates) the SQLite file in WAL mode and brings it to the latest migration.
+ * Opens the database, brings it to the latest migration and checks the content keys. SQLite runs in WAL mode;
+ * PostgreSQL through a pool, with 64-bit counts and sums read as numbers, as SQLite gives them.
  *
  * @example
  * const db = await createDb({ file: 'data/qundesk.sqlite' })   // ':memory:' works too
+ * const pg = await createDb({ url: 'postgres://qundesk@127.0.0.1/qundesk' })
  * await db.destroy()
  */
-export async function createDb(options: { file: string }): Promise<Db> {
-  if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true })
+export async function createDb(options: DbOptions): Promise<Db> {
+  const db = options.url ? openPostgres(options.url, options.poolSize ?? 10) : openSqlite(options.file ?? ':memory:')
+  try {
+    await migrateToLatest(db).catch((error: unknown) => {
+      if (options.url && !(error instanceof QunDeskError)) {
+        throw new QunDeskError('config_invalid', `Cannot use the PostgreSQL database ${redactDatabaseUrl(options.url)}: ${(error as Error).message} — check QUNDESK_DATABASE_URL`, {}, { cause: error })
+      }
+      throw error
+    })
+    const cipher = options.contentKeys ? createContentCipher(options.contentKeys.active, options.contentKeys.keys) : undefined
+    await checkContentKeys(db, cipher, new Date().toISOString())
+    return cipher ? db.withPlugin(new ContentSealingPlugin(cipher)) : db
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+}
+
+function openSqlite(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
   let sqlite: SQLite.Database
   try {
-    sqlite = new SQLite(options.file)
+    sqlite = new SQLite(file)
   } catch (error) {
-    throw new QunDeskError('config_invalid', `Cannot open the database ${options.file}: ${(error as Error).message} — check QUNDESK_DATA_DIR is writable`, {}, { cause: error })
+    throw new QunDeskError('config_invalid', `Cannot open the database ${file}: ${(error as Error).message} — check QUNDESK_DATA_DIR is writable`, {}, { cause: error })
   }
   // WAL lets the console read while the bot writes; NORMAL sync is durable across process crashes in WAL mode.
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
-  await migrateToLatest(db)
-  return db
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+}
+
+/** int8 (COUNT) and numeric (SUM of integers) arrive as strings from pg; every value QunDesk counts fits a double. */
+const NUMBER_TYPES = new Set([20, 1700])
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+function openPostgres(url: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: 'qundesk' })
+  // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined)
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) })
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

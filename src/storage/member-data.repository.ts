@@ -143,6 +143,26 @@ export interface EraseCounts {
   wecomResponseUrls: number
 }
 
+const PAGE = 2000
+
+/** Case-insensitive "does any of these texts contain any needle" (as SQLite's LIKE, which folds ASCII case). */
+const mentionMatcher = (needles: readonly string[]) => {
+  const lowered = needles.filter((x) => x !== '').map((x) => x.toLowerCase())
+  return (...texts: (string | null)[]) => texts.some((t) => t !== null && t !== '' && lowered.some((x) => t.toLowerCase().includes(x)))
+}
+
+/** Ids of the rows a keyset-paged query yields that `keep` accepts. */
+async function pagedIds<R extends { id: string | number }>(page: (after: string | number | undefined) => Promise<R[]>, keep: (row: R) => boolean): Promise<R['id'][]> {
+  const ids: R['id'][] = []
+  let after: R['id'] | undefined
+  for (;;) {
+    const rows = await page(after)
+    for (const row of rows) if (keep(row)) ids.push(row.id)
+    if (rows.length < PAGE) return ids
+    after = rows[rows.length - 1]!.id
+  }
+}
+
 const likeAny = (columns: readonly string[], needles: readonly string[]): Expression<SqlBool> => {
   const terms = columns.flatMap((c) => needles.map((n) => sql<SqlBool>`${sql.ref(c)} LIKE ${`%${n.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`))
   return terms.length > 0 ? sql<SqlBool>`(${sql.join(terms, sql` OR `)})` : sql<SqlBool>`0 = 1`
@@ -185,19 +205,38 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
     .set({ sender_id: anon, sender_name: ERASED_NAME, text: '', question: '', error: blankIfSet('error'), content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})` })
     .where('sender_id', '=', memberId).executeTakeFirst())
 
+  // Content may be sealed (QUNDESK_CONTENT_KEYS), so mentions are found by reading it back, not with LIKE in SQL.
+  const mentions = mentionMatcher(needles)
+  const messageIds: string[] = []
+  const suggestionIds: number[] = []
+  const outboxIds: number[] = []
+  for (let i = 0; i < groupIds.length; i += CHUNK) {
+    const groups = groupIds.slice(i, i + CHUNK)
+    messageIds.push(...await pagedIds((after) => trx.selectFrom('messages').select(['id', 'text', 'question', 'error'])
+      .where('group_id', 'in', groups).$if(after !== undefined, (q) => q.where('id', '>', after as string)).orderBy('id').limit(PAGE).execute(),
+    (r) => mentions(r.text, r.question, r.error)))
+    suggestionIds.push(...await pagedIds((after) => trx.selectFrom('suggestions').select(['id', 'question', 'text', 'final_text', 'reject_reason'])
+      .where('group_id', 'in', groups).where('status', '!=', 'sending').$if(after !== undefined, (q) => q.where('id', '>', after as number)).orderBy('id').limit(PAGE).execute(),
+    (r) => mentions(r.question, r.text, r.final_text, r.reject_reason)))
+    outboxIds.push(...await pagedIds((after) => trx.selectFrom('outbox').select(['id', 'text'])
+      .where('group_id', 'in', groups).where('status', 'in', ['sent', 'failed']).$if(after !== undefined, (q) => q.where('id', '>', after as number)).orderBy('id').limit(PAGE).execute(),
+    (r) => mentions(r.text)))
+  }
   let mentioningMessages = 0
   let mentioningSuggestions = 0
   let outbox = 0
-  for (let i = 0; i < groupIds.length; i += CHUNK) {
-    const groups = groupIds.slice(i, i + CHUNK)
+  for (let i = 0; i < messageIds.length; i += CHUNK) {
     mentioningMessages += n(await trx.updateTable('messages')
       .set({ text: '', question: '', error: blankIfSet('error'), content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})` })
-      .where('group_id', 'in', groups).where(likeAny(['text', 'question', 'error'], needles)).executeTakeFirst())
+      .where('id', 'in', messageIds.slice(i, i + CHUNK)).executeTakeFirst())
+  }
+  for (let i = 0; i < suggestionIds.length; i += CHUNK) {
     mentioningSuggestions += n(await trx.updateTable('suggestions')
       .set({ question: '', text: blankIfSet('text'), final_text: blankIfSet('final_text'), reject_reason: blankIfSet('reject_reason'), content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})` })
-      .where('group_id', 'in', groups).where('status', '!=', 'sending').where(likeAny(['question', 'text', 'final_text', 'reject_reason'], needles)).executeTakeFirst())
-    outbox += n(await trx.updateTable('outbox').set({ text: '' })
-      .where('group_id', 'in', groups).where('status', 'in', ['sent', 'failed']).where(likeAny(['text'], needles)).executeTakeFirst())
+      .where('id', 'in', suggestionIds.slice(i, i + CHUNK)).executeTakeFirst())
+  }
+  for (let i = 0; i < outboxIds.length; i += CHUNK) {
+    outbox += n(await trx.updateTable('outbox').set({ text: '' }).where('id', 'in', outboxIds.slice(i, i + CHUNK)).executeTakeFirst())
   }
   outbox += n(await trx.updateTable('outbox').set({ mention_member_id: anon, mention_member_name: ERASED_NAME, text: '' }).where('mention_member_id', '=', memberId).executeTakeFirst())
 
@@ -208,8 +247,13 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
   const wecomResponseUrls = n(await trx.deleteFrom('wecom_response_urls')
     .where('message_id', 'in', trx.selectFrom('messages').select('id').where('sender_id', '=', anon)).executeTakeFirst())
   // A delivery still waiting to be processed keeps its payload: blanking it would only make processing fail.
-  const wecomCallbacks = n(await trx.updateTable('wecom_callbacks').set({ payload: '' })
-    .where('status', '!=', 'received').where(likeAny(['payload'], needles)).executeTakeFirst())
+  const callbackIds = await pagedIds((after) => trx.selectFrom('wecom_callbacks').select(['id', 'payload'])
+    .where('status', '!=', 'received').where('payload', '!=', '').$if(after !== undefined, (q) => q.where('id', '>', after as number)).orderBy('id').limit(PAGE).execute(),
+  (r) => mentions(r.payload))
+  let wecomCallbacks = 0
+  for (let i = 0; i < callbackIds.length; i += CHUNK) {
+    wecomCallbacks += n(await trx.updateTable('wecom_callbacks').set({ payload: '' }).where('id', 'in', callbackIds.slice(i, i + CHUNK)).executeTakeFirst())
+  }
 
   const slotRequests = n(await trx.deleteFrom('slot_requests').where('member_id', '=', memberId).executeTakeFirst())
   const tags = n(await trx.deleteFrom('member_tags').where('member_id', '=', memberId).executeTakeFirst())

@@ -22,6 +22,7 @@ export interface Database {
   wecom_callbacks: WecomCallbackTable
   wecom_response_urls: WecomResponseUrlTable
   outbox: OutboxTable
+  content_keys: ContentKeyTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -332,3 +333,11 @@ export interface OutboxTable {
 
 export type OutboxRow = Selectable<OutboxTable>
 export type NewOutboxRow = Insertable<OutboxTable>
+
+/** A key stored content was sealed with: its fingerprint (never the key), and when no row used it any more. */
+export interface ContentKeyTable {
+  key_id: string
+  fingerprint: string
+  first_used_at: string
+  retired_at: string | null
+}

@@ -8,6 +8,8 @@ import { callApi, makeWorkdir, startTestApp, waitFor, type TestApp } from './tes
 
 /** A 43-character EncodingAESKey, as the WeCom admin console hands out. */
 const aesKey = (seed: string) => createHash('sha256').update(seed).digest('base64').slice(0, 43)
+const CONTENT_KEY = createHash('sha256').update('content key').digest('base64')
+const OLD_CONTENT_KEY = createHash('sha256').update('old content key').digest('hex')
 
 // Every secret QunDesk is configured with, each a distinctive value so that any copy of it in a log line is found.
 const CONFIGURED = {
@@ -21,6 +23,7 @@ const CONFIGURED = {
   QUNDESK_WECOM_WEBHOOK_KEY: 'webhook-key-0d9c8b7a-6f5e',
   QUNDESK_WECOM_JSAPI_TICKET: 'jsapi-ticket-HoAFfCtq1cA2',
   QUNDESK_WECOM_AGENT_TICKET: 'agent-ticket-LKJ98asdQWE7',
+  QUNDESK_CONTENT_KEYS: `k2:${CONTENT_KEY},k1:${OLD_CONTENT_KEY}`,
 }
 const CORP_ID = 'ww-secrets-test-corp'
 const PASSWORD = '坐席密码-Secr3t-0123'
@@ -187,6 +190,8 @@ describe('secrets never reach the log', () => {
       SESSION_COOKIE: cookieToken,
       CSRF_TOKEN: session.csrf,
       RESPONSE_URL_CODE: 'r2-one-shot-capability-code',
+      CONTENT_KEY,
+      OLD_CONTENT_KEY,
       ...Object.fromEntries(wecom.state.issuedTokens.map((token, i) => [`WECOM_ACCESS_TOKEN_${i + 1}`, token])),
     }
     expect(wecom.state.issuedTokens.length).toBeGreaterThanOrEqual(2)

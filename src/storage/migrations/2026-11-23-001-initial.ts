@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { autoId, FLOAT, BIGINT } from './column-types.js'
 
 /** Messages, the suggestion queue and the audit log. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -25,7 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('suggestions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoId(db))
     .addColumn('message_id', 'text', (c) => c.notNull().unique().references('messages.id'))
     .addColumn('group_id', 'text', (c) => c.notNull())
     .addColumn('group_name', 'text', (c) => c.notNull())
@@ -34,7 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('question', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('intent_id', 'text')
-    .addColumn('score', 'real')
+    .addColumn('score', FLOAT)
     .addColumn('text', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -45,14 +46,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('final_text', 'text')
     .addColumn('reject_reason', 'text')
     .addColumn('replied_at', 'text')
-    .addColumn('response_ms', 'integer')
+    .addColumn('response_ms', BIGINT)
     .addColumn('last_error', 'text')
     .execute()
   await db.schema.createIndex('suggestions_status_created').on('suggestions').columns(['status', 'created_at']).execute()
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoId(db))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
+import { FLOAT } from './column-types.js'
 
 /** Negative emotion per message, and why a suggestion was escalated to a human. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('messages').addColumn('emotion_severity', 'text').execute()
-  await db.schema.alterTable('messages').addColumn('emotion_score', 'real').execute()
+  await db.schema.alterTable('messages').addColumn('emotion_score', FLOAT).execute()
   await db.schema.alterTable('suggestions').addColumn('emotion_severity', 'text').execute()
   await db.schema.alterTable('suggestions').addColumn('escalation_reason', 'text').execute()
   await db.schema.alterTable('suggestions').addColumn('escalation_detail', 'text').execute()

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 /** Questions waiting for a fact from the customer (an order number, a phone...). */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('slot_requests')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoId(db))
     .addColumn('message_id', 'text', (c) => c.notNull().unique().references('messages.id'))
     .addColumn('group_id', 'text', (c) => c.notNull())
     .addColumn('member_id', 'text', (c) => c.notNull())

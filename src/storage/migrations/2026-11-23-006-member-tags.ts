@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { autoId, FLOAT, BIGINT } from './column-types.js'
 
 /**
  * Member tagging: current tags (rule and manual, kept apart by `source`), their history, the lifecycle stage,
@@ -26,7 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('member_tag_history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoId(db))
     .addColumn('group_id', 'text', (c) => c.notNull())
     .addColumn('member_id', 'text', (c) => c.notNull())
     .addColumn('tag', 'text', (c) => c.notNull())
@@ -42,10 +43,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('member_attributes')
     .addColumn('member_id', 'text', (c) => c.primaryKey())
     .addColumn('external_id', 'text')
-    .addColumn('monthly_spend', 'real')
-    .addColumn('total_spend', 'real')
-    .addColumn('orders', 'integer')
-    .addColumn('returns', 'integer')
+    .addColumn('monthly_spend', FLOAT)
+    .addColumn('total_spend', FLOAT)
+    .addColumn('orders', BIGINT)
+    .addColumn('returns', BIGINT)
     .addColumn('last_purchase_at', 'text')
     .addColumn('rfm_r', 'integer')
     .addColumn('rfm_f', 'integer')
@@ -56,7 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('tag_actions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoId(db))
     .addColumn('history_id', 'integer', (c) => c.notNull())
     .addColumn('action_key', 'text', (c) => c.notNull())
     .addColumn('group_id', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 /**
  * WeCom callbacks: every verified delivery is stored (deduplicated) before it is acknowledged, then processed;
@@ -7,7 +8,7 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('wecom_callbacks')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoId(db))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
     .addColumn('payload', 'text', (c) => c.notNull())

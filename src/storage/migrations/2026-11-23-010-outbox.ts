@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 /**
  * The outbox: every message the bot sends is stored first and sent by one paced worker, so a crash, a dropped
@@ -9,7 +10,7 @@ import { sql, type Kysely } from 'kysely'
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('outbox')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...autoId(db))
     // What the send is for: `suggestion:<id>` or `slot:<message id>`; one live send per source at a time.
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('group_id', 'text', (c) => c.notNull())

@@ -10,6 +10,7 @@ import * as joinScene from './2026-11-23-008-join-scene.js'
 import * as auditChain from './2026-11-23-009-audit-chain.js'
 import * as outbox from './2026-11-23-010-outbox.js'
 import * as privacy from './2026-11-23-011-privacy.js'
+import * as contentKeys from './2026-11-23-012-content-keys.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-009-audit-chain': auditChain,
   '2026-11-23-010-outbox': outbox,
   '2026-11-23-011-privacy': privacy,
+  '2026-11-23-012-content-keys': contentKeys,
 }
