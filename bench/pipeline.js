@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks'
 import { WechatyBuilder } from 'wechaty'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
 import { loadConfig } from '../dist/config/load-config.js'
+import { newContentKeyEntry } from '../dist/storage/content-cipher.js'
 import { createLogger } from '../dist/core/logger.js'
 import { startQunDesk } from '../dist/main.js'
 import { loadKnowledge } from '../dist/knowledge/load-knowledge.js'
@@ -61,10 +62,11 @@ async function bareWechaty() {
   return ms
 }
 
-async function qundesk() {
+/** @param {Record<string, string>} [extraEnv] */
+async function qundesk(extraEnv = {}) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qundesk-bench-'))
   const w = world()
-  const config = loadConfig({ QUNDESK_DATA_DIR: dir, QUNDESK_KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), QUNDESK_PORT: '0', QUNDESK_API_TOKEN: 'bench-token-0123456789', QUNDESK_LOG_LEVEL: 'silent' })
+  const config = loadConfig({ QUNDESK_DATA_DIR: dir, QUNDESK_KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), QUNDESK_PORT: '0', QUNDESK_API_TOKEN: 'bench-token-0123456789', QUNDESK_LOG_LEVEL: 'silent', ...extraEnv })
   const app = await startQunDesk(config, { puppet: w.puppet, logger: createLogger({ level: 'silent' }) })
   w.login()
   await until(() => app.channel.isLoggedIn())
@@ -102,10 +104,13 @@ async function matchLatency() {
 
 const baselineMs = await bareWechaty()
 const qundeskMs = await qundesk()
+// The same run with stored content encrypted (AES-256-GCM): what QUNDESK_CONTENT_KEYS costs.
+const sealedMs = await qundesk({ QUNDESK_CONTENT_KEYS: newContentKeyEntry('bench') })
 const match = await matchLatency()
 const rate = (/** @type {number} */ ms) => (N / ms) * 1000
 console.log(`bench/pipeline  messages=${N}  node ${process.version}  ${os.cpus().length} cpus`)
 console.log(`  baseline  bare Wechaty mock bot, receive + mentionSelf : ${rate(baselineMs).toFixed(0)} msg/s (${baselineMs.toFixed(0)} ms)`)
 console.log(`  qundesk   @-mention -> persisted suggestion            : ${rate(qundeskMs).toFixed(0)} msg/s (${qundeskMs.toFixed(0)} ms)`)
 console.log(`  ratio     qundesk / baseline                           : ${(rate(qundeskMs) / rate(baselineMs)).toFixed(2)}x`)
+console.log(`  sealed    same, QUNDESK_CONTENT_KEYS set (AES-256-GCM)  : ${rate(sealedMs).toFixed(0)} msg/s (${sealedMs.toFixed(0)} ms), ${(rate(sealedMs) / rate(qundeskMs)).toFixed(2)}x of unencrypted`)
 console.log(`  match     ${match.intents} intents, ${match.samples} samples: median ${match.median.toFixed(3)} ms, p99 ${match.p99.toFixed(3)} ms, train ${match.trainMs.toFixed(0)} ms`)
