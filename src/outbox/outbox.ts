@@ -160,6 +160,14 @@ export function createOutbox(deps: {
     return { status: 'sent' }
   }
 
+  /**
+   * A row this pass leaves for later is answered `queued`, unless a deliver() arrived meanwhile (`again`): the pass
+   * may have judged the row on a state that has since changed (the account came back), and the next pass answers.
+   */
+  function leave(id: number): void {
+    if (!again) resolve(id, QUEUED)
+  }
+
   /** One pass over the due rows; returns when to look again (ms from now), if ever. */
   async function pass(): Promise<number | undefined> {
     const due = await listDueOutboxRows(db, iso(now()), 500)
@@ -169,7 +177,7 @@ export function createOutbox(deps: {
     for (const row of due) {
       if (stopped) break
       // Within a group the order is kept: a later row never overtakes an earlier one that must wait.
-      if (blockedGroups.has(row.group_id)) { resolve(row.id, QUEUED); continue }
+      if (blockedGroups.has(row.group_id)) { leave(row.id); continue }
       const mention = row.mention_member_id ? { memberId: row.mention_member_id, memberName: row.mention_member_name ?? '', ...(row.reply_to_message_id ? { messageId: row.reply_to_message_id } : {}) } : undefined
       if (sender.isAvailable && !sender.isAvailable(row.group_id, mention)) {
         blockedGroups.add(row.group_id)
@@ -178,14 +186,14 @@ export function createOutbox(deps: {
           notifiedWaiting.add(row.id)
           await tell({ type: 'waiting', row, reason: '机器人账号离线，恢复连接后自动发送' })
         }
-        resolve(row.id, QUEUED)
+        leave(row.id)
         continue
       }
       const wait = pacer.waitMs(row.group_id, now())
       if (wait > 0) {
         blockedGroups.add(row.group_id)
         later(wait)
-        resolve(row.id, QUEUED)
+        leave(row.id)
         continue
       }
       notifiedWaiting.delete(row.id)

@@ -6,7 +6,7 @@ import type { Intent, SlotName } from '../knowledge/knowledge-base.js'
 import { renderAnswer } from '../knowledge/render-answer.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
-import { fillSlotRequest, findOpenSlotRequest, openSlotRequest } from '../storage/slot-request.repository.js'
+import { expireSlotRequest, fillSlotRequest, findOpenSlotRequest, openSlotRequest } from '../storage/slot-request.repository.js'
 import { defaultAsk, findSlotValues } from './find-slot-values.js'
 
 /** How long the bot waits for the customer's reply with the missing facts. */
@@ -39,11 +39,17 @@ export function createSlotService(deps: { db: Db; sender: ReplySender; clock: Cl
     async ask(message, intent, missing) {
       const now = clock()
       const text = renderAnswer(intent.ask ?? defaultAsk(missing), { name: message.senderName })
-      await deps.sender.sendToGroup(message.groupId, text, { memberId: message.senderId, memberName: message.senderName, messageId: message.id })
+      // The request is open before the question is out: a customer who answers at once must find it.
       await openSlotRequest(db, {
         messageId: message.id, groupId: message.groupId, memberId: message.senderId, intentId: intent.id, question: message.question,
         slots: missing, askedAt: now.toISOString(), expiresAt: new Date(now.getTime() + SLOT_WAIT_MINUTES * 60_000).toISOString(),
       })
+      try {
+        await deps.sender.sendToGroup(message.groupId, text, { memberId: message.senderId, memberName: message.senderName, messageId: message.id })
+      } catch (error) {
+        await expireSlotRequest(db, message.id)
+        throw error
+      }
       await appendAudit(db, { at: now, actor: 'bot', action: 'slot.asked', subjectType: 'message', subjectId: message.id, detail: { intentId: intent.id, missing, text } })
       return text
     },

@@ -1,5 +1,6 @@
 import { chainHash, GENESIS_HASH } from '../audit/audit-chain.js'
 import type { Db } from './create-db.js'
+import { LOCK, lockForTransaction } from './locks.js'
 import type { AuditLogRow } from './schema.js'
 
 export interface AuditEntry {
@@ -15,7 +16,8 @@ export interface AuditEntry {
  * Appends to the audit log (every send, approval, rejection, login, setting and tag change), chained: the entry
  * stores the previous entry's hash and its own, so `qundesk audit verify` finds any later edit or deletion.
  * Reading the last hash and inserting happen in one transaction (the caller's, when it already has one), so
- * concurrent appends cannot fork the chain on SQLite's single writer.
+ * concurrent appends cannot fork the chain: SQLite has a single writer; on PostgreSQL an advisory lock serialises
+ * appends from every process.
  */
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   const fields = {
@@ -27,6 +29,7 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
     detail: JSON.stringify(entry.detail ?? {}),
   }
   const append = async (trx: Db) => {
+    await lockForTransaction(trx, LOCK.auditChain)
     const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
     const prev = last?.hash ?? GENESIS_HASH
     await trx.insertInto('audit_log').values({ ...fields, prev_hash: prev, hash: chainHash(prev, fields) }).execute()

@@ -29,3 +29,8 @@ export async function fillSlotRequest(db: Db, id: number, byMessageId: string): 
   const result = await db.updateTable('slot_requests').set({ status: 'filled', filled_by_message_id: byMessageId }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
+
+/** Closes the request a message opened (its question could not be sent). */
+export async function expireSlotRequest(db: Db, messageId: string): Promise<void> {
+  await db.updateTable('slot_requests').set({ status: 'expired' }).where('message_id', '=', messageId).where('status', '=', 'open').execute()
+}

@@ -3,7 +3,7 @@ import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { appendAudit } from '../../src/storage/audit.repository.js'
-import { createDb } from '../../src/storage/create-db.js'
+import { openDb } from '../../src/storage/create-db.js'
 import { makeWorkdir, testEnv } from './test-context.js'
 
 async function run(env: Record<string, string | undefined>) {
@@ -17,7 +17,7 @@ async function run(env: Record<string, string | undefined>) {
 describe('qundesk audit verify', () => {
   it('passes for entries written by QunDesk (also when appended concurrently) and names the entry someone edited in the database', async () => {
     const env = testEnv(await makeWorkdir())
-    const db = await createDb({ file: loadConfig(env).databaseFile })
+    const db = await openDb(loadConfig(env))
     await Promise.all(Array.from({ length: 20 }, (_, i) => appendAudit(db, { at: new Date(), actor: `agent${i}`, action: 'suggestion.sent', subjectType: 'suggestion', subjectId: String(i) })))
     await db.transaction().execute((trx) => appendAudit(trx, { at: new Date(), actor: 'cli', action: 'members.import', subjectType: 'import', subjectId: 'crm.csv' }))
     expect(await run(env)).toMatchObject({ code: 0, stdout: '审计日志完整：21 条记录，哈希链校验通过' })

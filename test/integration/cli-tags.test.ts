@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { loadConfig } from '../../src/config/load-config.js'
-import { createDb } from '../../src/storage/create-db.js'
+import { openDb } from '../../src/storage/create-db.js'
 import { upsertJoin } from '../../src/storage/group-member.repository.js'
 import { FIXTURES, makeWorkdir, testEnv } from './test-context.js'
 
@@ -20,7 +20,7 @@ async function run(args: string[], env: Record<string, string | undefined>) {
 async function seeded() {
   const work = await makeWorkdir()
   const env = testEnv(work, { QUNDESK_RULES_DIR: RULES })
-  const db = await createDb({ file: loadConfig(env).databaseFile })
+  const db = await openDb(loadConfig(env))
   const now = new Date().toISOString()
   for (const [memberId, name, groupId] of [['wxid_zhang', '张三', 'g1@chatroom'], ['wxid_li1', '李四', 'g1@chatroom'], ['wxid_li2', '李四', 'g2@chatroom']] as const) {
     await upsertJoin(db, { channel: 'test', groupId, groupName: groupId === 'g1@chatroom' ? 'VIP客户群' : '售后群', memberId, memberName: name, joinedAt: now, estimated: false, source: 'event', now })

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createDb } from '../../src/storage/create-db.js'
+import { openDb } from '../../src/storage/create-db.js'
 import { INTERRUPTED_SEND } from '../../src/outbox/outbox.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
 import type { Suggestion } from '../../src/suggestions/suggestion.js'
-import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { makeWorkdir, startTestApp, testEnv, waitFor, type TestApp } from './test-context.js'
 
 let t: TestApp | undefined
 afterEach(async () => {
@@ -83,7 +84,7 @@ describe('outbox: every send is stored, paced, retried and never doubled (mock p
     await t.stop()
     t = undefined
     // What a SIGKILL between "handed to the channel" and "recorded as sent" leaves behind.
-    const db = await createDb({ file: `${work.dataDir}/qundesk.sqlite` })
+    const db = await openDb(loadConfig(testEnv(work)))
     await db.updateTable('suggestions').set({ status: 'sending', decided_by: 'agent:小王', decided_at: new Date().toISOString() }).where('id', '=', s.id).execute()
     await db.insertInto('outbox').values({
       source: `suggestion:${s.id}`, group_id: s.groupId, text: s.text!, actor: 'agent:小王', status: 'sending', attempts: 1,

@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
-import { createDb, type Db } from '../../src/storage/create-db.js'
+import { openDb, type Db } from '../../src/storage/create-db.js'
 import { upsertJoin } from '../../src/storage/group-member.repository.js'
 import { insertMessageOnce } from '../../src/storage/message.repository.js'
 import { makeWorkdir, testEnv } from './test-context.js'
@@ -23,7 +23,7 @@ async function run(args: string[], env: Record<string, string | undefined>, extr
 async function seeded() {
   const work = await makeWorkdir()
   const env = { ...testEnv(work), USER: 'tester' }
-  const db = await createDb({ file: loadConfig(env).databaseFile })
+  const db = await openDb(loadConfig(env))
   const now = new Date().toISOString()
   for (const [memberId, name, groupId] of [['wxid_zhang', '张三', 'g1@chatroom'], ['wxid_li1', '李四', 'g1@chatroom'], ['wxid_li2', '李四', 'g2@chatroom']] as const) {
     await upsertJoin(db, { channel: 'test', groupId, groupName: groupId === 'g1@chatroom' ? 'VIP客户群' : '售后群', memberId, memberName: name, joinedAt: now, estimated: false, source: 'event', now })
@@ -39,7 +39,7 @@ async function seeded() {
 }
 
 async function withDb<T>(env: Record<string, string | undefined>, work: (db: Db) => Promise<T>): Promise<T> {
-  const db = await createDb({ file: loadConfig(env).databaseFile })
+  const db = await openDb(loadConfig(env))
   try {
     return await work(db)
   } finally {

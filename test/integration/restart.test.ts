@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createDb } from '../../src/storage/create-db.js'
-import { makeWorkdir, startTestApp, waitFor } from './test-context.js'
+import { openDb } from '../../src/storage/create-db.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { makeWorkdir, startTestApp, testEnv, waitFor } from './test-context.js'
 import path from 'node:path'
 
 describe('restarts', () => {
@@ -22,7 +23,7 @@ describe('restarts', () => {
 
   it('handles on start a message that was stored but never handled, exactly once', async () => {
     const work = await makeWorkdir()
-    const db = await createDb({ file: path.join(work.dataDir, 'qundesk.sqlite') })
+    const db = await openDb(loadConfig(testEnv(work)))
     await db.insertInto('messages').values({
       id: 'wechaty:lost-1', channel: 'wechaty', group_id: 'r1@chatroom', group_name: '老客户群', sender_id: 'c1', sender_name: '王五',
       text: '@客服助手 能开发票吗', question: '能开发票吗', mentions_bot: 1, from_self: 0,

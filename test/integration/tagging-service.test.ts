@@ -6,7 +6,8 @@ import { createLogger } from '../../src/core/logger.js'
 import type { ReplySender } from '../../src/core/reply-sender.js'
 import { createMemberService, type MemberService } from '../../src/members/member-service.js'
 import { createSettingsService } from '../../src/settings/settings-service.js'
-import { createDb, type Db } from '../../src/storage/create-db.js'
+import type { Db } from '../../src/storage/create-db.js'
+import { createTestDb } from '../support/test-database.js'
 import { insertMessageOnce } from '../../src/storage/message.repository.js'
 import { insertSuggestion } from '../../src/storage/suggestion.repository.js'
 import { createOutbox, UNPACED } from '../../src/outbox/outbox.js'
@@ -73,7 +74,7 @@ function start(set: RuleSet) {
 
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qundesk-tagging-'))
-  db = await createDb({ file: path.join(dir, 'qundesk.db') })
+  db = await createTestDb()
   now = new Date('2026-11-01T02:00:00.000Z')
   sent = []
   const sender: ReplySender = { sendToGroup: async (groupId, text) => { sent.push({ groupId, text }) } } as ReplySender

@@ -7,17 +7,27 @@ import { loadConfig, type Env } from '../../src/config/load-config.js'
 import { createLogger, type Logger } from '../../src/core/logger.js'
 import { startQunDesk, type QunDesk } from '../../src/main.js'
 import type { Clock } from '../../src/core/clock.js'
+import { freshDatabaseUrl } from '../support/test-database.js'
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef'
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures')
 export const BOT_NAME = '客服助手'
 
-/** A fresh temp folder with a copy of a knowledge fixture, so tests may edit it. */
-export async function makeWorkdir(kbFixture = 'kb-small-shop'): Promise<{ dir: string; kbDir: string; dataDir: string }> {
+export interface Workdir {
+  dir: string
+  kbDir: string
+  dataDir: string
+  /** When the suite runs on PostgreSQL (QUNDESK_TEST_DATABASE=postgres): this workdir's own fresh database. */
+  databaseUrl?: string
+}
+
+/** A fresh temp folder with a copy of a knowledge fixture, so tests may edit it; and a fresh database on PostgreSQL runs. */
+export async function makeWorkdir(kbFixture = 'kb-small-shop'): Promise<Workdir> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qundesk-test-'))
   const kbDir = path.join(dir, 'knowledge')
   await fs.cp(path.join(FIXTURES, kbFixture), kbDir, { recursive: true })
-  return { dir, kbDir, dataDir: path.join(dir, 'data') }
+  const databaseUrl = await freshDatabaseUrl()
+  return { dir, kbDir, dataDir: path.join(dir, 'data'), ...(databaseUrl ? { databaseUrl } : {}) }
 }
 
 /** Copies a rules fixture (test/fixtures/rules/<name>) into the workdir, where testEnv points QUNDESK_RULES_DIR. */
@@ -27,9 +37,10 @@ export async function useRules(work: { kbDir: string }, fixture: string): Promis
   return rulesDir
 }
 
-export function testEnv(work: { kbDir: string; dataDir: string }, extra: Env = {}): Env {
+export function testEnv(work: { kbDir: string; dataDir: string; databaseUrl?: string }, extra: Env = {}): Env {
   return {
     QUNDESK_DATA_DIR: work.dataDir,
+    ...(work.databaseUrl ? { QUNDESK_DATABASE_URL: work.databaseUrl } : {}),
     QUNDESK_KNOWLEDGE_DIR: work.kbDir,
     // Tagging is off unless a test puts rules here (useRules); the repo's own rules/ are never picked up.
     QUNDESK_RULES_DIR: path.join(path.dirname(work.kbDir), 'rules'),
@@ -92,7 +103,7 @@ export interface TestApp {
 }
 
 /** Starts the whole app on a fresh database and temp knowledge copy, with a logged-in mock account. */
-export async function startTestApp(work: { kbDir: string; dataDir: string }, options: { env?: Env; world?: MockWorld; clock?: Clock; logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(work: { kbDir: string; dataDir: string; databaseUrl?: string }, options: { env?: Env; world?: MockWorld; clock?: Clock; logger?: Logger } = {}): Promise<TestApp> {
   const world = options.world ?? createMockWorld()
   const config = loadConfig(testEnv(work, options.env))
   const app = await startQunDesk(config, { puppet: world.puppet, logger: options.logger ?? createLogger({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) })

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../storage/schema.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 import { actorOf } from '../identity.js'
-import { finiteInteger } from './finite-integer.js'
+import { finiteInteger, rowId } from './finite-integer.js'
 
 const role = { type: 'string', enum: ['agent', 'admin'] } as const
 
@@ -28,7 +28,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
   app.patch<{ Params: { id: number }; Body: { role?: Role; disabled?: boolean; password?: string } }>('/api/users/:id', {
     config: admin,
     schema: {
-      params: { type: 'object', required: ['id'], properties: { id: finiteInteger({ minimum: 1 }) } },
+      params: { type: 'object', required: ['id'], properties: { id: rowId() } },
       body: {
         type: 'object', additionalProperties: false, minProperties: 1,
         properties: { role, disabled: { type: 'boolean' }, password: { type: 'string', minLength: 1, maxLength: 256 } },
@@ -38,7 +38,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
 
   app.get<{ Querystring: { limit?: number; before?: number } }>('/api/audit', {
     config: admin,
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { limit: finiteInteger({ minimum: 1, maximum: 1000 }), before: finiteInteger({ minimum: 1 }) } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { limit: finiteInteger({ minimum: 1, maximum: 1000 }), before: rowId() } } },
   }, async (request) => deps.audit.list({ ...(request.query.limit ? { limit: request.query.limit } : {}), ...(request.query.before ? { before: request.query.before } : {}) }))
 
   app.get('/api/settings', { config: { access: 'agent' } }, async () => deps.settings.get())

@@ -12,3 +12,7 @@
 export function finiteInteger<const R extends { minimum?: number; maximum?: number }>(range: R) {
   return { type: 'integer', ...range, allOf: [{ type: 'integer' }] } as const
 }
+
+/** Row ids are 32-bit (PostgreSQL serial): a larger id names no row, and must be a 400, not a database error. */
+export const MAX_ROW_ID = 2_147_483_647
+export const rowId = () => finiteInteger({ minimum: 1, maximum: MAX_ROW_ID })

@@ -3,9 +3,9 @@ import type { SuggestionStatus } from '../../storage/schema.js'
 import type { Suggestion } from '../../suggestions/suggestion.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 import { actorOf } from '../identity.js'
-import { finiteInteger } from './finite-integer.js'
+import { finiteInteger, rowId } from './finite-integer.js'
 
-const idParams = { type: 'object', required: ['id'], properties: { id: finiteInteger({ minimum: 1 }) } } as const
+const idParams = { type: 'object', required: ['id'], properties: { id: rowId() } } as const
 const actor = { type: 'string', minLength: 1, maxLength: 64 } as const
 
 /** The list shape of the skeleton's contract, plus the fields the console shows. */

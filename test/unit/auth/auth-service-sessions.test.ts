@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAuthService, SESSION_IDLE_MS, SESSION_MAX_AGE_MS, type AuthService } from '../../../src/auth/auth-service.js'
-import { createDb, type Db } from '../../../src/storage/create-db.js'
+import { type Db } from '../../../src/storage/create-db.js'
+import { createTestDb } from '../../support/test-database.js'
 
 const HOUR = 60 * 60 * 1000
 const PASSWORD = '坐席密码-0123456789'
@@ -9,7 +10,7 @@ let db: Db
 let now: number
 let auth: AuthService
 beforeEach(async () => {
-  db = await createDb({ file: ':memory:' })
+  db = await createTestDb()
   now = Date.parse('2025-03-01T08:00:00Z')
   auth = createAuthService({ db, clock: () => new Date(now) })
   await auth.addUser({ name: '小王', role: 'agent', password: PASSWORD, actor: 'test' })

@@ -3,8 +3,9 @@ import { QunDeskError } from '../../../src/core/errors.js'
 import { createLogger } from '../../../src/core/logger.js'
 import type { ReplySender } from '../../../src/core/reply-sender.js'
 import { createOutbox, INTERRUPTED_SEND, type Outbox, type OutboxEvent, type OutboxOptions } from '../../../src/outbox/outbox.js'
-import { createDb, type Db } from '../../../src/storage/create-db.js'
+import { type Db } from '../../../src/storage/create-db.js'
 import { findOutboxRow, transitionOutboxRow } from '../../../src/storage/outbox.repository.js'
+import { createTestDb } from '../../support/test-database.js'
 
 /** A channel that records what it was given; it can be told to fail or to be offline. */
 function fakeChannel() {
@@ -37,7 +38,7 @@ function makeOutbox(options: Partial<OutboxOptions> = {}): Outbox {
 const queue = (text: string, groupId = 'g1', source = text) => outbox.enqueue({ source: `test:${source}`, groupId, text, actor: 'agent:小王' })
 
 beforeEach(async () => {
-  db = await createDb({ file: ':memory:' })
+  db = await createTestDb()
   now = Date.parse('2026-11-23T08:00:00Z')
   channel = fakeChannel()
   events = []

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createReportService, type ReportService } from '../../../src/reports/report-service.js'
-import { createDb, type Db } from '../../../src/storage/create-db.js'
+import { type Db } from '../../../src/storage/create-db.js'
 import { insertMessageOnce } from '../../../src/storage/message.repository.js'
 import type { SuggestionDecision, SuggestionKind } from '../../../src/storage/schema.js'
 import { insertSuggestion, transitionSuggestion } from '../../../src/storage/suggestion.repository.js'
+import { createTestDb } from '../../support/test-database.js'
 
 // 16:20 on 2026-11-23 in China.
 const NOW = new Date('2026-11-23T08:20:00.000Z')
@@ -40,7 +41,7 @@ async function ask(input: { askedAt: string; group?: keyof typeof GROUPS; questi
 beforeEach(async () => {
   now = NOW
   seq = 0
-  db = await createDb({ file: ':memory:' })
+  db = await createTestDb()
   reports = createReportService({ db, clock: () => now })
 })
 afterEach(async () => db.destroy())

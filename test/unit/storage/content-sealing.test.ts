@@ -11,18 +11,21 @@ import { insertMessageOnce } from '../../../src/storage/message.repository.js'
 import { insertOutboxRow } from '../../../src/storage/outbox.repository.js'
 import { openSlotRequest } from '../../../src/storage/slot-request.repository.js'
 import { insertWecomCallback } from '../../../src/storage/wecom-callback.repository.js'
+import { freshDatabaseUrl } from '../../support/test-database.js'
 
 const K1: ContentKey = { id: 'k1', key: crypto.randomBytes(32) }
 const K2: ContentKey = { id: 'k2', key: crypto.randomBytes(32) }
 const NOW = '2026-11-23T10:00:00.000Z'
 const open: Db[] = []
 
-async function dbFile(): Promise<string> {
-  return path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'qundesk-sealing-')), 'qundesk.sqlite')
+/** A database that can be opened again: a SQLite file, or a PostgreSQL database when the run is on PostgreSQL. */
+async function dbFile(): Promise<{ file: string } | { url: string }> {
+  const url = await freshDatabaseUrl()
+  return url ? { url } : { file: path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'qundesk-sealing-')), 'qundesk.sqlite') }
 }
 
-async function openWith(file: string, keys?: { active: string | null; keys: ContentKey[] }): Promise<Db> {
-  const db = await createDb({ file, ...(keys ? { contentKeys: keys } : {}) })
+async function openWith(target: { file: string } | { url: string }, keys?: { active: string | null; keys: ContentKey[] }): Promise<Db> {
+  const db = await createDb({ ...target, ...(keys ? { contentKeys: keys } : {}) })
   open.push(db)
   return db
 }
@@ -58,10 +61,12 @@ describe('content sealing on the database', () => {
     expect((await db.selectFrom('outbox').select('text').executeTakeFirstOrThrow()).text).toBe('您好，订单 DD001 已发货')
     expect((await db.selectFrom('wecom_callbacks').select('payload').executeTakeFirstOrThrow()).payload).toBe('{"text":{"content":"退款"}}')
 
-    // The file itself holds none of the words.
-    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(raw)
-    const bytes = await fs.readFile(file)
-    for (const secret of ['快递到哪', '13812345678', 'DD001', '订单号是多少', '退款']) expect(bytes.includes(Buffer.from(secret))).toBe(false)
+    // The SQLite file itself holds none of the words.
+    if ('file' in file) {
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(raw)
+      const bytes = await fs.readFile(file.file)
+      for (const secret of ['快递到哪', '13812345678', 'DD001', '订单号是多少', '退款']) expect(bytes.includes(Buffer.from(secret))).toBe(false)
+    }
   })
 
   it('seals values in multi-row inserts, updates and upserts, and leaves the empty string (purged) plain', async () => {
@@ -85,9 +90,9 @@ describe('content sealing on the database', () => {
     await insertMessageOnce(db, message('m1', '你好'))
     await db.destroy()
     open.length = 0
-    await expect(createDb({ file, contentKeys: { active: 'k1', keys: [{ id: 'k1', key: crypto.randomBytes(32) }] } })).rejects.toThrow(/key "k1" is not the key this database's content was encrypted with/)
-    await expect(createDb({ file, contentKeys: { active: 'k2', keys: [K2] } })).rejects.toThrow(/encrypted with key "k1", which QUNDESK_CONTENT_KEYS does not list/)
-    await expect(createDb({ file })).rejects.toThrow(/QUNDESK_CONTENT_KEYS does not list/)
+    await expect(createDb({ ...file, contentKeys: { active: 'k1', keys: [{ id: 'k1', key: crypto.randomBytes(32) }] } })).rejects.toThrow(/key "k1" is not the key this database's content was encrypted with/)
+    await expect(createDb({ ...file, contentKeys: { active: 'k2', keys: [K2] } })).rejects.toThrow(/encrypted with key "k1", which QUNDESK_CONTENT_KEYS does not list/)
+    await expect(createDb(file)).rejects.toThrow(/QUNDESK_CONTENT_KEYS does not list/)
   })
 
   it('rotates: content under the old key and plain content is rewritten under the new key; a repeat rewrites nothing', async () => {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../../src/storage/create-db.js'
+import { type Db } from '../../../src/storage/create-db.js'
 import { upsertJoin } from '../../../src/storage/group-member.repository.js'
 import { listMemberActivity } from '../../../src/storage/member-metrics.repository.js'
 import { insertMessageOnce } from '../../../src/storage/message.repository.js'
 import { insertSuggestion } from '../../../src/storage/suggestion.repository.js'
+import { createTestDb } from '../../support/test-database.js'
 
 const NOW = new Date('2026-11-23T12:00:00.000Z')
 const daysAgo = (d: number, hour = 0) => new Date(NOW.getTime() - d * 86_400_000 - hour * 3_600_000).toISOString()
@@ -20,7 +21,7 @@ async function message(groupId: string, senderId: string, ago: number, options: 
 }
 
 beforeEach(async () => {
-  db = await createDb({ file: ':memory:' })
+  db = await createTestDb()
 })
 afterEach(async () => db.destroy())
 

@@ -4,10 +4,11 @@ import type { InboundMessage } from '../../../src/core/inbound-message.js'
 import { createLogger } from '../../../src/core/logger.js'
 import type { ReplySender } from '../../../src/core/reply-sender.js'
 import { listAudit } from '../../../src/storage/audit.repository.js'
-import { createDb, type Db } from '../../../src/storage/create-db.js'
+import { type Db } from '../../../src/storage/create-db.js'
 import { insertMessageOnce } from '../../../src/storage/message.repository.js'
 import { createOutbox, UNPACED } from '../../../src/outbox/outbox.js'
 import { createSuggestionService, type SuggestionService } from '../../../src/suggestions/suggestion-service.js'
+import { createTestDb } from '../../support/test-database.js'
 
 /** Records what would be said; can be told to fail, like a dropped puppet. */
 function recordingSender() {
@@ -37,7 +38,7 @@ async function message(id: string, question = '我的快递到哪了'): Promise<
 
 beforeEach(async () => {
   now = new Date(asked.getTime() + 42_000)
-  db = await createDb({ file: ':memory:' })
+  db = await createTestDb()
   rec = recordingSender()
   const logger = createLogger({ level: 'silent' })
   service = createSuggestionService({ db, outbox: createOutbox({ db, clock: () => now, logger, sender: rec.sender, options: UNPACED }), clock: () => now, logger })

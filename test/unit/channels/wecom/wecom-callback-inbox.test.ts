@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createWecomCallbackInbox, type WecomCallbackInbox } from '../../../../src/channels/wecom/wecom-callback-inbox.js'
 import { createLogger } from '../../../../src/core/logger.js'
-import { createDb, type Db } from '../../../../src/storage/create-db.js'
+import { type Db } from '../../../../src/storage/create-db.js'
+import { createTestDb } from '../../../support/test-database.js'
 
 const NOW = new Date('2026-11-23T12:00:00.000Z')
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
@@ -10,7 +11,7 @@ let inbox: WecomCallbackInbox
 let logged: string[]
 
 beforeEach(async () => {
-  db = await createDb({ file: ':memory:' })
+  db = await createTestDb()
   logged = []
   const logger = createLogger({ level: 'error', destination: { write: (line: string) => void logged.push(line) } })
   inbox = createWecomCallbackInbox({ db, clock: () => NOW, logger })

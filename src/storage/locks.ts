@@ -1,0 +1,17 @@
+import { sql } from 'kysely'
+import type { Db } from './create-db.js'
+import { isPostgres } from './dialect.js'
+
+/**
+ * PostgreSQL advisory lock keys, one per thing that must happen one at a time across every QunDesk process sharing
+ * the database. SQLite needs none: it has one writer, and its transactions already run one at a time.
+ */
+export const LOCK = {
+  /** Appending to the audit hash chain: read the last hash and insert the next entry with nobody in between. */
+  auditChain: 0x5144_0001,
+} as const
+
+/** Holds `key` until the surrounding transaction ends (no-op on SQLite). Call first thing inside the transaction. */
+export async function lockForTransaction(trx: Db, key: number): Promise<void> {
+  if (isPostgres(trx)) await sql`SELECT pg_advisory_xact_lock(${key})`.execute(trx)
+}
