@@ -14,7 +14,7 @@ import { createWecomApiClient } from './channels/wecom/wecom-api-client.js'
 import { createWecomCallbackProcessor, type WecomCallbackProcessor } from './channels/wecom/wecom-callback-processor.js'
 import { digestMarkdown, notifyAgents } from './notifications/agent-notifier.js'
 import { watchOffline } from './notifications/offline-notifier.js'
-import { createOutbox } from './outbox/outbox.js'
+import { createOutbox, OUTBOX_CHANNEL } from './outbox/outbox.js'
 import { createRetention } from './privacy/retention.js'
 import { queuedSender } from './outbox/queued-sender.js'
 import { countOutboxByStatus } from './storage/outbox.repository.js'
@@ -37,7 +37,11 @@ import { escalate } from './pipeline/escalate.js'
 import { fillSlots } from './pipeline/fill-slots.js'
 import { requireSlots } from './pipeline/require-slots.js'
 import { createSlotService } from './slots/slot-service.js'
-import { createScheduler } from './scheduler/create-scheduler.js'
+import { createScheduler, type Scheduler } from './scheduler/create-scheduler.js'
+import { createJobClaims } from './fleet/job-claims.js'
+import { startHeartbeat } from './fleet/heartbeat.js'
+import { claimGroup } from './storage/fleet.repository.js'
+import { listenForNotifications } from './storage/pg-listener.js'
 import { createMemberService, type MemberService } from './members/member-service.js'
 import { createMemberDirectory, type MemberDirectory } from './members/member-directory.js'
 import { createRulesSource } from './tagging/rules-source.js'
@@ -74,6 +78,9 @@ export interface QunDesk {
   demoAdmin: { name: string; password: string } | undefined
   demo: DemoGroup | undefined
   logger: Logger
+  /** The scheduled jobs (fleet-wide ones run once across instances). */
+  scheduler: Scheduler
+  instanceId: string
   stop(): Promise<void>
 }
 
@@ -104,7 +111,16 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     // Fold the WAL into the main file, so a stopped install is one file to copy.
     async () => { if (!isPostgres(db)) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db) },
   ]
+  const { instanceId } = config
   try {
+    closers.unshift(await startHeartbeat({ db, clock, logger, instanceId }))
+    // The groups this instance's account is in: sends there are its own (outbox rows carry the owner).
+    const ownGroups = new Set<string>()
+    const claimOwnGroup = async (groupId: string) => {
+      if (ownGroups.has(groupId)) return
+      await claimGroup(db, groupId, instanceId, clock().toISOString())
+      ownGroups.add(groupId)
+    }
     // Agents' intent fixes are training examples too, from the first training on.
     const learnedExamples = async () => (await listLearnedExamples(db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
     const knowledge = createKnowledgeService({ dir: config.knowledgeDir, logger, extraExamples: learnedExamples })
@@ -121,8 +137,15 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       aibot: wecomOfficial.aibot ? createAibotReplySender({ db, clock, post: createResponseUrlPoster({ logger }) }) : undefined,
     })
     // Every send is stored first and paced; the worker waits while the account is offline.
-    const outbox = createOutbox({ db, clock, logger, sender, options: config.outbox })
+    const outbox = createOutbox({ db, clock, logger, sender, options: config.outbox, instanceId })
     closers.unshift(() => outbox.stop())
+    if (config.databaseUrl) {
+      // Other instances queue sends for this account's groups: a NOTIFY wakes the worker, a poll covers a lost one.
+      const listener = listenForNotifications({ url: config.databaseUrl, channels: [OUTBOX_CHANNEL], logger, onNotify: (_channel, owner) => { if (owner === instanceId) outbox.kick() } })
+      const poll = setInterval(() => outbox.kick(), 5_000)
+      poll.unref()
+      closers.unshift(async () => { clearInterval(poll); await listener.stop() })
+    }
     const suggestions = createSuggestionService({ db, outbox, clock, logger })
     const slots = createSlotService({ db, sender: queuedSender(outbox, { kind: 'slot', actor: 'bot' }), clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
     // Sends caught mid-way by the last stop are failed for an agent to check, never re-sent blindly.
@@ -150,6 +173,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       db,
       clock,
       logger,
+      instanceId,
       steps: [
         ignoreSelf,
         analyzeEmotion,
@@ -207,6 +231,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const members = createMemberService({ db, clock, logger })
     const syncMembers = async () => {
       for (const roster of await channel.rosters()) {
+        await claimOwnGroup(roster.groupId)
         const { added, left } = await members.syncRoster(roster)
         if (added || left) logger.info({ groupId: roster.groupId, added, left }, 'member sync')
       }
@@ -215,10 +240,12 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     await channel.start({
       // Stored (acknowledged) before the channel takes the next one in; matching runs behind, in the pipeline.
       message: async (message) => {
+        await claimOwnGroup(message.groupId)
         const accepted = await pipeline.accept(message)
         if (accepted === 'accepted' && !message.fromSelf) taggingService.queueRetag(message.groupId, message.senderId)
       },
       membership: async (event) => {
+        await claimOwnGroup(event.groupId)
         await members.record(event)
         for (const member of event.members) taggingService.queueRetag(event.groupId, member.id)
       },
@@ -266,11 +293,13 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       closers.unshift(notifyAgents({ subscribe: suggestions.subscribe, send: (text) => webhook.sendText(text), logger }))
       closers.unshift(() => webhook.stop())
     }
+    // Each cron tick of a fleet-wide job runs on one instance; a run a dead instance left unfinished is taken over.
+    const jobClaims = createJobClaims({ db, clock, instanceId })
     const scheduler = createScheduler([
       // Questions left unanswered past the SLA go to a human.
       { name: 'sla-escalation', schedule: '* * * * *', run: async () => suggestions.escalateOverdue((await settings.get()).slaMinutes) },
       // Join/leave events can be missed (a restart, a dropped connection): an hourly member sync reconciles.
-      { name: 'member-sync', schedule: '17 * * * *', run: syncMembers },
+      { name: 'member-sync', schedule: '17 * * * *', run: syncMembers, scope: 'instance' },
       // PIPL: content past QUNDESK_RETENTION_DAYS is blanked nightly (rows and counts stay); after the 03:00 re-tag.
       ...(config.retentionDays > 0 ? [{ name: 'retention-purge', schedule: '30 3 * * *', run: async () => { await retention.purge() } }] : []),
       // Welcome/care messages wait here when a group's hourly allowance is used up.
@@ -282,14 +311,14 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
         const today = reports.defaultRange().to
         await webhook.sendMarkdown(digestMarkdown(await reports.report({ from: today, to: today }, { slaMinutes: (await settings.get()).slaMinutes })))
       } }] : []),
-    ], logger, { utcOffsetMinutes: config.utcOffsetMinutes })
+    ], logger, { utcOffsetMinutes: config.utcOffsetMinutes, claims: jobClaims, now: clock })
     closers.unshift(() => scheduler.stop())
     // The full re-tag follows the rules' own `schedule:`, which a rules edit may change.
     let retagJob = { schedule: '', scheduler: undefined as Awaited<ReturnType<typeof createScheduler>> | undefined }
     const scheduleRetag = async (schedule: string) => {
       if (schedule === retagJob.schedule) return
       await retagJob.scheduler?.stop()
-      retagJob = { schedule, scheduler: createScheduler([{ name: 'retag-members', schedule, run: () => taggingService.retagAll() }], logger, { utcOffsetMinutes: config.utcOffsetMinutes }) }
+      retagJob = { schedule, scheduler: createScheduler([{ name: 'retag-members', schedule, run: () => taggingService.retagAll() }], logger, { utcOffsetMinutes: config.utcOffsetMinutes, claims: jobClaims, now: clock }) }
     }
     if (rules) await scheduleRetag(rules.schedule ?? DEFAULT_RETAG_SCHEDULE)
     closers.unshift(() => retagJob.scheduler?.stop())
@@ -301,7 +330,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     logger.info({ url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {
       url, apiToken, db, http, channel, knowledge, suggestions, learning, auth, pipeline, members, demo, demoAdmin, logger,
-      tagging: taggingService, tagActions, directory, wecomInbox, wecomProcessor,
+      tagging: taggingService, tagActions, directory, wecomInbox, wecomProcessor, scheduler, instanceId,
       async stop() {
         for (const close of closers.splice(0)) {
           try {

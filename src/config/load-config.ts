@@ -14,6 +14,8 @@ export interface Config {
   databaseFile: string
   /** QUNDESK_DATABASE_URL: PostgreSQL (postgres://user:password@host:port/db) instead of the SQLite file. */
   databaseUrl?: string
+  /** QUNDESK_INSTANCE_ID: this process among several on one database; it sends for the groups its account is in. */
+  instanceId: string
   knowledgeDir: string
   rulesDir: string
   host: string
@@ -126,6 +128,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
     problems.push(`QUNDESK_DATABASE_URL must be a PostgreSQL URL such as postgres://qundesk:PASSWORD@127.0.0.1:5432/qundesk (unset it to use the SQLite file in QUNDESK_DATA_DIR); got ${redactDatabaseUrl(databaseUrl)}`)
   }
+  const instanceId = str('QUNDESK_INSTANCE_ID') ?? 'default'
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(instanceId)) problems.push(`QUNDESK_INSTANCE_ID="${instanceId}" must be 1-64 letters, digits, ".", "-" or "_" (e.g. qundesk-1), the same across restarts of one process`)
   const contentKeysText = str('QUNDESK_CONTENT_KEYS')
   const contentKeys = contentKeysText === undefined ? undefined : parseContentKeys(contentKeysText)
   if (contentKeys) problems.push(...contentKeys.problems)
@@ -161,6 +165,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     dataDir,
     databaseFile: path.join(dataDir, 'qundesk.sqlite'),
     ...(databaseUrl ? { databaseUrl } : {}),
+    instanceId,
     knowledgeDir: dir('QUNDESK_KNOWLEDGE_DIR', './knowledge'),
     rulesDir: dir('QUNDESK_RULES_DIR', './rules'),
     host: str('QUNDESK_HOST') ?? '127.0.0.1',

@@ -8,6 +8,7 @@ import {
 } from '../storage/outbox.repository.js'
 import type { OutboxRow } from '../storage/schema.js'
 import { createPacer, retryDelayMs, type PacingPolicy } from './pacing.js'
+import { findGroupOwner, notifyInstances } from '../storage/fleet.repository.js'
 
 export interface OutgoingMessage {
   /** What the send is for, `<kind>:<id>` (e.g. `suggestion:12`): its handler is told the outcome. */
@@ -48,6 +49,11 @@ export interface OutboxOptions extends PacingPolicy {
 }
 
 /** No pacing, one attempt: for tools and tests that send at once. */
+/** The NOTIFY channel that wakes an instance's outbox worker; the payload is the instance id. */
+export const OUTBOX_CHANNEL = 'qundesk_outbox'
+/** The instance id of a single-process install (QUNDESK_INSTANCE_ID unset). */
+export const DEFAULT_INSTANCE_ID = 'default'
+
 export const UNPACED: Readonly<OutboxOptions> = { groupIntervalMs: 0, globalIntervalMs: 0, jitterMs: 0, maxAttempts: 1 }
 
 export interface Outbox {
@@ -94,8 +100,11 @@ export function createOutbox(deps: {
   random?: () => number
   /** How often to look again while the channel is down or rows wait for a retry without a timer. */
   pollMs?: number
+  /** QUNDESK_INSTANCE_ID: this worker sends the rows of groups this instance's account is in. */
+  instanceId?: string
 }): Outbox {
   const { db, clock, sender, options } = deps
+  const instanceId = deps.instanceId ?? DEFAULT_INSTANCE_ID
   const log = deps.logger.child({ component: 'outbox' })
   const random = deps.random ?? Math.random
   const pacer = createPacer(options, random)
@@ -170,7 +179,7 @@ export function createOutbox(deps: {
 
   /** One pass over the due rows; returns when to look again (ms from now), if ever. */
   async function pass(): Promise<number | undefined> {
-    const due = await listDueOutboxRows(db, iso(now()), 500)
+    const due = await listDueOutboxRows(db, iso(now()), 500, instanceId)
     let wakeIn: number | undefined
     const later = (ms: number) => { wakeIn = wakeIn === undefined ? ms : Math.min(wakeIn, ms) }
     const blockedGroups = new Set<string>()
@@ -200,7 +209,7 @@ export function createOutbox(deps: {
       resolve(row.id, await attempt(row))
     }
     if (due.length === 500) later(0)
-    const nextDue = await nextOutboxDueAt(db)
+    const nextDue = await nextOutboxDueAt(db, instanceId)
     if (nextDue) later(Math.max(0, Date.parse(nextDue) - now()))
     return wakeIn
   }
@@ -235,17 +244,25 @@ export function createOutbox(deps: {
   return {
     async enqueue(message, tx) {
       const at = clock().toISOString()
-      return insertOutboxRow(tx ?? db, {
+      const into = tx ?? db
+      // The instance whose account is in the group sends; a group nobody claimed yet is this instance's.
+      const owner = (await findGroupOwner(into, message.groupId)) ?? instanceId
+      const row = await insertOutboxRow(into, {
         source: message.source, group_id: message.groupId, text: message.text, actor: message.actor,
         mention_member_id: message.mention?.memberId ?? null, mention_member_name: message.mention?.memberName ?? null,
         reply_to_message_id: message.mention?.messageId ?? null,
-        status: 'queued', attempts: 0, next_attempt_at: at, created_at: at,
+        status: 'queued', attempts: 0, next_attempt_at: at, created_at: at, instance_id: owner,
       }, { once: message.once ?? false })
+      // Delivered when the transaction commits: the owner's worker wakes without waiting for its next poll.
+      if (owner !== instanceId) await notifyInstances(into, OUTBOX_CHANNEL, owner)
+      return row
     },
     deliver(id) {
       return new Promise<DeliverOutcome>((done) => {
         void findOutboxRow(db, id).then((row) => {
           if (!row || row.status !== 'queued') return done({ status: row?.status === 'sent' ? 'sent' : row?.status === 'failed' ? 'failed' : 'queued' })
+          // Another instance's account sends this one; its outcome reaches the owner's handlers there.
+          if (row.instance_id !== null && row.instance_id !== instanceId) return done(QUEUED)
           const list = waiters.get(id) ?? []
           list.push(done)
           waiters.set(id, list)
@@ -260,13 +277,13 @@ export function createOutbox(deps: {
     },
     async recover() {
       let interrupted = 0
-      for (const row of await listOutboxRows(db, 'sending')) {
+      for (const row of await listOutboxRows(db, 'sending', instanceId)) {
         if (await transitionOutboxRow(db, row.id, 'sending', { status: 'failed', last_error: INTERRUPTED_SEND })) {
           interrupted += 1
           log.warn({ outboxId: row.id, source: row.source }, 'a send was interrupted by the last stop; not re-sent')
         }
       }
-      const unsettled = await listUnsettledOutboxRows(db)
+      const unsettled = await listUnsettledOutboxRows(db, instanceId)
       for (const row of unsettled) {
         await tell(row.status === 'sent' ? { type: 'sent', row } : { type: 'failed', row, error: row.last_error ?? INTERRUPTED_SEND })
       }

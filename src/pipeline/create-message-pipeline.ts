@@ -37,7 +37,11 @@ export interface MessagePipeline {
  * const pipeline = createMessagePipeline({ db, clock, logger, steps: [ignoreSelf, detectQuestion, matchIntent(m), suggestReply(d)] })
  * await pipeline.handle(inbound)
  */
-export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logger; steps: readonly Step[]; concurrency?: number }): MessagePipeline {
+export function createMessagePipeline(deps: {
+  db: Db; clock: Clock; logger: Logger; steps: readonly Step[]; concurrency?: number
+  /** QUNDESK_INSTANCE_ID: messages are stored under it, and a replay takes only this instance's (and older, unowned) ones. */
+  instanceId?: string
+}): MessagePipeline {
   const { db, clock } = deps
   const run = compose(deps.steps)
   const limit = limitConcurrency(deps.concurrency ?? 4)
@@ -89,6 +93,7 @@ export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logg
       sent_at: message.sentAt.toISOString(),
       received_at: clock().toISOString(),
       status: 'received',
+      ...(deps.instanceId ? { instance_id: deps.instanceId } : {}),
     }))
     if (!stored) {
       deps.logger.debug({ messageId: message.id }, 'duplicate message ignored')
@@ -113,7 +118,7 @@ export function createMessagePipeline(deps: { db: Db; clock: Clock; logger: Logg
       const seen = new Set<string>()
       // Page by page, so a large backlog after a crash never sits in memory at once.
       for (;;) {
-        const rows = (await listUnhandledMessages(db, 500 + inHand.size)).filter((r) => !inHand.has(r.id) && !seen.has(r.id))
+        const rows = (await listUnhandledMessages(db, 500 + inHand.size, deps.instanceId)).filter((r) => !inHand.has(r.id) && !seen.has(r.id))
         if (rows.length === 0 || draining) break
         for (const row of rows) seen.add(row.id)
         await Promise.all(rows.map((row) => queue(fromRow(row))))

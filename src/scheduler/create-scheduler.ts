@@ -1,15 +1,22 @@
 import cron from 'node-cron'
 import type { Logger } from '../core/logger.js'
+import { jobSlot, type JobClaims } from '../fleet/job-claims.js'
 
 export interface Job {
   name: string
   /** A cron expression (node-cron: 5 or 6 fields). */
   schedule: string
   run: () => Promise<unknown>
+  /** 'instance': every instance runs it (its own account's work, e.g. member sync). Default: once across the fleet. */
+  scope?: 'fleet' | 'instance'
 }
 
 export interface Scheduler {
   stop(): Promise<void>
+  /** Runs a job as its cron tick at `at` would: a fleet job only if this instance wins that tick. For tests and tools. */
+  tick(name: string, at: Date): Promise<void>
+  /** Runs again the runs of this scheduler's jobs that a dead instance left unfinished; how many. */
+  takeOver(): Promise<number>
 }
 
 /**
@@ -20,23 +27,63 @@ export interface Scheduler {
  * const scheduler = createScheduler([{ name: 'sla-escalation', schedule: '* * * * *', run: checkSla }], logger)
  * await scheduler.stop()
  */
-export function createScheduler(jobs: readonly Job[], logger: Logger, options: { utcOffsetMinutes?: number } = {}): Scheduler {
+export function createScheduler(jobs: readonly Job[], logger: Logger, options: { utcOffsetMinutes?: number; claims?: JobClaims; now?: () => Date } = {}): Scheduler {
   const timezone = options.utcOffsetMinutes === undefined ? undefined : timezoneForOffset(options.utcOffsetMinutes)
+  const { claims } = options
+  const now = options.now ?? (() => new Date())
+  const shared = jobs.filter((job) => job.scope !== 'instance')
+
+  /** Runs a job for its slot: a fleet job only if this instance claims the slot (or took it over). */
+  const runOnce = async (job: Job, slot: string | undefined, claimed: boolean) => {
+    const log = logger.child({ job: job.name })
+    if (claims && slot !== undefined && !claimed && !(await claims.claim(job.name, slot))) {
+      log.debug({ slot }, 'another instance runs this one')
+      return
+    }
+    let failure: string | null = null
+    try {
+      await job.run()
+    } catch (error) {
+      failure = (error as Error)?.message ?? String(error)
+      log.error({ err: error }, 'scheduled job failed')
+    }
+    if (claims && slot !== undefined) await claims.finish(job.name, slot, failure).catch((error: unknown) => log.warn({ err: error }, 'recording the run failed'))
+  }
+
   const tasks = jobs.map((job) => {
     if (!cron.validate(job.schedule)) throw new Error(`job ${job.name}: "${job.schedule}" is not a valid cron expression`)
-    const log = logger.child({ job: job.name })
     return cron.schedule(job.schedule, async () => {
-      try {
-        await job.run()
-      } catch (error) {
-        log.error({ err: error }, 'scheduled job failed')
-      }
+      await runOnce(job, job.scope === 'instance' ? undefined : jobSlot(now()), false).catch((error: unknown) => logger.error({ err: error, job: job.name }, 'scheduled job failed'))
     }, { name: job.name, noOverlap: true, ...(timezone ? { timezone } : {}) })
   })
+  const takeOver = async (): Promise<number> => {
+    if (!claims || shared.length === 0) return 0
+    let count = 0
+    for (const run of await claims.takeOver(shared.map((j) => j.name))) {
+      const job = shared.find((j) => j.name === run.job)
+      if (!job) continue
+      logger.warn({ job: run.job, slot: run.slot }, 'taking over a run an instance left unfinished')
+      await runOnce(job, run.slot, true)
+      count += 1
+    }
+    return count
+  }
+  // A run claimed by an instance that died before finishing it is run again here.
+  if (claims && shared.length > 0) {
+    tasks.push(cron.schedule('* * * * *', async () => {
+      await takeOver().catch((error: unknown) => logger.error({ err: error }, 'checking for abandoned scheduled runs failed'))
+    }, { name: 'job-takeover', noOverlap: true }))
+  }
   return {
     async stop() {
       for (const task of tasks) await task.destroy()
     },
+    async tick(name, at) {
+      const job = jobs.find((j) => j.name === name)
+      if (!job) throw new Error(`no job ${name}`)
+      await runOnce(job, job.scope === 'instance' ? undefined : jobSlot(at), false)
+    },
+    takeOver,
   }
 }
 

@@ -18,9 +18,15 @@ export async function markMessage(db: Db, id: string, status: MessageStatus, at:
     .execute()
 }
 
-/** Messages accepted but not yet handled (the process stopped mid-way): handled again at start. */
-export async function listUnhandledMessages(db: Db, limit = 1000): Promise<MessageRow[]> {
-  return db.selectFrom('messages').selectAll().where('status', '=', 'received').orderBy('received_at').limit(limit).execute()
+/**
+ * Messages accepted but not yet handled (the process stopped mid-way): handled again at start. With an instance id,
+ * only those that instance received (and unowned ones from before instances): another running instance's messages
+ * in hand are its own business.
+ */
+export async function listUnhandledMessages(db: Db, limit = 1000, instanceId?: string): Promise<MessageRow[]> {
+  return db.selectFrom('messages').selectAll().where('status', '=', 'received')
+    .$if(instanceId !== undefined, (q) => q.where((eb) => eb.or([eb('instance_id', '=', instanceId!), eb('instance_id', 'is', null)])))
+    .orderBy('received_at').orderBy('id').limit(limit).execute()
 }
 
 export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from './create-db.js'
-import type { NewOutboxRow, OutboxRow, OutboxStatus } from './schema.js'
+import type { Database, NewOutboxRow, OutboxRow, OutboxStatus } from './schema.js'
 
 /**
  * Queues a send unless one for the same source is already queued or sending (the partial unique index);
@@ -22,14 +22,17 @@ export async function findOutboxRow(db: Db, id: number): Promise<OutboxRow | und
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** Queued rows due by `now`, oldest first: the worker's next candidates. */
-export async function listDueOutboxRows(db: Db, now: string, limit: number): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('id').limit(limit).execute()
+/** Rows this instance sends: its own, and rows from before instances (no owner). */
+const ownedBy = (instanceId: string) => (eb: ExpressionBuilder<Database, 'outbox'>) => eb.or([eb('instance_id', '=', instanceId), eb('instance_id', 'is', null)])
+
+/** Queued rows of this instance due by `now`, oldest first: the worker's next candidates. */
+export async function listDueOutboxRows(db: Db, now: string, limit: number, instanceId: string): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('status', '=', 'queued').where('next_attempt_at', '<=', now).where(ownedBy(instanceId)).orderBy('id').limit(limit).execute()
 }
 
-/** When the earliest queued row that is not yet due becomes due, if any. */
-export async function nextOutboxDueAt(db: Db): Promise<string | undefined> {
-  const row = await db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'queued').executeTakeFirst()
+/** When the earliest queued row of this instance that is not yet due becomes due, if any. */
+export async function nextOutboxDueAt(db: Db, instanceId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'queued').where(ownedBy(instanceId)).executeTakeFirst()
   return row?.at ?? undefined
 }
 
@@ -39,9 +42,9 @@ export async function transitionOutboxRow(db: Db, id: number, from: OutboxStatus
   return Number(result.numUpdatedRows) === 1
 }
 
-/** Rows a previous process handed to the channel without recording the outcome. */
-export async function listOutboxRows(db: Db, status: OutboxStatus, limit = 1000): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('status', '=', status).orderBy('id').limit(limit).execute()
+/** This instance's rows in a state, e.g. those a previous run handed to the channel without recording the outcome. */
+export async function listOutboxRows(db: Db, status: OutboxStatus, instanceId: string, limit = 1000): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('status', '=', status).where(ownedBy(instanceId)).orderBy('id').limit(limit).execute()
 }
 
 export async function countOutboxByStatus(db: Db): Promise<Record<OutboxStatus, number>> {
@@ -51,9 +54,9 @@ export async function countOutboxByStatus(db: Db): Promise<Record<OutboxStatus, 
   return counts
 }
 
-/** Finished rows whose owner has not recorded the outcome yet (the process stopped in between). */
-export async function listUnsettledOutboxRows(db: Db, limit = 1000): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('status', 'in', ['sent', 'failed']).where('settled_at', 'is', null).orderBy('id').limit(limit).execute()
+/** This instance's finished rows whose outcome is not recorded yet (the process stopped in between). */
+export async function listUnsettledOutboxRows(db: Db, instanceId: string, limit = 1000): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('status', 'in', ['sent', 'failed']).where('settled_at', 'is', null).where(ownedBy(instanceId)).orderBy('id').limit(limit).execute()
 }
 
 export async function markOutboxSettled(db: Db, id: number, at: string): Promise<void> {

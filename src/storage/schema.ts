@@ -23,6 +23,9 @@ export interface Database {
   wecom_response_urls: WecomResponseUrlTable
   outbox: OutboxTable
   content_keys: ContentKeyTable
+  instances: InstanceTable
+  group_owners: GroupOwnerTable
+  job_runs: JobRunTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -49,6 +52,8 @@ export interface MessageTable {
   emotion_score: number | null
   /** When text, question and sender_name were blanked (retention, or the sender's erasure); null while kept. */
   content_purged_at: Generated<string | null>
+  /** The instance that received it (QUNDESK_INSTANCE_ID); null before multi-instance support. */
+  instance_id: Generated<string | null>
 }
 
 /** `sending`: approved and in the outbox; `failed`: the outbox gave up (an agent may retry or reject). */
@@ -329,6 +334,8 @@ export interface OutboxTable {
   last_error: string | null
   /** When the owner recorded the outcome; null on a finished row means it must be told again (after a crash). */
   settled_at: string | null
+  /** The instance that sends it (its account is in the group); null: any. */
+  instance_id: Generated<string | null>
 }
 
 export type OutboxRow = Selectable<OutboxTable>
@@ -340,4 +347,29 @@ export interface ContentKeyTable {
   fingerprint: string
   first_used_at: string
   retired_at: string | null
+}
+
+/** A QunDesk process sharing the database (QUNDESK_INSTANCE_ID), with its heartbeat. */
+export interface InstanceTable {
+  instance_id: string
+  started_at: string
+  heartbeat_at: string
+  stopped_at: string | null
+}
+
+/** The instance whose account is in a group: the one that sends there. */
+export interface GroupOwnerTable {
+  group_id: string
+  instance_id: string
+  updated_at: string
+}
+
+/** One scheduled run of a fleet-wide job (job + the minute it was due), claimed by the instance that runs it. */
+export interface JobRunTable {
+  job: string
+  slot: string
+  instance_id: string
+  started_at: string
+  finished_at: string | null
+  error: string | null
 }

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { createAuthService } from '../../src/auth/auth-service.js'
 import { runCli } from '../../src/cli.js'
-import { createDb } from '../../src/storage/create-db.js'
+import { openDb } from '../../src/storage/create-db.js'
 import { insertLearnedExample } from '../../src/storage/learned-example.repository.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
-import { FIXTURES, makeWorkdir } from './test-context.js'
+import { loadConfig, type Env } from '../../src/config/load-config.js'
+import { FIXTURES, makeWorkdir, testEnv } from './test-context.js'
 
 function execFileAsync(file: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -17,7 +18,7 @@ function execFileAsync(file: string, args: string[], options: { env?: NodeJS.Pro
 }
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-async function run(args: string[], env: Record<string, string> = {}) {
+async function run(args: string[], env: Env = {}) {
   const out: string[] = []
   const err: string[] = []
   const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: ROOT }
@@ -130,15 +131,17 @@ describe('qundesk rules check', () => {
 describe('qundesk user add and kb export-learned', () => {
   it('adds a console user with the password read from stdin, who can then log in', async () => {
     const work = await makeWorkdir()
-    const child = execFile(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), 'user', 'add', '老板', '--role', 'admin'], { env: { ...process.env, QUNDESK_DATA_DIR: work.dataDir } })
+    const child = execFile(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), 'user', 'add', '老板', '--role', 'admin'], { env: { ...process.env, ...testEnv(work) } })
     child.stdin!.end('一个足够长的密码123\n')
     const out = await new Promise<string>((resolve, reject) => {
       let text = ''
+      let errors = ''
       child.stdout!.on('data', (d) => { text += d })
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}`))))
+      child.stderr!.on('data', (d) => { errors += d })
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}: ${errors}`))))
     })
     expect(out).toContain('已添加用户 老板（管理员）')
-    const db = await createDb({ file: path.join(work.dataDir, 'qundesk.sqlite') })
+    const db = await openDb(loadConfig(testEnv(work)))
     try {
       const auth = createAuthService({ db, clock: () => new Date() })
       const { session } = await auth.login({ name: '老板', password: '一个足够长的密码123', ip: '127.0.0.1' })
@@ -152,17 +155,17 @@ describe('qundesk user add and kb export-learned', () => {
   it('refuses a short password with a clear message and exit 1', async () => {
     const work = await makeWorkdir()
     const err: string[] = []
-    const io: CliIo = { stdout: () => {}, stderr: (t) => err.push(t), env: { QUNDESK_DATA_DIR: work.dataDir }, cwd: ROOT, readPassword: async () => 'short' }
+    const io: CliIo = { stdout: () => {}, stderr: (t) => err.push(t), env: testEnv(work), cwd: ROOT, readPassword: async () => 'short' }
     expect(await runCli(['user', 'add', '小王'], io)).toBe(1)
     expect(err.join('\n')).toContain('密码至少 10 个字符')
   })
 
   it('exports the questions agents taught as YAML pointing at where each intent is defined', async () => {
     const work = await makeWorkdir()
-    const db = await createDb({ file: path.join(work.dataDir, 'qundesk.sqlite') })
+    const db = await openDb(loadConfig(testEnv(work)))
     await insertLearnedExample(db, { intentId: 'returns.refund', text: '钱啥时候回到卡里', suggestionId: null, createdBy: '小王', createdAt: new Date().toISOString() })
     await db.destroy()
-    const res = await run(['kb', 'export-learned', '--kb', work.kbDir], { QUNDESK_DATA_DIR: work.dataDir })
+    const res = await run(['kb', 'export-learned', '--kb', work.kbDir], testEnv(work))
     expect(res.code).toBe(0)
     const parsed = parseYaml(res.stdout) as { learned: Array<{ id: string; defined_in: string; examples: string[] }> }
     expect(parsed.learned).toEqual([{ id: 'returns.refund', defined_in: expect.stringMatching(/shop\.yaml:\d+$/), examples: ['钱啥时候回到卡里'] }])

@@ -7,15 +7,18 @@ import { verifyChain } from '../../src/audit/audit-chain.js'
 import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { iterateAudit } from '../../src/storage/audit.repository.js'
-import { createDb, type Db } from '../../src/storage/create-db.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { openDb, type Db } from '../../src/storage/create-db.js'
 import { upsertJoin } from '../../src/storage/group-member.repository.js'
 import { CSV_TOKENS, fuzzParams, mutatedText, nastyBytes } from '../support/fuzz-generators.js'
-import { FIXTURES, makeWorkdir } from './test-context.js'
+import { failWritesTo } from '../support/db-faults.js'
+import { FIXTURES, makeWorkdir, testEnv } from './test-context.js'
 
 /**
  * `qundesk members import` on random and broken CRM files, run in-process exactly as the CLI runs it, against a
- * real SQLite file. Properties: it never throws and exits 0 or 1; a refused file (exit 1) leaves member_attributes
- * and audit_log exactly as they were; an accepted one (exit 0) adds one audit entry; the audit chain holds.
+ * real database (the SQLite file, or PostgreSQL). Properties: it never throws and exits 0 or 1; a refused file
+ * (exit 1) leaves member_attributes and audit_log exactly as they were; an accepted one (exit 0) adds one audit
+ * entry; the audit chain holds.
  */
 
 const CRM = path.join(FIXTURES, 'crm')
@@ -23,12 +26,11 @@ const MEMBERS = ['wxid_a', 'wxid_b', 'wxid_c', 'wxid_d', 'wxid_e', 'wmEXT001', '
 const JSON_TOKENS = ['{', '}', '[', ']', ',', ':', '"', '\\', 'null', 'true', '1e999', '-1', '"wxid_a"', '"orders"', '"2099-01-01"', '\n']
 
 let work: Awaited<ReturnType<typeof makeWorkdir>>
-let dbFile: string
 let csvSeeds: string[]
 let jsonSeeds: string[]
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await createDb({ file: dbFile })
+  const db = await openDb(loadConfig(testEnv(work)))
   try {
     return await fn(db)
   } finally {
@@ -47,14 +49,13 @@ async function importFile(name: string, contents: Uint8Array | string, extra: st
   await fs.writeFile(path.join(work.dir, name), contents)
   const out: string[] = []
   const err: string[] = []
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { QUNDESK_DATA_DIR: work.dataDir, QUNDESK_LOG_LEVEL: 'silent' }, cwd: work.dir }
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: testEnv(work), cwd: work.dir }
   const code = await runCli(['members', 'import', name, ...extra], io)
   return { code, stdout: out.join('\n'), stderr: err.join('\n') }
 }
 
 beforeAll(async () => {
   work = await makeWorkdir()
-  dbFile = path.join(work.dataDir, 'qundesk.sqlite')
   await fs.mkdir(work.dataDir, { recursive: true })
   const now = new Date().toISOString()
   await withDb(async (db) => {
@@ -107,7 +108,7 @@ describe('qundesk members import under fuzzing', () => {
   }, 120_000)
 
   it('a valid file whose write fails at the last step (the audit entry) leaves nothing behind', async () => {
-    await withDb((db) => sql`CREATE TRIGGER fail_import_audit BEFORE INSERT ON audit_log WHEN NEW.subject_id = 'boom.csv' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`.execute(db))
+    const removeFault = await withDb((db) => failWritesTo(db, { table: 'audit_log', when: "NEW.subject_id = 'boom.csv'", message: 'disk on fire' }))
     try {
       const before = await snapshot()
       const valid = await fs.readFile(path.join(CRM, 'valid.csv'))
@@ -118,7 +119,7 @@ describe('qundesk members import under fuzzing', () => {
       // The same file under another name goes through: the refusal came from the failed write alone.
       expect((await importFile('fine.csv', valid)).code).toBe(0)
     } finally {
-      await withDb((db) => sql`DROP TRIGGER fail_import_audit`.execute(db))
+      await withDb((db) => removeFault(db))
     }
   })
 })

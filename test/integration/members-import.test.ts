@@ -5,31 +5,31 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
-import { createDb, type Db } from '../../src/storage/create-db.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { openDb, type Db } from '../../src/storage/create-db.js'
 import { upsertJoin } from '../../src/storage/group-member.repository.js'
 import { findMemberAttributes } from '../../src/storage/member-attribute.repository.js'
-import { FIXTURES, makeWorkdir } from './test-context.js'
+import { failWritesTo } from '../support/db-faults.js'
+import { FIXTURES, makeWorkdir, testEnv } from './test-context.js'
 
 const CRM = path.join(FIXTURES, 'crm')
 let work: Awaited<ReturnType<typeof makeWorkdir>>
-let dbFile: string
 
 beforeEach(async () => {
   work = await makeWorkdir()
-  dbFile = path.join(work.dataDir, 'qundesk.sqlite')
 })
 
 /** Runs `qundesk ...` in-process with the CRM fixtures folder as the working directory (or `cwd`). */
 async function run(args: string[], cwd = CRM) {
   const out: string[] = []
   const err: string[] = []
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { QUNDESK_DATA_DIR: work.dataDir, QUNDESK_LOG_LEVEL: 'silent' }, cwd }
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: testEnv(work), cwd }
   const code = await runCli(args, io)
   return { code, stdout: out.join('\n'), stderr: err.join('\n') }
 }
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await createDb({ file: dbFile })
+  const db = await openDb(loadConfig(testEnv(work)))
   try {
     return await fn(db)
   } finally {
@@ -199,7 +199,7 @@ describe('qundesk members import', () => {
     await run(['members', 'import', 'valid.csv'])
     const before = await withDb((db) => db.selectFrom('member_attributes').selectAll().orderBy('member_id').execute())
     // A fault after the upserts and the RFM update: the audit insert fails.
-    await withDb((db) => sql`CREATE TRIGGER fail_import BEFORE INSERT ON audit_log WHEN NEW.action = 'members.import' BEGIN SELECT RAISE(ABORT, 'forced failure'); END`.execute(db))
+    await withDb((db) => failWritesTo(db, { table: 'audit_log', when: "NEW.action = 'members.import'", message: 'forced failure' }))
     await fs.writeFile(path.join(work.dir, 'update.csv'), 'member_id,monthly_spend,total_spend,orders\nwxid_a,1,99999,99\nwxid_b,2,3,4\n')
     const res = await run(['members', 'import', 'update.csv'], work.dir)
     expect(res.code).toBe(1)

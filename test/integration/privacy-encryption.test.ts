@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import SQLite from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { newContentKeyEntry, parseContentKeys } from '../../src/storage/content-cipher.js'
+import { openRawDb } from '../support/raw-db.js'
+import { onPostgres } from '../support/test-database.js'
+import { textColumnsHolding } from '../support/text-columns.js'
 import { makeWorkdir, startTestApp, testEnv, waitFor, type TestApp } from './test-context.js'
 
 const K1 = newContentKeyEntry('k1')
@@ -26,17 +28,30 @@ async function run(args: string[], env: Record<string, string | undefined>) {
 
 interface ApiSuggestion { id: number; question: string; text: string | null; status: string; finalText?: string | null }
 
-/** Reads the SQLite file with no key at all, as someone holding a copy of it would. */
-function rawRows(dataDir: string) {
-  const sqlite = new SQLite(path.join(dataDir, 'qundesk.sqlite'), { readonly: true })
+type Work = Awaited<ReturnType<typeof makeWorkdir>>
+
+/** Reads the database (the SQLite file, or the PostgreSQL database) with no key at all, as someone holding a copy of it would. */
+async function rawRows(work: Work) {
+  const raw = openRawDb(work)
   try {
     return {
-      messages: sqlite.prepare('SELECT id, sender_name, text, question FROM messages ORDER BY received_at').all() as Array<{ id: string; sender_name: string; text: string; question: string }>,
-      suggestions: sqlite.prepare('SELECT question, text, final_text FROM suggestions').all() as Array<{ question: string; text: string | null; final_text: string | null }>,
-      outbox: sqlite.prepare('SELECT text FROM outbox').all() as Array<{ text: string }>,
+      messages: await raw.selectFrom('messages').select(['id', 'sender_name', 'text', 'question']).orderBy('received_at').execute(),
+      suggestions: await raw.selectFrom('suggestions').select(['question', 'text', 'final_text']).execute(),
+      outbox: await raw.selectFrom('outbox').select('text').execute(),
+      auditDetails: (await raw.selectFrom('audit_log').select('detail').execute()).map((a) => a.detail),
     }
   } finally {
-    sqlite.close()
+    await raw.destroy()
+  }
+}
+
+/** Every text column, in any table, whose stored value contains `words`, read with no key. */
+async function rawColumnsHolding(work: Work, words: string): Promise<string[]> {
+  const raw = openRawDb(work)
+  try {
+    return await textColumnsHolding(raw, words)
+  } finally {
+    await raw.destroy()
   }
 }
 
@@ -55,7 +70,7 @@ describe('stored message content encrypted with QUNDESK_CONTENT_KEYS (AES-256-GC
     await t.stop()
     t = undefined
 
-    const raw = rawRows(work.dataDir)
+    const raw = await rawRows(work)
     expect(raw.messages.length).toBeGreaterThan(0)
     for (const m of raw.messages) {
       expect(m.text).toMatch(/^qdenc1:k1:/)
@@ -66,19 +81,33 @@ describe('stored message content encrypted with QUNDESK_CONTENT_KEYS (AES-256-GC
       for (const value of [s.question, s.text, s.final_text]) if (value) expect(value).toMatch(/^qdenc1:k1:/)
     }
     expect(raw.outbox.map((o) => o.text.slice(0, 10))).toEqual(['qdenc1:k1:'])
-    // Stop checkpoints the WAL into the file; neither holds the words.
-    for (const file of ['qundesk.sqlite', 'qundesk.sqlite-wal']) {
-      const bytes = await fs.readFile(path.join(work.dataDir, file)).catch(() => Buffer.alloc(0))
-      for (const words of ['快递到哪', '13812345678', 'SF1234567890', '查物流']) expect(bytes.includes(Buffer.from(words)), `${file} holds ${words}`).toBe(false)
+    const plainWords = ['快递到哪', '13812345678', 'SF1234567890', '查物流']
+    // No stored value anywhere holds the words (every table, the audit log too).
+    for (const words of plainWords) expect(await rawColumnsHolding(work, words), `columns holding ${words}`).toEqual([])
+    if (!onPostgres()) {
+      // Stop checkpoints the WAL into the file; neither holds the words.
+      for (const file of ['qundesk.sqlite', 'qundesk.sqlite-wal']) {
+        const bytes = await fs.readFile(path.join(work.dataDir, file)).catch(() => Buffer.alloc(0))
+        for (const words of plainWords) expect(bytes.includes(Buffer.from(words)), `${file} holds ${words}`).toBe(false)
+      }
     }
 
     // The audit details are sealed too; the chain is checked on the opened text, so verify and backup need the key.
+    expect(raw.auditDetails.filter((d) => d.startsWith('qdenc1:k1:'))).not.toEqual([])
     const env = testEnv(work, { QUNDESK_CONTENT_KEYS: K1 })
     expect(await run(['audit', 'verify'], env)).toMatchObject({ code: 0 })
-    expect(await run(['backup', path.join(work.dir, 'copy.sqlite')], env)).toMatchObject({ code: 0 })
-    const unkeyed = await run(['backup', path.join(work.dir, 'copy2.sqlite')], testEnv(work))
-    expect(unkeyed.code).toBe(1)
-    expect(unkeyed.stderr).toContain('审计日志的内容已加密')
+    const unkeyedVerify = await run(['audit', 'verify'], testEnv(work))
+    expect(unkeyedVerify.code).toBe(1)
+    expect(unkeyedVerify.stderr).toContain('encrypted with key "k1", which QUNDESK_CONTENT_KEYS does not list')
+    if (onPostgres()) {
+      // qundesk backup is for SQLite; on PostgreSQL it points at pg_dump instead.
+      expect(await run(['backup', path.join(work.dir, 'copy.sqlite')], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('pg_dump') })
+    } else {
+      expect(await run(['backup', path.join(work.dir, 'copy.sqlite')], env)).toMatchObject({ code: 0 })
+      const unkeyed = await run(['backup', path.join(work.dir, 'copy2.sqlite')], testEnv(work))
+      expect(unkeyed.code).toBe(1)
+      expect(unkeyed.stderr).toContain('审计日志的内容已加密')
+    }
   })
 
   it('rotates to a new key while keeping old content readable, retires the old key, and then starts without it', async () => {
@@ -97,7 +126,7 @@ describe('stored message content encrypted with QUNDESK_CONTENT_KEYS (AES-256-GC
     await waitFor(async () => (await t!.api<ApiSuggestion[]>('GET', '/api/suggestions?status=pending')).body.length === 2)
     await t.stop()
     t = undefined
-    expect(new Set(rawRows(work.dataDir).messages.map((m) => m.text.slice(0, 10)))).toEqual(new Set(['qdenc1:k1:', 'qdenc1:k2:']))
+    expect(new Set((await rawRows(work)).messages.map((m) => m.text.slice(0, 10)))).toEqual(new Set(['qdenc1:k1:', 'qdenc1:k2:']))
 
     const before = await run(['content-key', 'status'], env(`${K2},${K1}`))
     expect(before.code).toBe(0)
@@ -107,7 +136,7 @@ describe('stored message content encrypted with QUNDESK_CONTENT_KEYS (AES-256-GC
     const rotated = await run(['content-key', 'rotate'], env(`${K2},${K1}`))
     expect(rotated).toMatchObject({ code: 0 })
     expect(rotated.stdout).toContain('已停用密钥：k1')
-    expect(new Set(rawRows(work.dataDir).messages.map((m) => m.text.slice(0, 10)))).toEqual(new Set(['qdenc1:k2:']))
+    expect(new Set((await rawRows(work)).messages.map((m) => m.text.slice(0, 10)))).toEqual(new Set(['qdenc1:k2:']))
     const after = await run(['content-key', 'status'], env(K2))
     expect(after.stdout).toMatch(/密钥 k1：指纹 [0-9a-f]{16}，\S+ 起使用，\S+ 已停用（未配置）/)
     expect(after.stdout).toMatch(/messages\.text\s+明文 0，k2 2，k1 0/)
@@ -136,7 +165,7 @@ describe('stored message content encrypted with QUNDESK_CONTENT_KEYS (AES-256-GC
     await t.stop()
     t = undefined
     expect((await run(['content-key', 'rotate'], testEnv(work, { QUNDESK_CONTENT_KEYS: `plaintext,${K1}` }))).code).toBe(0)
-    expect(rawRows(work.dataDir).messages.map((m) => m.text)).toEqual([expect.stringMatching(/^@客服助手\s能开发票吗$/u)])
+    expect((await rawRows(work)).messages.map((m) => m.text)).toEqual([expect.stringMatching(/^@客服助手\s能开发票吗$/u)])
     t = await startTestApp(work)
     expect((await t.api<ApiSuggestion[]>('GET', '/api/suggestions?status=pending')).body.map((s) => s.question)).toEqual(['能开发票吗'])
   })

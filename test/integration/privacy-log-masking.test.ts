@@ -1,7 +1,7 @@
-import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/load-config.js'
 import { startQunDesk, type QunDesk } from '../../src/main.js'
+import { failWritesTo } from '../support/db-faults.js'
 import { captureLog } from '../support/wecom-test-kit.js'
 import { createMockWorld, makeWorkdir, testEnv, waitFor } from './test-context.js'
 
@@ -22,7 +22,7 @@ describe('log masking in the running app', () => {
     world.login()
     await waitFor(() => app!.channel.isLoggedIn())
     // A database error that quotes the row it refused (as constraint and driver errors can): the text reaches the log.
-    await sql`CREATE TRIGGER refuse_suggestion BEFORE INSERT ON suggestions BEGIN SELECT RAISE(ABORT, 'suggestion refused for: ' || NEW.question); END`.execute(app.db)
+    await failWritesTo(app.db, { table: 'suggestions', message: 'suggestion refused for: ', quote: 'question' })
 
     world.ask(world.alice, `我的快递到哪了 电话 ${PHONE}，订单号 ${ORDER}`)
     await waitFor(() => log.raw.some((line) => line.includes('handling a message failed')))

@@ -8,6 +8,7 @@ import type { Report } from '../../src/reports/report-service.js'
 import { iterateAudit, listAudit } from '../../src/storage/audit.repository.js'
 import type { Db } from '../../src/storage/create-db.js'
 import { upsertMemberAttributes } from '../../src/storage/member-attribute.repository.js'
+import { textColumnsHolding } from '../support/text-columns.js'
 import { login, type ConsoleSession } from './console-session.js'
 import { makeWorkdir, startTestApp, useRules, waitFor, type TestApp } from './test-context.js'
 
@@ -69,20 +70,7 @@ afterEach(async () => t?.stop())
 const today = () => new Date(Date.now() + 480 * 60_000).toISOString().slice(0, 10)
 
 /** Every text cell of every table except the append-only audit log that contains `needle`, as `table.column`. */
-async function tablesHolding(db: Db, needle: string): Promise<string[]> {
-  const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(db)
-  const found: string[] = []
-  for (const { name } of tables.rows) {
-    if (name === 'audit_log') continue
-    const columns = await sql<{ name: string; type: string }>`SELECT name, type FROM pragma_table_info(${name})`.execute(db)
-    for (const column of columns.rows) {
-      if (column.type.toUpperCase() !== 'TEXT') continue
-      const hit = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(name)} WHERE instr(${sql.ref(column.name)}, ${needle}) > 0`.execute(db)
-      if (Number(hit.rows[0]!.n) > 0) found.push(`${name}.${column.name}`)
-    }
-  }
-  return found
-}
+const tablesHolding = (db: Db, needle: string): Promise<string[]> => textColumnsHolding(db, needle, { except: ['audit_log'] })
 
 async function count(table: 'messages' | 'suggestions' | 'group_members'): Promise<number> {
   return Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(t.app.db)).rows[0]!.n)

@@ -8,7 +8,8 @@ import type { MemberDetail } from '../../src/members/member-directory.js'
 import { createRetention } from '../../src/privacy/retention.js'
 import type { Report } from '../../src/reports/report-service.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
-import { createDb, type Db } from '../../src/storage/create-db.js'
+import { openDb, type Db } from '../../src/storage/create-db.js'
+import { textColumnsHolding } from '../support/text-columns.js'
 import { makeWorkdir, startTestApp, testEnv, waitFor, type TestApp } from './test-context.js'
 
 const DAY_MS = 86_400_000
@@ -26,18 +27,7 @@ afterEach(async () => {
 })
 
 /** Text cells of every table but the audit log that contain `needle`, as `table.column`. */
-async function tablesHolding(on: Db, needle: string): Promise<string[]> {
-  const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'audit_log'`.execute(on)
-  const found: string[] = []
-  for (const { name } of tables.rows) {
-    const columns = await sql<{ name: string; type: string }>`SELECT name, type FROM pragma_table_info(${name})`.execute(on)
-    for (const column of columns.rows.filter((c) => c.type.toUpperCase() === 'TEXT')) {
-      const hit = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(name)} WHERE instr(${sql.ref(column.name)}, ${needle}) > 0`.execute(on)
-      if (Number(hit.rows[0]!.n) > 0) found.push(`${name}.${column.name}`)
-    }
-  }
-  return found
-}
+const tablesHolding = (on: Db, needle: string): Promise<string[]> => textColumnsHolding(on, needle, { except: ['audit_log'] })
 
 const localDay = (at: Date) => new Date(at.getTime() + 480 * 60_000).toISOString().slice(0, 10)
 
@@ -95,7 +85,7 @@ describe('retention purge through the running app', () => {
 describe('retention purge of follow-up requests, WeCom payloads, the outbox and reply addresses', () => {
   async function seeded(): Promise<Db> {
     const work = await makeWorkdir()
-    db = await createDb({ file: loadConfig(testEnv(work)).databaseFile })
+    db = await openDb(loadConfig(testEnv(work)))
     const old = new Date(Date.now() - 200 * DAY_MS).toISOString()
     const recent = new Date(Date.now() - DAY_MS).toISOString()
     for (let n = 1; n <= 5; n++) {

@@ -71,13 +71,17 @@ export interface MockWorld {
 }
 
 /** A Mocker with the bot account, two customers and one customer group. */
-export function createMockWorld(): MockWorld {
+/**
+ * A mock account in a group with two customers. Pass `sameAs` for the same account, people and group again in a
+ * fresh mocker (a puppet cannot be started twice): the account coming back after its process was stopped.
+ */
+export function createMockWorld(sameAs?: MockWorld): MockWorld {
   const mocker = new mock.Mocker()
   const puppet = new PuppetMock({ mocker })
-  const me = mocker.createContact({ name: BOT_NAME })
-  const alice = mocker.createContact({ name: '张三' })
-  const bob = mocker.createContact({ name: '李四' })
-  const room = mocker.createRoom({ topic: 'VIP客户群', memberIdList: [me.id, alice.id, bob.id] })
+  const me = mocker.createContact({ name: BOT_NAME, ...(sameAs ? { id: sameAs.me.id } : {}) })
+  const alice = mocker.createContact({ name: '张三', ...(sameAs ? { id: sameAs.alice.id } : {}) })
+  const bob = mocker.createContact({ name: '李四', ...(sameAs ? { id: sameAs.bob.id } : {}) })
+  const room = mocker.createRoom({ topic: 'VIP客户群', memberIdList: [me.id, alice.id, bob.id], ...(sameAs ? { id: sameAs.room.id } : {}) })
   const said: string[] = []
   ;(room as unknown as EventEmitter).on('message', (m: mock.MessageMock) => {
     if (m.payload.talkerId === me.id) said.push(m.payload.text ?? '')

@@ -1,12 +1,13 @@
-import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importMembers } from '../../../../src/members/import/import-members.js'
 import type { MemberField } from '../../../../src/members/import/parse-member-file.js'
 import type { MemberAttributeInput } from '../../../../src/members/import/validate-member-rows.js'
 import { listAudit } from '../../../../src/storage/audit.repository.js'
-import { createDb, type Db } from '../../../../src/storage/create-db.js'
+import { type Db } from '../../../../src/storage/create-db.js'
 import { markLeft, upsertJoin } from '../../../../src/storage/group-member.repository.js'
 import { findMemberAttributes } from '../../../../src/storage/member-attribute.repository.js'
+import { failWritesTo } from '../../../support/db-faults.js'
+import { createTestDb } from '../../../support/test-database.js'
 
 const NOW = new Date('2026-11-23T12:00:00.000Z')
 const clock = () => NOW
@@ -29,7 +30,7 @@ const scores = async () =>
   Object.fromEntries((await db.selectFrom('member_attributes').select(['member_id', 'rfm_r', 'rfm_f', 'rfm_m']).execute()).map((r) => [r.member_id, [r.rfm_r, r.rfm_f, r.rfm_m]]))
 
 beforeEach(async () => {
-  db = await createDb({ file: ':memory:' })
+  db = await createTestDb()
 })
 afterEach(async () => db.destroy())
 
@@ -145,7 +146,7 @@ describe('importMembers', () => {
     await member('wxid_a')
     await member('wxid_b')
     await run([row('wxid_a', { orders: 1, totalSpend: 10 })])
-    await sql`CREATE TRIGGER fail_import BEFORE INSERT ON audit_log WHEN NEW.action = 'members.import' BEGIN SELECT RAISE(ABORT, 'forced failure'); END`.execute(db)
+    await failWritesTo(db, { table: 'audit_log', when: "NEW.action = 'members.import'", message: 'forced failure' })
     await expect(run([row('wxid_a', { orders: 9, totalSpend: 900 }), row('wxid_b', { orders: 2 })])).rejects.toThrow(/forced failure/)
     expect(await findMemberAttributes(db, 'wxid_a')).toMatchObject({ orders: 1, total_spend: 10, rfm_f: 1 })
     expect(await findMemberAttributes(db, 'wxid_b')).toBeUndefined()

@@ -1,0 +1,67 @@
+import { sql } from 'kysely'
+import type { Db } from './create-db.js'
+import { isPostgres } from './dialect.js'
+
+/** Records that this instance is alive (and when it started, the first time). */
+export async function heartbeatInstance(db: Db, instanceId: string, at: string, started = false): Promise<void> {
+  await db.insertInto('instances').values({ instance_id: instanceId, started_at: at, heartbeat_at: at, stopped_at: null })
+    .onConflict((oc) => oc.column('instance_id').doUpdateSet(started ? { started_at: at, heartbeat_at: at, stopped_at: null } : { heartbeat_at: at, stopped_at: null }))
+    .execute()
+}
+
+export async function markInstanceStopped(db: Db, instanceId: string, at: string): Promise<void> {
+  await db.updateTable('instances').set({ stopped_at: at }).where('instance_id', '=', instanceId).execute()
+}
+
+export async function listInstances(db: Db) {
+  return db.selectFrom('instances').selectAll().orderBy('instance_id').execute()
+}
+
+/** This instance's account is in the group: sends there go through it. Writes only when the owner changes. */
+export async function claimGroup(db: Db, groupId: string, instanceId: string, at: string): Promise<void> {
+  await db.insertInto('group_owners').values({ group_id: groupId, instance_id: instanceId, updated_at: at })
+    .onConflict((oc) => oc.column('group_id').doUpdateSet({ instance_id: instanceId, updated_at: at }).where('group_owners.instance_id', '!=', instanceId))
+    .execute()
+}
+
+export async function findGroupOwner(db: Db, groupId: string): Promise<string | undefined> {
+  return (await db.selectFrom('group_owners').select('instance_id').where('group_id', '=', groupId).executeTakeFirst())?.instance_id
+}
+
+/** Claims one scheduled run of a job; false when another instance already has it. */
+export async function claimJobRun(db: Db, job: string, slot: string, instanceId: string, at: string): Promise<boolean> {
+  const result = await db.insertInto('job_runs').values({ job, slot, instance_id: instanceId, started_at: at, finished_at: null, error: null })
+    .onConflict((oc) => oc.columns(['job', 'slot']).doNothing()).executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
+}
+
+export async function finishJobRun(db: Db, job: string, slot: string, at: string, error: string | null): Promise<void> {
+  await db.updateTable('job_runs').set({ finished_at: at, error }).where('job', '=', job).where('slot', '=', slot).execute()
+}
+
+/**
+ * Runs of fleet-wide jobs claimed by an instance whose heartbeat stopped before the run finished: the process died
+ * mid-run. Taken over (the claim moves to `instanceId`) so the run happens once more, elsewhere.
+ */
+export async function takeOverAbandonedRuns(db: Db, jobs: readonly string[], instanceId: string, staleBefore: string, at: string): Promise<Array<{ job: string; slot: string }>> {
+  if (jobs.length === 0) return []
+  const abandoned = await db.selectFrom('job_runs as r')
+    .innerJoin('instances as i', 'i.instance_id', 'r.instance_id')
+    .select(['r.job', 'r.slot', 'r.instance_id'])
+    .where('r.job', 'in', [...jobs]).where('r.finished_at', 'is', null).where('r.instance_id', '!=', instanceId)
+    .where((eb) => eb.or([eb('i.heartbeat_at', '<', staleBefore), eb('i.stopped_at', 'is not', null)]))
+    .execute()
+  const taken: Array<{ job: string; slot: string }> = []
+  for (const run of abandoned) {
+    const moved = await db.updateTable('job_runs').set({ instance_id: instanceId, started_at: at })
+      .where('job', '=', run.job).where('slot', '=', run.slot).where('instance_id', '=', run.instance_id).where('finished_at', 'is', null)
+      .executeTakeFirst()
+    if (Number(moved.numUpdatedRows) > 0) taken.push({ job: run.job, slot: run.slot })
+  }
+  return taken
+}
+
+/** Wakes the instances listening on `channel` once the surrounding transaction commits (PostgreSQL; no-op on SQLite). */
+export async function notifyInstances(db: Db, channel: string, payload: string): Promise<void> {
+  if (isPostgres(db)) await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db)
+}

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { onPostgres } from '../support/test-database.js'
+import { createMockWorld, makeWorkdir, startTestApp, waitFor, type TestApp, type Workdir } from './test-context.js'
+
+interface ApiSuggestion { id: number; question: string; status: string; groupId: string }
+
+const apps: TestApp[] = []
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((t) => t.stop().catch(() => undefined)))
+})
+
+/** Instance `id` on the workdir's database, with its own mock account (world). */
+async function instance(work: Workdir, id: string, world = createMockWorld()): Promise<TestApp> {
+  const t = await startTestApp(work, { world, env: { QUNDESK_INSTANCE_ID: id } })
+  apps.push(t)
+  return t
+}
+
+async function pendingOn(t: TestApp, question: string): Promise<ApiSuggestion> {
+  return waitFor(async () => (await t.api<ApiSuggestion[]>('GET', '/api/suggestions?status=pending')).body.find((s) => s.question === question))
+}
+
+// Several processes on one database is a PostgreSQL setup (SQLite is one process's embedded database).
+describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database', () => {
+  it('sends an approval made on another instance through the instance whose account is in the group, once', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const b = await instance(work, 'b')
+    a.world.ask(a.world.alice, '我的快递到哪了')
+    const suggestion = await pendingOn(b, '我的快递到哪了')
+
+    const res = await b.api<{ status: string }>('POST', `/api/suggestions/${suggestion.id}/send`)
+    expect([200, 202]).toContain(res.status)
+    await waitFor(() => a.world.said.length === 1)
+    await waitFor(async () => (await b.api<ApiSuggestion>('GET', `/api/suggestions/${suggestion.id}`)).body.status === 'sent')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(a.world.said).toEqual([expect.stringContaining('查物流')])
+    expect(b.world.said).toEqual([])
+    const rows = await a.app.db.selectFrom('outbox').select(['instance_id', 'status']).execute()
+    expect(rows).toEqual([{ instance_id: 'a', status: 'sent' }])
+  })
+
+  it('sends once when two agents on two instances click send at the same moment', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const b = await instance(work, 'b')
+    for (let round = 0; round < 5; round++) {
+      const question = `能开发票吗 第${round}次`
+      a.world.ask(a.world.alice, question)
+      const suggestion = await pendingOn(a, question)
+      const results = await Promise.all([a, b].map((t) => t.api('POST', `/api/suggestions/${suggestion.id}/send`)))
+      expect(results.map((r) => r.status).sort()).toEqual([expect.any(Number), 409])
+      expect([200, 202]).toContain(results.map((r) => r.status).sort()[0])
+      await waitFor(() => a.world.said.length === round + 1)
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    expect(a.world.said).toHaveLength(5)
+    const audit = await a.app.db.selectFrom('audit_log').select('action').where('action', '=', 'suggestion.sent').execute()
+    expect(audit).toHaveLength(5)
+  })
+
+  it('keeps an approval made while the owner is down, and the owner sends it once when it is back', async () => {
+    const work = await makeWorkdir()
+    const world = createMockWorld()
+    const a = await instance(work, 'a', world)
+    const b = await instance(work, 'b')
+    world.ask(world.alice, '退款什么时候到账')
+    const suggestion = await pendingOn(b, '退款什么时候到账')
+    await a.stop()
+    apps.splice(apps.indexOf(a), 1)
+
+    const res = await b.api<{ status: string }>('POST', `/api/suggestions/${suggestion.id}/send`)
+    expect(res).toEqual({ status: 202, body: { status: 'sending' } })
+    await new Promise((r) => setTimeout(r, 500))
+    expect(world.said).toEqual([])
+
+    const back = createMockWorld(world)
+    const again = await instance(work, 'a', back)
+    await waitFor(() => back.said.length === 1)
+    await waitFor(async () => (await again.api<ApiSuggestion>('GET', `/api/suggestions/${suggestion.id}`)).body.status === 'sent')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(back.said).toEqual([expect.stringContaining('退款')])
+    expect(world.said).toEqual([])
+  })
+
+  it('runs a fleet-wide scheduled job once per tick, and takes over a run a dead instance left unfinished', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const b = await instance(work, 'b')
+    const at = new Date('2026-11-23T10:00:00.000Z')
+    await Promise.all([a.app.scheduler.tick('sla-escalation', at), b.app.scheduler.tick('sla-escalation', new Date(at.getTime() + 2_000))])
+    const runs = await a.app.db.selectFrom('job_runs').selectAll().where('job', '=', 'sla-escalation').execute()
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toMatchObject({ slot: at.toISOString(), finished_at: expect.any(String), error: null })
+
+    // A third instance claimed a run and died (its heartbeat is old): the next instance to look runs it.
+    const old = new Date(Date.now() - 10 * 60_000).toISOString()
+    await a.app.db.insertInto('instances').values({ instance_id: 'c', started_at: old, heartbeat_at: old, stopped_at: null }).execute()
+    await a.app.db.insertInto('job_runs').values({ job: 'wecom-retry', slot: '2026-11-23T10:05:00.000Z', instance_id: 'c', started_at: old, finished_at: null, error: null }).execute()
+    const taken = await Promise.all([a.app.scheduler.takeOver(), b.app.scheduler.takeOver()])
+    expect(taken.sort()).toEqual([0, 1])
+    const run = await a.app.db.selectFrom('job_runs').selectAll().where('job', '=', 'wecom-retry').executeTakeFirstOrThrow()
+    expect(['a', 'b']).toContain(run.instance_id)
+    expect(run.finished_at).not.toBeNull()
+  })
+})
