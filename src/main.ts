@@ -40,6 +40,7 @@ import { createSlotService } from './slots/slot-service.js'
 import { createScheduler, type Scheduler } from './scheduler/create-scheduler.js'
 import { createJobClaims } from './fleet/job-claims.js'
 import { startHeartbeat } from './fleet/heartbeat.js'
+import { EVENTS_CHANNEL, relaySuggestionEvents } from './fleet/event-relay.js'
 import { claimGroup } from './storage/fleet.repository.js'
 import { listenForNotifications } from './storage/pg-listener.js'
 import { createMemberService, type MemberService } from './members/member-service.js'
@@ -139,14 +140,22 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     // Every send is stored first and paced; the worker waits while the account is offline.
     const outbox = createOutbox({ db, clock, logger, sender, options: config.outbox, instanceId })
     closers.unshift(() => outbox.stop())
+    const suggestions = createSuggestionService({ db, outbox, clock, logger })
     if (config.databaseUrl) {
       // Other instances queue sends for this account's groups: a NOTIFY wakes the worker, a poll covers a lost one.
-      const listener = listenForNotifications({ url: config.databaseUrl, channels: [OUTBOX_CHANNEL], logger, onNotify: (_channel, owner) => { if (owner === instanceId) outbox.kick() } })
+      // Queue changes made on any instance reach the consoles connected to this one.
+      const relay = relaySuggestionEvents({ db, suggestions, instanceId, logger })
+      const listener = listenForNotifications({
+        url: config.databaseUrl, channels: [OUTBOX_CHANNEL, EVENTS_CHANNEL], logger,
+        onNotify: (channel, payload) => {
+          if (channel === EVENTS_CHANNEL) relay.receive(payload)
+          else if (payload === instanceId) outbox.kick()
+        },
+      })
       const poll = setInterval(() => outbox.kick(), 5_000)
       poll.unref()
-      closers.unshift(async () => { clearInterval(poll); await listener.stop() })
+      closers.unshift(async () => { clearInterval(poll); relay.stop(); await listener.stop() })
     }
-    const suggestions = createSuggestionService({ db, outbox, clock, logger })
     const slots = createSlotService({ db, sender: queuedSender(outbox, { kind: 'slot', actor: 'bot' }), clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
     // Sends caught mid-way by the last stop are failed for an agent to check, never re-sent blindly.
     const recovered = await outbox.recover()
@@ -290,7 +299,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       ...(webhook ? { send: (text: string) => webhook.sendText(text) } : {}),
     }))
     if (webhook) {
-      closers.unshift(notifyAgents({ subscribe: suggestions.subscribe, send: (text) => webhook.sendText(text), logger }))
+      closers.unshift(notifyAgents({ subscribe: (listener) => suggestions.subscribe((event) => { if (!event.remote) listener(event) }), send: (text) => webhook.sendText(text), logger }))
       closers.unshift(() => webhook.stop())
     }
     // Each cron tick of a fleet-wide job runs on one instance; a run a dead instance left unfinished is taken over.

@@ -61,7 +61,8 @@ export interface SuggestionContext {
   membership: { joinedAt: string; joinedAtEstimated: boolean } | null
 }
 
-export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggestion }
+/** `remote`: the change happened on another instance (relayed over the database), not in this process. */
+export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggestion; remote?: boolean }
 
 export interface SuggestionService {
   create(input: NewSuggestion): Promise<Suggestion>
@@ -87,6 +88,8 @@ export interface SuggestionService {
   notify(suggestion: Suggestion): void
   /** Live updates for the console. Returns an unsubscribe function. */
   subscribe(listener: (event: SuggestionEvent) => void): () => void
+  /** Tells this process's subscribers about a change another instance made (read back from the database). */
+  relay(type: SuggestionEvent['type'], id: number): Promise<void>
 }
 
 const AUTO_ACTOR = 'bot'
@@ -321,6 +324,10 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     subscribe(listener) {
       events.on('event', listener)
       return () => events.off('event', listener)
+    },
+    async relay(type, id) {
+      const row = await findSuggestion(db, id)
+      if (row) events.emit('event', { type, suggestion: toSuggestion(row), remote: true } satisfies SuggestionEvent)
     },
   }
 }

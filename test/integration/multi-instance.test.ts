@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { onPostgres } from '../support/test-database.js'
-import { createMockWorld, makeWorkdir, startTestApp, waitFor, type TestApp, type Workdir } from './test-context.js'
+import { createMockWorld, makeWorkdir, startTestApp, TEST_TOKEN, waitFor, type TestApp, type Workdir } from './test-context.js'
 
 interface ApiSuggestion { id: number; question: string; status: string; groupId: string }
 
@@ -38,6 +38,40 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     expect(b.world.said).toEqual([])
     const rows = await a.app.db.selectFrom('outbox').select(['instance_id', 'status']).execute()
     expect(rows).toEqual([{ instance_id: 'a', status: 'sent' }])
+  })
+
+  it('streams queue changes made on one instance to a console connected to the other', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const b = await instance(work, 'b')
+    const stream = new AbortController()
+    const res = await fetch(`${b.app.url}/api/events`, { headers: { authorization: `Bearer ${TEST_TOKEN}` }, signal: stream.signal })
+    const events: Array<{ type: string; id: number; status: string }> = []
+    const reading = (async () => {
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true })
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '))
+          buffer = buffer.slice(end + 2)
+          if (data) events.push(JSON.parse(data.slice(6)) as { type: string; id: number; status: string })
+        }
+      }
+    })().catch(() => undefined)
+    try {
+      a.world.ask(a.world.alice, '能开发票吗')
+      const created = await waitFor(() => events.find((e) => e.type === 'created'))
+      expect(created.status).toBe('pending')
+      expect((await a.api('POST', `/api/suggestions/${created.id}/send`)).status).toBe(200)
+      await waitFor(() => events.find((e) => e.id === created.id && e.status === 'sent'))
+      // Each change once: relayed events are not announced again.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(events.filter((e) => e.type === 'created')).toHaveLength(1)
+    } finally {
+      stream.abort()
+      await reading
+    }
   })
 
   it('sends once when two agents on two instances click send at the same moment', async () => {
