@@ -8,6 +8,7 @@ import { rulesCheck } from './cli/rules-commands.js'
 import { tagsExplain } from './cli/tags-commands.js'
 import { auditVerify } from './cli/audit-commands.js'
 import { backupCommand } from './cli/backup-command.js'
+import { dbCopyCommand, migrateCommand } from './cli/db-commands.js'
 import { contentKeyNew, contentKeyRotate, contentKeyStatus } from './cli/content-key-commands.js'
 import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
@@ -37,6 +38,11 @@ Usage:
   qundesk user add NAME [--role agent|admin]     add a console user; the password is prompted for or read from stdin
   qundesk backup FILE [--force]                  consistent copy of the database while QunDesk runs, checked
                                                  (integrity, audit chain); exit 1 on any problem
+  qundesk migrate                                bring the database (SQLite file or QUNDESK_DATABASE_URL) to the latest
+                                                 schema; lists the migrations applied, or says it is current
+  qundesk db copy --from DB --to DB              copy an install into an empty database, SQLite <-> PostgreSQL (DB is
+                                                 sqlite:FILE or postgres://...): ids and encrypted content as stored,
+                                                 checked (rows per table, audit chain); stop QunDesk first
   qundesk content-key new [ID]                   print a fresh key entry for QUNDESK_CONTENT_KEYS (message content encryption)
   qundesk content-key status                     the active key, the keys the database knows, how content is stored
   qundesk content-key rotate                     rewrite stored content with the active key (or plain), retire unused
@@ -56,6 +62,8 @@ Options:
   --dry-run     check and match the file, write nothing (members import)
   --yes, -y     erase without asking (members delete)
   --force       overwrite an existing backup FILE (backup)
+  --from DB     the database to copy from: sqlite:FILE or postgres://USER:PASSWORD@HOST:5432/NAME (db copy)
+  --to DB       the empty database to copy to, same forms (db copy)
 
 Environment (see README): QUNDESK_DATA_DIR, QUNDESK_KNOWLEDGE_DIR, QUNDESK_RULES_DIR, QUNDESK_HOST, QUNDESK_PORT,
 QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME, QUNDESK_LOG_LEVEL,
@@ -63,6 +71,7 @@ QUNDESK_COOKIE_SECURE, QUNDESK_TRUST_PROXY, QUNDESK_UTC_OFFSET_MINUTES, QUNDESK_
 QUNDESK_WECOM_JSAPI_TICKET, QUNDESK_WECOM_AGENT_TICKET, WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN,
 WECHATY_PUPPET_SERVICE_ENDPOINT, QUNDESK_RETENTION_DAYS, QUNDESK_SEND_GROUP_INTERVAL_MS, QUNDESK_SEND_GLOBAL_INTERVAL_MS,
 QUNDESK_SEND_JITTER_MS, QUNDESK_SEND_MAX_ATTEMPTS, QUNDESK_OFFLINE_ALERT_MINUTES, QUNDESK_CONTENT_KEYS.
+Several processes on one PostgreSQL: QUNDESK_DATABASE_URL (postgres://…; unset: SQLite in QUNDESK_DATA_DIR), QUNDESK_INSTANCE_ID.
 Rate limits: QUNDESK_RATE_LIMIT_PER_SECOND (0: off), QUNDESK_RATE_LIMIT_BURST.
 `
 
@@ -89,6 +98,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'dry-run': { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         force: { type: 'boolean' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -119,6 +130,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'backup') {
       if (rest.length > 0) throw new UsageError('backup takes one file')
       return await backupCommand(sub, { force: values.force ?? false }, io)
+    }
+    if (command === 'migrate') {
+      if (sub) throw new UsageError('migrate takes no arguments: it migrates the configured database (QUNDESK_DATA_DIR or QUNDESK_DATABASE_URL)')
+      return await migrateCommand(io)
+    }
+    if (command === 'db' && sub === 'copy') {
+      if (rest.length > 0) throw new UsageError('db copy takes --from and --to only')
+      return await dbCopyCommand({ ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) }, io)
     }
     if (command === 'content-key' && sub === 'new') return contentKeyNew(rest[0], io)
     if (command === 'content-key' && sub === 'status') return await contentKeyStatus(io)

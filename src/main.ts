@@ -106,7 +106,7 @@ export interface StartOverrides {
 export async function startQunDesk(config: Readonly<Config>, overrides: StartOverrides = {}): Promise<QunDesk> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel })
   const clock = overrides.clock ?? systemClock
-  const db = await openDb(config)
+  const db = await openDb(config, logger)
   const closers: Array<() => Promise<void> | void> = [
     () => db.destroy(),
     // Fold the WAL into the main file, so a stopped install is one file to copy.

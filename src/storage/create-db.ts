@@ -6,6 +6,7 @@ import pg from 'pg'
 import Cursor from 'pg-cursor'
 import type { Config } from '../config/load-config.js'
 import { QunDeskError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
 import { createContentCipher, type ContentKey } from './content-cipher.js'
 import { checkContentKeys } from './content-keys.repository.js'
 import { ContentSealingPlugin } from './content-sealing-plugin.js'
@@ -24,11 +25,14 @@ export interface DbOptions {
   poolSize?: number
   /** QUNDESK_CONTENT_KEYS: seal message content with the first key (null: write plain), open it with any. */
   contentKeys?: { active: string | null; keys: readonly ContentKey[] }
+  /** Told when an idle PostgreSQL connection breaks (the pool replaces it). */
+  logger?: Pick<Logger, 'warn'>
 }
 
 /** The database as configured: PostgreSQL when QUNDESK_DATABASE_URL is set, else the SQLite file in the data folder. */
-export function openDb(config: Pick<Config, 'databaseFile' | 'databaseUrl' | 'contentKeys'>): Promise<Db> {
+export function openDb(config: Pick<Config, 'databaseFile' | 'databaseUrl' | 'contentKeys'>, logger?: Pick<Logger, 'warn'>): Promise<Db> {
   return createDb({
+    ...(logger ? { logger } : {}),
     ...(config.databaseUrl ? { url: config.databaseUrl } : { file: config.databaseFile }),
     ...(config.contentKeys ? { contentKeys: config.contentKeys } : {}),
   })
@@ -44,7 +48,7 @@ export function openDb(config: Pick<Config, 'databaseFile' | 'databaseUrl' | 'co
  * await db.destroy()
  */
 export async function createDb(options: DbOptions): Promise<Db> {
-  const db = options.url ? openPostgres(options.url, options.poolSize ?? 10) : openSqlite(options.file ?? ':memory:')
+  const db = options.url ? openPostgres(options.url, options.poolSize ?? 10, options.logger) : openSqlite(options.file ?? ':memory:')
   try {
     await migrateToLatest(db).catch((error: unknown) => {
       if (options.url && !(error instanceof QunDeskError)) {
@@ -84,10 +88,10 @@ const pgTypes = {
     NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
-function openPostgres(url: string, max: number): Db {
+function openPostgres(url: string, max: number, logger?: Pick<Logger, 'warn'>): Db {
   const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: 'qundesk' })
   // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined)
+  pool.on('error', (error) => logger?.warn({ err: error, database: redactDatabaseUrl(url) }, 'an idle database connection broke; the pool opens a new one'))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) })
 }
 

@@ -65,7 +65,8 @@ describe('agent console in Chromium', () => {
     await page.getByRole('button', { name: /^发送/ }).click()
     await waitFor(() => t!.world.said.length === 1)
     expect(t!.world.said[0]).toContain('建议看天气预报')
-    const [s] = await t!.app.suggestions.list()
+    // The group may see the reply a moment before the outbox records it as sent.
+    const s = await waitFor(async () => (await t!.app.suggestions.list({ status: 'sent' }))[0])
     expect(s).toMatchObject({ decision: 'edited', decidedBy: '小王' })
   })
 

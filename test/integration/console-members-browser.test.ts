@@ -138,7 +138,8 @@ describe('member pages in Chromium', () => {
     await screenshot(page, 'queue-outreach')
     await page.getByRole('button', { name: /^发送/ }).click()
     await waitFor(() => t!.world.said.some((s) => s.includes('王五，欢迎加入！')))
-    const sent = (await t!.app.suggestions.list({ status: 'sent' })).find((s) => s.memberName === '王五')
+    // The group may see the welcome a moment before the outbox records it as sent.
+    const sent = await waitFor(async () => (await t!.app.suggestions.list({ status: 'sent' })).find((s) => s.memberName === '王五'))
     expect(sent).toMatchObject({ kind: 'outreach', decision: 'sent', decidedBy: '小王' })
 
     // A reminder has no draft: the agent may write a message, or dismiss it.

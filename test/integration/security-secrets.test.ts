@@ -10,6 +10,8 @@ import { callApi, makeWorkdir, startTestApp, waitFor, type TestApp } from './tes
 const aesKey = (seed: string) => createHash('sha256').update(seed).digest('base64').slice(0, 43)
 const CONTENT_KEY = createHash('sha256').update('content key').digest('base64')
 const OLD_CONTENT_KEY = createHash('sha256').update('old content key').digest('hex')
+const DATABASE_PASSWORD = 'db-pass-K7v2Qx9Lm3Rt'
+const withPassword = (url: string, password: string) => Object.assign(new URL(url), { password }).toString()
 
 // Every secret QunDesk is configured with, each a distinctive value so that any copy of it in a log line is found.
 const CONFIGURED = {
@@ -102,7 +104,10 @@ describe('secrets never reach the log', () => {
     wecom = await startFakeWecom({ corpId: CORP_ID, secret: CONFIGURED.QUNDESK_WECOM_SECRET, webhookKey: CONFIGURED.QUNDESK_WECOM_WEBHOOK_KEY })
     wecom.state.groups.push(fakeGroupChat(CHAT))
     const log = captureLog()
-    t = await startTestApp(await makeWorkdir(), {
+    const work = await makeWorkdir()
+    // On PostgreSQL runs the database URL carries a password too (the test cluster trusts loopback, so any works).
+    const databaseUrl = work.databaseUrl ? withPassword(work.databaseUrl, DATABASE_PASSWORD) : undefined
+    t = await startTestApp(work, {
       logger: log.logger,
       env: {
         ...CONFIGURED,
@@ -112,6 +117,7 @@ describe('secrets never reach the log', () => {
         QUNDESK_WECOM_CORP_ID: CORP_ID,
         QUNDESK_WECOM_AGENT_ID: '1000002',
         QUNDESK_WECOM_API_BASE: wecom.baseUrl,
+        ...(databaseUrl ? { QUNDESK_DATABASE_URL: databaseUrl } : {}),
       },
     })
     const base = t.app.url
@@ -192,6 +198,7 @@ describe('secrets never reach the log', () => {
       RESPONSE_URL_CODE: 'r2-one-shot-capability-code',
       CONTENT_KEY,
       OLD_CONTENT_KEY,
+      ...(databaseUrl ? { DATABASE_PASSWORD } : {}),
       ...Object.fromEntries(wecom.state.issuedTokens.map((token, i) => [`WECOM_ACCESS_TOKEN_${i + 1}`, token])),
     }
     expect(wecom.state.issuedTokens.length).toBeGreaterThanOrEqual(2)

@@ -83,3 +83,28 @@ describe('WeCom official settings', () => {
     expect(() => loadConfig({ QUNDESK_WECOM_WEBHOOK_KEY: 'k', QUNDESK_WECOM_API_BASE: 'not a url' })).toThrow(/must be a base URL/)
   })
 })
+
+describe('database and instance settings', () => {
+  it('uses the SQLite file and the instance "default" unless told otherwise', () => {
+    const config = loadConfig({}, cwd)
+    expect(config.databaseUrl).toBeUndefined()
+    expect(config.instanceId).toBe('default')
+  })
+
+  it('takes a PostgreSQL URL and an instance id', () => {
+    const config = loadConfig({ QUNDESK_DATABASE_URL: 'postgresql://qd:pw@db.internal:5432/qundesk', QUNDESK_INSTANCE_ID: 'sales-1' }, cwd)
+    expect(config).toMatchObject({ databaseUrl: 'postgresql://qd:pw@db.internal:5432/qundesk', instanceId: 'sales-1' })
+  })
+
+  it('refuses another kind of URL without repeating its password, and an instance id with spaces', () => {
+    let error: QunDeskError | undefined
+    try {
+      loadConfig({ QUNDESK_DATABASE_URL: 'mysql://root:hunter2secret@db/qundesk', QUNDESK_INSTANCE_ID: 'sales 1' }, cwd)
+    } catch (e) {
+      error = e as QunDeskError
+    }
+    expect(error?.message).toContain('QUNDESK_DATABASE_URL must be a PostgreSQL URL')
+    expect(error?.message).toContain('QUNDESK_INSTANCE_ID="sales 1"')
+    expect(error?.message).not.toContain('hunter2secret')
+  })
+})
