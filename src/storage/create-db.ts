@@ -83,7 +83,7 @@ function openSqlite(file: string): Db {
 
 /** int8 (COUNT) and numeric (SUM of integers) arrive as strings from pg; every value QunDesk counts fits a double. */
 const NUMBER_TYPES = new Set([20, 1700])
-const pgTypes = {
+export const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
@@ -95,10 +95,11 @@ function openPostgres(url: string, max: number, logger?: Pick<Logger, 'warn'>): 
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) })
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations }
+/** Every migration, for kysely's Migrator (here and in db-copy.ts). */
+export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error) {
     throw new QunDeskError('internal', `Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`, {}, { cause: error })

@@ -2,11 +2,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
 import pg from 'pg'
 import { verifyChain } from '../audit/audit-chain.js'
 import { iterateAudit } from './audit.repository.js'
 import { SEALED_PREFIX } from './content-cipher.js'
+import { migrationProvider, pgTypes } from './create-db.js'
 import { isPostgres, redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
 import type { Database } from './schema.js'
@@ -69,13 +70,6 @@ export function sameDatabase(a: DatabaseLocation, b: DatabaseLocation): boolean 
     return key(a.url) === key(b.url)
   }
   return false
-}
-
-/** int8 (COUNT, bigint columns) and numeric arrive as strings from pg; QunDesk's values all fit a double, as in create-db.ts. */
-const NUMBER_TYPES = new Set([20, 1700])
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
 /**
@@ -157,7 +151,6 @@ export const COPY_TABLES: readonly CopyTable[] = Object.entries(TABLES).map(([na
 /** Every migration QunDesk knows, oldest first. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort()
 
-const provider: MigrationProvider = { getMigrations: async () => migrations }
 const MIGRATION_TABLE = 'kysely_migration'
 
 /** Loosely typed access for table-generic code (names from COPY_TABLES, rows as read). */
@@ -204,7 +197,7 @@ export interface MigrateResult {
 
 /** Brings a database to the latest schema with kysely's Migrator and says what it ran. Never throws for a failed migration. */
 export async function migrateDatabase(db: Kysely<Database>): Promise<MigrateResult> {
-  const { error, results = [] } = await new Migrator({ db, provider }).migrateToLatest()
+  const { error, results = [] } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
   const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName)
   if (error === undefined) return { applied }
   return { applied, failed: { name: results.find((r) => r.status === 'Error')?.migrationName, error } }
