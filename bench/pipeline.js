@@ -12,7 +12,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { WechatyBuilder } from 'wechaty'
-import { PuppetMock, mock } from 'wechaty-puppet-mock'
 import { loadConfig } from '../dist/config/load-config.js'
 import { newContentKeyEntry } from '../dist/storage/content-cipher.js'
 import { createLogger } from '../dist/core/logger.js'
@@ -20,31 +19,10 @@ import { startQunDesk } from '../dist/main.js'
 import { loadKnowledge } from '../dist/knowledge/load-knowledge.js'
 import { trainIntentMatcher } from '../dist/nlu/intent-matcher.js'
 import { DEMO_QUESTIONS } from '../dist/channels/wechaty/demo/demo-script.js'
+import { until, world } from './support/mock-world.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const N = Number(process.argv[2] ?? 2000)
-const BOT = '客服助手'
-
-function world() {
-  const mocker = new mock.Mocker()
-  const puppet = new PuppetMock({ mocker })
-  const me = mocker.createContact({ name: BOT })
-  const customers = Array.from({ length: 20 }, (_, i) => mocker.createContact({ name: `客户${i + 1}` }))
-  const room = mocker.createRoom({ topic: '压测群', memberIdList: [me.id, ...customers.map((c) => c.id)] })
-  const login = () => { mocker.login(me); puppet.emit('ready', { data: 'ready' }) }
-  /** @param {number} i */
-  const ask = (i) => customers[i % customers.length]?.say(`@${BOT}\u2005${DEMO_QUESTIONS[i % DEMO_QUESTIONS.length]} ${i}`, [me]).to(room)
-  return { puppet, login, ask }
-}
-
-/** @param {() => boolean | Promise<boolean>} done */
-async function until(done, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('bench timed out')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 
 async function bareWechaty() {
   const w = world()
