@@ -1,4 +1,5 @@
 import type { Db } from './create-db.js'
+import { isPostgres } from './dialect.js'
 import type { GroupMemberRow } from './schema.js'
 
 export interface MemberJoin {
@@ -17,20 +18,20 @@ export interface MemberJoin {
 
 /**
  * Records a join. An exact time (an event) replaces an estimate; an estimate never overwrites what is known; a
- * join after a leave starts a new membership. Read-then-write in one transaction, so it is the same on any database.
+ * join after a leave starts a new membership. One transaction: insert if new, else lock the row (PostgreSQL: two
+ * instances whose accounts share a group may record the same join at once) and update it.
  */
 export async function upsertJoin(db: Db, j: MemberJoin): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('group_members').selectAll().where('group_id', '=', j.groupId).where('member_id', '=', j.memberId).executeTakeFirst()
     const names = { group_name: j.groupName, member_name: j.memberName, updated_at: j.now, ...(j.joinScene !== undefined ? { join_scene: j.joinScene } : {}) }
-    if (!existing) {
-      await trx.insertInto('group_members').values({
-        group_id: j.groupId, member_id: j.memberId, channel: j.channel, ...names,
-        joined_at: j.joinedAt, joined_at_estimated: j.estimated ? 1 : 0, join_source: j.source, invited_by: j.invitedBy ?? null,
-        left_at: null, left_at_estimated: 0, join_scene: j.joinScene ?? null,
-      }).execute()
-      return
-    }
+    const inserted = await trx.insertInto('group_members').values({
+      group_id: j.groupId, member_id: j.memberId, channel: j.channel, ...names,
+      joined_at: j.joinedAt, joined_at_estimated: j.estimated ? 1 : 0, join_source: j.source, invited_by: j.invitedBy ?? null,
+      left_at: null, left_at_estimated: 0, join_scene: j.joinScene ?? null,
+    }).onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing()).executeTakeFirst()
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return
+    const existing = await trx.selectFrom('group_members').selectAll().where('group_id', '=', j.groupId).where('member_id', '=', j.memberId)
+      .$if(isPostgres(trx), (q) => q.forUpdate()).executeTakeFirstOrThrow()
     const fresh = { joined_at: j.joinedAt, joined_at_estimated: j.estimated ? 1 : 0, join_source: j.source, invited_by: j.invitedBy ?? existing.invited_by, left_at: null, left_at_estimated: 0 }
     let membership: Partial<typeof fresh> = {}
     if (existing.left_at === null) {
