@@ -1,69 +1,81 @@
 // @ts-check
 /**
- * bench/scale: @-mention -> stored suggestion throughput on PostgreSQL with one and with two QunDesk instances
- * (each with its own mock account and group, one database), against SQLite with one instance (the baseline, the
- * embedded default), all measured in the same run. Each instance is a full QunDesk (Wechaty mock puppet, pipeline,
- * NLU, outbox, HTTP) in this process; the PostgreSQL server is a throwaway cluster on loopback (Debian's package).
- * Prints figures and ratios; asserts nothing.
+ * bench/scale: @-mention -> stored suggestion throughput with QunDesk as production runs it (its own process on
+ * wechaty-puppet-service, one mock account per process): on PostgreSQL with one and with two processes (each with
+ * its own account and groups, one database), against SQLite with one process (the baseline, the embedded default),
+ * all in the same run. The same total of @-mentions is offered faster than one process handles them, split over the
+ * accounts; throughput is suggestions stored per second from the first @ to the last suggestion. The PostgreSQL
+ * server is a throwaway cluster on loopback (Debian's package). Prints figures and ratios; asserts nothing.
  *
- *   node bench/scale.js [messages=2000]
+ *   node bench/scale.js [messages=3000]
  */
-import fs from 'node:fs/promises'
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { loadConfig } from '../dist/config/load-config.js'
-import { createLogger } from '../dist/core/logger.js'
-import { startQunDesk } from '../dist/main.js'
+import SQLite from 'better-sqlite3'
+import pg from 'pg'
+import { until } from './support/mock-world.js'
 import { postgresHelper } from './support/postgres.js'
-import { until, world } from './support/mock-world.js'
+import { serviceWorld, spawnBot } from './support/service-world.js'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
-const N = Number(process.argv[2] ?? 2000)
+const N = Number(process.argv[2] ?? 3000)
+/** Offered load per account (@/s): well above what one process on this machine handles. */
+const OFFERED_RATE = 400
 
 /**
- * Starts `instances` QunDesk processes' worth on one database, sends N @-mentions spread over their groups at once,
- * and times until N suggestions are stored.
- * @param {number} instances
+ * @param {number} processes
  * @param {string | undefined} databaseUrl
  */
-async function run(instances, databaseUrl) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qundesk-bench-scale-'))
-  const apps = []
-  for (let i = 0; i < instances; i++) {
-    const w = world(`压测群${i + 1}`)
-    const config = loadConfig({
-      QUNDESK_DATA_DIR: dir, QUNDESK_KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), QUNDESK_PORT: '0', QUNDESK_API_TOKEN: 'bench-token-0123456789',
-      QUNDESK_LOG_LEVEL: 'silent', QUNDESK_INSTANCE_ID: `bench-${i + 1}`, ...(databaseUrl ? { QUNDESK_DATABASE_URL: databaseUrl } : {}),
-    })
-    const app = await startQunDesk(config, { puppet: w.puppet, logger: createLogger({ level: 'silent' }) })
-    w.login()
-    await until(() => app.channel.isLoggedIn())
-    apps.push({ app, w })
+async function run(processes, databaseUrl) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qundesk-bench-scale-'))
+  const worlds = []
+  const bots = []
+  for (let i = 0; i < processes; i++) {
+    const w = await serviceWorld(`insecure_qundesk-bench-scale-${i + 1}`)
+    worlds.push(w)
+    bots.push(await spawnBot(w, { QUNDESK_DATA_DIR: path.join(dir, `data-${i + 1}`), QUNDESK_INSTANCE_ID: `bench-${i + 1}`, ...(databaseUrl ? { QUNDESK_DATABASE_URL: databaseUrl } : {}) }))
   }
-  const db = apps[0]?.app.db
-  if (!db) throw new Error('no instance')
-  const count = async () => Number((await db.selectFrom('suggestions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
-  const t0 = performance.now()
-  for (let i = 0; i < N; i++) apps[i % instances]?.w.ask(Math.floor(i / instances))
-  await until(async () => (await count()) >= N)
-  const ms = performance.now() - t0
-  for (const { app } of apps) await app.stop()
-  await fs.rm(dir, { recursive: true, force: true })
-  return ms
+  /** @type {() => Promise<number>} */
+  let count
+  /** @type {() => Promise<void>} */
+  let close = async () => undefined
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    count = async () => Number((await client.query('SELECT count(*) AS n FROM suggestions')).rows[0].n)
+    close = async () => { await client.end() }
+  } else {
+    const file = path.join(dir, 'data-1', 'qundesk.sqlite')
+    count = async () => {
+      const db = new SQLite(file, { readonly: true, fileMustExist: true })
+      try { return /** @type {{ n: number }} */ (db.prepare('SELECT count(*) AS n FROM suggestions').get()).n } finally { db.close() }
+    }
+  }
+  const perWorld = Math.ceil(N / processes)
+  const t0 = Date.now()
+  await Promise.all(worlds.map((w) => w.drive(perWorld / OFFERED_RATE, OFFERED_RATE)))
+  const asked = worlds.reduce((n, w) => n + w.askedAt.size, 0)
+  await until(async () => (await count()) >= asked, 1_800_000)
+  const ms = Date.now() - t0
+  await close()
+  for (const bot of bots) await bot.stop()
+  for (const w of worlds) await w.stop()
+  fs.rmSync(dir, { recursive: true, force: true })
+  return { asked, ms }
 }
 
 const { startPostgres } = await postgresHelper()
 const server = await startPostgres()
 try {
-  const sqliteMs = await run(1, undefined)
-  const pg1Ms = await run(1, await server.createDatabase())
-  const pg2Ms = await run(2, await server.createDatabase())
-  const rate = (/** @type {number} */ ms) => (N / ms) * 1000
-  console.log(`bench/scale  messages=${N}  node ${process.version}  ${os.cpus().length} cpus  (all instances in one process on this machine)`)
-  console.log(`  baseline  SQLite, 1 instance                : ${rate(sqliteMs).toFixed(0)} msg/s (${sqliteMs.toFixed(0)} ms)`)
-  console.log(`  postgres  1 instance                        : ${rate(pg1Ms).toFixed(0)} msg/s (${pg1Ms.toFixed(0)} ms), ${(rate(pg1Ms) / rate(sqliteMs)).toFixed(2)}x of SQLite`)
-  console.log(`  postgres  2 instances, one database         : ${rate(pg2Ms).toFixed(0)} msg/s (${pg2Ms.toFixed(0)} ms), ${(rate(pg2Ms) / rate(sqliteMs)).toFixed(2)}x of SQLite, ${(rate(pg2Ms) / rate(pg1Ms)).toFixed(2)}x of 1 instance`)
+  const sqlite = await run(1, undefined)
+  const pg1 = await run(1, await server.createDatabase())
+  const pg2 = await run(2, await server.createDatabase())
+  const rate = (/** @type {{ asked: number; ms: number }} */ r) => (r.asked / r.ms) * 1000
+  const line = (/** @type {{ asked: number; ms: number }} */ r) => `${rate(r).toFixed(0)} msg/s (${r.asked} in ${(r.ms / 1000).toFixed(1)} s)`
+  console.log(`bench/scale  ${N} @-mentions offered at ${OFFERED_RATE}/s per account  node ${process.version}  ${os.cpus().length} cpus  (each instance its own process on wechaty-puppet-service)`)
+  console.log(`  baseline  SQLite, 1 process                 : ${line(sqlite)}`)
+  console.log(`  postgres  1 process                         : ${line(pg1)}, ${(rate(pg1) / rate(sqlite)).toFixed(2)}x of SQLite`)
+  console.log(`  postgres  2 processes, one database         : ${line(pg2)}, ${(rate(pg2) / rate(sqlite)).toFixed(2)}x of SQLite, ${(rate(pg2) / rate(pg1)).toFixed(2)}x of 1 process`)
 } finally {
   await server.stop()
 }

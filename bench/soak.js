@@ -8,43 +8,18 @@
  *
  *   node bench/soak.js [seconds=600] [rate=50]      (npm run bench runs it with the defaults: about 21 minutes)
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { WechatyBuilder } from 'wechaty'
-import { PuppetMock, mock } from 'wechaty-puppet-mock'
-import { PuppetServer, PuppetService } from 'wechaty-puppet-service'
-import { DEMO_QUESTIONS } from '../dist/channels/wechaty/demo/demo-script.js'
+import { PuppetService } from 'wechaty-puppet-service'
+import { until } from './support/mock-world.js'
+import { serviceWorld, spawnBot } from './support/service-world.js'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
 const SECONDS = Number(process.argv[2] ?? 600)
 const RATE = Number(process.argv[3] ?? 50)
 const TOKEN = 'insecure_qundesk-bench-soak'
-const BOT = '客服助手'
-process.env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_SERVER = 'true'
-process.env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT = 'true'
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = /** @type {net.AddressInfo} */ (server.address())
-      server.close(() => resolve(address.port))
-    })
-    server.on('error', reject)
-  })
-}
-
-/** @param {() => boolean | Promise<boolean>} done */
-async function until(done, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('bench/soak timed out')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /** RSS of a process in MB, from /proc (the bot runs in its own process). @param {number} pid */
 function rssMb(pid) {
@@ -65,40 +40,6 @@ function slope(points) {
 /** @param {number[]} sorted @param {number} p */
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN
 
-/** A mock account with 100 customers in 10 groups behind a puppet service on loopback. */
-async function world() {
-  const mocker = new mock.Mocker()
-  const puppet = new PuppetMock({ mocker })
-  const me = mocker.createContact({ name: BOT })
-  const customers = Array.from({ length: 100 }, (_, i) => mocker.createContact({ name: `客户${i + 1}` }))
-  const rooms = Array.from({ length: 10 }, (_, r) => mocker.createRoom({ topic: `客户群${r + 1}`, memberIdList: [me.id, ...customers.filter((_, i) => i % 10 === r).map((c) => c.id)] }))
-  /** @type {Map<string, number>} */
-  const askedAt = new Map()
-  for (const room of rooms) {
-    /** @type {any} */ (room).on('message', (/** @type {mock.MessageMock} */ m) => { if (m.payload.talkerId !== me.id) askedAt.set(m.id, Date.now()) })
-  }
-  const endpoint = `127.0.0.1:${await freePort()}`
-  const server = new PuppetServer({ endpoint, puppet, token: TOKEN })
-  await server.start()
-  const keepLoggedIn = setInterval(() => { if (puppet.state.active() && !puppet.isLoggedIn) { mocker.login(me); puppet.emit('ready', { data: 'ready' }) } }, 100)
-  let asked = 0
-  /** Asks at RATE/s for SECONDS (customers spread over the groups). */
-  const drive = async () => {
-    const started = Date.now()
-    while (Date.now() - started < SECONDS * 1000) {
-      const due = Math.floor(((Date.now() - started) / 1000) * RATE)
-      for (; asked < due; asked++) {
-        const customer = /** @type {mock.ContactMock} */ (customers[asked % customers.length])
-        customer.say(`@${BOT}\u2005${DEMO_QUESTIONS[asked % DEMO_QUESTIONS.length]}`, [me]).to(/** @type {mock.RoomMock} */ (rooms[asked % rooms.length]))
-      }
-      await new Promise((r) => setTimeout(r, 20))
-    }
-    return asked
-  }
-  const stop = async () => { clearInterval(keepLoggedIn); await server.stop() }
-  return { endpoint, askedAt, drive, stop }
-}
-
 /** Samples RSS every 10 s while `running` (skipping the first minute of warm-up for the slope). @param {number} pid */
 function sampler(pid) {
   /** @type {number[][]} */
@@ -115,7 +56,7 @@ function sampler(pid) {
 }
 
 async function baseline() {
-  const w = await world()
+  const w = await serviceWorld(TOKEN)
   // The bare client runs in this process; its RSS is this process's, minus nothing: measured the same way.
   const bot = WechatyBuilder.build({ puppet: new PuppetService({ endpoint: w.endpoint, token: TOKEN }) })
   bot.on('error', () => undefined)
@@ -125,7 +66,7 @@ async function baseline() {
   await bot.start()
   await until(() => bot.isLoggedIn)
   const rss = sampler(process.pid)
-  const asked = await w.drive()
+  const asked = await w.drive(SECONDS, RATE)
   await until(() => latencies.length >= asked * 0.999, 600_000).catch(() => undefined)
   const memory = rss.stop()
   await bot.stop()
@@ -135,29 +76,18 @@ async function baseline() {
 }
 
 async function qundesk() {
-  const w = await world()
+  const w = await serviceWorld(TOKEN)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qundesk-bench-soak-'))
-  const port = await freePort()
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), 'start'], {
-    stdio: 'ignore',
-    env: {
-      ...process.env, QUNDESK_DATA_DIR: dir, QUNDESK_KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), QUNDESK_RULES_DIR: path.join(ROOT, 'rules'),
-      QUNDESK_PORT: String(port), QUNDESK_API_TOKEN: 'bench-soak-token-0123456789', QUNDESK_LOG_LEVEL: 'warn',
-      WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: TOKEN, WECHATY_PUPPET_SERVICE_ENDPOINT: w.endpoint,
-    },
-  })
+  const bot = await spawnBot(w, { QUNDESK_DATA_DIR: dir })
+  const child = bot.child
   const file = path.join(dir, 'qundesk.sqlite')
   const query = (/** @type {string} */ sql) => {
     const db = new SQLite(file, { readonly: true, fileMustExist: true })
     try { return db.prepare(sql).all() } finally { db.close() }
   }
-  await until(async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: 'Bearer bench-soak-token-0123456789' } }).catch(() => undefined)
-    return res?.ok === true && (await res.json()).channel.state === 'online'
-  })
   const rss = sampler(/** @type {number} */ (child.pid))
   const t0 = Date.now()
-  const asked = await w.drive()
+  const asked = await w.drive(SECONDS, RATE)
   const offeredMs = Date.now() - t0
   // Caught up: every stored message handled, and nothing new for 5 s.
   let last = { n: -1, at: Date.now() }
@@ -170,8 +100,7 @@ async function qundesk() {
   const memory = rss.stop()
   const rows = /** @type {Array<{ message_id: string; created_at: string }>} */ (query('SELECT message_id, created_at FROM suggestions'))
   const latencies = rows.flatMap((r) => { const at = w.askedAt.get(r.message_id.replace(/^wechaty:/, '')); return at === undefined ? [] : [Date.parse(r.created_at) - at] }).sort((a, b) => a - b)
-  child.kill('SIGTERM')
-  await new Promise((r) => child.once('exit', r))
+  await bot.stop()
   await w.stop()
   fs.rmSync(dir, { recursive: true, force: true })
   return { asked, suggestions: rows.length, heldPerSecond: rows.length / ((offeredMs + drainMs) / 1000), drainMs, median: pct(latencies, 0.5), p99: pct(latencies, 0.99), memory }
