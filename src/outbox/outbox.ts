@@ -111,6 +111,8 @@ export function createOutbox(deps: {
   const handlers = new Map<string, OutboxHandler>()
   const waiters = new Map<number, Array<(outcome: DeliverOutcome) => void>>()
   const notifiedWaiting = new Set<number>()
+  /** Attempts under way in this process, so a deliver() that finds its row mid-send gets the outcome. */
+  const inFlight = new Map<number, Promise<DeliverOutcome>>()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let again = false
@@ -206,7 +208,10 @@ export function createOutbox(deps: {
         continue
       }
       notifiedWaiting.delete(row.id)
-      resolve(row.id, await attempt(row))
+      const sending = attempt(row)
+      inFlight.set(row.id, sending)
+      const outcome = await sending.finally(() => inFlight.delete(row.id))
+      resolve(row.id, outcome)
     }
     if (due.length === 500) later(0)
     const nextDue = await nextOutboxDueAt(db, instanceId)
@@ -259,8 +264,16 @@ export function createOutbox(deps: {
     },
     deliver(id) {
       return new Promise<DeliverOutcome>((done) => {
+        const settled = (row: OutboxRow | undefined): DeliverOutcome => ({ status: row?.status === 'sent' ? 'sent' : row?.status === 'failed' ? 'failed' : 'queued' })
         void findOutboxRow(db, id).then((row) => {
-          if (!row || row.status !== 'queued') return done({ status: row?.status === 'sent' ? 'sent' : row?.status === 'failed' ? 'failed' : 'queued' })
+          // Being sent by this process right now: the caller gets that attempt's outcome. If it ended meanwhile, its
+          // result is in the row; a row another process is sending stays "queued" (not known here yet).
+          if (row?.status === 'sending') {
+            const sending = inFlight.get(id)
+            if (sending) return void sending.then(done, () => done(QUEUED))
+            return void findOutboxRow(db, id).then((again) => done(settled(again)), () => done(QUEUED))
+          }
+          if (!row || row.status !== 'queued') return done(settled(row))
           // Another instance's account sends this one; its outcome reaches the owner's handlers there.
           if (row.instance_id !== null && row.instance_id !== instanceId) return done(QUEUED)
           const list = waiters.get(id) ?? []
