@@ -32,8 +32,12 @@ describe('outbox: every send is stored, paced, retried and never doubled (mock p
     expect(replies.filter((r) => r.body.status === 'sending')).toHaveLength(2)
     await waitFor(() => t!.world.said.length === 3)
     for (const s of suggestions) await waitFor(async () => (await t!.app.suggestions.get(s.id)).status === 'sent')
-    // In approval order, each once, and the audit log has one send per suggestion.
-    expect(t.world.said.map((text) => suggestions.findIndex((s) => text.includes(s.text!.slice(0, 8))))).toEqual([0, 1, 2])
+    // In approval order (the order the outbox took them: concurrent requests may commit in any order), each once,
+    // and the audit log has one send per suggestion.
+    const queued = await t.app.db.selectFrom('outbox').select('source').orderBy('id').execute()
+    const approvalOrder = queued.map((r) => suggestions.findIndex((s) => r.source === `suggestion:${s.id}`))
+    expect([...approvalOrder].sort()).toEqual([0, 1, 2])
+    expect(t.world.said.map((text) => suggestions.findIndex((s) => text.includes(s.text!.slice(0, 8))))).toEqual(approvalOrder)
     const audit = await listAudit(t.app.db)
     expect(audit.filter((a) => a.action === 'suggestion.sent')).toHaveLength(3)
     expect((await t.api<{ outbox: Record<string, number> }>('GET', '/api/health')).body.outbox).toEqual({ queued: 0, sending: 0, sent: 3, failed: 0 })
