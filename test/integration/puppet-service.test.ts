@@ -1,23 +1,13 @@
-import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PuppetServer } from 'wechaty-puppet-service'
 import { loadConfig } from '../../src/config/load-config.js'
 import { createLogger } from '../../src/core/logger.js'
 import { startQunDesk, type QunDesk } from '../../src/main.js'
 import { callApi, createMockWorld, makeWorkdir, testEnv, waitFor } from './test-context.js'
+import { freePort } from '../support/free-port.js'
 
 // The text before the last '_' is the TLS server name; 'insecure' matches the certificate bundled with the package.
 const SERVICE_TOKEN = 'insecure_qundesk-test-token'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
 
 let cleanup: Array<() => Promise<unknown>> = []
 afterEach(async () => {

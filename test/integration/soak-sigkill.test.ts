@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { EventEmitter } from 'node:events'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -9,6 +8,7 @@ import { PuppetServer } from 'wechaty-puppet-service'
 import type { mock } from 'wechaty-puppet-mock'
 import { INTERRUPTED_SEND } from '../../src/outbox/outbox.js'
 import { createMockWorld, makeWorkdir, testEnv, waitFor } from './test-context.js'
+import { freePort } from '../support/free-port.js'
 
 /**
  * The "nothing lost" soak: customers @-mention the bot at SOAK_RATE messages/s for SOAK_SECONDS through the
@@ -29,16 +29,6 @@ function prng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
 }
 
 const QUESTIONS = ['我的快递到哪了', '你们几点上班', '怎么开发票', '退款多久到', '我的订单怎么还没发货', '客服几点下班', '查一下物流信息', '发票怎么申请']

@@ -2,10 +2,10 @@ import { execFile, execFileSync, type ExecFileOptions } from 'node:child_process
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import { freePort } from './free-port.js'
 
 /**
  * A throwaway PostgreSQL for tests: a fresh cluster in a temp dir on a free loopback port, or — when
@@ -262,18 +262,6 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
   const created = lookup()
   if (!created) throw new Error(`Running as root and could not find or create the ${SUPERUSER} system user that PostgreSQL must run as`)
   return created
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function quoteIdent(name: string): string {
