@@ -359,6 +359,9 @@ export async function copyDatabase(sourceDb: Kysely<Database>, targetDb: Kysely<
       if (expected !== actual) countMismatches.push({ table: table.name, source: expected, target: actual })
     }
     const audit = await checkAudit(src, target, batchSize)
+    // Fresh statistics, so the first queries on the new database get good plans (PostgreSQL's autovacuum would
+    // gather them only later; SQLite never does on its own).
+    await sql`ANALYZE`.execute(target)
     return {
       migrationsApplied: migrated.applied,
       tables,
