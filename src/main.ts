@@ -40,6 +40,8 @@ import { createSlotService } from './slots/slot-service.js'
 import { createScheduler, type Scheduler } from './scheduler/create-scheduler.js'
 import { createJobClaims } from './fleet/job-claims.js'
 import { startHeartbeat } from './fleet/heartbeat.js'
+import { holdInstanceLock } from './fleet/instance-lock.js'
+import { createMessageTakeover } from './fleet/message-takeover.js'
 import { EVENTS_CHANNEL, relaySuggestionEvents } from './fleet/event-relay.js'
 import { claimGroup } from './storage/fleet.repository.js'
 import { listenForNotifications } from './storage/pg-listener.js'
@@ -93,6 +95,8 @@ export interface StartOverrides {
   clock?: Clock
   /** A puppet built by the caller (tests: a PuppetMock with their own Mocker, or a PuppetService client). */
   puppet?: PuppetHandle['puppet']
+  /** How long a start waits for its instance lock (PostgreSQL) before refusing; default 30 s. */
+  instanceLockWaitMs?: number
 }
 
 /**
@@ -114,6 +118,12 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
   ]
   const { instanceId } = config
   try {
+    // One process per instance id, and proof of life for the others (see instance-lock.ts). Taken before the
+    // replay below, so an instance taking over this one's messages has finished first.
+    if (config.databaseUrl) {
+      const lock = await holdInstanceLock({ url: config.databaseUrl, instanceId, logger, ...(overrides.instanceLockWaitMs !== undefined ? { waitMs: overrides.instanceLockWaitMs } : {}) })
+      closers.unshift(() => lock.stop())
+    }
     closers.unshift(await startHeartbeat({ db, clock, logger, instanceId }))
     // The groups this instance's account is in: sends there are its own (outbox rows carry the owner).
     const ownGroups = new Set<string>()
@@ -304,11 +314,14 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     }
     // Each cron tick of a fleet-wide job runs on one instance; a run a dead instance left unfinished is taken over.
     const jobClaims = createJobClaims({ db, clock, instanceId })
+    const messageTakeover = createMessageTakeover({ db, clock, logger, instanceId, replayUnhandled: () => pipeline.replayUnhandled() })
     const scheduler = createScheduler([
       // Questions left unanswered past the SLA go to a human.
       { name: 'sla-escalation', schedule: '* * * * *', run: async () => suggestions.escalateOverdue((await settings.get()).slaMinutes) },
       // Join/leave events can be missed (a restart, a dropped connection): an hourly member sync reconciles.
       { name: 'member-sync', schedule: '17 * * * *', run: syncMembers, scope: 'instance' },
+      // Messages a dead instance stored but never handled are handled here (every instance looks; the lock decides).
+      ...(config.databaseUrl ? [{ name: 'message-takeover', schedule: '* * * * *', scope: 'instance' as const, run: () => messageTakeover.run() }] : []),
       // PIPL: content past QUNDESK_RETENTION_DAYS is blanked nightly (rows and counts stay); after the 03:00 re-tag.
       ...(config.retentionDays > 0 ? [{ name: 'retention-purge', schedule: '30 3 * * *', run: async () => { await retention.purge() } }] : []),
       // Welcome/care messages wait here when a group's hourly allowance is used up.

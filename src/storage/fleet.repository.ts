@@ -65,3 +65,17 @@ export async function takeOverAbandonedRuns(db: Db, jobs: readonly string[], ins
 export async function notifyInstances(db: Db, channel: string, payload: string): Promise<void> {
   if (isPostgres(db)) await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db)
 }
+
+/** Instances other than `instanceId` whose heartbeat is older than `staleBefore`: stopped, dead, or cut off. */
+export async function listStaleInstances(db: Db, instanceId: string, staleBefore: string): Promise<string[]> {
+  const rows = await db.selectFrom('instances').select('instance_id')
+    .where('instance_id', '!=', instanceId).where('heartbeat_at', '<', staleBefore).orderBy('instance_id').execute()
+  return rows.map((r) => r.instance_id)
+}
+
+/** Moves instance `from`'s stored, never-handled messages to `to`, whose replay then takes them; how many. */
+export async function adoptUnhandledMessages(db: Db, from: string, to: string): Promise<number> {
+  const result = await db.updateTable('messages').set({ instance_id: to })
+    .where('instance_id', '=', from).where('status', '=', 'received').executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config/load-config.js'
+import { createLogger } from '../../src/core/logger.js'
+import { startQunDesk } from '../../src/main.js'
 import { onPostgres } from '../support/test-database.js'
-import { createMockWorld, makeWorkdir, startTestApp, TEST_TOKEN, waitFor, type TestApp, type Workdir } from './test-context.js'
+import { createMockWorld, makeWorkdir, startTestApp, testEnv, TEST_TOKEN, waitFor, type TestApp, type Workdir } from './test-context.js'
 
 interface ApiSuggestion { id: number; question: string; status: string; groupId: string }
 
@@ -136,5 +139,48 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     const run = await a.app.db.selectFrom('job_runs').selectAll().where('job', '=', 'wecom-retry').executeTakeFirstOrThrow()
     expect(['a', 'b']).toContain(run.instance_id)
     expect(run.finished_at).not.toBeNull()
+  })
+
+  it('refuses to start a second process with an instance id that is already running', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const config = loadConfig(testEnv(work, { QUNDESK_INSTANCE_ID: 'a' }))
+    await expect(startQunDesk(config, { puppet: createMockWorld().puppet, logger: createLogger({ level: 'silent' }), instanceLockWaitMs: 300 }))
+      .rejects.toThrow(/QUNDESK_INSTANCE_ID/)
+    // The running one is untouched.
+    a.world.ask(a.world.alice, '我的快递到哪了')
+    await pendingOn(a, '我的快递到哪了')
+  })
+
+  it("handles a dead instance's stored but unhandled messages once, and leaves a live instance's alone even when its heartbeat is late", async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const b = await instance(work, 'b')
+    const db = a.app.db
+    const old = new Date(Date.now() - 10 * 60_000).toISOString()
+    // Instance c acknowledged two @-mentions and was killed before handling them: old heartbeat, lock gone with it.
+    await db.insertInto('instances').values({ instance_id: 'c', started_at: old, heartbeat_at: old, stopped_at: null }).execute()
+    const stored = (id: string, instanceId: string, question: string) => ({
+      id, channel: 'wechaty', group_id: 'room-c', group_name: '客户群C', sender_id: 'carol', sender_name: '客户C',
+      text: `@客服助手 ${question}`, question, mentions_bot: 1, from_self: 0, sent_at: old, received_at: old, status: 'received' as const, instance_id: instanceId,
+    })
+    await db.insertInto('messages').values([stored('c-1', 'c', '我的快递到哪了'), stored('c-2', 'c', '能开发票吗')]).execute()
+    // b is alive but its heartbeat is late: it holds its lock, so a never takes its message.
+    await db.updateTable('instances').set({ heartbeat_at: old }).where('instance_id', '=', 'b').execute()
+    await db.insertInto('messages').values(stored('b-1', 'b', '退款什么时候到账')).execute()
+
+    const now = new Date()
+    await Promise.all([a.app.scheduler.tick('message-takeover', now), b.app.scheduler.tick('message-takeover', now)])
+    const rows = await db.selectFrom('messages').select(['id', 'status', 'instance_id']).where('id', 'in', ['c-1', 'c-2', 'b-1']).orderBy('id').execute()
+    // b-1 stayed b's (b's own replay handled it); c's went to whichever instance took the lock first.
+    expect(rows).toEqual([
+      { id: 'b-1', status: 'handled', instance_id: 'b' },
+      { id: 'c-1', status: 'handled', instance_id: expect.stringMatching(/^[ab]$/) },
+      { id: 'c-2', status: 'handled', instance_id: expect.stringMatching(/^[ab]$/) },
+    ])
+    const drafted = await db.selectFrom('suggestions').select('message_id').where('message_id', 'in', ['c-1', 'c-2', 'b-1']).orderBy('message_id').execute()
+    expect(drafted.map((r) => r.message_id)).toEqual(['b-1', 'c-1', 'c-2'])
+    // Both show up on every console; a reply goes to the group's account when it is back (its outbox row waits).
+    await pendingOn(b, '能开发票吗')
   })
 })
