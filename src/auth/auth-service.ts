@@ -62,7 +62,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
   const ttl = deps.sessionTtlMs ?? SESSION_IDLE_MS
   // A stolen cookie kept busy by a script would otherwise live for ever: every session ends this long after login.
   const maxAge = deps.sessionMaxAgeMs ?? SESSION_MAX_AGE_MS
-  const throttle = createLoginThrottle({ maxFailures: deps.maxFailures ?? 5, windowMs: 15 * 60 * 1000 })
+  const throttle = createLoginThrottle({ db, maxFailures: deps.maxFailures ?? 5, windowMs: 15 * 60 * 1000 })
   const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
   // Verifying against a dummy hash for unknown names keeps the timing of "no such user" and "wrong password" alike.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'))
@@ -112,7 +112,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
     async login({ name, password, ip }) {
       const now = clock()
       const keys = [`user:${name.trim().toLowerCase()}`, `ip:${ip}`]
-      const gate = throttle.check(keys, now.getTime())
+      const gate = await throttle.check(keys, now.getTime())
       if (!gate.allowed) {
         await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.throttled', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
         throw new QunDeskError('too_many_requests', `登录失败次数过多，请 ${Math.ceil(gate.retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds: gate.retryAfterSeconds })
@@ -120,11 +120,11 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       const row = await findUserByName(db, name.trim())
       const ok = row && row.disabled === 0 ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await dummyHash), false)
       if (!ok || !row) {
-        throttle.recordFailure(keys, now.getTime())
+        await throttle.recordFailure(keys, now.getTime())
         await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.failed', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
         throw new QunDeskError('unauthorized', '用户名或密码不正确')
       }
-      throttle.recordSuccess([keys[0]!])
+      await throttle.recordSuccess([keys[0]!])
       const token = randomBytes(32).toString('base64url')
       const csrfToken = randomBytes(24).toString('base64url')
       const maxExpiresAt = new Date(now.getTime() + maxAge).toISOString()

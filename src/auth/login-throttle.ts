@@ -1,3 +1,6 @@
+import type { Db } from '../storage/create-db.js'
+import { deleteLoginFailures, insertLoginFailures, pruneLoginFailures, recentLoginFailures } from '../storage/login-failure.repository.js'
+
 export interface ThrottleDecision {
   allowed: boolean
   /** Seconds until the next attempt is allowed (0 when allowed). */
@@ -5,50 +8,47 @@ export interface ThrottleDecision {
 }
 
 export interface LoginThrottle {
-  check(keys: readonly string[], now: number): ThrottleDecision
-  recordFailure(keys: readonly string[], now: number): void
-  recordSuccess(keys: readonly string[]): void
+  check(keys: readonly string[], now: number): Promise<ThrottleDecision>
+  recordFailure(keys: readonly string[], now: number): Promise<void>
+  recordSuccess(keys: readonly string[]): Promise<void>
+}
+
+/**
+ * The decision for one key from its failures in the window: blocked once there are `maxFailures`, until the oldest
+ * of them leaves the window. Pure, so the rule is tested apart from storage.
+ */
+export function throttleDecision(failures: ReadonlyArray<{ n: number; first: number }>, now: number, options: { maxFailures: number; windowMs: number }): ThrottleDecision {
+  let retryAfterMs = 0
+  for (const f of failures) {
+    if (f.n >= options.maxFailures) retryAfterMs = Math.max(retryAfterMs, f.first + options.windowMs - now)
+  }
+  return { allowed: retryAfterMs <= 0, retryAfterSeconds: Math.max(0, Math.ceil(retryAfterMs / 1000)) }
 }
 
 /**
  * Counts failed logins per key (e.g. `user:小王` and `ip:10.0.0.8`) in a sliding window and blocks a key after too
- * many. In memory on purpose: a restart forgives, which is fine against online guessing at this scale.
+ * many. Kept in the database, so every instance behind a load balancer counts the same failures (N instances do
+ * not give N times the guesses) and a restart does not forgive. Failures older than the window are deleted as new
+ * ones come in, so a spray of made-up names stays bounded by the window.
  *
  * @example
- * const throttle = createLoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000 })
- * if (!throttle.check(['user:alice', 'ip:1.2.3.4'], Date.now()).allowed) reply.code(429)
+ * const throttle = createLoginThrottle({ db, maxFailures: 5, windowMs: 15 * 60_000 })
+ * if (!(await throttle.check(['user:alice', 'ip:1.2.3.4'], Date.now())).allowed) reply.code(429)
  */
-export function createLoginThrottle(options: { maxFailures: number; windowMs: number; maxKeys?: number }): LoginThrottle {
-  const failures = new Map<string, number[]>()
-  const maxKeys = options.maxKeys ?? 10_000
-
-  const recent = (key: string, now: number): number[] => {
-    const list = (failures.get(key) ?? []).filter((t) => now - t < options.windowMs)
-    if (list.length === 0) failures.delete(key)
-    else failures.set(key, list)
-    return list
-  }
-
+export function createLoginThrottle(options: { db: Db; maxFailures: number; windowMs: number }): LoginThrottle {
+  const { db } = options
+  const iso = (ms: number) => new Date(ms).toISOString()
   return {
-    check(keys, now) {
-      let retryAfterMs = 0
-      for (const key of keys) {
-        const list = recent(key, now)
-        if (list.length >= options.maxFailures) retryAfterMs = Math.max(retryAfterMs, list[0]! + options.windowMs - now)
-      }
-      return { allowed: retryAfterMs === 0, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }
+    async check(keys, now) {
+      const rows = await recentLoginFailures(db, keys, iso(now - options.windowMs + 1))
+      return throttleDecision(rows.map((r) => ({ n: r.n, first: Date.parse(r.first) })), now, options)
     },
-    recordFailure(keys, now) {
-      for (const key of keys) {
-        const list = recent(key, now)
-        list.push(now)
-        failures.set(key, list.slice(-options.maxFailures))
-      }
-      // Bound memory under a spray of random names: drop the oldest keys.
-      while (failures.size > maxKeys) failures.delete(failures.keys().next().value!)
+    async recordFailure(keys, now) {
+      await pruneLoginFailures(db, iso(now - options.windowMs))
+      await insertLoginFailures(db, keys, iso(now))
     },
-    recordSuccess(keys) {
-      for (const key of keys) failures.delete(key)
+    async recordSuccess(keys) {
+      await deleteLoginFailures(db, keys)
     },
   }
 }

@@ -132,6 +132,7 @@ const TABLES = {
   instances: { key: ['instance_id'] },
   group_owners: { key: ['group_id'] },
   job_runs: { key: ['job', 'slot'] },
+  login_failures: { key: ['id'], serial: true },
 } as const satisfies { [T in keyof Database]: TableSpec<Database[T]> }
 
 export type TableName = keyof Database & string

@@ -26,6 +26,7 @@ export interface Database {
   instances: InstanceTable
   group_owners: GroupOwnerTable
   job_runs: JobRunTable
+  login_failures: LoginFailureTable
 }
 
 export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
@@ -372,4 +373,11 @@ export interface JobRunTable {
   started_at: string
   finished_at: string | null
   error: string | null
+}
+
+/** One failed console login under one throttle key (`user:<name>` or `ip:<address>`); kept for the throttle window. */
+export interface LoginFailureTable {
+  id: Generated<number>
+  key: string
+  at: string
 }

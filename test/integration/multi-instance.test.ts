@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/load-config.js'
 import { createLogger } from '../../src/core/logger.js'
 import { startQunDesk } from '../../src/main.js'
 import { onPostgres } from '../support/test-database.js'
+import { login } from './console-session.js'
 import { createMockWorld, makeWorkdir, startTestApp, testEnv, TEST_TOKEN, waitFor, type TestApp, type Workdir } from './test-context.js'
 
 interface ApiSuggestion { id: number; question: string; status: string; groupId: string }
@@ -182,5 +183,18 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     expect(drafted.map((r) => r.message_id)).toEqual(['b-1', 'c-1', 'c-2'])
     // Both show up on every console; a reply goes to the group's account when it is back (its outbox row waits).
     await pendingOn(b, '能开发票吗')
+  })
+
+  it('throttles logins across instances: failures on one count on the other', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const b = await instance(work, 'b')
+    const password = '足够长的密码-123456'
+    await a.app.auth.addUser({ name: '小王', role: 'agent', password, actor: 'test' })
+    // A guesser spreads five wrong passwords over the two instances behind the balancer...
+    for (const t of [a, b, a, b, a]) expect((await login(t.app.url, '小王', 'wrong-password!')).status).toBe(401)
+    // ...and is stopped on both, even with the right one.
+    expect((await login(b.app.url, '小王', password)).status).toBe(429)
+    expect((await login(a.app.url, '小王', password)).status).toBe(429)
   })
 })

@@ -1,41 +1,69 @@
-import { describe, expect, it } from 'vitest'
-import { createLoginThrottle } from '../../../src/auth/login-throttle.js'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createLoginThrottle, throttleDecision, type LoginThrottle } from '../../../src/auth/login-throttle.js'
+import type { Db } from '../../../src/storage/create-db.js'
+import { createTestDb } from '../../support/test-database.js'
 
 const WINDOW = 15 * 60_000
 
-describe('login throttle', () => {
-  it('blocks a key after the maximum failures within the window, and says for how long', () => {
-    const throttle = createLoginThrottle({ maxFailures: 3, windowMs: WINDOW })
+describe('throttleDecision', () => {
+  it('allows a key below the maximum and blocks it at the maximum until its oldest failure leaves the window', () => {
+    const options = { maxFailures: 3, windowMs: WINDOW }
+    expect(throttleDecision([{ n: 2, first: 0 }], 5000, options)).toEqual({ allowed: true, retryAfterSeconds: 0 })
+    expect(throttleDecision([{ n: 3, first: 0 }], 5000, options)).toEqual({ allowed: false, retryAfterSeconds: (WINDOW - 5000) / 1000 })
+    expect(throttleDecision([], 5000, options).allowed).toBe(true)
+  })
+
+  it('waits for the key that is blocked longest', () => {
+    const decision = throttleDecision([{ n: 3, first: 0 }, { n: 5, first: 60_000 }], 120_000, { maxFailures: 3, windowMs: WINDOW })
+    expect(decision).toEqual({ allowed: false, retryAfterSeconds: (WINDOW + 60_000 - 120_000) / 1000 })
+  })
+})
+
+describe('login throttle (stored in the database)', () => {
+  let db: Db
+  let throttle: LoginThrottle
+  beforeEach(async () => {
+    db = await createTestDb()
+    throttle = createLoginThrottle({ db, maxFailures: 3, windowMs: WINDOW })
+  })
+  afterEach(async () => { await db.destroy() })
+
+  it('blocks a key after the maximum failures within the window, and says for how long', async () => {
     const keys = ['user:a', 'ip:1']
     for (let i = 0; i < 3; i++) {
-      expect(throttle.check(keys, 1000 * i).allowed).toBe(true)
-      throttle.recordFailure(keys, 1000 * i)
+      expect((await throttle.check(keys, 1000 * i)).allowed).toBe(true)
+      await throttle.recordFailure(keys, 1000 * i)
     }
-    expect(throttle.check(keys, 3000)).toEqual({ allowed: false, retryAfterSeconds: (WINDOW - 3000) / 1000 })
-    expect(throttle.check(['user:b', 'ip:1'], 3000).allowed).toBe(false)
-    expect(throttle.check(['user:b', 'ip:2'], 3000).allowed).toBe(true)
+    expect(await throttle.check(keys, 3000)).toEqual({ allowed: false, retryAfterSeconds: (WINDOW - 3000) / 1000 })
+    expect((await throttle.check(['user:b', 'ip:1'], 3000)).allowed).toBe(false)
+    expect((await throttle.check(['user:b', 'ip:2'], 3000)).allowed).toBe(true)
   })
 
-  it('forgets failures once they leave the window', () => {
-    const throttle = createLoginThrottle({ maxFailures: 2, windowMs: WINDOW })
-    throttle.recordFailure(['user:a'], 0)
-    throttle.recordFailure(['user:a'], 1)
-    expect(throttle.check(['user:a'], WINDOW - 1).allowed).toBe(false)
-    expect(throttle.check(['user:a'], WINDOW + 1).allowed).toBe(true)
+  it('forgets failures once they leave the window', async () => {
+    for (const at of [0, 1, 2]) await throttle.recordFailure(['user:a'], at)
+    expect((await throttle.check(['user:a'], WINDOW - 1)).allowed).toBe(false)
+    expect((await throttle.check(['user:a'], WINDOW + 1)).allowed).toBe(true)
   })
 
-  it('clears a key on success', () => {
-    const throttle = createLoginThrottle({ maxFailures: 2, windowMs: WINDOW })
-    throttle.recordFailure(['user:a'], 0)
-    throttle.recordSuccess(['user:a'])
-    throttle.recordFailure(['user:a'], 1)
-    expect(throttle.check(['user:a'], 2).allowed).toBe(true)
+  it('clears a key on success', async () => {
+    for (const at of [0, 1]) await throttle.recordFailure(['user:a'], at)
+    await throttle.recordSuccess(['user:a'])
+    await throttle.recordFailure(['user:a'], 2)
+    expect((await throttle.check(['user:a'], 3)).allowed).toBe(true)
   })
 
-  it('bounds memory under a spray of distinct keys', () => {
-    const throttle = createLoginThrottle({ maxFailures: 1, windowMs: WINDOW, maxKeys: 100 })
-    for (let i = 0; i < 1000; i++) throttle.recordFailure([`user:${i}`], i)
-    expect(throttle.check(['user:0'], 1000).allowed).toBe(true)
-    expect(throttle.check(['user:999'], 1000).allowed).toBe(false)
+  it('counts the failures recorded by another instance on the same database', async () => {
+    const other = createLoginThrottle({ db, maxFailures: 3, windowMs: WINDOW })
+    await throttle.recordFailure(['user:a'], 0)
+    await other.recordFailure(['user:a'], 1)
+    await throttle.recordFailure(['user:a'], 2)
+    expect((await other.check(['user:a'], 3)).allowed).toBe(false)
+  })
+
+  it('keeps only the window under a spray of distinct names', async () => {
+    for (let i = 0; i < 200; i++) await throttle.recordFailure([`user:${i}`], i * 10_000)
+    const { n } = await db.selectFrom('login_failures').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    expect(Number(n)).toBeLessThanOrEqual(WINDOW / 10_000 + 1)
+    expect((await throttle.check(['user:199'], 199 * 10_000)).allowed).toBe(true)
   })
 })
