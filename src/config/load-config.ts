@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { QunDeskError } from '../core/errors.js'
 import { DEFAULT_PACING } from '../outbox/pacing.js'
@@ -30,8 +31,11 @@ export interface Config {
   logLevel: string
   /** Session cookie Secure flag: 'auto' follows the request protocol (set QUNDESK_COOKIE_SECURE=1 behind HTTPS proxies). */
   cookieSecure: boolean | 'auto'
-  /** Trust X-Forwarded-* from a reverse proxy (login throttling by client IP, protocol for cookies). */
-  trustProxy: boolean
+  /**
+   * Which X-Forwarded-* to believe (client address for login throttling and rate limits, protocol for cookies):
+   * false, a number of proxy hops in front of QunDesk, or the proxies' addresses/CIDRs.
+   */
+  trustProxy: TrustProxy
   /** Day boundaries for reports, minutes east of UTC (480 = China). */
   utcOffsetMinutes: number
   /** WeCom chat-toolbar sidebar (JS-SDK signatures). */
@@ -111,8 +115,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
 
   const cookieSecure = str('QUNDESK_COOKIE_SECURE') ?? 'auto'
   if (!['auto', '0', '1', 'true', 'false'].includes(cookieSecure)) problems.push('QUNDESK_COOKIE_SECURE must be auto, 1 or 0')
-  const trustProxy = str('QUNDESK_TRUST_PROXY') ?? '0'
-  if (!['0', '1', 'true', 'false'].includes(trustProxy)) problems.push('QUNDESK_TRUST_PROXY must be 1 or 0')
+  const trustProxy = parseTrustProxy(str('QUNDESK_TRUST_PROXY') ?? '0')
+  if ('problem' in trustProxy) problems.push(trustProxy.problem)
   const offsetText = str('QUNDESK_UTC_OFFSET_MINUTES') ?? '480'
   const offset = /^[+-]?\d+$/.test(offsetText) ? Number(offsetText) : NaN
   if (!(offset >= -720 && offset <= 840)) problems.push(`QUNDESK_UTC_OFFSET_MINUTES="${offsetText}" must be minutes east of UTC between -720 and 840 (480 for China)`)
@@ -180,7 +184,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     botName: str('QUNDESK_BOT_NAME') ?? '客服助手',
     logLevel,
     cookieSecure: cookieSecure === 'auto' ? 'auto' : cookieSecure === '1' || cookieSecure === 'true',
-    trustProxy: trustProxy === '1' || trustProxy === 'true',
+    trustProxy: 'problem' in trustProxy ? false : trustProxy.value,
     utcOffsetMinutes: offset,
     wecom: Object.freeze(Object.fromEntries(Object.entries(wecom).filter(([, v]) => v !== undefined))),
     wecomOfficial: Object.freeze(wecomOfficial),
@@ -286,4 +290,39 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false
   }
+}
+
+/** false: ignore X-Forwarded-*; a number: that many proxy hops in front; a list: proxies at these addresses/CIDRs. */
+export type TrustProxy = false | number | readonly string[]
+
+/**
+ * QUNDESK_TRUST_PROXY. Trusting every hop would let a client pick its own address (a proxy that appends to
+ * X-Forwarded-For keeps what the client sent in front), so `1`/`true` means one hop: the address your proxy saw.
+ *
+ * @example
+ * parseTrustProxy('1')                       // { value: 1 }
+ * parseTrustProxy('10.0.0.0/8,127.0.0.1')    // { value: ['10.0.0.0/8', '127.0.0.1'] }
+ */
+export function parseTrustProxy(text: string): { value: TrustProxy } | { problem: string } {
+  const t = text.trim()
+  if (t === '0' || t === 'false' || t === '') return { value: false }
+  if (t === 'true') return { value: 1 }
+  if (/^\d+$/.test(t)) {
+    const hops = Number(t)
+    return hops <= 10 ? { value: hops } : { problem: `QUNDESK_TRUST_PROXY="${t}": at most 10 proxy hops` }
+  }
+  const entries = t.split(',').map((e) => e.trim()).filter(Boolean)
+  const bad = entries.filter((e) => !isAddressOrCidr(e))
+  if (bad.length > 0 || entries.length === 0) {
+    return { problem: `QUNDESK_TRUST_PROXY="${t}" must be 0, a number of proxy hops (1 = one reverse proxy), or the proxies' addresses/CIDRs separated by commas (not an address or CIDR: ${bad.join(', ')})` }
+  }
+  return { value: entries }
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/')
+  const family = isIP(address ?? '')
+  if (family === 0 || rest.length > 0) return false
+  if (bits === undefined) return true
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)
 }

@@ -5,7 +5,7 @@ import type { AuthService } from '../auth/auth-service.js'
 import type { ConnectionStatus } from '../channels/wechaty/connection-state.js'
 import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
 import type { OutboxStatus } from '../storage/schema.js'
-import type { WecomOfficialConfig } from '../config/load-config.js'
+import type { TrustProxy, WecomOfficialConfig } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
@@ -46,7 +46,7 @@ export interface HttpServerDeps {
   apiToken?: string | undefined
   /** Whether the session cookie is marked Secure: true behind HTTPS; 'auto' follows the request's protocol. */
   cookieSecure?: boolean | 'auto'
-  trustProxy?: boolean
+  trustProxy?: TrustProxy
   suggestions: SuggestionService
   learning: LearningService
   auth: AuthService
@@ -77,11 +77,17 @@ export interface HttpServerDeps {
  * await app.listen({ host: '127.0.0.1', port: 3000 })
  */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
+  // Fastify (proxy-addr) takes the trusted proxies' addresses as one comma-separated string; a bare hop count it
+  // ignores (fails closed), so hops are a function: the first `hops` addresses from the socket inwards are proxies.
+  const trust = deps.trustProxy ?? false
+  const trustProxy: string | false | ((address: string, hop: number) => boolean) = Array.isArray(trust)
+    ? trust.join(',')
+    : typeof trust === 'number' && trust > 0 ? (_address: string, hop: number) => hop < trust : false
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy,
     // Live-queue streams never go idle; close them on shutdown instead of waiting.
     forceCloseConnections: true,
   })

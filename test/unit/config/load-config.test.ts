@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../../src/config/load-config.js'
+import { loadConfig, parseTrustProxy } from '../../../src/config/load-config.js'
 import { QunDeskError } from '../../../src/core/errors.js'
 
 const cwd = '/srv/qundesk'
@@ -106,5 +106,30 @@ describe('database and instance settings', () => {
     expect(error?.message).toContain('QUNDESK_DATABASE_URL must be a PostgreSQL URL')
     expect(error?.message).toContain('QUNDESK_INSTANCE_ID="sales 1"')
     expect(error?.message).not.toContain('hunter2secret')
+  })
+})
+
+describe('QUNDESK_TRUST_PROXY', () => {
+  it('is off by default and for 0/false', () => {
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(parseTrustProxy('0')).toEqual({ value: false })
+    expect(parseTrustProxy('false')).toEqual({ value: false })
+  })
+
+  it('reads 1 and true as one proxy hop, never as "trust every hop" (a client could choose its address)', () => {
+    expect(parseTrustProxy('1')).toEqual({ value: 1 })
+    expect(parseTrustProxy('true')).toEqual({ value: 1 })
+    expect(parseTrustProxy('2')).toEqual({ value: 2 })
+  })
+
+  it("takes the proxies' addresses and CIDRs, IPv4 and IPv6", () => {
+    expect(parseTrustProxy('10.0.0.0/8, 127.0.0.1,::1,fd00::/8')).toEqual({ value: ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8'] })
+  })
+
+  it('refuses what is neither, naming the bad entries', () => {
+    expect(parseTrustProxy('10.0.0.0/33')).toEqual({ problem: expect.stringContaining('10.0.0.0/33') })
+    expect(parseTrustProxy('proxy.local,127.0.0.1')).toEqual({ problem: expect.stringContaining('proxy.local') })
+    expect(parseTrustProxy('99')).toEqual({ problem: expect.stringContaining('at most 10') })
+    expect(() => loadConfig({ QUNDESK_TRUST_PROXY: 'yes' })).toThrow(/QUNDESK_TRUST_PROXY/)
   })
 })
