@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
+import { isPostgres } from '../storage/dialect.js'
 import { LOCK } from '../storage/locks.js'
 
 export interface InstanceLock {
@@ -84,9 +85,11 @@ export async function holdInstanceLock(deps: { url: string; instanceId: string; 
 
 /**
  * Runs `work` while holding instance `instanceId`'s lock on one pooled connection, if the lock is free (that
- * instance is not running); returns undefined without running it when the lock is taken.
+ * instance is not running); returns undefined without running it when the lock is taken. On SQLite (one process)
+ * it just runs `work`.
  */
 export async function whileHoldingInstanceLock<T>(db: Db, instanceId: string, work: (conn: Db) => Promise<T>): Promise<T | undefined> {
+  if (!isPostgres(db)) return work(db)
   return db.connection().execute(async (conn) => {
     const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${LOCK.instance}, hashtext(${instanceId})) AS locked`.execute(conn)
     if (!rows[0]?.locked) return undefined

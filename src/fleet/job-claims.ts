@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import type { Db } from '../storage/create-db.js'
-import { claimJobRun, finishJobRun, takeOverAbandonedRuns } from '../storage/fleet.repository.js'
+import { claimJobRun, finishJobRun, listAbandonedRuns, moveJobRun } from '../storage/fleet.repository.js'
+import { whileHoldingInstanceLock } from './instance-lock.js'
 
 /** How a scheduler shares its runs with the other instances on the database. */
 export interface JobClaims {
@@ -29,7 +30,13 @@ export function createJobClaims(deps: { db: Db; clock: Clock; instanceId: string
         const before = new Date(now - KEEP_RUNS_MS).toISOString()
         for (const job of jobs) await db.deleteFrom('job_runs').where('job', '=', job).where('slot', '<', before).where('finished_at', 'is not', null).execute()
       }
-      return takeOverAbandonedRuns(db, jobs, instanceId, new Date(now - (deps.staleAfterMs ?? STALE_AFTER_MS)).toISOString(), new Date(now).toISOString())
+      const taken: Array<{ job: string; slot: string }> = []
+      for (const run of await listAbandonedRuns(db, jobs, instanceId, new Date(now - (deps.staleAfterMs ?? STALE_AFTER_MS)).toISOString())) {
+        // A late heartbeat alone is not death: an instance still holding its lock may still be running the job.
+        const moved = await whileHoldingInstanceLock(db, run.instance_id, (conn) => moveJobRun(conn, run, run.instance_id, instanceId, new Date(now).toISOString()))
+        if (moved) taken.push({ job: run.job, slot: run.slot })
+      }
+      return taken
     },
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js'
-import { asQunDeskError, type QunDeskError } from '../core/errors.js'
+import { asQunDeskError, QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { ReplySender } from '../core/reply-sender.js'
 import type { Db } from '../storage/create-db.js'
@@ -113,6 +113,15 @@ export function createOutbox(deps: {
   const notifiedWaiting = new Set<number>()
   /** Attempts under way in this process, so a deliver() that finds its row mid-send gets the outcome. */
   const inFlight = new Map<number, Promise<DeliverOutcome>>()
+  /**
+   * Outcomes of this process's latest attempts: a deliver() that finds its row already settled (the worker got to it
+   * first, woken by a poll or a reconnect) still reports the channel's own error, e.g. unknown_group, not a guess.
+   */
+  const recentOutcomes = new Map<number, DeliverOutcome>()
+  const remember = (id: number, outcome: DeliverOutcome) => {
+    recentOutcomes.set(id, outcome)
+    if (recentOutcomes.size > 1000) recentOutcomes.delete(recentOutcomes.keys().next().value!)
+  }
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let again = false
@@ -211,6 +220,7 @@ export function createOutbox(deps: {
       const sending = attempt(row)
       inFlight.set(row.id, sending)
       const outcome = await sending.finally(() => inFlight.delete(row.id))
+      remember(row.id, outcome)
       resolve(row.id, outcome)
     }
     if (due.length === 500) later(0)
@@ -264,7 +274,14 @@ export function createOutbox(deps: {
     },
     deliver(id) {
       return new Promise<DeliverOutcome>((done) => {
-        const settled = (row: OutboxRow | undefined): DeliverOutcome => ({ status: row?.status === 'sent' ? 'sent' : row?.status === 'failed' ? 'failed' : 'queued' })
+        const settled = (row: OutboxRow | undefined): DeliverOutcome => {
+          if (row?.status === 'sent') return { status: 'sent' }
+          if (row?.status !== 'failed') return QUEUED
+          const known = recentOutcomes.get(row.id)
+          if (known?.status === 'failed') return known
+          // Failed elsewhere (another process, an earlier run): its recorded reason, with a generic code.
+          return { status: 'failed', error: new QunDeskError('channel_unavailable', row.last_error ?? '发送失败', { outboxId: row.id }) }
+        }
         void findOutboxRow(db, id).then((row) => {
           // Being sent by this process right now: the caller gets that attempt's outcome. If it ended meanwhile, its
           // result is in the row; a row another process is sending stays "queued" (not known here yet).

@@ -40,25 +40,25 @@ export async function finishJobRun(db: Db, job: string, slot: string, at: string
 }
 
 /**
- * Runs of fleet-wide jobs claimed by an instance whose heartbeat stopped before the run finished: the process died
- * mid-run. Taken over (the claim moves to `instanceId`) so the run happens once more, elsewhere.
+ * Runs of fleet-wide jobs claimed by an instance whose heartbeat stopped before the run finished (or that stopped):
+ * the process died mid-run, or is cut off. The caller checks the instance lock before taking one over.
  */
-export async function takeOverAbandonedRuns(db: Db, jobs: readonly string[], instanceId: string, staleBefore: string, at: string): Promise<Array<{ job: string; slot: string }>> {
+export async function listAbandonedRuns(db: Db, jobs: readonly string[], instanceId: string, staleBefore: string): Promise<Array<{ job: string; slot: string; instance_id: string }>> {
   if (jobs.length === 0) return []
-  const abandoned = await db.selectFrom('job_runs as r')
+  return db.selectFrom('job_runs as r')
     .innerJoin('instances as i', 'i.instance_id', 'r.instance_id')
     .select(['r.job', 'r.slot', 'r.instance_id'])
     .where('r.job', 'in', [...jobs]).where('r.finished_at', 'is', null).where('r.instance_id', '!=', instanceId)
     .where((eb) => eb.or([eb('i.heartbeat_at', '<', staleBefore), eb('i.stopped_at', 'is not', null)]))
     .execute()
-  const taken: Array<{ job: string; slot: string }> = []
-  for (const run of abandoned) {
-    const moved = await db.updateTable('job_runs').set({ instance_id: instanceId, started_at: at })
-      .where('job', '=', run.job).where('slot', '=', run.slot).where('instance_id', '=', run.instance_id).where('finished_at', 'is', null)
-      .executeTakeFirst()
-    if (Number(moved.numUpdatedRows) > 0) taken.push({ job: run.job, slot: run.slot })
-  }
-  return taken
+}
+
+/** Moves an unfinished run's claim from `from` to `to` (to run it again there); false when it moved or finished meanwhile. */
+export async function moveJobRun(db: Db, run: { job: string; slot: string }, from: string, to: string, at: string): Promise<boolean> {
+  const moved = await db.updateTable('job_runs').set({ instance_id: to, started_at: at })
+    .where('job', '=', run.job).where('slot', '=', run.slot).where('instance_id', '=', from).where('finished_at', 'is', null)
+    .executeTakeFirst()
+  return Number(moved.numUpdatedRows) > 0
 }
 
 /** Wakes the instances listening on `channel` once the surrounding transaction commits (PostgreSQL; no-op on SQLite). */

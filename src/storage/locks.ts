@@ -9,6 +9,8 @@ import { isPostgres } from './dialect.js'
 export const LOCK = {
   /** Appending to the audit hash chain: read the last hash and insert the next entry with nobody in between. */
   auditChain: 0x5144_0001,
+  /** Replacing a day's tag counts (delete, then insert). */
+  tagCounts: 0x5144_0003,
   /** With hashtext(instance id) as the second key: held by a running instance for its lifetime (instance-lock.ts). */
   instance: 0x5144_0002,
 } as const

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from './create-db.js'
 import type { MemberTagHistoryRow, MemberTagRow, TagActionRow, TagActionStatus, TagCountRow } from './schema.js'
+import { LOCK, lockForTransaction } from './locks.js'
 
 /** One membership's new rule tags and what changed, as the tagging service hands them to storage. */
 export interface RetagWrite {
@@ -163,6 +164,9 @@ export async function hasRuleTag(db: Db, groupId: string, memberId: string, tag:
 /** Replaces one day's member counts per tag and lifecycle stage (a re-run on the same day overwrites). */
 export async function writeTagCounts(db: Db, day: string, counts: ReadonlyArray<Omit<TagCountRow, 'day'>>): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Two re-tags at once (an admin's on one instance, the nightly one on another) would both insert after both
+    // deleted: the second fails on the key. One at a time; the later one's counts stand.
+    await lockForTransaction(trx, LOCK.tagCounts)
     await trx.deleteFrom('tag_counts').where('day', '=', day).execute()
     if (counts.length > 0) await trx.insertInto('tag_counts').values(counts.map((c) => ({ ...c, day }))).execute()
   })

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, loginThroughForm, screenshot } from './browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { loginThroughForm, screenshot, useBrowser } from './browser.js'
 import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
 
 const PASSWORD = '坐席密码-0123456789'
@@ -10,27 +10,13 @@ const WECOM_ENV = { QUNDESK_WECOM_CORP_ID: 'ww-test-corp', QUNDESK_WECOM_AGENT_I
 // Pages render asynchronously; give a loaded two-core CI machine room before a check fails.
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 50 })
 
-let browser: Browser
-let context: BrowserContext | undefined
+const browser = useBrowser()
 let t: TestApp | undefined
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => browser?.close())
-afterEach(async () => {
-  await context?.close()
-  context = undefined
-  await t?.stop()
-  t = undefined
-})
 
 async function open(role: 'agent' | 'admin' = 'agent', env: Record<string, string> = {}, init?: string): Promise<Page> {
-  t = await startTestApp(await makeWorkdir(), { env })
+  t = browser.adopt(await startTestApp(await makeWorkdir(), { env }))
   await t.app.auth.addUser({ name: role === 'admin' ? '老板' : '小王', role, password: PASSWORD, actor: 'test' })
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1360, height: 860 } })
-  if (init) await context.addInitScript(init)
-  const page = await context.newPage()
-  page.on('pageerror', (error) => { throw error })
+  const page = await browser.newPage(init ? { init } : {})
   await loginThroughForm(page, t.app.url, role === 'admin' ? '老板' : '小王', PASSWORD)
   return page
 }
@@ -68,6 +54,26 @@ describe('agent console in Chromium', () => {
     // The group may see the reply a moment before the outbox records it as sent.
     const s = await waitFor(async () => (await t!.app.suggestions.list({ status: 'sent' }))[0])
     expect(s).toMatchObject({ decision: 'edited', decidedBy: '小王' })
+  })
+
+  it('keeps what the agent is typing when the same suggestion changes meanwhile, and sends the typed words', async () => {
+    const page = await open()
+    t!.world.ask(t!.world.alice, '我的快递到哪了')
+    const item = page.getByRole('option').filter({ hasText: '我的快递到哪了' })
+    await item.waitFor()
+    await item.click()
+    await poll(() => page.locator('#draft').inputValue()).toContain('查物流')
+    await page.locator('#draft').fill('张三您好，我帮您查一下单号')
+    // A change to this suggestion arrives while the agent types (an escalation, a note from another agent).
+    const suggestion = (await t!.app.suggestions.list({ status: 'pending' }))[0]!
+    const reloaded = page.waitForResponse((r) => r.url().endsWith(`/api/suggestions/${suggestion.id}/context`))
+    t!.app.suggestions.notify(suggestion)
+    await reloaded
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)))
+    expect(await page.locator('#draft').inputValue()).toBe('张三您好，我帮您查一下单号')
+    await page.getByRole('button', { name: /^发送/ }).click()
+    await waitFor(() => t!.world.said.length === 1)
+    expect(t!.world.said[0]).toContain('我帮您查一下单号')
   })
 
   it('runs the common actions from the keyboard: J/K to move, R to reject with a reason, Enter to send', async () => {

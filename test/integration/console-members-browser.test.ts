@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, loginThroughForm, screenshot } from './browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { loginThroughForm, screenshot, useBrowser } from './browser.js'
 import { makeWorkdir, startTestApp, useRules, waitFor, type TestApp } from './test-context.js'
 
 const PASSWORD = '坐席密码-0123456789'
@@ -13,19 +13,8 @@ const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000,
 
 interface ChartGlobal { Chart: { getChart(canvas: HTMLCanvasElement | null): { data: { datasets: Array<{ label: string; data: number[] }> } } | undefined } }
 
-let browser: Browser
-let context: BrowserContext | undefined
+const browser = useBrowser()
 let t: TestApp | undefined
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => browser?.close())
-afterEach(async () => {
-  await context?.close()
-  context = undefined
-  await t?.stop()
-  t = undefined
-})
 
 /**
  * The app with the 'valid' rules: the mock room's 张三 and 李四 (新成员, synced at start) and, in a second group,
@@ -34,16 +23,14 @@ afterEach(async () => {
 async function open(role: 'agent' | 'admin' = 'agent'): Promise<Page> {
   const work = await makeWorkdir()
   await useRules(work, 'valid')
-  t = await startTestApp(work)
+  t = browser.adopt(await startTestApp(work))
   await waitFor(async () => (await t!.app.members.group(t!.world.room.id)).length === 2)
   await t.app.members.record({ kind: 'join', channel: 'wechaty', ...OLD_GROUP, members: [{ id: 'wxid_old', name: '王老五' }], at: new Date(Date.now() - 40 * DAY_MS) })
   await t.app.tagging.retagAll()
   await t.app.tagging.idle()
   const name = role === 'admin' ? '老板' : '小王'
   await t.app.auth.addUser({ name, role, password: PASSWORD, actor: 'test' })
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1360, height: 860 } })
-  const page = await context.newPage()
-  page.on('pageerror', (error) => { throw error })
+  const page = await browser.newPage()
   await loginThroughForm(page, t.app.url, name, PASSWORD)
   return page
 }

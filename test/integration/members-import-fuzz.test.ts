@@ -7,12 +7,11 @@ import { verifyChain } from '../../src/audit/audit-chain.js'
 import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { iterateAudit } from '../../src/storage/audit.repository.js'
-import { loadConfig } from '../../src/config/load-config.js'
-import { openDb, type Db } from '../../src/storage/create-db.js'
+import type { Db } from '../../src/storage/create-db.js'
 import { upsertJoin } from '../../src/storage/group-member.repository.js'
 import { CSV_TOKENS, fuzzParams, mutatedText, nastyBytes } from '../support/fuzz-generators.js'
 import { failWritesTo } from '../support/db-faults.js'
-import { FIXTURES, makeWorkdir, testEnv } from './test-context.js'
+import { FIXTURES, makeWorkdir, testEnv, withWorkdirDb } from './test-context.js'
 
 /**
  * `qundesk members import` on random and broken CRM files, run in-process exactly as the CLI runs it, against a
@@ -29,14 +28,7 @@ let work: Awaited<ReturnType<typeof makeWorkdir>>
 let csvSeeds: string[]
 let jsonSeeds: string[]
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(loadConfig(testEnv(work)))
-  try {
-    return await fn(db)
-  } finally {
-    await db.destroy()
-  }
-}
+const withDb = <T>(fn: (db: Db) => Promise<T>): Promise<T> => withWorkdirDb(work, fn)
 
 /** Everything an import may change, in a form that compares exactly. */
 const snapshot = () => withDb(async (db) => ({

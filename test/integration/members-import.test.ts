@@ -5,12 +5,11 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
-import { loadConfig } from '../../src/config/load-config.js'
-import { openDb, type Db } from '../../src/storage/create-db.js'
+import type { Db } from '../../src/storage/create-db.js'
 import { upsertJoin } from '../../src/storage/group-member.repository.js'
 import { findMemberAttributes } from '../../src/storage/member-attribute.repository.js'
 import { failWritesTo } from '../support/db-faults.js'
-import { FIXTURES, makeWorkdir, testEnv } from './test-context.js'
+import { FIXTURES, makeWorkdir, testEnv, withWorkdirDb } from './test-context.js'
 
 const CRM = path.join(FIXTURES, 'crm')
 let work: Awaited<ReturnType<typeof makeWorkdir>>
@@ -28,14 +27,7 @@ async function run(args: string[], cwd = CRM) {
   return { code, stdout: out.join('\n'), stderr: err.join('\n') }
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(loadConfig(testEnv(work)))
-  try {
-    return await fn(db)
-  } finally {
-    await db.destroy()
-  }
-}
+const withDb = <T>(fn: (db: Db) => Promise<T>): Promise<T> => withWorkdirDb(work, fn)
 
 async function seedMembers(...ids: string[]) {
   const now = new Date().toISOString()

@@ -121,7 +121,7 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     expect(world.said).toEqual([])
   })
 
-  it('runs a fleet-wide scheduled job once per tick, and takes over a run a dead instance left unfinished', async () => {
+  it('runs a fleet-wide scheduled job once per tick, and takes over a run a dead instance left unfinished (not a live one\'s)', async () => {
     const work = await makeWorkdir()
     const a = await instance(work, 'a')
     const b = await instance(work, 'b')
@@ -140,6 +140,12 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     const run = await a.app.db.selectFrom('job_runs').selectAll().where('job', '=', 'wecom-retry').executeTakeFirstOrThrow()
     expect(['a', 'b']).toContain(run.instance_id)
     expect(run.finished_at).not.toBeNull()
+
+    // b's heartbeat is late but b is alive (it holds its lock): its unfinished run is left to it.
+    await a.app.db.updateTable('instances').set({ heartbeat_at: old }).where('instance_id', '=', 'b').execute()
+    await a.app.db.insertInto('job_runs').values({ job: 'wecom-retry', slot: '2026-11-23T10:10:00.000Z', instance_id: 'b', started_at: old, finished_at: null, error: null }).execute()
+    expect(await a.app.scheduler.takeOver()).toBe(0)
+    expect(await a.app.db.selectFrom('job_runs').select('instance_id').where('slot', '=', '2026-11-23T10:10:00.000Z').executeTakeFirst()).toEqual({ instance_id: 'b' })
   })
 
   it('refuses to start a second process with an instance id that is already running', async () => {

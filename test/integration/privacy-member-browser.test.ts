@@ -1,36 +1,23 @@
 /// <reference lib="dom" />
 import fs from 'node:fs/promises'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, loginThroughForm, screenshot } from './browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { loginThroughForm, screenshot, useBrowser } from './browser.js'
 import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
 
 const PASSWORD = '管理密码-0123456789'
 const OLD_GROUP = { groupId: 'g2@chatroom', groupName: '老客户群' }
 
-let browser: Browser
-let context: BrowserContext | undefined
+const browser = useBrowser()
 let t: TestApp | undefined
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => browser?.close())
-afterEach(async () => {
-  await context?.close()
-  context = undefined
-  await t?.stop()
-  t = undefined
-})
 
 /** The app with 王老五 in a second group, logged in as an agent or an admin, on 王老五's page. */
 async function openMemberPage(role: 'agent' | 'admin'): Promise<Page> {
-  t = await startTestApp(await makeWorkdir())
+  t = browser.adopt(await startTestApp(await makeWorkdir()))
   await t.app.members.record({ kind: 'join', channel: 'wechaty', ...OLD_GROUP, members: [{ id: 'wxid_old', name: '王老五' }], at: new Date() })
   const name = role === 'admin' ? '老板' : '小王'
   await t.app.auth.addUser({ name, role, password: PASSWORD, actor: 'test' })
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 860 }, acceptDownloads: true })
-  const page = await context.newPage()
-  page.on('pageerror', (error) => { throw error })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true })
   await loginThroughForm(page, t.app.url, name, PASSWORD, '/members/wxid_old')
   await expect.poll(() => page.locator('#member-name').textContent(), { timeout: 10_000 }).toContain('王老五')
   return page

@@ -7,6 +7,7 @@ import { loadConfig, type Env } from '../../src/config/load-config.js'
 import { createLogger, type Logger } from '../../src/core/logger.js'
 import { startQunDesk, type QunDesk } from '../../src/main.js'
 import type { Clock } from '../../src/core/clock.js'
+import { openDb, type Db } from '../../src/storage/create-db.js'
 import { freshDatabaseUrl } from '../support/test-database.js'
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef'
@@ -140,4 +141,14 @@ export async function waitFor<T>(condition: () => T | Promise<T>, { timeoutMs = 
     await new Promise((r) => setTimeout(r, intervalMs))
   }
   throw new Error(`waitFor: condition not met within ${timeoutMs} ms (last value: ${JSON.stringify(last)})`)
+}
+
+/** Opens the workdir's database as QunDesk and its CLI would (from the test env), runs `fn`, closes it. */
+export async function withWorkdirDb<T>(work: { kbDir: string; dataDir: string; databaseUrl?: string }, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb(loadConfig(testEnv(work)))
+  try {
+    return await fn(db)
+  } finally {
+    await db.destroy()
+  }
 }

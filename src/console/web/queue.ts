@@ -98,9 +98,16 @@ async function start(): Promise<void> {
 function listen(): void {
   const events = new EventSource('/api/events')
   let timer: number | undefined
+  // Changes within 100 ms are fetched once; the detail is reloaded if any of them was the selected suggestion's.
+  let detailChanged = false
   const later = (reloadDetail: boolean) => {
+    detailChanged ||= reloadDetail
     window.clearTimeout(timer)
-    timer = window.setTimeout(() => void refresh(reloadDetail), 100)
+    timer = window.setTimeout(() => {
+      const reload = detailChanged
+      detailChanged = false
+      void refresh(reload ? 'unless-editing' : false)
+    }, 100)
   }
   // Whatever happened while the stream was (re)connecting is fetched once it is open.
   events.addEventListener('open', () => {
@@ -114,7 +121,7 @@ function listen(): void {
   })
   events.addEventListener('suggestion', (event) => {
     const data = JSON.parse((event as MessageEvent<string>).data) as { type: string; id: number; status: string }
-    later(data.id === state.selectedId && !isEditing())
+    later(data.id === state.selectedId)
   })
 }
 
@@ -124,7 +131,12 @@ function isEditing(): boolean {
 }
 
 let refreshes = 0
-async function refresh(reloadDetail = true): Promise<void> {
+/**
+ * Reloads the list, and the detail when `reloadDetail` says so. 'unless-editing' (a live change to the selected
+ * suggestion) leaves the detail alone while the agent is typing in it, decided when the new data is in, so a
+ * change that arrives mid-edit never replaces the words being typed.
+ */
+async function refresh(reloadDetail: boolean | 'unless-editing' = true): Promise<void> {
   const params = new URLSearchParams()
   if (state.status) params.set('status', state.status)
   if (state.sidebar) params.set('groupId', state.sidebar.chatId)
@@ -142,7 +154,8 @@ async function refresh(reloadDetail = true): Promise<void> {
     if (lost !== null && state.status === 'pending') toast(`建议 #${lost} 已被处理`)
   }
   renderList()
-  if (reloadDetail) await renderDetail()
+  if (reloadDetail === true) await renderDetail()
+  else if (reloadDetail === 'unless-editing') await renderDetail({ unlessEditing: true })
 }
 
 interface Health { channel: { state: string; since: string | null }; outbox: { queued: number; failed: number } }
@@ -209,7 +222,7 @@ function move(delta: number): void {
   if (next) select(next.id)
 }
 
-async function renderDetail(): Promise<void> {
+async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<void> {
   const id = state.selectedId
   if (id === null) {
     delete detail.dataset.id
@@ -223,6 +236,7 @@ async function renderDetail(): Promise<void> {
   }
   const ctx = await api<Context>('GET', `/api/suggestions/${id}/context`)
   if (state.selectedId !== id) return
+  if (options.unlessEditing && isEditing() && detail.contains(document.activeElement)) return
   const s = ctx.suggestion
   // A reply the outbox gave up on is decided again like a pending one: send again (maybe edited) or reject.
   const pending = s.status === 'pending' || s.status === 'failed'

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
@@ -11,7 +11,8 @@ import type { KnowledgeProblem } from '../../../src/knowledge/knowledge-problem.
 import { loadKnowledge } from '../../../src/knowledge/load-knowledge.js'
 import { parseKnowledgeFile, type ParsedKnowledgeFile } from '../../../src/knowledge/parse-knowledge-file.js'
 import { parseYamlDocument } from '../../../src/knowledge/parse-yaml-document.js'
-import { evilYaml, fuzzParams, knowledgeModel, mutatedText, nastyBytes, writeYaml, YAML_TOKENS, yamlStyle, type KnowledgeModel, FUZZ_TEST_TIMEOUT } from '../../support/fuzz-generators.js'
+import { evilYaml, fuzzParams, knowledgeModel, mutatedText, writeYaml, YAML_TOKENS, yamlStyle, type KnowledgeModel, FUZZ_TEST_TIMEOUT } from '../../support/fuzz-generators.js'
+import { expectFolderProblems, folderEntry, writeFolder } from '../../support/fuzz-folders.js'
 
 vi.setConfig({ testTimeout: FUZZ_TEST_TIMEOUT })
 
@@ -172,41 +173,19 @@ describe('loadKnowledge on a folder with random content', () => {
   })
   afterAll(async () => rm(base, { recursive: true, force: true }))
 
-  /** One file of the folder: mutated YAML, raw bytes (invalid UTF-8, BOMs) spliced into valid YAML, or a trap. */
-  const entry = fc.oneof(
-    { weight: 4, arbitrary: mutatedText(SEEDS, YAML_TOKENS).map((text) => ({ kind: 'text' as const, text })) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...SEEDS), nastyBytes, fc.double({ min: 0, max: 1, noNaN: true })).map(([seed, bytes, at]) => {
-      const valid = Buffer.from(seed)
-      const cut = Math.floor(at * valid.length)
-      return { kind: 'bytes' as const, bytes: Buffer.concat([valid.subarray(0, cut), bytes, valid.subarray(cut)]) }
-    }) },
-    fc.constantFrom({ kind: 'dangling-link' as const }, { kind: 'folder' as const }, { kind: 'text' as const, text: '' }),
-  )
+  const entry = folderEntry(SEEDS)
 
   it('150 folders: either a valid knowledge base or problems naming a file of the folder, never a throw', async () => {
     let run = 0
     await fc.assert(fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 3 }), async (entries) => {
       const dir = path.join(base, String(run++))
-      await mkdir(dir)
-      const names = entries.map((_, i) => path.join(dir, `f${i}.yaml`))
-      for (const [i, e] of entries.entries()) {
-        if (e.kind === 'text') await writeFile(names[i]!, e.text)
-        else if (e.kind === 'bytes') await writeFile(names[i]!, e.bytes)
-        else if (e.kind === 'folder') await mkdir(names[i]!)
-        else await symlink(path.join(dir, 'missing.yaml'), names[i]!)
-      }
+      const names = await writeFolder(dir, entries)
       const result = await loadKnowledge(dir)
       if (result.ok) {
         for (const intent of result.kb.intents) expect(names).toContain(intent.source.file)
         expect(new Set(result.kb.intents.map((i) => i.id)).size).toBe(result.kb.intents.length)
       } else {
-        expect(result.problems.length).toBeGreaterThan(0)
-        for (const p of result.problems) {
-          expect([dir, ...names]).toContain(p.file)
-          expect(Number.isInteger(p.line) && p.line >= 0).toBe(true)
-          expect(p.message).not.toBe('')
-          expect(p.hint).not.toBe('')
-        }
+        expectFolderProblems(result.problems, dir, names)
       }
       if (entries.some((e) => e.kind === 'dangling-link')) expect(result.ok).toBe(false)
     }), fuzzParams(0x6b6e04, 150))

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
@@ -9,7 +9,8 @@ import { compileExpression } from '../../../src/tagging/expression/compile-expre
 import { loadRules } from '../../../src/tagging/load-rules.js'
 import { parseRulesFile, type ParsedRulesFile } from '../../../src/tagging/parse-rules-file.js'
 import { DEFAULT_COOLDOWN_DAYS } from '../../../src/tagging/rule-set.js'
-import { evilYaml, fuzzParams, mutatedText, nastyBytes, rulesModel, writeYaml, YAML_TOKENS, yamlStyle, FUZZ_TEST_TIMEOUT } from '../../support/fuzz-generators.js'
+import { evilYaml, fuzzParams, mutatedText, rulesModel, writeYaml, YAML_TOKENS, yamlStyle, FUZZ_TEST_TIMEOUT } from '../../support/fuzz-generators.js'
+import { expectFolderProblems, folderEntry, writeFolder } from '../../support/fuzz-folders.js'
 
 vi.setConfig({ testTimeout: FUZZ_TEST_TIMEOUT })
 
@@ -107,28 +108,13 @@ describe('loadRules on a folder with random content', () => {
   })
   afterAll(async () => rm(base, { recursive: true, force: true }))
 
-  const entry = fc.oneof(
-    { weight: 4, arbitrary: mutatedText(SEEDS, YAML_TOKENS).map((text) => ({ kind: 'text' as const, text })) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...SEEDS), nastyBytes, fc.double({ min: 0, max: 1, noNaN: true })).map(([seed, bytes, at]) => {
-      const valid = Buffer.from(seed)
-      const cut = Math.floor(at * valid.length)
-      return { kind: 'bytes' as const, bytes: Buffer.concat([valid.subarray(0, cut), bytes, valid.subarray(cut)]) }
-    }) },
-    fc.constantFrom({ kind: 'dangling-link' as const }, { kind: 'folder' as const }, { kind: 'text' as const, text: '' }),
-  )
+  const entry = folderEntry(SEEDS)
 
   it('150 folders: either a valid rule set or problems naming a file of the folder, never a throw', async () => {
     let run = 0
     await fc.assert(fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 3 }), async (entries) => {
       const dir = path.join(base, String(run++))
-      await mkdir(dir)
-      const names = entries.map((_, i) => path.join(dir, `f${i}.yaml`))
-      for (const [i, e] of entries.entries()) {
-        if (e.kind === 'text') await writeFile(names[i]!, e.text)
-        else if (e.kind === 'bytes') await writeFile(names[i]!, e.bytes)
-        else if (e.kind === 'folder') await mkdir(names[i]!)
-        else await symlink(path.join(dir, 'missing.yaml'), names[i]!)
-      }
+      const names = await writeFolder(dir, entries)
       const result = await loadRules(dir)
       if (result.ok) {
         const ids = result.rules.tags.map((t) => t.id)
@@ -137,13 +123,7 @@ describe('loadRules on a folder with random content', () => {
         for (const stage of result.rules.lifecycle) expect([...ids, ...result.rules.manualTags]).toContain(stage)
         for (const action of result.rules.actions) expect(ids).toContain(action.tag)
       } else {
-        expect(result.problems.length).toBeGreaterThan(0)
-        for (const p of result.problems) {
-          expect([dir, ...names]).toContain(p.file)
-          expect(Number.isInteger(p.line) && p.line >= 0).toBe(true)
-          expect(p.message).not.toBe('')
-          expect(p.hint).not.toBe('')
-        }
+        expectFolderProblems(result.problems, dir, names)
       }
       if (entries.some((e) => e.kind === 'dangling-link')) expect(result.ok).toBe(false)
     }), fuzzParams(0x72756c04, 150))

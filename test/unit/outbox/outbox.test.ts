@@ -87,6 +87,21 @@ describe('outbox', () => {
     expect(await findOutboxRow(db, row.id)).toMatchObject({ status: 'failed', attempts: 1 })
   })
 
+  it("reports the channel's own error to a deliver() that finds its row already failed by the worker (woken first by a poll)", async () => {
+    channel.state.fail = new QunDeskError('unknown_group', '找不到群 g1')
+    const row = await queue('你好')
+    outbox.kick()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(await findOutboxRow(db, row.id)).toMatchObject({ status: 'failed' })
+    expect(await outbox.deliver(row.id)).toMatchObject({ status: 'failed', error: { code: 'unknown_group', message: '找不到群 g1' } })
+  })
+
+  it('reports the recorded reason for a row another process failed', async () => {
+    const row = await queue('你好')
+    expect(await transitionOutboxRow(db, row.id, 'queued', { status: 'failed', last_error: '发送失败：账号被限制' })).toBe(true)
+    expect(await makeOutbox().deliver(row.id)).toMatchObject({ status: 'failed', error: { message: '发送失败：账号被限制' } })
+  })
+
   it('spends no attempt while the account is offline, and sends once it is back', async () => {
     channel.state.online = false
     const row = await queue('你好')
