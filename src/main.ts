@@ -314,7 +314,9 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     }
     // Each cron tick of a fleet-wide job runs on one instance; a run a dead instance left unfinished is taken over.
     const jobClaims = createJobClaims({ db, clock, instanceId })
-    const messageTakeover = createMessageTakeover({ db, clock, logger, instanceId, replayUnhandled: () => pipeline.replayUnhandled() })
+    const messageTakeover = createMessageTakeover({
+      db, clock, logger, instanceId, replayUnhandled: () => pipeline.replayUnhandled(), onDead: (dead) => outbox.noteStranded(dead),
+    })
     const scheduler = createScheduler([
       // Questions left unanswered past the SLA go to a human.
       { name: 'sla-escalation', schedule: '* * * * *', run: async () => suggestions.escalateOverdue((await settings.get()).slaMinutes) },

@@ -15,6 +15,8 @@ import { STALE_AFTER_MS } from './job-claims.js'
 export function createMessageTakeover(deps: {
   db: Db; clock: Clock; logger: Logger; instanceId: string
   replayUnhandled: () => Promise<number>
+  /** Called for each instance found dead (its lock free): e.g. to tell agents its account's sends wait for it. */
+  onDead?: (instanceId: string) => Promise<unknown>
   staleAfterMs?: number
 }): { run(): Promise<number> } {
   const { db, instanceId } = deps
@@ -31,6 +33,7 @@ export function createMessageTakeover(deps: {
         }
         if (count > 0) log.warn({ instance: dead, count }, 'took over messages a dead instance left unhandled')
         moved += count
+        await deps.onDead?.(dead)
       }
       if (moved > 0) await deps.replayUnhandled()
       return moved

@@ -4,11 +4,12 @@ import type { Logger } from '../core/logger.js'
 import type { ReplySender } from '../core/reply-sender.js'
 import type { Db } from '../storage/create-db.js'
 import {
-  findOutboxRow, insertOutboxRow, listDueOutboxRows, listOutboxRows, listUnsettledOutboxRows, markOutboxSettled, nextOutboxDueAt, transitionOutboxRow,
+  findOutboxRow, insertOutboxRow, listDueOutboxRows, listOutboxRows, listQueuedRowsOf, listUnsettledOutboxRows, markOutboxSettled, nextOutboxDueAt, transitionOutboxRow,
 } from '../storage/outbox.repository.js'
 import type { OutboxRow } from '../storage/schema.js'
 import { createPacer, retryDelayMs, type PacingPolicy } from './pacing.js'
-import { findGroupOwner, notifyInstances } from '../storage/fleet.repository.js'
+import { findGroupOwner, findInstance, notifyInstances } from '../storage/fleet.repository.js'
+import { STALE_AFTER_MS } from '../fleet/job-claims.js'
 
 export interface OutgoingMessage {
   /** What the send is for, `<kind>:<id>` (e.g. `suggestion:12`): its handler is told the outcome. */
@@ -65,6 +66,8 @@ export interface Outbox {
   handle(kind: string, handler: OutboxHandler): void
   /** After a restart: rows caught mid-send are failed (never re-sent blindly), unsettled outcomes are re-told. */
   recover(): Promise<{ interrupted: number; resettled: number }>
+  /** Tells the owners of the sends only instance `instanceId` can make that they wait for it (it is not running). */
+  noteStranded(instanceId: string): Promise<number>
   /** Wakes the worker, e.g. when the channel logged in again. */
   kick(): void
   /** Stops the worker after the send in progress; queued rows stay for the next start. */
@@ -78,6 +81,8 @@ export function isRetryable(error: QunDeskError): boolean {
 }
 
 export const INTERRUPTED_SEND = '发送时进程中断，无法确认是否已发出：请在群里确认后再决定是否重发'
+/** Why a send waits when the instance whose account is in the group is not running. */
+export const strandedReason = (instanceId: string) => `群所在账号的实例 ${instanceId} 未在运行，它恢复后自动发送`
 
 /**
  * The persisted outbox: every reply, question and welcome the bot sends is a row first. One worker sends due rows
@@ -128,6 +133,11 @@ export function createOutbox(deps: {
   let stopped = false
 
   const now = () => clock().getTime()
+  /** Stopped, or no heartbeat for a minute. */
+  const ownerIsDown = async (owner: string): Promise<boolean> => {
+    const found = await findInstance(db, owner)
+    return !found || found.stopped_at !== null || now() - Date.parse(found.heartbeat_at) > STALE_AFTER_MS
+  }
   const iso = (ms: number) => new Date(ms).toISOString()
 
   async function tell(event: OutboxEvent): Promise<void> {
@@ -291,8 +301,14 @@ export function createOutbox(deps: {
             return void findOutboxRow(db, id).then((again) => done(settled(again)), () => done(QUEUED))
           }
           if (!row || row.status !== 'queued') return done(settled(row))
-          // Another instance's account sends this one; its outcome reaches the owner's handlers there.
-          if (row.instance_id !== null && row.instance_id !== instanceId) return done(QUEUED)
+          // Another instance's account sends this one; its outcome reaches the owner's handlers there. If that
+          // instance is not running, whoever approved it is told why it waits.
+          if (row.instance_id !== null && row.instance_id !== instanceId) {
+            const owner = row.instance_id
+            return void ownerIsDown(owner).then(async (down) => { if (down) await tell({ type: 'waiting', row, reason: strandedReason(owner) }) })
+              .catch((error: unknown) => log.warn({ err: error, outboxId: id }, 'checking the owning instance failed'))
+              .finally(() => done(QUEUED))
+          }
           const list = waiters.get(id) ?? []
           list.push(done)
           waiters.set(id, list)
@@ -301,6 +317,11 @@ export function createOutbox(deps: {
           else kick()
         }, () => done(QUEUED))
       })
+    },
+    async noteStranded(owner) {
+      const rows = await listQueuedRowsOf(db, owner)
+      for (const row of rows) await tell({ type: 'waiting', row, reason: strandedReason(owner) })
+      return rows.length
     },
     handle(kind, handler) {
       handlers.set(kind, handler)

@@ -13,6 +13,10 @@ export async function markInstanceStopped(db: Db, instanceId: string, at: string
   await db.updateTable('instances').set({ stopped_at: at }).where('instance_id', '=', instanceId).execute()
 }
 
+export async function findInstance(db: Db, instanceId: string) {
+  return db.selectFrom('instances').selectAll().where('instance_id', '=', instanceId).executeTakeFirst()
+}
+
 export async function listInstances(db: Db) {
   return db.selectFrom('instances').selectAll().orderBy('instance_id').execute()
 }

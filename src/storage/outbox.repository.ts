@@ -47,6 +47,11 @@ export async function listOutboxRows(db: Db, status: OutboxStatus, instanceId: s
   return db.selectFrom('outbox').selectAll().where('status', '=', status).where(ownedBy(instanceId)).orderBy('id').limit(limit).execute()
 }
 
+/** Queued rows that only instance `instanceId` may send (its account is in their groups). */
+export async function listQueuedRowsOf(db: Db, instanceId: string, limit = 1000): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('status', '=', 'queued').where('instance_id', '=', instanceId).orderBy('id').limit(limit).execute()
+}
+
 export async function countOutboxByStatus(db: Db): Promise<Record<OutboxStatus, number>> {
   const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
   const counts: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0 }

@@ -206,6 +206,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     const note = event.type === 'retrying'
       ? `第 ${event.row.attempts} 次发送失败：${event.error}；稍后自动重试`
       : event.reason
+    if (before.lastError === note) return // told already (the waiting reason is repeated while it lasts)
     if (await transitionSuggestion(db, id, 'sending', { status: 'sending', last_error: note })) emit('updated', await get(id))
   })
 

@@ -108,7 +108,8 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     apps.splice(apps.indexOf(a), 1)
 
     const res = await b.api<{ status: string }>('POST', `/api/suggestions/${suggestion.id}/send`)
-    expect(res).toEqual({ status: 202, body: { status: 'sending' } })
+    // Accepted, and the agent is told why it waits.
+    expect(res).toEqual({ status: 202, body: { status: 'sending', lastError: '群所在账号的实例 a 未在运行，它恢复后自动发送' } })
     await new Promise((r) => setTimeout(r, 500))
     expect(world.said).toEqual([])
 

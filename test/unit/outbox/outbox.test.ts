@@ -102,6 +102,14 @@ describe('outbox', () => {
     expect(await makeOutbox().deliver(row.id)).toMatchObject({ status: 'failed', error: { message: '发送失败：账号被限制' } })
   })
 
+  it("tells the owners of a stopped instance's queued sends that they wait for it, and leaves other rows alone", async () => {
+    const theirs = await queue('你好', 'g1', 'a')
+    await queue('再见', 'g2', 'b') // this instance's own: not stranded
+    await db.updateTable('outbox').set({ instance_id: 'other' }).where('id', '=', theirs.id).execute()
+    expect(await outbox.noteStranded('other')).toBe(1)
+    expect(events).toEqual([expect.objectContaining({ type: 'waiting', row: expect.objectContaining({ id: theirs.id }), reason: expect.stringContaining('实例 other 未在运行') })])
+  })
+
   it('spends no attempt while the account is offline, and sends once it is back', async () => {
     channel.state.online = false
     const row = await queue('你好')
