@@ -9,6 +9,7 @@ import { tagsExplain } from './cli/tags-commands.js'
 import { auditVerify } from './cli/audit-commands.js'
 import { backupCommand } from './cli/backup-command.js'
 import { dbCopyCommand, migrateCommand } from './cli/db-commands.js'
+import { instancesCommand } from './cli/instances-command.js'
 import { contentKeyNew, contentKeyRotate, contentKeyStatus } from './cli/content-key-commands.js'
 import { userAdd } from './cli/user-commands.js'
 import { startCommand } from './cli/start-command.js'
@@ -43,6 +44,8 @@ Usage:
   qundesk db copy --from DB --to DB              copy an install into an empty database, SQLite <-> PostgreSQL (DB is
                                                  sqlite:FILE or postgres://...): ids and encrypted content as stored,
                                                  checked (rows per table, audit chain); stop QunDesk first
+  qundesk instances [--json]                     the QunDesk processes on this database (QUNDESK_INSTANCE_ID): running,
+                                                 stopped or silent, and the groups, sends and messages waiting on each
   qundesk content-key new [ID]                   print a fresh key entry for QUNDESK_CONTENT_KEYS (message content encryption)
   qundesk content-key status                     the active key, the keys the database knows, how content is stored
   qundesk content-key rotate                     rewrite stored content with the active key (or plain), retire unused
@@ -134,6 +137,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'migrate') {
       if (sub) throw new UsageError('migrate takes no arguments: it migrates the configured database (QUNDESK_DATA_DIR or QUNDESK_DATABASE_URL)')
       return await migrateCommand(io)
+    }
+    if (command === 'instances') {
+      if (sub) throw new UsageError('instances takes no arguments (--json for machine-readable output)')
+      return await instancesCommand({ json: values.json ?? false }, io)
     }
     if (command === 'db' && sub === 'copy') {
       if (rest.length > 0) throw new UsageError('db copy takes --from and --to only')

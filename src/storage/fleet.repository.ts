@@ -83,3 +83,41 @@ export async function adoptUnhandledMessages(db: Db, from: string, to: string): 
     .where('instance_id', '=', from).where('status', '=', 'received').executeTakeFirst()
   return Number(result.numUpdatedRows)
 }
+
+export interface InstanceOverview {
+  instanceId: string
+  startedAt: string
+  heartbeatAt: string
+  stoppedAt: string | null
+  /** Groups whose sends go through this instance's account. */
+  groups: number
+  /** Sends waiting for this instance's account. */
+  queued: number
+  /** Messages it stored and has not handled yet. */
+  unhandled: number
+  /** PostgreSQL: whether a process holds the instance's lock right now (undefined on SQLite). */
+  locked: boolean | undefined
+}
+
+/** Every instance the database knows, with what waits on it: for `qundesk instances`. */
+export async function fleetOverview(db: Db, lockKey: number): Promise<InstanceOverview[]> {
+  const instances = await listInstances(db)
+  const count = async (query: Promise<Array<{ id: string | null; n: number | string | bigint }>>) => new Map((await query).map((r) => [r.id, Number(r.n)]))
+  const groups = await count(db.selectFrom('group_owners').select((eb) => ['instance_id as id', eb.fn.countAll<number>().as('n')]).groupBy('instance_id').execute())
+  const queued = await count(db.selectFrom('outbox').select((eb) => ['instance_id as id', eb.fn.countAll<number>().as('n')]).where('status', 'in', ['queued', 'sending']).groupBy('instance_id').execute())
+  const unhandled = await count(db.selectFrom('messages').select((eb) => ['instance_id as id', eb.fn.countAll<number>().as('n')]).where('status', '=', 'received').groupBy('instance_id').execute())
+  const locked = new Set<string>()
+  if (isPostgres(db)) {
+    // The lock is (lockKey, hashtext(id)); pg_locks shows the second key as an oid (hashtext's int4, unsigned).
+    const rows = await sql<{ instance_id: string }>`
+      SELECT i.instance_id FROM instances i
+      JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = ${lockKey}::int4::oid AND l.objid = hashtext(i.instance_id)::oid AND l.objsubid = 2`.execute(db)
+    for (const r of rows.rows) locked.add(r.instance_id)
+  }
+  return instances.map((i) => ({
+    instanceId: i.instance_id, startedAt: i.started_at, heartbeatAt: i.heartbeat_at, stoppedAt: i.stopped_at,
+    groups: groups.get(i.instance_id) ?? 0, queued: queued.get(i.instance_id) ?? 0, unhandled: unhandled.get(i.instance_id) ?? 0,
+    locked: isPostgres(db) ? locked.has(i.instance_id) : undefined,
+  }))
+}
