@@ -111,10 +111,11 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
   const logger = overrides.logger ?? createLogger({ level: config.logLevel })
   const clock = overrides.clock ?? systemClock
   const db = await openDb(config, logger)
+  // Closers run first to last; later steps unshift theirs, so the database is closed after everything that uses it.
   const closers: Array<() => Promise<void> | void> = [
-    () => db.destroy(),
     // Fold the WAL into the main file, so a stopped install is one file to copy.
     async () => { if (!isPostgres(db)) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db) },
+    () => db.destroy(),
   ]
   const { instanceId } = config
   try {

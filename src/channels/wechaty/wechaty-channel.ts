@@ -124,8 +124,10 @@ export function createWechatyChannel(deps: {
     setState('online')
   })
   bot.on('logout', (user) => {
+    // Our own stop logs the account out: worth a line, not a warning.
+    if (stopping) return void log.info({ account: user.name() }, 'account logged out (stopping)')
     log.warn({ account: user.name() }, 'account logged out')
-    if (!stopping) setState('offline', '账号已退出登录')
+    setState('offline', '账号已退出登录')
   })
 
   const sender: ReplySender = {
