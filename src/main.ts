@@ -234,6 +234,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
         intents: knowledge.current().kb.intents.length,
         channel: channel.status(),
         outbox: await countOutboxByStatus(db),
+        // Which process answered: behind a load balancer over several instances, the one to look at.
+        instance: instanceId,
       }),
       members: directory,
       tagging: taggingService,

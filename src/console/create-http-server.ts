@@ -38,6 +38,8 @@ export interface HealthReport {
   intents: number
   channel: ConnectionStatus
   outbox: Record<OutboxStatus, number>
+  /** QUNDESK_INSTANCE_ID of this process. */
+  instance: string
 }
 
 export interface HttpServerDeps {

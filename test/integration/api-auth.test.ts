@@ -19,7 +19,7 @@ describe('HTTP API access', () => {
     expect(raw.headers.get('www-authenticate')).toBe('Bearer')
   })
 
-  it('reports health with the login state, the number of intents, the connection and the outbox', async () => {
+  it('reports health with the login state, the number of intents, the connection, the outbox and the instance', async () => {
     t = await startTestApp(await makeWorkdir())
     expect(await t.api('GET', '/api/health')).toEqual({
       status: 200,
@@ -27,6 +27,7 @@ describe('HTTP API access', () => {
         status: 'ok', loggedIn: true, intents: 4,
         channel: { state: 'online', since: expect.any(String), lastError: null, reconnectAttempts: 0 },
         outbox: { queued: 0, sending: 0, sent: 0, failed: 0 },
+        instance: 'default',
       },
     })
   })
