@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config.js'
-import { STALE_AFTER_MS } from '../fleet/job-claims.js'
+import { STALE_AFTER_MS } from '../fleet/heartbeat.js'
 import { openDb } from '../storage/create-db.js'
 import { fleetOverview, type InstanceOverview } from '../storage/fleet.repository.js'
 import { LOCK } from '../storage/locks.js'

@@ -4,6 +4,8 @@ import type { Db } from '../storage/create-db.js'
 import { heartbeatInstance, markInstanceStopped } from '../storage/fleet.repository.js'
 
 export const HEARTBEAT_MS = 10_000
+/** An instance whose heartbeat is older than this is taken to be gone (six missed beats). */
+export const STALE_AFTER_MS = 60_000
 
 /**
  * Tells the other instances this one is alive: a heartbeat row every 10 s, and `stopped_at` on a clean stop. The

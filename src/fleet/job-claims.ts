@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import type { Db } from '../storage/create-db.js'
 import { claimJobRun, finishJobRun, listAbandonedRuns, moveJobRun } from '../storage/fleet.repository.js'
+import { STALE_AFTER_MS } from './heartbeat.js'
 import { whileHoldingInstanceLock } from './instance-lock.js'
 
 /** How a scheduler shares its runs with the other instances on the database. */
@@ -12,8 +13,6 @@ export interface JobClaims {
   takeOver(jobs: readonly string[]): Promise<Array<{ job: string; slot: string }>>
 }
 
-/** An instance whose heartbeat is older than this is taken to be gone. */
-export const STALE_AFTER_MS = 60_000
 /** Finished runs are kept this long (for a look at who ran what), then deleted. */
 const KEEP_RUNS_MS = 2 * 24 * 3600_000
 

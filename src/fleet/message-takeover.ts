@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { adoptUnhandledMessages, listStaleInstances } from '../storage/fleet.repository.js'
 import { whileHoldingInstanceLock } from './instance-lock.js'
-import { STALE_AFTER_MS } from './job-claims.js'
+import { STALE_AFTER_MS } from './heartbeat.js'
 
 /**
  * Messages a dead instance stored (acknowledged) but never handled are handled here instead: an instance whose

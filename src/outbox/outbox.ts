@@ -9,7 +9,7 @@ import {
 import type { OutboxRow } from '../storage/schema.js'
 import { createPacer, retryDelayMs, type PacingPolicy } from './pacing.js'
 import { findGroupOwner, findInstance, notifyInstances } from '../storage/fleet.repository.js'
-import { STALE_AFTER_MS } from '../fleet/job-claims.js'
+import { STALE_AFTER_MS } from '../fleet/heartbeat.js'
 
 export interface OutgoingMessage {
   /** What the send is for, `<kind>:<id>` (e.g. `suggestion:12`): its handler is told the outcome. */
