@@ -2,7 +2,6 @@ import { loadConfig } from '../config/load-config.js'
 import { STALE_AFTER_MS } from '../fleet/heartbeat.js'
 import { openDb } from '../storage/create-db.js'
 import { fleetOverview, type InstanceOverview } from '../storage/fleet.repository.js'
-import { LOCK } from '../storage/locks.js'
 import type { CliIo } from './cli-io.js'
 
 export type InstanceState = 'running' | 'stopped' | 'silent'
@@ -25,7 +24,7 @@ export async function instancesCommand(flags: { json: boolean }, io: CliIo, now 
   const config = loadConfig(io.env, io.cwd)
   const db = await openDb(config)
   try {
-    const fleet = (await fleetOverview(db, LOCK.instance)).map((i) => ({ ...i, state: instanceState(i, now) }))
+    const fleet = (await fleetOverview(db)).map((i) => ({ ...i, state: instanceState(i, now) }))
     if (flags.json) {
       io.stdout(JSON.stringify(fleet, null, 2))
       return 0

@@ -8,7 +8,8 @@ import {
 } from '../storage/outbox.repository.js'
 import type { OutboxRow } from '../storage/schema.js'
 import { createPacer, retryDelayMs, type PacingPolicy } from './pacing.js'
-import { findGroupOwner, findInstance, notifyInstances } from '../storage/fleet.repository.js'
+import { findGroupOwner, findInstance, heldInstanceLocks, notifyInstances } from '../storage/fleet.repository.js'
+import { isPostgres } from '../storage/dialect.js'
 import { STALE_AFTER_MS } from '../fleet/heartbeat.js'
 
 export interface OutgoingMessage {
@@ -133,10 +134,12 @@ export function createOutbox(deps: {
   let stopped = false
 
   const now = () => clock().getTime()
-  /** Stopped, or no heartbeat for a minute. */
+  /** Stopped, or gone: on PostgreSQL nobody holds its instance lock (a killed process at once), else no heartbeat for a minute. */
   const ownerIsDown = async (owner: string): Promise<boolean> => {
     const found = await findInstance(db, owner)
-    return !found || found.stopped_at !== null || now() - Date.parse(found.heartbeat_at) > STALE_AFTER_MS
+    if (!found || found.stopped_at !== null) return true
+    if (isPostgres(db)) return !(await heldInstanceLocks(db)).has(owner)
+    return now() - Date.parse(found.heartbeat_at) > STALE_AFTER_MS
   }
   const iso = (ms: number) => new Date(ms).toISOString()
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from './create-db.js'
 import { isPostgres } from './dialect.js'
+import { LOCK } from './locks.js'
 
 /** Records that this instance is alive (and when it started, the first time). */
 export async function heartbeatInstance(db: Db, instanceId: string, at: string, started = false): Promise<void> {
@@ -84,6 +85,19 @@ export async function adoptUnhandledMessages(db: Db, from: string, to: string): 
   return Number(result.numUpdatedRows)
 }
 
+/**
+ * The instances whose lock some process holds right now, i.e. running (PostgreSQL; empty on SQLite). The lock is
+ * (LOCK.instance, hashtext(id)); pg_locks shows the second key as an oid (hashtext's int4, unsigned).
+ */
+export async function heldInstanceLocks(db: Db): Promise<Set<string>> {
+  if (!isPostgres(db)) return new Set()
+  const rows = await sql<{ instance_id: string }>`
+    SELECT i.instance_id FROM instances i
+    JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.classid = ${LOCK.instance}::int4::oid AND l.objid = hashtext(i.instance_id)::oid AND l.objsubid = 2`.execute(db)
+  return new Set(rows.rows.map((r) => r.instance_id))
+}
+
 export interface InstanceOverview {
   instanceId: string
   startedAt: string
@@ -100,21 +114,13 @@ export interface InstanceOverview {
 }
 
 /** Every instance the database knows, with what waits on it: for `qundesk instances`. */
-export async function fleetOverview(db: Db, lockKey: number): Promise<InstanceOverview[]> {
+export async function fleetOverview(db: Db): Promise<InstanceOverview[]> {
   const instances = await listInstances(db)
   const count = async (query: Promise<Array<{ id: string | null; n: number | string | bigint }>>) => new Map((await query).map((r) => [r.id, Number(r.n)]))
   const groups = await count(db.selectFrom('group_owners').select((eb) => ['instance_id as id', eb.fn.countAll<number>().as('n')]).groupBy('instance_id').execute())
   const queued = await count(db.selectFrom('outbox').select((eb) => ['instance_id as id', eb.fn.countAll<number>().as('n')]).where('status', 'in', ['queued', 'sending']).groupBy('instance_id').execute())
   const unhandled = await count(db.selectFrom('messages').select((eb) => ['instance_id as id', eb.fn.countAll<number>().as('n')]).where('status', '=', 'received').groupBy('instance_id').execute())
-  const locked = new Set<string>()
-  if (isPostgres(db)) {
-    // The lock is (lockKey, hashtext(id)); pg_locks shows the second key as an oid (hashtext's int4, unsigned).
-    const rows = await sql<{ instance_id: string }>`
-      SELECT i.instance_id FROM instances i
-      JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND l.classid = ${lockKey}::int4::oid AND l.objid = hashtext(i.instance_id)::oid AND l.objsubid = 2`.execute(db)
-    for (const r of rows.rows) locked.add(r.instance_id)
-  }
+  const locked = await heldInstanceLocks(db)
   return instances.map((i) => ({
     instanceId: i.instance_id, startedAt: i.started_at, heartbeatAt: i.heartbeat_at, stoppedAt: i.stopped_at,
     groups: groups.get(i.instance_id) ?? 0, queued: queued.get(i.instance_id) ?? 0, unhandled: unhandled.get(i.instance_id) ?? 0,

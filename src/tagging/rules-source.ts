@@ -54,7 +54,9 @@ export function createRulesSource(deps: { dir: string; logger: Logger; debounceM
           logger: log, what: 'rules', ...(deps.debounceMs !== undefined ? { debounceMs: deps.debounceMs } : {}),
         })
       } catch (error) {
-        log.warn({ err: error }, 'cannot watch the rules folder; rule edits need a restart')
+        // No folder is the "tagging off" choice (see start), not a fault.
+        if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') log.info({ dir: deps.dir }, 'no rules folder to watch: create it and restart to turn member tagging on')
+        else log.warn({ err: error }, 'cannot watch the rules folder; rule edits need a restart')
       }
     },
     stop() {

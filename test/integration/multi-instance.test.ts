@@ -122,6 +122,20 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     expect(world.said).toEqual([])
   })
 
+  it('says at once why an approval waits when the owning instance was killed a moment ago (its heartbeat still fresh)', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    a.world.ask(a.world.alice, '能开发票吗')
+    const suggestion = await pendingOn(a, '能开发票吗')
+    // The group's account is on instance c, killed seconds ago: fresh heartbeat, no clean stop, nobody holding its lock.
+    const now = new Date().toISOString()
+    await a.app.db.insertInto('instances').values({ instance_id: 'c', started_at: now, heartbeat_at: now, stopped_at: null }).execute()
+    await a.app.db.updateTable('group_owners').set({ instance_id: 'c' }).where('group_id', '=', a.world.room.id).execute()
+    const res = await a.api('POST', `/api/suggestions/${suggestion.id}/send`)
+    expect(res).toEqual({ status: 202, body: { status: 'sending', lastError: '群所在账号的实例 c 未在运行，它恢复后自动发送' } })
+    expect(a.world.said).toEqual([])
+  })
+
   it('runs a fleet-wide scheduled job once per tick, and takes over a run a dead instance left unfinished (not a live one\'s)', async () => {
     const work = await makeWorkdir()
     const a = await instance(work, 'a')
