@@ -34,6 +34,8 @@ describe('qundesk instances', () => {
     const work = await makeWorkdir()
     const a = await startTestApp(work, { env: { QUNDESK_INSTANCE_ID: 'a' } })
     apps.push(a)
+    // a claims its account's group when the member sync after login has run.
+    await waitFor(async () => (await a.app.db.selectFrom('group_owners').select('group_id').where('instance_id', '=', 'a').execute()).length === 1)
     const old = new Date(Date.now() - 10 * 60_000).toISOString()
     await a.app.db.insertInto('instances').values({ instance_id: 'c', started_at: old, heartbeat_at: old, stopped_at: null }).execute()
     await a.app.db.insertInto('group_owners').values({ group_id: 'room-c', instance_id: 'c', updated_at: old }).execute()
