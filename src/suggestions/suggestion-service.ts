@@ -124,38 +124,41 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
   }
 
   /** Takes a suggestion that waits for a decision (pending, or failed to send) into `to`; a conflict otherwise. */
-  async function claimPending(id: number, actor: string, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<Suggestion> {
-    const now = clock().toISOString()
-    const claimed = await transitionSuggestion(db, id, SENDABLE, { ...extra, status: to, decided_by: actor, decided_at: now })
-    if (claimed) return get(id)
-    throw await conflict(id)
+  /** Records `actor`'s decision on a pending (or failed) suggestion; false when someone decided first. */
+  async function claimPending(conn: Db, id: number, actor: string, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<boolean> {
+    return transitionSuggestion(conn, id, SENDABLE, { ...extra, status: to, decided_by: actor, decided_at: clock().toISOString() })
   }
 
   /**
-   * Stores a reply that went out (by the bot or by the agent themselves) and audits it; `write` applies the
-   * columns under the caller's own state check.
+   * Stores a reply that went out (by the bot or by the agent themselves) and its audit entry, in one transaction:
+   * a sent suggestion always has its entry, even across a crash. `write` applies the columns under the caller's own
+   * state check; false (someone else got there first) writes nothing.
    */
   async function recordSent(
     before: Suggestion,
     options: { actor: string; text: string; decision: SuggestionDecision; via?: string },
-    write: (fields: SuggestionUpdate & { status: SuggestionStatus }) => Promise<unknown>,
-  ): Promise<void> {
+    write: (conn: Db, fields: SuggestionUpdate & { status: SuggestionStatus }) => Promise<boolean>,
+  ): Promise<boolean> {
     const repliedAt = clock()
-    await write({
-      status: 'sent',
-      decision: options.decision,
-      final_text: options.text,
-      replied_at: repliedAt.toISOString(),
-      response_ms: Math.max(0, repliedAt.getTime() - Date.parse(before.askedAt)),
-      last_error: null,
-    })
-    await appendAudit(db, {
-      at: repliedAt,
-      actor: options.actor,
-      action: `suggestion.${options.decision}`,
-      subjectType: 'suggestion',
-      subjectId: String(before.id),
-      detail: { groupId: before.groupId, intentId: before.intentId, ...(options.via ? { via: options.via } : {}), ...(options.decision === 'edited' ? { text: options.text } : {}) },
+    return db.transaction().execute(async (trx) => {
+      const written = await write(trx, {
+        status: 'sent',
+        decision: options.decision,
+        final_text: options.text,
+        replied_at: repliedAt.toISOString(),
+        response_ms: Math.max(0, repliedAt.getTime() - Date.parse(before.askedAt)),
+        last_error: null,
+      })
+      if (!written) return false
+      await appendAudit(trx, {
+        at: repliedAt,
+        actor: options.actor,
+        action: `suggestion.${options.decision}`,
+        subjectType: 'suggestion',
+        subjectId: String(before.id),
+        detail: { groupId: before.groupId, intentId: before.intentId, ...(options.via ? { via: options.via } : {}), ...(options.decision === 'edited' ? { text: options.text } : {}) },
+      })
+      return true
     })
   }
 
@@ -191,7 +194,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     if (event.type === 'sent') {
       const decision: SuggestionDecision = actor === AUTO_ACTOR ? 'auto_sent' : event.row.text.trim() === (before.text ?? '').trim() ? 'sent' : 'edited'
       if (before.status !== 'sending') return // already recorded (told again after a restart)
-      await recordSent(before, { actor, text: event.row.text, decision }, (fields) => transitionSuggestion(db, id, 'sending', fields))
+      await recordSent(before, { actor, text: event.row.text, decision }, (conn, fields) => transitionSuggestion(conn, id, 'sending', fields))
       const sent = await get(id)
       deps.logger.info({ suggestionId: id, decision, responseMs: sent.responseMs }, 'suggestion sent')
       emit('updated', sent)
@@ -277,15 +280,21 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       const text = options.text.trim()
       if (!text) throw new QunDeskError('bad_request', '请提供实际发送的内容')
       const decision = text === (before.text ?? '').trim() ? 'sent' : 'edited'
-      await recordSent(before, { actor: options.actor, text, decision, via: options.via }, ({ status, ...fields }) => claimPending(id, options.actor, status, fields))
+      const recorded = await recordSent(before, { actor: options.actor, text, decision, via: options.via }, (conn, { status, ...fields }) => claimPending(conn, id, options.actor, status, fields))
+      if (!recorded) throw await conflict(id)
       const sent = await get(id)
       emit('updated', sent)
       return sent
     },
     async reject(id, options) {
       const reason = options.reason?.trim() || null
-      await claimPending(id, options.actor, 'rejected', { decision: 'rejected', reject_reason: reason })
-      await appendAudit(db, { at: clock(), actor: options.actor, action: 'suggestion.rejected', subjectType: 'suggestion', subjectId: String(id), detail: { reason } })
+      // The decision and its audit entry commit together.
+      const rejectedNow = await db.transaction().execute(async (trx) => {
+        if (!(await claimPending(trx, id, options.actor, 'rejected', { decision: 'rejected', reject_reason: reason }))) return false
+        await appendAudit(trx, { at: clock(), actor: options.actor, action: 'suggestion.rejected', subjectType: 'suggestion', subjectId: String(id), detail: { reason } })
+        return true
+      })
+      if (!rejectedNow) throw await conflict(id)
       const rejected = await get(id)
       emit('updated', rejected)
       return rejected
