@@ -296,13 +296,13 @@ export function createOutbox(deps: {
           return { status: 'failed', error: new QunDeskError('channel_unavailable', row.last_error ?? '发送失败', { outboxId: row.id }) }
         }
         void findOutboxRow(db, id).then((row) => {
-          // Being sent by this process right now: the caller gets that attempt's outcome. If it ended meanwhile, its
-          // result is in the row; a row another process is sending stays "queued" (not known here yet).
-          if (row?.status === 'sending') {
-            const sending = inFlight.get(id)
-            if (sending) return void sending.then(done, () => done(QUEUED))
-            return void findOutboxRow(db, id).then((again) => done(settled(again)), () => done(QUEUED))
-          }
+          // Being sent by this process right now (the row may already read sent or failed while the outcome is still
+          // being recorded): the caller gets that attempt's outcome, with the channel's own error.
+          const sending = inFlight.get(id)
+          if (sending) return void sending.then(done, () => done(QUEUED))
+          // Sent by this process a moment ago, or by another one: its result is in the row; a row another process
+          // is sending stays "queued" (not known here yet).
+          if (row?.status === 'sending') return void findOutboxRow(db, id).then((again) => done(settled(again)), () => done(QUEUED))
           if (!row || row.status !== 'queued') return done(settled(row))
           // Another instance's account sends this one; its outcome reaches the owner's handlers there. If that
           // instance is not running, whoever approved it is told why it waits.
