@@ -93,8 +93,9 @@ describe('a customer @-mentions the bot in a group (mock puppet, SQLite, HTTP)',
     t.world.ask(t.world.alice, '客服几点下班')
     await waitFor(() => t!.world.said.length === 1)
     expect(t.world.said[0]).toMatch(/^@张三\s张三您好，客服在线时间是每天 9:00-21:00。$/u)
-    const { body } = await t.api<ApiSuggestion[]>('GET', '/api/suggestions')
-    expect(body[0]).toMatchObject({ question: '客服几点下班', status: 'sent', decision: 'auto_sent', intentId: 'service.hours' })
+    // The group may see the reply a moment before the outbox records it as sent.
+    const sent = await waitFor(async () => (await t!.api<ApiSuggestion[]>('GET', '/api/suggestions')).body.find((s) => s.status === 'sent'))
+    expect(sent).toMatchObject({ question: '客服几点下班', status: 'sent', decision: 'auto_sent', intentId: 'service.hours' })
   })
 
   it('marks an off-topic question as needing a human, with no drafted text', async () => {

@@ -76,6 +76,26 @@ describe('agent console in Chromium', () => {
     expect(t!.world.said[0]).toContain('我帮您查一下单号')
   })
 
+  it('keeps what the agent typed when the open suggestion is clicked again and its reload answers late', async () => {
+    const page = await open()
+    t!.world.ask(t!.world.alice, '我的快递到哪了')
+    const item = page.getByRole('option').filter({ hasText: '我的快递到哪了' })
+    await item.waitFor()
+    await item.click()
+    await poll(() => page.locator('#draft').inputValue()).toContain('查物流')
+    // Hold the reload the second click starts until the agent has typed.
+    let release!: () => void
+    const held = new Promise<void>((r) => { release = r })
+    await page.route('**/api/suggestions/*/context', async (route) => { await held; await route.continue() })
+    const reloaded = page.waitForResponse((r) => r.url().includes('/context'))
+    await item.click()
+    await page.locator('#draft').fill('张三您好，我帮您查一下单号')
+    release()
+    await reloaded
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)))
+    expect(await page.locator('#draft').inputValue()).toBe('张三您好，我帮您查一下单号')
+  })
+
   it('runs the common actions from the keyboard: J/K to move, R to reject with a reason, Enter to send', async () => {
     const page = await open()
     t!.world.ask(t!.world.alice, '能开发票吗')

@@ -209,10 +209,12 @@ function renderList(): void {
 }
 
 function select(id: number): void {
+  // Clicking the suggestion already on screen refreshes it, but never over what the agent has started typing.
+  const shown = state.selectedId === id && detail.dataset.id === String(id)
   state.selectedId = id
   renderList()
   document.getElementById(`s-${id}`)?.scrollIntoView({ block: 'nearest' })
-  void renderDetail()
+  void renderDetail({ unlessEditing: shown })
 }
 
 function move(delta: number): void {
@@ -222,6 +224,7 @@ function move(delta: number): void {
   if (next) select(next.id)
 }
 
+let detailLoads = 0
 async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<void> {
   const id = state.selectedId
   if (id === null) {
@@ -234,8 +237,10 @@ async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<
     detail.dataset.id = String(id)
     detail.replaceChildren(h('p', { class: 'muted empty' }, '加载中…'))
   }
+  const mine = ++detailLoads
   const ctx = await api<Context>('GET', `/api/suggestions/${id}/context`)
-  if (state.selectedId !== id) return
+  // An older load answering late must not replace a newer one.
+  if (state.selectedId !== id || mine !== detailLoads) return
   if (options.unlessEditing && isEditing() && detail.contains(document.activeElement)) return
   const s = ctx.suggestion
   // A reply the outbox gave up on is decided again like a pending one: send again (maybe edited) or reject.
