@@ -123,9 +123,12 @@ export function createOutbox(deps: {
    * Outcomes of this process's latest attempts: a deliver() that finds its row already settled (the worker got to it
    * first, woken by a poll or a reconnect) still reports the channel's own error, e.g. unknown_group, not a guess.
    */
-  const recentOutcomes = new Map<number, DeliverOutcome>()
+  const recentOutcomes = new Map<number, { outcome: DeliverOutcome; seq: number }>()
+  /** Orders deliver() calls and recorded outcomes, so a deliver() can tell an attempt that ended after it began. */
+  let seq = 0
   const remember = (id: number, outcome: DeliverOutcome) => {
-    recentOutcomes.set(id, outcome)
+    recentOutcomes.delete(id)
+    recentOutcomes.set(id, { outcome, seq: ++seq })
     if (recentOutcomes.size > 1000) recentOutcomes.delete(recentOutcomes.keys().next().value!)
   }
   let timer: NodeJS.Timeout | undefined
@@ -232,8 +235,14 @@ export function createOutbox(deps: {
       notifiedWaiting.delete(row.id)
       const sending = attempt(row)
       inFlight.set(row.id, sending)
-      const outcome = await sending.finally(() => inFlight.delete(row.id))
-      remember(row.id, outcome)
+      let outcome: DeliverOutcome
+      try {
+        outcome = await sending
+        // Remembered before it leaves inFlight: a deliver() looking in between must find it in one or the other.
+        remember(row.id, outcome)
+      } finally {
+        inFlight.delete(row.id)
+      }
       resolve(row.id, outcome)
     }
     if (due.length === 500) later(0)
@@ -286,11 +295,12 @@ export function createOutbox(deps: {
       return row
     },
     deliver(id) {
+      const since = ++seq
       return new Promise<DeliverOutcome>((done) => {
         const settled = (row: OutboxRow | undefined): DeliverOutcome => {
           if (row?.status === 'sent') return { status: 'sent' }
           if (row?.status !== 'failed') return QUEUED
-          const known = recentOutcomes.get(row.id)
+          const known = recentOutcomes.get(row.id)?.outcome
           if (known?.status === 'failed') return known
           // Failed elsewhere (another process, an earlier run): its recorded reason, with a generic code.
           return { status: 'failed', error: new QunDeskError('channel_unavailable', row.last_error ?? '发送失败', { outboxId: row.id }) }
@@ -300,6 +310,9 @@ export function createOutbox(deps: {
           // being recorded): the caller gets that attempt's outcome, with the channel's own error.
           const sending = inFlight.get(id)
           if (sending) return void sending.then(done, () => done(QUEUED))
+          // Attempted by this process after this call began, so the row read above may be from before it.
+          const attempted = recentOutcomes.get(id)
+          if (attempted && attempted.seq > since) return done(attempted.outcome)
           // Sent by this process a moment ago, or by another one: its result is in the row; a row another process
           // is sending stays "queued" (not known here yet).
           if (row?.status === 'sending') return void findOutboxRow(db, id).then((again) => done(settled(again)), () => done(QUEUED))
