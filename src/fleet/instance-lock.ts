@@ -1,10 +1,10 @@
 import pg from 'pg'
-import { sql } from 'kysely'
+import { CompiledQuery } from 'kysely'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { isPostgres } from '../storage/dialect.js'
-import { LOCK } from '../storage/locks.js'
+import { INSTANCE_LOCK } from '../storage/locks.js'
 
 export interface InstanceLock {
   /** Releases the lock (a clean stop); the connection closes with it. */
@@ -34,7 +34,7 @@ export async function holdInstanceLock(deps: { url: string; instanceId: string; 
     next.on('end', () => lost(next, new Error('the connection ended')))
     await next.connect()
     for (;;) {
-      const { rows } = await next.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [LOCK.instance, instanceId])
+      const { rows } = await next.query<{ locked: boolean }>(INSTANCE_LOCK.tryLock, INSTANCE_LOCK.params(instanceId))
       if (rows[0]?.locked) return next
       if (Date.now() >= deadline || stopped) {
         await next.end().catch(() => undefined)
@@ -76,7 +76,7 @@ export async function holdInstanceLock(deps: { url: string; instanceId: string; 
       const held = client
       client = undefined
       if (held) {
-        await held.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK.instance, instanceId]).catch(() => undefined)
+        await held.query(INSTANCE_LOCK.unlock, INSTANCE_LOCK.params(instanceId)).catch(() => undefined)
         await held.end().catch(() => undefined)
       }
     },
@@ -91,12 +91,12 @@ export async function holdInstanceLock(deps: { url: string; instanceId: string; 
 export async function whileHoldingInstanceLock<T>(db: Db, instanceId: string, work: (conn: Db) => Promise<T>): Promise<T | undefined> {
   if (!isPostgres(db)) return work(db)
   return db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${LOCK.instance}, hashtext(${instanceId})) AS locked`.execute(conn)
+    const { rows } = await conn.executeQuery<{ locked: boolean }>(CompiledQuery.raw(INSTANCE_LOCK.tryLock, INSTANCE_LOCK.params(instanceId)))
     if (!rows[0]?.locked) return undefined
     try {
       return await work(conn)
     } finally {
-      await sql`SELECT pg_advisory_unlock(${LOCK.instance}, hashtext(${instanceId}))`.execute(conn)
+      await conn.executeQuery(CompiledQuery.raw(INSTANCE_LOCK.unlock, INSTANCE_LOCK.params(instanceId)))
     }
   })
 }

@@ -8,7 +8,7 @@ import {
 } from '../storage/outbox.repository.js'
 import type { OutboxRow } from '../storage/schema.js'
 import { createPacer, retryDelayMs, type PacingPolicy } from './pacing.js'
-import { findGroupOwner, findInstance, heldInstanceLocks, notifyInstances } from '../storage/fleet.repository.js'
+import { findGroupOwner, findInstance, isInstanceLockHeld, notifyInstances } from '../storage/fleet.repository.js'
 import { isPostgres } from '../storage/dialect.js'
 import { STALE_AFTER_MS } from '../fleet/heartbeat.js'
 
@@ -141,7 +141,7 @@ export function createOutbox(deps: {
   const ownerIsDown = async (owner: string): Promise<boolean> => {
     const found = await findInstance(db, owner)
     if (!found || found.stopped_at !== null) return true
-    if (isPostgres(db)) return !(await heldInstanceLocks(db)).has(owner)
+    if (isPostgres(db)) return !(await isInstanceLockHeld(db, owner))
     return now() - Date.parse(found.heartbeat_at) > STALE_AFTER_MS
   }
   const iso = (ms: number) => new Date(ms).toISOString()

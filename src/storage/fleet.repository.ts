@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from './create-db.js'
 import { isPostgres } from './dialect.js'
-import { LOCK } from './locks.js'
+import { INSTANCE_LOCK } from './locks.js'
 
 /** Records that this instance is alive (and when it started, the first time). */
 export async function heartbeatInstance(db: Db, instanceId: string, at: string, started = false): Promise<void> {
@@ -85,17 +85,18 @@ export async function adoptUnhandledMessages(db: Db, from: string, to: string): 
   return Number(result.numUpdatedRows)
 }
 
-/**
- * The instances whose lock some process holds right now, i.e. running (PostgreSQL; empty on SQLite). The lock is
- * (LOCK.instance, hashtext(id)); pg_locks shows the second key as an oid (hashtext's int4, unsigned).
- */
+/** The instances whose lock some process holds right now, i.e. running (PostgreSQL; empty on SQLite). */
 export async function heldInstanceLocks(db: Db): Promise<Set<string>> {
   if (!isPostgres(db)) return new Set()
-  const rows = await sql<{ instance_id: string }>`
-    SELECT i.instance_id FROM instances i
-    JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND l.classid = ${LOCK.instance}::int4::oid AND l.objid = hashtext(i.instance_id)::oid AND l.objsubid = 2`.execute(db)
+  const rows = await sql<{ instance_id: string }>`SELECT i.instance_id FROM instances i WHERE ${INSTANCE_LOCK.isHeld(sql.ref('i.instance_id'))}`.execute(db)
   return new Set(rows.rows.map((r) => r.instance_id))
+}
+
+/** Whether a process holds instance `instanceId`'s lock, i.e. it runs (PostgreSQL; false on SQLite). */
+export async function isInstanceLockHeld(db: Db, instanceId: string): Promise<boolean> {
+  if (!isPostgres(db)) return false
+  const { rows } = await sql<{ held: boolean }>`SELECT ${INSTANCE_LOCK.isHeld(sql.val(instanceId))} AS held`.execute(db)
+  return rows[0]?.held === true
 }
 
 export interface InstanceOverview {

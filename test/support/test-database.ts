@@ -21,3 +21,21 @@ export async function createTestDb(options: Omit<DbOptions, 'file' | 'url'> = {}
   const url = await freshDatabaseUrl()
   return createDb({ ...options, ...(url ? { url } : { file: ':memory:' }) })
 }
+
+/**
+ * Two pools on one fresh PostgreSQL database, as two QunDesk processes sharing it, with `warm` connections each
+ * opened first (so their races are between queries, not connects); both closed after `work`.
+ */
+export async function withTwoPools(work: (a: Db, b: Db) => Promise<void>, warm = 4): Promise<void> {
+  const url = await freshDatabaseUrl()
+  if (!url) throw new Error('withTwoPools needs the PostgreSQL run (QUNDESK_TEST_DATABASE=postgres)')
+  const a = await createDb({ url })
+  const b = await createDb({ url })
+  try {
+    await Promise.all([a, b].flatMap((x) => Array.from({ length: warm }, () => x.selectFrom('settings').selectAll().execute())))
+    await work(a, b)
+  } finally {
+    await a.destroy()
+    await b.destroy()
+  }
+}

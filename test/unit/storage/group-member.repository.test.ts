@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDb, type Db } from '../../../src/storage/create-db.js'
+import type { Db } from '../../../src/storage/create-db.js'
 import { upsertJoin, type MemberJoin } from '../../../src/storage/group-member.repository.js'
-import { createTestDb, freshDatabaseUrl, onPostgres } from '../../support/test-database.js'
+import { createTestDb, onPostgres, withTwoPools } from '../../support/test-database.js'
 
 let db: Db
 beforeEach(async () => { db = await createTestDb() })
@@ -14,21 +14,14 @@ const join = (over: Partial<MemberJoin> = {}): MemberJoin => ({
 
 describe('upsertJoin', () => {
   it.skipIf(!onPostgres())('records a join two instances see at the same moment as one membership, without a duplicate-key error', async () => {
-    // Two pools on one database, as two QunDesk processes whose accounts share a group; connections opened first.
-    const url = await freshDatabaseUrl()
-    const a = await createDb({ url: url! })
-    const b = await createDb({ url: url! })
-    try {
-      await Promise.all([a, b].flatMap((x) => Array.from({ length: 8 }, () => x.selectFrom('settings').selectAll().execute())))
+    // Two pools on one database, as two QunDesk processes whose accounts share a group.
+    await withTwoPools(async (a, b) => {
       for (let round = 0; round < 30; round++) {
         const member = `wxid_${round}`
         await Promise.all([a, b, a, b].map((x, i) => upsertJoin(x, join({ memberId: member, now: `2026-11-23T00:00:0${i}.000Z` }))))
       }
       expect(Number((await a.selectFrom('group_members').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(30)
-    } finally {
-      await a.destroy()
-      await b.destroy()
-    }
+    }, 8)
   })
 
   it('lets an exact join time replace an estimate, and never the other way round', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createDb } from '../../../src/storage/create-db.js'
 import { listTagCounts, writeTagCounts } from '../../../src/storage/member-tag.repository.js'
-import { createTestDb, freshDatabaseUrl, onPostgres } from '../../support/test-database.js'
+import { createTestDb, onPostgres, withTwoPools } from '../../support/test-database.js'
 
 const DAY = '2026-11-24'
 const counts = (n: number) => [{ kind: 'tag' as const, name: '活跃', members: n }, { kind: 'lifecycle' as const, name: '新成员', members: n * 2 }]
@@ -19,18 +18,11 @@ describe('writeTagCounts', () => {
   })
 
   it.skipIf(!onPostgres())('lets two re-tags on two instances write the same day at once: no duplicate key, one set of counts', async () => {
-    const url = await freshDatabaseUrl()
-    const a = await createDb({ url: url! })
-    const b = await createDb({ url: url! })
-    try {
-      await Promise.all([a, b].flatMap((x) => Array.from({ length: 4 }, () => x.selectFrom('settings').selectAll().execute())))
+    await withTwoPools(async (a, b) => {
       for (let round = 1; round <= 20; round++) {
         await Promise.all([writeTagCounts(a, DAY, counts(round)), writeTagCounts(b, DAY, counts(round + 100)), writeTagCounts(a, DAY, counts(round + 200))])
         expect(await listTagCounts(a, DAY)).toHaveLength(2)
       }
-    } finally {
-      await a.destroy()
-      await b.destroy()
-    }
+    })
   })
 })
