@@ -21,6 +21,17 @@ async function open(role: 'agent' | 'admin' = 'agent', env: Record<string, strin
   return page
 }
 
+/** Logs in, has 张三 ask where the parcel is, and opens that suggestion with its drafted reply. */
+async function openLogisticsQuestion() {
+  const page = await open()
+  t!.world.ask(t!.world.alice, '我的快递到哪了')
+  const item = page.getByRole('option').filter({ hasText: '我的快递到哪了' })
+  await item.waitFor()
+  await item.click()
+  await poll(() => page.locator('#draft').inputValue()).toContain('查物流')
+  return { page, item }
+}
+
 describe('agent console in Chromium', () => {
   it('shows a new question live and sends it with one click; the group receives the reply', async () => {
     const page = await open()
@@ -57,12 +68,7 @@ describe('agent console in Chromium', () => {
   })
 
   it('keeps what the agent is typing when the same suggestion changes meanwhile, and sends the typed words', async () => {
-    const page = await open()
-    t!.world.ask(t!.world.alice, '我的快递到哪了')
-    const item = page.getByRole('option').filter({ hasText: '我的快递到哪了' })
-    await item.waitFor()
-    await item.click()
-    await poll(() => page.locator('#draft').inputValue()).toContain('查物流')
+    const { page, item } = await openLogisticsQuestion()
     await page.locator('#draft').fill('张三您好，我帮您查一下单号')
     // A change to this suggestion arrives while the agent types (an escalation, a note from another agent).
     const suggestion = (await t!.app.suggestions.list({ status: 'pending' }))[0]!
@@ -77,12 +83,7 @@ describe('agent console in Chromium', () => {
   })
 
   it('keeps what the agent typed when the open suggestion is clicked again and its reload answers late', async () => {
-    const page = await open()
-    t!.world.ask(t!.world.alice, '我的快递到哪了')
-    const item = page.getByRole('option').filter({ hasText: '我的快递到哪了' })
-    await item.waitFor()
-    await item.click()
-    await poll(() => page.locator('#draft').inputValue()).toContain('查物流')
+    const { page, item } = await openLogisticsQuestion()
     // Hold the reload the second click starts until the agent has typed.
     let release!: () => void
     const held = new Promise<void>((r) => { release = r })
