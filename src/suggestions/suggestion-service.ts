@@ -123,8 +123,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     return new QunDeskError('conflict', `建议 #${id} ${STATUS_TEXT[current.status]}${by}，不能重复处理`, { suggestionId: id, status: current.status })
   }
 
-  /** Takes a suggestion that waits for a decision (pending, or failed to send) into `to`; a conflict otherwise. */
-  /** Records `actor`'s decision on a pending (or failed) suggestion; false when someone decided first. */
+  /** Records `actor`'s decision on a suggestion that waits for one (pending, or failed to send); false when someone decided first. */
   async function claimPending(conn: Db, id: number, actor: string, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<boolean> {
     return transitionSuggestion(conn, id, SENDABLE, { ...extra, status: to, decided_by: actor, decided_at: clock().toISOString() })
   }
