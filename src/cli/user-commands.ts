@@ -2,7 +2,7 @@ import { createAuthService, ROLES } from '../auth/auth-service.js'
 import { loadConfig } from '../config/load-config.js'
 import { systemClock } from '../core/clock.js'
 import { openDb } from '../storage/create-db.js'
-import type { Role } from '../storage/schema.js'
+import type { Role } from '../core/vocabulary.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
 /** `qundesk user add <name> --role agent|admin`: the password is prompted for (hidden) or read from stdin. */

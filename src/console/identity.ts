@@ -1,4 +1,4 @@
-import type { Role } from '../storage/schema.js'
+import type { Role } from '../core/vocabulary.js'
 
 /** Who is calling: a console user (session cookie) or an integration (bearer token). */
 export type Identity =

@@ -1,6 +1,5 @@
 import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
-import { SEVERITY_ORDER } from '../nlu/emotion/emotion-types.js'
-import type { EscalationReason } from '../storage/schema.js'
+import { SEVERITY_ORDER, type EscalationReason } from '../core/vocabulary.js'
 import type { EscalationPolicy } from '../knowledge/escalation-policy.js'
 
 export interface EscalationInput {

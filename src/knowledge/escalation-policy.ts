@@ -1,4 +1,4 @@
-import type { Severity } from '../nlu/emotion/emotion-types.js'
+import type { Severity } from '../core/vocabulary.js'
 
 /** When a question goes to a human instead of (or besides) a drafted answer. Set in knowledge YAML under `escalation:`. */
 export interface EscalationPolicy {

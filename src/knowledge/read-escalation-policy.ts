@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
-import { SEVERITY_ORDER, type Severity } from '../nlu/emotion/emotion-types.js'
+import { SEVERITY_ORDER, type Severity } from '../core/vocabulary.js'
 import { didYouMean } from './did-you-mean.js'
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
 

@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from '../channels/wechaty/connection-state.js'
+import type { ConnectionStatus } from '../core/vocabulary.js'
 import type { Logger } from '../core/logger.js'
 
 /**

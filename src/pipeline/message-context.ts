@@ -4,7 +4,7 @@ import type { Escalation } from '../escalation/decide-escalation.js'
 import type { SlotName } from '../knowledge/knowledge-base.js'
 import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
 import type { MatchResult } from '../nlu/intent-matcher.js'
-import type { MessageStatus } from '../storage/schema.js'
+import type { MessageStatus } from '../core/vocabulary.js'
 
 /** One per inbound message; the steps read and fill it in turn. */
 export interface MessageContext {

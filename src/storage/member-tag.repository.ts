@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from './create-db.js'
-import type { MemberTagHistoryRow, MemberTagRow, TagActionRow, TagActionStatus, TagCountRow } from './schema.js'
+import type { MemberTagHistoryRow, MemberTagRow, TagActionRow, TagCountRow } from './schema.js'
+import type { TagActionStatus } from '../core/vocabulary.js'
 import { LOCK, lockForTransaction } from './locks.js'
 
 /** One membership's new rule tags and what changed, as the tagging service hands them to storage. */

@@ -1,5 +1,6 @@
 import type { Db } from './create-db.js'
-import type { MessageRow, MessageStatus, NewMessageRow } from './schema.js'
+import type { MessageRow, NewMessageRow } from './schema.js'
+import type { MessageStatus } from '../core/vocabulary.js'
 
 /**
  * Stores a message unless one with the same id is already stored. Returns false for a duplicate:

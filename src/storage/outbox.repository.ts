@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from './create-db.js'
-import type { Database, NewOutboxRow, OutboxRow, OutboxStatus } from './schema.js'
+import type { Database, NewOutboxRow, OutboxRow } from './schema.js'
+import type { OutboxStatus } from '../core/vocabulary.js'
 
 /**
  * Queues a send unless one for the same source is already queued or sending (the partial unique index);

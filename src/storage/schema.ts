@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { EscalationReason, MessageStatus, OutboxStatus, Role, SuggestionDecision, SuggestionKind, SuggestionStatus, TagActionStatus, TagSource, WecomCallbackKind, WecomCallbackStatus } from '../core/vocabulary.js'
 
 /**
  * Every table QunDesk stores, in one place. Timestamps are ISO-8601 UTC strings (portable across SQLite and
@@ -29,7 +30,6 @@ export interface Database {
   login_failures: LoginFailureTable
 }
 
-export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
 
 export interface MessageTable {
   /** `<channel>:<platform id>`: the dedupe key. */
@@ -57,11 +57,6 @@ export interface MessageTable {
   instance_id: Generated<string | null>
 }
 
-/** `sending`: approved and in the outbox; `failed`: the outbox gave up (an agent may retry or reject). */
-export type SuggestionStatus = 'pending' | 'sending' | 'sent' | 'rejected' | 'failed'
-/** answer/needs_human reply to a question; outreach (text to send) and reminder (for agents) come from tag actions. */
-export type SuggestionKind = 'answer' | 'needs_human' | 'outreach' | 'reminder'
-export type SuggestionDecision = 'auto_sent' | 'sent' | 'edited' | 'rejected'
 
 export interface SuggestionTable {
   id: Generated<number>
@@ -98,7 +93,6 @@ export interface SuggestionTable {
   content_purged_at: Generated<string | null>
 }
 
-export type EscalationReason = 'keyword' | 'emotion' | 'intent' | 'misses' | 'sla'
 
 export interface AuditLogTable {
   id: Generated<number>
@@ -113,7 +107,6 @@ export interface AuditLogTable {
   hash: string | null
 }
 
-export type Role = 'agent' | 'admin'
 
 export interface UserTable {
   id: Generated<number>
@@ -191,7 +184,6 @@ export interface GroupMemberTable {
   join_scene: number | null
 }
 
-export type TagSource = 'rule' | 'manual'
 
 /** A tag a member has now in one group. Rule tags are recomputed; manual tags are only changed by agents. */
 export interface MemberTagTable {
@@ -235,7 +227,6 @@ export interface MemberAttributeTable {
   import_source: string
 }
 
-export type TagActionStatus = 'queued' | 'done' | 'skipped'
 
 /** One action run for one tag change: queued, then turned into a suggestion/reminder (paced) or skipped. */
 export interface TagActionTable {
@@ -280,8 +271,6 @@ export type NewMemberAttributeRow = Insertable<MemberAttributeTable>
 export type TagActionRow = Selectable<TagActionTable>
 export type TagCountRow = Selectable<TagCountTable>
 
-export type WecomCallbackKind = 'app' | 'aibot'
-export type WecomCallbackStatus = 'received' | 'processed' | 'failed'
 
 /** One verified WeCom delivery, stored before the acknowledgement; WeCom's retries hit the unique dedupe_key. */
 export interface WecomCallbackTable {
@@ -313,8 +302,6 @@ export interface WecomResponseUrlTable {
 export type WecomCallbackRow = Selectable<WecomCallbackTable>
 export type WecomResponseUrlRow = Selectable<WecomResponseUrlTable>
 
-/** queued: waiting for its turn (pacing, backoff, a dropped puppet); sending: handed to the channel; then sent or failed. */
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed'
 
 export interface OutboxTable {
   id: Generated<number>

@@ -1,5 +1,5 @@
 import type { Db } from './create-db.js'
-import type { Role } from './schema.js'
+import type { Role } from '../core/vocabulary.js'
 
 export interface SessionWithUser {
   idHash: string

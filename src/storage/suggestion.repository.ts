@@ -1,5 +1,6 @@
 import type { Db } from './create-db.js'
-import type { NewSuggestionRow, SuggestionKind, SuggestionRow, SuggestionStatus, SuggestionUpdate } from './schema.js'
+import type { NewSuggestionRow, SuggestionRow, SuggestionUpdate } from './schema.js'
+import type { SuggestionKind, SuggestionStatus } from '../core/vocabulary.js'
 
 /** Suggestions that answer a customer's question; tag actions (outreach, reminder) are not questions. */
 export const QUESTION_KINDS: SuggestionKind[] = ['answer', 'needs_human']

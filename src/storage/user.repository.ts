@@ -1,5 +1,6 @@
 import type { Db } from './create-db.js'
-import type { Role, UserRow } from './schema.js'
+import type { UserRow } from './schema.js'
+import type { Role } from '../core/vocabulary.js'
 
 export async function insertUser(db: Db, user: { name: string; role: Role; passwordHash: string; createdAt: string }): Promise<UserRow> {
   return db

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from './create-db.js'
-import type { WecomCallbackKind, WecomCallbackRow } from './schema.js'
+import type { WecomCallbackRow } from './schema.js'
+import type { WecomCallbackKind } from '../core/vocabulary.js'
 
 /**
  * Stores a verified delivery unless its dedupe key is already there (WeCom's retries).

@@ -1,4 +1,5 @@
-import type { EscalationReason, SuggestionDecision, SuggestionKind, SuggestionRow, SuggestionStatus } from '../storage/schema.js'
+import type { SuggestionRow } from '../storage/schema.js'
+import type { EscalationReason, SuggestionDecision, SuggestionKind, SuggestionStatus } from '../core/vocabulary.js'
 
 /** A drafted reply waiting for (or past) an agent's decision: the shape the API returns. */
 export interface Suggestion {

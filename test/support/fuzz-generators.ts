@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { stringify } from 'yaml'
 import { SLOT_NAMES } from '../../src/knowledge/knowledge-base.js'
-import { SEVERITY_ORDER } from '../../src/nlu/emotion/emotion-types.js'
+import { SEVERITY_ORDER } from '../../src/core/vocabulary.js'
 import type { Expr, ListItem } from '../../src/tagging/expression/ast.js'
 import { METRIC_NAMES, METRICS, type MetricName, type MetricValue } from '../../src/tagging/metrics.js'
 

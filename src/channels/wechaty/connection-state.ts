@@ -1,17 +1,6 @@
 import net from 'node:net'
+import type { ConnectionStatus } from '../../core/vocabulary.js'
 
-/** Where the account's connection stands, for /api/health, the console and the offline notice. */
-export type ConnectionState = 'starting' | 'online' | 'offline'
-
-export interface ConnectionStatus {
-  state: ConnectionState
-  /** When the current state began (ISO). */
-  since: string
-  /** Why it is offline, when it is. */
-  lastError: string | null
-  /** Reconnects attempted since the last time it was online. */
-  reconnectAttempts: number
-}
 
 /**
  * gRPC errors that mean "the puppet service is gone" (1 CANCELLED when the stream is cut, 14 UNAVAILABLE when

@@ -8,7 +8,8 @@ import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Logger } from '../../core/logger.js'
 import type { ReplyMention, ReplySender } from '../../core/reply-sender.js'
 import { limitConcurrency } from '../../pipeline/limit-concurrency.js'
-import { isConnectionLost, reconnectDelayMs, type ConnectionState, type ConnectionStatus } from './connection-state.js'
+import { isConnectionLost, reconnectDelayMs } from './connection-state.js'
+import { type ConnectionState, type ConnectionStatus } from '../../core/vocabulary.js'
 import { toInboundMessage } from './to-inbound-message.js'
 
 export type InboundHandler = (message: InboundMessage) => Promise<void>

@@ -1,7 +1,8 @@
 import type { Clock } from '../../core/clock.js'
 import type { Logger } from '../../core/logger.js'
 import type { Db } from '../../storage/create-db.js'
-import type { WecomCallbackKind, WecomCallbackRow, WecomCallbackStatus } from '../../storage/schema.js'
+import type { WecomCallbackRow } from '../../storage/schema.js'
+import type { WecomCallbackKind, WecomCallbackStatus } from '../../core/vocabulary.js'
 import {
   findWecomCallback,
   insertWecomCallback,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Role } from '../../storage/schema.js'
+import type { Role } from '../../core/vocabulary.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger, rowId } from './finite-integer.js'

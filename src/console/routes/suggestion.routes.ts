@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { SuggestionStatus } from '../../storage/schema.js'
+import type { SuggestionStatus } from '../../core/vocabulary.js'
 import type { Suggestion } from '../../suggestions/suggestion.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 import { actorOf } from '../identity.js'

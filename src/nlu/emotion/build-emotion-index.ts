@@ -10,7 +10,7 @@ import {
   THREAT_WORDS,
   URGENCY_WORDS,
 } from './emotion-lexicon.js'
-import type { Severity } from './emotion-types.js'
+import type { Severity } from '../../core/vocabulary.js'
 
 /** What a pattern does when it is the longest match at a position. */
 export type PatternRole = 'lexicon' | 'negation' | 'threat' | 'profanity' | 'emoji' | 'intensifier' | 'neutral'

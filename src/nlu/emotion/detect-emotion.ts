@@ -1,11 +1,11 @@
 import { buildEmotionIndex, normalizeForEmotion } from './build-emotion-index.js'
 import type { EmotionIndex, HeadPattern } from './build-emotion-index.js'
 import { IMPATIENT_CHARACTERS, INTENSIFIER_WINDOW, NEGATOR_FILLERS, REPETITION_EXEMPT, WAITING_PATTERNS } from './emotion-lexicon.js'
-import type { EmotionResult, EmotionSignal, EmotionSignalKind, Severity } from './emotion-types.js'
-import { SEVERITY_ORDER } from './emotion-types.js'
+import type { EmotionResult, EmotionSignal, EmotionSignalKind } from './emotion-types.js'
+import { SEVERITY_ORDER, type Severity } from '../../core/vocabulary.js'
 import { minimumScoreFor, scoreToSeverity, sumToScore } from './score-to-severity.js'
 
-export type { EmotionResult, EmotionSignal, EmotionSignalKind, Severity } from './emotion-types.js'
+export type { EmotionResult, EmotionSignal, EmotionSignalKind } from './emotion-types.js'
 
 /** Group messages are short; anything longer is a paste, and its first 2000 characters say enough about the mood. */
 const MAX_SCAN_LENGTH = 2000

@@ -1,4 +1,4 @@
-import type { Severity } from './emotion-types.js'
+import type { Severity } from '../../core/vocabulary.js'
 
 /**
  * The negative-emotion lexicon. Weights are what one occurrence adds to the raw sum that becomes the score

@@ -1,8 +1,5 @@
-/** How upset a customer sounds, in the order an agent should care: `severe` means escalate now. */
-export type Severity = 'none' | 'mild' | 'moderate' | 'severe'
+import type { Severity } from '../../core/vocabulary.js'
 
-/** Severities from calm to angry; the index is the rank, so `SEVERITY_ORDER.indexOf(a) > SEVERITY_ORDER.indexOf(b)` compares them. */
-export const SEVERITY_ORDER: readonly Severity[] = ['none', 'mild', 'moderate', 'severe']
 
 export type EmotionSignalKind = 'lexicon' | 'negation' | 'intensifier' | 'emoji' | 'punctuation' | 'threat' | 'profanity' | 'repetition'
 

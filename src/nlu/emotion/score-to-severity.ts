@@ -1,4 +1,4 @@
-import type { Severity } from './emotion-types.js'
+import type { Severity } from '../../core/vocabulary.js'
 
 /**
  * Lowest score of each severity. The score is `1 - e^(-sum)` of the signal weights, so the raw sums behind these are

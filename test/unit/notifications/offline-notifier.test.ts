@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ConnectionStatus } from '../../../src/channels/wechaty/connection-state.js'
+import type { ConnectionStatus } from '../../../src/core/vocabulary.js'
 import { createLogger } from '../../../src/core/logger.js'
 import { watchOffline } from '../../../src/notifications/offline-notifier.js'
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createReportService, type ReportService } from '../../../src/reports/report-service.js'
 import { type Db } from '../../../src/storage/create-db.js'
 import { insertMessageOnce } from '../../../src/storage/message.repository.js'
-import type { SuggestionDecision, SuggestionKind } from '../../../src/storage/schema.js'
+import type { SuggestionDecision, SuggestionKind } from '../../../src/core/vocabulary.js'
 import { insertSuggestion, transitionSuggestion } from '../../../src/storage/suggestion.repository.js'
 import { createTestDb } from '../../support/test-database.js'
 

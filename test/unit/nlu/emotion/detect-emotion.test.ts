@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { detectEmotion } from '../../../../src/nlu/emotion/detect-emotion.js'
-import type { EmotionSignal, Severity } from '../../../../src/nlu/emotion/detect-emotion.js'
+import type { EmotionSignal } from '../../../../src/nlu/emotion/detect-emotion.js'
+import type { Severity } from '../../../../src/core/vocabulary.js'
 
 function kinds(text: string): EmotionSignal['kind'][] {
   return detectEmotion(text).signals.map((s) => s.kind)
