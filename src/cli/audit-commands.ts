@@ -1,4 +1,4 @@
-import { verifyChain } from '../audit/audit-chain.js'
+import { verifyChain } from '../storage/audit-chain.js'
 import { loadConfig } from '../config/load-config.js'
 import { openDb } from '../storage/create-db.js'
 import { iterateAudit } from '../storage/audit.repository.js'

@@ -1,4 +1,4 @@
-import { chainHash, GENESIS_HASH } from '../audit/audit-chain.js'
+import { chainHash, GENESIS_HASH } from './audit-chain.js'
 import type { Db } from './create-db.js'
 import { LOCK, lockForTransaction } from './locks.js'
 import type { AuditLogRow } from './schema.js'

@@ -4,7 +4,6 @@ import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
-import type { Config } from '../config/load-config.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { createContentCipher, type ContentKey } from './content-cipher.js'
@@ -30,7 +29,10 @@ export interface DbOptions {
 }
 
 /** The database as configured: PostgreSQL when QUNDESK_DATABASE_URL is set, else the SQLite file in the data folder. */
-export function openDb(config: Pick<Config, 'databaseFile' | 'databaseUrl' | 'contentKeys'>, logger?: Pick<Logger, 'warn'>): Promise<Db> {
+export function openDb(
+  config: { databaseFile: string; databaseUrl?: string | undefined; contentKeys?: DbOptions['contentKeys'] | undefined },
+  logger?: Pick<Logger, 'warn'>,
+): Promise<Db> {
   return createDb({
     ...(logger ? { logger } : {}),
     ...(config.databaseUrl ? { url: config.databaseUrl } : { file: config.databaseFile }),

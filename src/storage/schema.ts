@@ -102,7 +102,7 @@ export interface AuditLogTable {
   subject_type: string
   subject_id: string
   detail: string
-  /** The previous entry's hash (64 zeros for the first) and this entry's: see src/audit/audit-chain.ts. */
+  /** The previous entry's hash (64 zeros for the first) and this entry's: see src/storage/audit-chain.ts. */
   prev_hash: string | null
   hash: string | null
 }

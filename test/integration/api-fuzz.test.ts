@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyChain } from '../../src/audit/audit-chain.js'
+import { verifyChain } from '../../src/storage/audit-chain.js'
 import { iterateAudit } from '../../src/storage/audit.repository.js'
 import { prng, type Prng } from '../support/fuzz-generators.js'
 import { makeWorkdir, startTestApp, TEST_TOKEN, useRules, waitFor, type TestApp } from './test-context.js'

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 
 /**
  * Makes the audit log tamper-evident: each entry stores its predecessor's hash and its own. Existing entries are
- * chained in id order here (the same formula as src/audit/audit-chain.ts, repeated so this migration never
+ * chained in id order here (the same formula as src/storage/audit-chain.ts, repeated so this migration never
  * changes with later code).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -2,7 +2,7 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
-import { chainHash, GENESIS_HASH } from '../../../src/audit/audit-chain.js'
+import { chainHash, GENESIS_HASH } from '../../../src/storage/audit-chain.js'
 import { createDb, type Db } from '../../../src/storage/create-db.js'
 import {
   COPY_TABLES,

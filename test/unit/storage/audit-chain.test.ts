@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chainHash, GENESIS_HASH, verifyChain, type ChainedRow } from '../../../src/audit/audit-chain.js'
+import { chainHash, GENESIS_HASH, verifyChain, type ChainedRow } from '../../../src/storage/audit-chain.js'
 
 function chain(n: number): ChainedRow[] {
   const rows: ChainedRow[] = []

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { AuditLogRow } from '../storage/schema.js'
+import type { AuditLogRow } from './schema.js'
 
 /** The fields an audit entry's hash covers: everything but its id and the hashes. */
 export type ChainedFields = Pick<AuditLogRow, 'at' | 'actor' | 'action' | 'subject_type' | 'subject_id' | 'detail'>
