@@ -3,14 +3,14 @@ import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
-import type { Outbox } from '../outbox/outbox.js'
+import type { Outbox, OutboxHandler } from '../outbox/outbox.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import type { SuggestionUpdate } from '../storage/schema.js'
 import type { EscalationReason, SuggestionDecision, SuggestionStatus } from '../core/vocabulary.js'
-import { listMemberships } from '../storage/group-member.repository.js'
-import { insertMessageOnce, listGroupMessagesAround } from '../storage/message.repository.js'
-import { countRecentMisses, findSuggestion, insertSuggestion, listMemberSuggestions, listOverdueUnescalated, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
+import { insertMessageOnce } from '../storage/message.repository.js'
+import { findSuggestion, insertSuggestion, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
+import { loadConversationContext, type SuggestionContext } from './conversation-context.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
 
 export interface NewSuggestion {
@@ -43,25 +43,6 @@ export interface NewOutreach {
   at: Date
 }
 
-export interface ContextMessage {
-  id: string
-  senderName: string
-  text: string
-  sentAt: string
-  fromSelf: boolean
-  mentionsBot: boolean
-}
-
-export interface SuggestionContext {
-  suggestion: Suggestion
-  /** Recent messages in the group around the question, oldest first. */
-  conversation: ContextMessage[]
-  /** The customer's other questions to the bot, newest first. */
-  history: Suggestion[]
-  /** Since when the customer is in this group (estimated when they were there before QunDesk saw the group). */
-  membership: { joinedAt: string; joinedAtEstimated: boolean } | null
-}
-
 /** `remote`: the change happened on another instance (relayed over the database), not in this process. */
 export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggestion; remote?: boolean }
 
@@ -81,23 +62,23 @@ export interface SuggestionService {
   markSent(id: number, options: { actor: string; text: string; via: string }): Promise<Suggestion>
   /** The conversation around the question and the customer's history with the bot. */
   context(id: number): Promise<SuggestionContext>
-  /** How many of a member's latest questions in a group went unmatched in a row. */
-  previousMisses(memberId: string, groupId: string): Promise<number>
-  /** Escalates pending @-mentions older than the SLA (reason 'sla'); returns how many. */
-  escalateOverdue(slaMinutes: number): Promise<Suggestion[]>
   /** Tells live views about a change made elsewhere (e.g. an intent fix). */
   notify(suggestion: Suggestion): void
   /** Live updates for the console. Returns an unsubscribe function. */
   subscribe(listener: (event: SuggestionEvent) => void): () => void
   /** Tells this process's subscribers about a change another instance made (read back from the database). */
   relay(type: SuggestionEvent['type'], id: number): Promise<void>
+  /**
+   * Follows a reply through the outbox (`suggestion:<id>` sends): sending -> sent or failed, and the waiting or
+   * retrying note an agent sees meanwhile. The composition registers it with `outbox.handle('suggestion', …)`.
+   */
+  onSendOutcome: OutboxHandler
 }
 
 const AUTO_ACTOR = 'bot'
 const STATUS_TEXT: Record<SuggestionStatus, string> = { pending: '待处理', sending: '正在发送', sent: '已发送', rejected: '已拒绝', failed: '发送失败' }
 /** States an agent may still decide on: waiting, or given up by the outbox (send again or reject). */
 const SENDABLE: SuggestionStatus[] = ['pending', 'failed']
-
 
 /**
  * The approval queue: every drafted reply waits here until it is auto-sent, sent by an agent (as drafted or
@@ -186,8 +167,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     return get(id)
   }
 
-  /** The outbox reports on `suggestion:<id>` sends: the suggestion follows its reply. */
-  outbox.handle('suggestion', async (event) => {
+  const onSendOutcome: OutboxHandler = async (event) => {
     const id = Number(event.row.source.slice('suggestion:'.length))
     const before = await get(id)
     const actor = event.row.actor
@@ -211,7 +191,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       : event.reason
     if (before.lastError === note) return // told already (the waiting reason is repeated while it lasts)
     if (await transitionSuggestion(db, id, 'sending', { status: 'sending', last_error: note })) emit('updated', await get(id))
-  })
+  }
 
   return {
     async create(input) {
@@ -299,38 +279,8 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       emit('updated', rejected)
       return rejected
     },
-    async context(id) {
-      const suggestion = await get(id)
-      const [messages, history, memberships] = await Promise.all([
-        listGroupMessagesAround(db, suggestion.groupId, suggestion.askedAt),
-        listMemberSuggestions(db, suggestion.memberId),
-        listMemberships(db, suggestion.memberId),
-      ])
-      const membership = memberships.find((m) => m.group_id === suggestion.groupId)
-      return {
-        suggestion,
-        conversation: messages.map((m) => ({ id: m.id, senderName: m.sender_name, text: m.text, sentAt: m.sent_at, fromSelf: m.from_self === 1, mentionsBot: m.mentions_bot === 1 })),
-        history: history.filter((h) => h.id !== id).map(toSuggestion),
-        membership: membership ? { joinedAt: membership.joined_at, joinedAtEstimated: membership.joined_at_estimated === 1 } : null,
-      }
-    },
+    context: async (id) => loadConversationContext(db, await get(id)),
     notify: (suggestion) => emit('updated', suggestion),
-    previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId),
-    async escalateOverdue(slaMinutes) {
-      const now = clock()
-      const overdue = await listOverdueUnescalated(db, new Date(now.getTime() - slaMinutes * 60_000).toISOString())
-      const escalated: Suggestion[] = []
-      for (const row of overdue) {
-        const waited = Math.round((now.getTime() - Date.parse(row.asked_at)) / 60_000)
-        const changed = await transitionSuggestion(db, row.id, 'pending', { status: 'pending', escalation_reason: 'sla', escalation_detail: `超过 SLA（${slaMinutes} 分钟）未回复，已等待 ${waited} 分钟` })
-        if (!changed) continue
-        await appendAudit(db, { at: now, actor: 'system', action: 'suggestion.escalated', subjectType: 'suggestion', subjectId: String(row.id), detail: { reason: 'sla', waitedMinutes: waited } })
-        const updated = await get(row.id)
-        emit('updated', updated)
-        escalated.push(updated)
-      }
-      return escalated
-    },
     subscribe(listener) {
       events.on('event', listener)
       return () => events.off('event', listener)
@@ -339,5 +289,6 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       const row = await findSuggestion(db, id)
       if (row) events.emit('event', { type, suggestion: toSuggestion(row), remote: true } satisfies SuggestionEvent)
     },
+    onSendOutcome,
   }
 }

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { systemClock } from '../../src/core/clock.js'
+import { escalateOverdue } from '../../src/escalation/sla-escalation.js'
 import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
 
 let t: TestApp | undefined
@@ -53,11 +55,12 @@ describe('escalation to a human through the real stack', () => {
     const s = await waitFor(async () => (await pending())[0])
     const events: string[] = []
     t.app.suggestions.subscribe((e) => events.push(`${e.type}:${e.suggestion.escalationReason}`))
-    expect(await t.app.suggestions.escalateOverdue(15)).toEqual([])
-    const escalated = await t.app.suggestions.escalateOverdue(0)
+    const overdue = (slaMinutes: number) => escalateOverdue({ db: t!.app.db, clock: systemClock, notify: t!.app.suggestions.notify }, slaMinutes)
+    expect(await overdue(15)).toEqual([])
+    const escalated = await overdue(0)
     expect(escalated.map((e) => e.id)).toEqual([s.id])
     expect(escalated[0]!.escalationDetail).toMatch(/^超过 SLA（0 分钟）未回复/)
-    expect(await t.app.suggestions.escalateOverdue(0)).toEqual([])
+    expect(await overdue(0)).toEqual([])
     expect(events).toEqual(['updated:sla'])
     const audit = await t.app.db.selectFrom('audit_log').selectAll().where('action', '=', 'suggestion.escalated').execute()
     expect(audit).toHaveLength(1)

@@ -11,6 +11,7 @@ import { createTestDb } from '../support/test-database.js'
 import { insertMessageOnce } from '../../src/storage/message.repository.js'
 import { insertSuggestion } from '../../src/storage/suggestion.repository.js'
 import { createOutbox, UNPACED } from '../../src/outbox/outbox.js'
+import { countRecentMisses } from '../../src/storage/suggestion.repository.js'
 import { createSuggestionService, type SuggestionService } from '../../src/suggestions/suggestion-service.js'
 import { loadRules } from '../../src/tagging/load-rules.js'
 import type { RuleSet } from '../../src/tagging/rule-set.js'
@@ -79,7 +80,9 @@ beforeEach(async () => {
   sent = []
   const sender: ReplySender = { sendToGroup: async (groupId, text) => { sent.push({ groupId, text }) } } as ReplySender
   members = createMemberService({ db, clock, logger })
-  suggestions = createSuggestionService({ db, outbox: createOutbox({ db, clock, logger, sender, options: UNPACED }), clock, logger })
+  const outbox = createOutbox({ db, clock, logger, sender, options: UNPACED })
+  suggestions = createSuggestionService({ db, outbox, clock, logger })
+  outbox.handle('suggestion', suggestions.onSendOutcome)
   start(await loadFixture('lifecycle-actions'))
 })
 
@@ -267,7 +270,7 @@ describe('actions', () => {
     await tagging.retagAll()
     const [row] = await db.selectFrom('group_members').select(['rule_tags']).execute()
     expect(JSON.parse(row!.rule_tags!)).toEqual(['新成员'])
-    expect(await suggestions.previousMisses('a', GROUP)).toBe(0)
+    expect(await countRecentMisses(db, 'a', GROUP)).toBe(0)
     const explained = await tagging.explain('a')
     expect(explained[0]!.rules.find((r) => r.tagId === '活跃')!.seen).toEqual({ messages_7d: 0 })
   })

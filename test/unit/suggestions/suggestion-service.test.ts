@@ -41,7 +41,9 @@ beforeEach(async () => {
   db = await createTestDb()
   rec = recordingSender()
   const logger = createLogger({ level: 'silent' })
-  service = createSuggestionService({ db, outbox: createOutbox({ db, clock: () => now, logger, sender: rec.sender, options: UNPACED }), clock: () => now, logger })
+  const outbox = createOutbox({ db, clock: () => now, logger, sender: rec.sender, options: UNPACED })
+  service = createSuggestionService({ db, outbox, clock: () => now, logger })
+  outbox.handle('suggestion', service.onSendOutcome)
 })
 afterEach(async () => db.destroy())
 

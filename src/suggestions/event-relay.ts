@@ -1,7 +1,7 @@
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { notifyInstances } from '../storage/fleet.repository.js'
-import type { SuggestionEvent, SuggestionService } from '../suggestions/suggestion-service.js'
+import type { SuggestionEvent, SuggestionService } from './suggestion-service.js'
 
 /** The NOTIFY channel for queue changes; the payload is `{ from, type, id }` (small: NOTIFY payloads stop at 8 kB). */
 export const EVENTS_CHANNEL = 'qundesk_events'

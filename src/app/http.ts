@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { WechatyChannel } from '../channels/wechaty/wechaty-channel.js'
+import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
+import type { Config } from '../config/load-config.js'
+import { createAuditService } from '../audit/audit-service.js'
+import { createAuthService, type AuthService } from '../auth/auth-service.js'
+import { randomPassword } from '../auth/password-hash.js'
+import { createHttpServer } from '../console/create-http-server.js'
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../core/logger.js'
+import type { KnowledgeService } from '../knowledge/knowledge-service.js'
+import { createLearningService, type LearningService } from '../learning/learning-service.js'
+import type { MemberDirectory } from '../members/member-directory.js'
+import type { ReportService } from '../reports/report-service.js'
+import type { SettingsService } from '../settings/settings-service.js'
+import type { Db } from '../storage/create-db.js'
+import { countOutboxByStatus } from '../storage/outbox.repository.js'
+import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import type { TaggingService } from '../tagging/tagging-service.js'
+import type { StopStack } from './stop-stack.js'
+
+export interface Http {
+  http: FastifyInstance
+  /** Base URL, e.g. http://127.0.0.1:3000 */
+  url: string
+  /** The bearer token in force (made up for the demo when QUNDESK_API_TOKEN is unset). */
+  apiToken: string | undefined
+  auth: AuthService
+  learning: LearningService
+  /** Demo only: the admin account made up for this run when the database had no users. */
+  demoAdmin: { name: string; password: string } | undefined
+}
+
+/** The console and the HTTP API (and WeCom's callback URLs), listening on the configured address. */
+export async function startHttp(
+  deps: {
+    config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel; knowledge: KnowledgeService
+    suggestions: SuggestionService; settings: SettingsService; reports: ReportService; directory: MemberDirectory; tagging: TaggingService
+    wecomInbox: WecomCallbackInbox
+  },
+  stack: StopStack,
+): Promise<Http> {
+  const { config, db, clock, logger, channel, knowledge } = deps
+  const auth = createAuthService({ db, clock })
+  const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions: deps.suggestions })
+  const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
+  const demoAdmin = config.demo.enabled && !(await auth.hasUsers()) ? { name: 'admin', password: randomPassword() } : undefined
+  if (demoAdmin) await auth.addUser({ ...demoAdmin, role: 'admin', actor: 'system' })
+  const http = createHttpServer({
+    logger,
+    clock,
+    apiToken,
+    cookieSecure: config.cookieSecure,
+    trustProxy: config.trustProxy,
+    rateLimit: config.rateLimit,
+    suggestions: deps.suggestions,
+    learning,
+    auth,
+    settings: deps.settings,
+    reports: deps.reports,
+    audit: createAuditService({ db }),
+    knowledge: () => knowledge,
+    wecom: config.wecom,
+    wecomOfficial: config.wecomOfficial,
+    wecomInbox: deps.wecomInbox,
+    health: async () => ({
+      loggedIn: channel.isLoggedIn(),
+      intents: knowledge.current().kb.intents.length,
+      channel: channel.status(),
+      outbox: await countOutboxByStatus(db),
+      // Which process answered: behind a load balancer over several instances, the one to look at.
+      instance: config.instanceId,
+    }),
+    members: deps.directory,
+    tagging: deps.tagging,
+  })
+  await http.listen({ host: config.host, port: config.port })
+  stack.defer(() => http.close())
+  const address = http.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  return { http, url, apiToken, auth, learning, demoAdmin }
+}

@@ -1,0 +1,126 @@
+import type { PuppetMock } from 'wechaty-puppet-mock'
+import { probeEndpoint } from '../channels/wechaty/connection-state.js'
+import { createPuppet, type PuppetHandle } from '../channels/wechaty/create-puppet.js'
+import { createDemoGroup, type DemoGroup } from '../channels/wechaty/demo/demo-group.js'
+import { createWechatyChannel, type WechatyChannel } from '../channels/wechaty/wechaty-channel.js'
+import type { Config } from '../config/load-config.js'
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../core/logger.js'
+import type { GroupClaims } from '../fleet/group-claims.js'
+import { createKnowledgeService, type KnowledgeService } from '../knowledge/knowledge-service.js'
+import type { MemberService } from '../members/member-service.js'
+import { syncRosters } from '../members/sync-rosters.js'
+import type { Outbox } from '../outbox/outbox.js'
+import { analyzeEmotion } from '../pipeline/analyze-emotion.js'
+import { createMessagePipeline, type MessagePipeline } from '../pipeline/create-message-pipeline.js'
+import { detectQuestion } from '../pipeline/detect-question.js'
+import { escalate } from '../pipeline/escalate.js'
+import { fillSlots } from '../pipeline/fill-slots.js'
+import { ignoreSelf } from '../pipeline/ignore-self.js'
+import { matchIntent } from '../pipeline/match-intent.js'
+import { requireSlots } from '../pipeline/require-slots.js'
+import { suggestReply } from '../pipeline/suggest-reply.js'
+import type { Db } from '../storage/create-db.js'
+import { listLearnedExamples } from '../storage/learned-example.repository.js'
+import { countRecentMisses } from '../storage/suggestion.repository.js'
+import type { TaggingService } from '../tagging/tagging-service.js'
+import type { Replies } from './replies.js'
+import type { StopStack } from './stop-stack.js'
+
+/** The knowledge base and its trained matcher, swapped on each valid edit; agents' intent fixes train it too. */
+export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; logger: Logger }, stack: StopStack): Promise<KnowledgeService> {
+  const learnedExamples = async () => (await listLearnedExamples(deps.db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
+  const knowledge = createKnowledgeService({ dir: deps.config.knowledgeDir, logger: deps.logger, extraExamples: learnedExamples })
+  await knowledge.start()
+  stack.defer(() => knowledge.stop())
+  return knowledge
+}
+
+/** The account's Wechaty channel on the configured puppet (or the caller's: tests pass a mock or a service client). */
+export function createChannel(deps: { config: Readonly<Config>; clock: Clock; logger: Logger; puppet?: PuppetHandle['puppet'] | undefined }): { channel: WechatyChannel; handle: PuppetHandle } {
+  const { config } = deps
+  const handle: PuppetHandle = deps.puppet ? { puppet: deps.puppet } : createPuppet(config.puppet)
+  const endpoint = config.puppet.kind === 'service' ? config.puppet.endpoint : undefined
+  const channel = createWechatyChannel({ puppet: handle.puppet, logger: deps.logger, clock: deps.clock, ...(endpoint ? { probe: probeEndpoint(endpoint) } : {}) })
+  return { channel, handle }
+}
+
+/** The per-message steps, in order, under the pipeline's one error boundary. */
+export function createInboundPipeline(deps: {
+  config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; knowledge: KnowledgeService; replies: Replies
+}): MessagePipeline {
+  const { config, db, clock, knowledge, replies } = deps
+  const currentKnowledge = () => knowledge.current().kb
+  return createMessagePipeline({
+    db,
+    clock,
+    logger: deps.logger,
+    instanceId: config.instanceId,
+    steps: [
+      ignoreSelf,
+      analyzeEmotion,
+      fillSlots({ slots: replies.slots, suggestions: replies.suggestions, currentKnowledge }),
+      detectQuestion,
+      matchIntent(() => knowledge.current().matcher, currentKnowledge),
+      escalate({ currentKnowledge, previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId) }),
+      requireSlots({ slots: replies.slots, currentKnowledge, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
+      suggestReply({ suggestions: replies.suggestions, currentKnowledge }),
+    ],
+  })
+}
+
+/**
+ * Connects the channel to the pipeline and the member records, then handles what the last run left: messages
+ * stored but not handled. The demo group (QUNDESK_DEMO) logs in here. Shutdown: no new messages (channel), then
+ * the messages in hand finish.
+ */
+export async function connectInbound(
+  deps: {
+    config: Readonly<Config>; logger: Logger; channel: WechatyChannel; handle: PuppetHandle; pipeline: MessagePipeline; knowledge: KnowledgeService
+    members: MemberService; tagging: TaggingService; groups: GroupClaims; outbox: Outbox; syncMembers: () => Promise<void>
+  },
+  stack: StopStack,
+): Promise<DemoGroup | undefined> {
+  const { config, logger, channel, pipeline, tagging, groups } = deps
+  const demo = deps.handle.mocker && config.demo.enabled
+    ? createDemoGroup({ mocker: deps.handle.mocker, puppet: deps.handle.puppet as PuppetMock, botName: config.botName, logger })
+    : undefined
+  let retaggedAtStart = false
+  await channel.start({
+    // Stored (acknowledged) before the channel takes the next one in; matching runs behind, in the pipeline.
+    message: async (message) => {
+      await groups.claim(message.groupId)
+      const accepted = await pipeline.accept(message)
+      if (accepted === 'accepted' && !message.fromSelf) tagging.queueRetag(message.groupId, message.senderId)
+    },
+    membership: async (event) => {
+      await groups.claim(event.groupId)
+      await deps.members.record(event)
+      for (const member of event.members) tagging.queueRetag(event.groupId, member.id)
+    },
+    // After the sync everyone has a membership row; a full re-tag brings tags up to date with the rules. Later
+    // ready events (reconnects) only sync: joins and leaves may have been missed, the rules have not changed.
+    ready: async () => {
+      await deps.syncMembers()
+      deps.outbox.kick()
+      if (retaggedAtStart) return
+      retaggedAtStart = true
+      void tagging.retagAll().catch((error: unknown) => logger.error({ err: error }, 'full re-tag failed'))
+    },
+  })
+  stack.defer(() => pipeline.drain())
+  stack.defer(() => channel.stop())
+  if (demo) {
+    await demo.login()
+    if (config.demo.simulateCustomers) demo.startCustomers(config.demo.intervalSeconds)
+    stack.defer(() => demo.stop())
+  }
+  await pipeline.replayUnhandled()
+  deps.knowledge.watch()
+  return demo
+}
+
+/** The member sync the channel's ready event and the hourly job run. */
+export function memberSync(deps: { channel: WechatyChannel; groups: GroupClaims; members: MemberService; logger: Logger }): () => Promise<void> {
+  return () => syncRosters({ rosters: () => deps.channel.rosters(), claim: deps.groups.claim, members: deps.members, logger: deps.logger })
+}

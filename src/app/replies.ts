@@ -1,0 +1,47 @@
+import { createAibotReplySender, routeReplies } from '../channels/wecom/aibot-reply-sender.js'
+import { createResponseUrlPoster } from '../channels/wecom/response-url.js'
+import type { WechatyChannel } from '../channels/wechaty/wechaty-channel.js'
+import type { Config } from '../config/load-config.js'
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../core/logger.js'
+import { createOutbox, type Outbox } from '../outbox/outbox.js'
+import { queuedSender } from '../outbox/queued-sender.js'
+import { createSlotService, type SlotService } from '../slots/slot-service.js'
+import type { Db } from '../storage/create-db.js'
+import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service.js'
+import { relayAcrossFleet } from './fleet.js'
+import type { StopStack } from './stop-stack.js'
+
+export interface Replies {
+  outbox: Outbox
+  suggestions: SuggestionService
+  slots: SlotService
+}
+
+/**
+ * Everything the bot says goes out here: replies go back the way the question came (AI-bot questions through their
+ * response_url, the rest via Wechaty), every send is stored in the outbox first and paced, and the approval queue
+ * follows its replies through it. Sends caught mid-way by the last stop are failed for an agent to check, never
+ * re-sent blindly.
+ */
+export async function startReplies(
+  deps: { config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel },
+  stack: StopStack,
+): Promise<Replies> {
+  const { config, db, clock, logger, channel } = deps
+  const sender = routeReplies({
+    wechaty: channel.sender,
+    aibot: config.wecomOfficial.aibot ? createAibotReplySender({ db, clock, post: createResponseUrlPoster({ logger }) }) : undefined,
+  })
+  // The worker waits while the account is offline.
+  const outbox = createOutbox({ db, clock, logger, sender, options: config.outbox, instanceId: config.instanceId })
+  stack.defer(() => outbox.stop())
+  const suggestions = createSuggestionService({ db, outbox, clock, logger })
+  outbox.handle('suggestion', suggestions.onSendOutcome)
+  relayAcrossFleet({ config, db, logger, outbox, suggestions }, stack)
+  const slots = createSlotService({ db, sender: queuedSender(outbox, { kind: 'slot', actor: 'bot' }), clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
+  const recovered = await outbox.recover()
+  if (recovered.interrupted > 0) logger.warn(recovered, 'sends interrupted by the last stop were marked failed')
+  stack.defer(channel.onStatus((status) => { if (status.state === 'online') outbox.kick() }))
+  return { outbox, suggestions, slots }
+}
