@@ -7,7 +7,9 @@ import { createPuppet, type PuppetHandle } from './channels/wechaty/create-puppe
 import { probeEndpoint } from './channels/wechaty/connection-state.js'
 import { createWechatyChannel, type WechatyChannel } from './channels/wechaty/wechaty-channel.js'
 import { createWecomCallbackInbox, type WecomCallbackInbox } from './channels/wecom/wecom-callback-inbox.js'
-import { createAibotReplySender, routeReplies } from './channels/wecom/aibot-reply-sender.js'
+import { createAibotReplySender } from './channels/wecom/aibot-reply-sender.js'
+import { wecomCallbackRoutes } from './channels/wecom/callback-routes.js'
+import { routeReplies } from './channels/route-replies.js'
 import { createResponseUrlPoster } from './channels/wecom/response-url.js'
 import { createWebhookSender } from './channels/wecom/webhook-sender.js'
 import { createWecomApiClient } from './channels/wecom/wecom-api-client.js'
@@ -227,8 +229,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
       audit: createAuditService({ db }),
       knowledge: () => knowledge,
       wecom: config.wecom,
-      wecomOfficial: config.wecomOfficial,
-      wecomInbox,
+      channelRoutes: [wecomCallbackRoutes({ config: config.wecomOfficial, inbox: wecomInbox, clock })],
       health: async () => ({
         loggedIn: channel.isLoggedIn(),
         intents: knowledge.current().kb.intents.length,
