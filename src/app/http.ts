@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { WechatyChannel } from '../channels/wechaty/wechaty-channel.js'
+import { wecomCallbackRoutes } from '../channels/wecom/callback-routes.js'
 import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
 import type { Config } from '../config/load-config.js'
 import { createAuditService } from '../audit/audit-service.js'
@@ -62,8 +63,8 @@ export async function startHttp(
     audit: createAuditService({ db }),
     knowledge: () => knowledge,
     wecom: config.wecom,
-    wecomOfficial: config.wecomOfficial,
-    wecomInbox: deps.wecomInbox,
+    // WeCom's callback URLs belong to the channel; the server only registers them.
+    channelRoutes: [wecomCallbackRoutes({ config: config.wecomOfficial, inbox: deps.wecomInbox, clock })],
     health: async () => ({
       loggedIn: channel.isLoggedIn(),
       intents: knowledge.current().kb.intents.length,

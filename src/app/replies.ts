@@ -1,4 +1,5 @@
-import { createAibotReplySender, routeReplies } from '../channels/wecom/aibot-reply-sender.js'
+import { routeReplies } from '../channels/route-replies.js'
+import { createAibotReplySender } from '../channels/wecom/aibot-reply-sender.js'
 import { createResponseUrlPoster } from '../channels/wecom/response-url.js'
 import type { WechatyChannel } from '../channels/wechaty/wechaty-channel.js'
 import type { Config } from '../config/load-config.js'

@@ -1,10 +1,9 @@
 import fastifyCookie from '@fastify/cookie'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { AuditService } from '../audit/audit-service.js'
 import type { AuthService } from '../auth/auth-service.js'
 import type { ConnectionStatus, OutboxStatus } from '../core/vocabulary.js'
-import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
-import type { TrustProxy, WecomOfficialConfig } from '../config/load-config.js'
+import type { TrustProxy } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
@@ -28,7 +27,6 @@ import { registerPageRoutes } from './routes/page.routes.js'
 import { registerReportRoutes } from './routes/report.routes.js'
 import { registerSessionRoutes, SESSION_COOKIE } from './routes/session.routes.js'
 import { registerSuggestionRoutes } from './routes/suggestion.routes.js'
-import { registerWecomCallbackRoutes } from './routes/wecom-callback.routes.js'
 import { registerWecomRoutes, type WecomSidebarConfig } from './routes/wecom.routes.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 
@@ -56,10 +54,11 @@ export interface HttpServerDeps {
   audit: AuditService
   knowledge: () => KnowledgeService
   wecom: WecomSidebarConfig
-  /** WeCom callbacks: only the configured parts get their routes. */
-  wecomOfficial: WecomOfficialConfig
-  /** Where verified WeCom callbacks are stored before they are acknowledged. */
-  wecomInbox: WecomCallbackInbox
+  /**
+   * Routes a channel owns (e.g. its platform's callback URLs), each a plugin registered in a scope of its own.
+   * Their routes declare `config.access` like any other and pass the same access check and rate limit.
+   */
+  channelRoutes?: readonly FastifyPluginAsync[] | undefined
   health: () => Promise<HealthReport>
   members: MemberDirectory
   tagging: TaggingService
@@ -139,7 +138,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerAdminRoutes(app, deps)
   registerMemberRoutes(app, deps)
   registerWecomRoutes(app, deps)
-  registerWecomCallbackRoutes(app, deps)
+  for (const routes of deps.channelRoutes ?? []) void app.register(routes)
   registerPageRoutes(app)
   registerAssetRoutes(app)
   app.get('/api/health', { config: { access: 'agent' } }, async () => {

@@ -1,3 +1,4 @@
+import type { RouteAccess } from '../core/route-access.js'
 import type { Role } from '../core/vocabulary.js'
 
 /** Who is calling: a console user (session cookie) or an integration (bearer token). */
@@ -5,21 +6,15 @@ export type Identity =
   | { kind: 'session'; name: string; role: Role; csrfToken: string; token: string }
   | { kind: 'token'; name: 'api'; role: 'agent' }
 
-/** Every route declares who may call it; the server refuses to register a route that does not. */
-export type Access = 'public' | 'agent' | 'admin'
-
 declare module 'fastify' {
   interface FastifyRequest {
     identity?: Identity
-  }
-  interface FastifyContextConfig {
-    access?: Access
   }
 }
 
 const RANK: Record<Role, number> = { agent: 1, admin: 2 }
 
-export function allows(identity: Identity | undefined, access: Access): boolean {
+export function allows(identity: Identity | undefined, access: RouteAccess): boolean {
   if (access === 'public') return true
   if (!identity) return false
   return RANK[identity.role] >= RANK[access]

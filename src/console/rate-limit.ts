@@ -1,4 +1,5 @@
-import type { Access, Identity } from './identity.js'
+import type { RouteAccess } from '../core/route-access.js'
+import type { Identity } from './identity.js'
 
 /** A token bucket: `burst` requests at once, refilled at `perSecond`. */
 export interface Rate {
@@ -85,7 +86,7 @@ export interface LimitedRequest {
   method: string
   /** The route's pattern (`/api/suggestions/:id`), not the URL: one entry per route. */
   route: string
-  access: Access
+  access: RouteAccess
   ip: string
   identity?: Identity | undefined
 }

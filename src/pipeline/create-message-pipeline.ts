@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { insertMessageOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
 import type { MessageRow } from '../storage/schema.js'
-import { limitConcurrency } from './limit-concurrency.js'
+import { limitConcurrency } from '../core/limit-concurrency.js'
 import { compose, type MessageContext, type Step } from './message-context.js'
 
 export type HandleOutcome = 'duplicate' | 'handled' | 'ignored' | 'failed'

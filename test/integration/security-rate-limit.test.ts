@@ -138,7 +138,7 @@ describe('createHttpServer rate-limit settings (what main.ts passes from QUNDESK
     const http = createHttpServer({
       logger: app.logger, clock, apiToken: TEST_TOKEN, suggestions: app.suggestions, learning: app.learning, auth: app.auth,
       settings: createSettingsService({ db: app.db, clock }), reports: createReportService({ db: app.db, clock }), audit: createAuditService({ db: app.db }),
-      knowledge: () => app.knowledge, wecom: {}, wecomOfficial: {}, wecomInbox: app.wecomInbox, members: app.directory, tagging: app.tagging,
+      knowledge: () => app.knowledge, wecom: {}, members: app.directory, tagging: app.tagging,
       health: (async () => ({ status: 'ok' })) as unknown as HttpServerDeps['health'],
       ...(rateLimit ? { rateLimit } : {}),
     })

@@ -41,15 +41,3 @@ export function createAibotReplySender(deps: { db: Db; clock: Clock; post: Respo
     },
   }
 }
-
-/**
- * Sends each reply through the channel its question came from: AI-bot messages through their response_url,
- * everything else through the Wechaty account.
- */
-export function routeReplies(senders: { wechaty: ReplySender; aibot?: ReplySender | undefined }): ReplySender {
-  const pick = (mention?: ReplyMention) => (senders.aibot && mention?.messageId?.startsWith('wecom-aibot:') ? senders.aibot : senders.wechaty)
-  return {
-    sendToGroup: (groupId, text, mention) => pick(mention).sendToGroup(groupId, text, mention),
-    isAvailable: (groupId, mention) => pick(mention).isAvailable?.(groupId, mention) ?? true,
-  }
-}

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js'
 import type { InboundMessage } from '../../core/inbound-message.js'
 import type { Logger } from '../../core/logger.js'
-import type { MemberService } from '../../members/member-service.js'
+import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Db } from '../../storage/create-db.js'
 import { findMembership, listGroupMembers } from '../../storage/group-member.repository.js'
 import { saveResponseUrl } from '../../storage/wecom-response-url.repository.js'
@@ -22,6 +22,14 @@ export interface WecomCallbackProcessor {
   replay(): Promise<number>
 }
 
+/** Where the processor records group membership: the two calls it makes on the member service. */
+export interface MembershipRecorder {
+  /** A join or leave at the event's time. */
+  record(event: MembershipEvent): Promise<void>
+  /** The group's full member list as WeCom reports it now; answers how many came and went. */
+  syncRoster(roster: GroupRoster): Promise<{ added: number; left: number }>
+}
+
 /**
  * Turns stored WeCom deliveries into QunDesk facts, after they were acknowledged:
  * - `change_external_chat`: group membership. Callbacks can be lost or arrive out of order, so when the server API
@@ -40,7 +48,7 @@ export function createWecomCallbackProcessor(deps: {
   clock: Clock
   logger: Logger
   inbox: WecomCallbackInbox
-  members: MemberService
+  members: MembershipRecorder
   api?: WecomApiClient | undefined
   /** The message pipeline (persist first, then the steps). */
   handleMessage: (message: InboundMessage) => Promise<unknown>

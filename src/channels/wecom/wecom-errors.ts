@@ -58,7 +58,6 @@ export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]
 /** errcode -1: WeCom did not process the request; safe to retry. */
 export const BUSY_ERRCODE = -1
 export const FREQUENCY_ERRCODE = 45009
-export const INVALID_WEBHOOK_ERRCODE = 93000
 
 /** What `errcode` means, or undefined for one QunDesk does not know. */
 export function explainWecomErrcode(errcode: number): WecomErrcodeInfo | undefined {

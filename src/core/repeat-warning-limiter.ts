@@ -1,21 +1,21 @@
-export type LogAdmission = { log: true; suppressed: number } | { log: false }
+export type WarningAdmission = { log: true; suppressed: number } | { log: false }
 
-export interface LogThrottle {
-  /** Whether to write the line for `key` at `now` (ms); when yes, how many were dropped since the last one. */
-  admit(key: string, now: number): LogAdmission
+export interface RepeatWarningLimiter {
+  /** Whether to write the warning for `key` at `now` (ms); when yes, how many were held back since the last one. */
+  admit(key: string, now: number): WarningAdmission
 }
 
 /**
- * At most one log line per key per interval, counting the ones left out, so a flood of identical refusals (forged
- * WeCom callbacks) cannot flood the log while the first of each kind, and how many followed, is still seen.
+ * At most one log warning per key per interval, counting the ones held back, so a flood of identical refusals
+ * (forged WeCom callbacks) cannot flood the log while the first of each kind, and how many followed, is still seen.
  * Keys should be few (a reason, not a value from the request); past `maxKeys` the stalest are forgotten.
  *
  * @example
- * const throttle = createLogThrottle({ intervalMs: 10_000 })
- * const admitted = throttle.admit('app:signature', Date.now())
+ * const limiter = createRepeatWarningLimiter({ intervalMs: 10_000 })
+ * const admitted = limiter.admit('app:signature', Date.now())
  * if (admitted.log) log.warn({ reason: 'signature', suppressed: admitted.suppressed }, 'wecom callback refused')
  */
-export function createLogThrottle(options: { intervalMs: number; maxKeys?: number }): LogThrottle {
+export function createRepeatWarningLimiter(options: { intervalMs: number; maxKeys?: number }): RepeatWarningLimiter {
   const maxKeys = options.maxKeys ?? 1000
   const entries = new Map<string, { loggedAt: number; suppressed: number }>()
   return {

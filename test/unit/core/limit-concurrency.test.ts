@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { limitConcurrency } from '../../../src/pipeline/limit-concurrency.js'
+import { limitConcurrency } from '../../../src/core/limit-concurrency.js'
 
 describe('limitConcurrency', () => {
   it('never runs more than the limit at once, and starts waiting tasks in arrival order', async () => {

@@ -1,13 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { parseAibotMessage } from '../../channels/wecom/aibot-message.js'
-import { parseAppCallback } from '../../channels/wecom/app-callback-event.js'
-import { verifyAndDecrypt, type VerifyFailure } from '../../channels/wecom/callback-crypto.js'
-import { parseWecomXml } from '../../channels/wecom/parse-wecom-xml.js'
-import type { HttpServerDeps } from '../create-http-server.js'
-import { createLogThrottle } from '../log-throttle.js'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { WecomOfficialConfig } from '../../config/load-config.js'
+import type { Clock } from '../../core/clock.js'
+import { createRepeatWarningLimiter } from '../../core/repeat-warning-limiter.js'
+import type { RouteAccessConfig } from '../../core/route-access.js'
+import { parseAibotMessage } from './aibot-message.js'
+import { parseAppCallback } from './app-callback-event.js'
+import { verifyAndDecrypt, type VerifyFailure } from './callback-crypto.js'
+import { parseWecomXml } from './parse-wecom-xml.js'
+import type { WecomCallbackInbox } from './wecom-callback-inbox.js'
 
 /** WeCom's callbacks are small; anything bigger is refused before it is read (413). */
-export const WECOM_BODY_LIMIT = 64 * 1024
+const WECOM_BODY_LIMIT = 64 * 1024
 
 const QUERY_LIMITS = { msg_signature: 128, timestamp: 32, nonce: 128, echostr: 4096 } as const
 type QueryName = keyof typeof QUERY_LIMITS
@@ -15,8 +18,11 @@ type Kind = 'app' | 'aibot'
 /** Writes (or holds back) one refusal's warning; `key` groups refusals of the same kind and reason. */
 type RefusalLog = (request: FastifyRequest, fields: { wecom: Kind; reason: string; hint?: string }, key: string) => void
 
+/** Anyone may call these URLs: WeCom's signature, checked here, is what authenticates a request. */
+const PUBLIC = { access: 'public' } as const satisfies RouteAccessConfig
+
 /** At most one "refused" warning per route and reason in this long, with the count of those held back. */
-export const REFUSAL_LOG_INTERVAL_MS = 10_000
+const REFUSAL_LOG_INTERVAL_MS = 10_000
 
 const REFUSALS: Record<VerifyFailure, { status: 400 | 401; message: string; hint: string }> = {
   signature: { status: 401, message: 'signature mismatch', hint: 'not signed with our token: a forgery, or QUNDESK_WECOM_*TOKEN differs from the WeCom admin console' },
@@ -25,7 +31,9 @@ const REFUSALS: Record<VerifyFailure, { status: 400 | 401; message: string; hint
 }
 
 /**
- * WeCom's callback URLs, public but authenticated by WeCom's signature; each is registered only when configured.
+ * WeCom's callback URLs as a Fastify plugin the HTTP server registers (encapsulated, as `app.register` does by
+ * default, so its body parsing stays inside). They are public but authenticated by WeCom's signature; each is
+ * there only when configured.
  * - `GET /wecom/callback` and `GET /wecom/aibot`: URL verification, answer the decrypted echostr (no database).
  * - `POST /wecom/callback` (XML `{ToUserName, Encrypt, AgentID}`) and `POST /wecom/aibot` (JSON `{encrypt}`):
  *   verify, decrypt, check the content, store it in the inbox (deduplicated), acknowledge. Processing happens later.
@@ -33,30 +41,34 @@ const REFUSALS: Record<VerifyFailure, { status: 400 | 401; message: string; hint
  *
  * Old timestamps are NOT refused: WeCom's retries (5 s timeout, 3 retries) reuse the signed timestamp, and a
  * replay of a stored delivery only hits its dedupe key.
+ *
+ * @example
+ * const http = createHttpServer({ ...deps, channelRoutes: [wecomCallbackRoutes({ config: config.wecomOfficial, inbox, clock })] })
  */
-export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'wecomOfficial' | 'wecomInbox' | 'clock'>): void {
-  const { callback, aibot } = deps.wecomOfficial
-  const inbox = deps.wecomInbox
-  if (!callback && !aibot) return
-  // A flood of forged or broken requests must not flood the log: the first of each kind is written, then one per
-  // interval carrying how many were held back.
-  const refusals = createLogThrottle({ intervalMs: REFUSAL_LOG_INTERVAL_MS })
-  const log: RefusalLog = (request, fields, key) => {
-    const admitted = refusals.admit(key, deps.clock().getTime())
-    if (admitted.log) request.log.warn({ ...fields, ...(admitted.suppressed > 0 ? { suppressed: admitted.suppressed } : {}) }, 'wecom callback refused')
-  }
+export function wecomCallbackRoutes(deps: { config: Pick<WecomOfficialConfig, 'callback' | 'aibot'>; inbox: WecomCallbackInbox; clock: Clock }): FastifyPluginAsync {
+  const { callback, aibot } = deps.config
+  const inbox = deps.inbox
+  return async (scope) => {
+    if (!callback && !aibot) return
+    // A flood of forged or broken requests must not flood the log: the first of each kind is written, then one per
+    // interval carrying how many were held back.
+    const refusals = createRepeatWarningLimiter({ intervalMs: REFUSAL_LOG_INTERVAL_MS })
+    const log: RefusalLog = (request, fields, key) => {
+      const admitted = refusals.admit(key, deps.clock().getTime())
+      if (admitted.log) request.log.warn({ ...fields, ...(admitted.suppressed > 0 ? { suppressed: admitted.suppressed } : {}) }, 'wecom callback refused')
+    }
 
-  // A scope of its own so the body parsers apply to these routes only: every content type (WeCom sends text/xml
-  // or application/json, but a missing or odd one must not turn into a 415) is read as a string and checked here.
-  void app.register(async (scope) => {
+    // The plugin is a scope of its own, so these body parsers apply to its routes only: every content type (WeCom
+    // sends text/xml or application/json, but a missing or odd one must not turn into a 415) is read as a string
+    // and checked here.
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: WECOM_BODY_LIMIT }, (_request, body, done) => done(null, body))
 
     if (callback) {
       const keys = { token: callback.token, encodingAesKey: callback.encodingAesKey, receiveId: callback.corpId }
-      scope.get('/wecom/callback', { config: { access: 'public' } }, async (request, reply) => verifyUrl(log, request, reply, 'app', keys))
+      scope.get('/wecom/callback', { config: PUBLIC }, async (request, reply) => verifyUrl(log, request, reply, 'app', keys))
 
-      scope.post('/wecom/callback', { config: { access: 'public' }, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
+      scope.post('/wecom/callback', { config: PUBLIC, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
         const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce'])
         if (typeof query === 'string') return refuse(log, request, reply, 'app', 400, query)
         const outer = parseWecomXml(request.body)
@@ -74,9 +86,9 @@ export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<Htt
 
     if (aibot) {
       const keys = { token: aibot.token, encodingAesKey: aibot.encodingAesKey, receiveId: '' }
-      scope.get('/wecom/aibot', { config: { access: 'public' } }, async (request, reply) => verifyUrl(log, request, reply, 'aibot', keys))
+      scope.get('/wecom/aibot', { config: PUBLIC }, async (request, reply) => verifyUrl(log, request, reply, 'aibot', keys))
 
-      scope.post('/wecom/aibot', { config: { access: 'public' }, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
+      scope.post('/wecom/aibot', { config: PUBLIC, bodyLimit: WECOM_BODY_LIMIT }, async (request, reply) => {
         const query = readQuery(request.query, ['msg_signature', 'timestamp', 'nonce'])
         if (typeof query === 'string') return refuse(log, request, reply, 'aibot', 400, query)
         const encrypt = readEncryptJson(request.body)
@@ -90,7 +102,7 @@ export function registerWecomCallbackRoutes(app: FastifyInstance, deps: Pick<Htt
         return reply.code(200).send()
       })
     }
-  })
+  }
 
   async function store(request: FastifyRequest, kind: Kind, dedupeKey: string, plaintext: string): Promise<void> {
     const { id, duplicate } = await inbox.store(kind, dedupeKey, plaintext)
