@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.js'
-import { watchYamlFolder, type FolderWatch } from '../core/watch-yaml-folder.js'
+import { watchYamlFolder, type FolderWatch } from '../core/yaml/watch-yaml-folder.js'
 import { QunDeskError } from '../core/errors.js'
 import type { IntentMatcher } from '../nlu/intent-matcher.js'
 import { trainIntentMatcherInWorker } from '../nlu/train-in-worker.js'

@@ -1,15 +1,15 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import type { FileProblem } from '../core/file-problem.js'
+import { loadYamlFolder, type YamlFolderKind } from '../core/yaml/load-yaml-folder.js'
 import { createKnowledgeBase } from './knowledge-base.js'
 import type { Intent, KnowledgeBase } from './knowledge-base.js'
-import type { KnowledgeProblem } from './knowledge-problem.js'
 import { intentMatches } from '../escalation/decide-escalation.js'
 import type { EscalationPolicy } from './escalation-policy.js'
 import type { MatchingBands } from './matching-bands.js'
 import { parseKnowledgeFile } from './parse-knowledge-file.js'
 
-export type { KnowledgeProblem } from './knowledge-problem.js'
-export { formatProblem } from './knowledge-problem.js'
+/** Knowledge files report problems in the shared `file:line: message — hint` form. */
+export type KnowledgeProblem = FileProblem
+export { formatProblem } from '../core/file-problem.js'
 
 export type LoadKnowledgeResult =
   | { ok: true; kb: KnowledgeBase; warnings: KnowledgeProblem[] }
@@ -18,6 +18,19 @@ export type LoadKnowledgeResult =
 /** A FAQ file is a few hundred KB at most; anything bigger is a mistake or an attack. */
 export const MAX_KNOWLEDGE_FILE_BYTES = 1024 * 1024
 const MAX_KNOWLEDGE_FILES = 500
+
+const KNOWLEDGE_FOLDER: YamlFolderKind = {
+  what: 'knowledge',
+  maxFiles: MAX_KNOWLEDGE_FILES,
+  maxFileBytes: MAX_KNOWLEDGE_FILE_BYTES,
+  hints: {
+    notAFolder: 'point the knowledge setting at a folder of *.yaml files',
+    notFound: 'create it and add *.yaml files, or fix the knowledge folder setting',
+    noFiles: 'add at least one file such as logistics.yaml (see knowledge/README.md)',
+    tooManyFiles: `keep it under ${MAX_KNOWLEDGE_FILES} files by merging related intents`,
+    fileTooLarge: 'split it into several files by topic',
+  },
+}
 
 /**
  * Loads every `*.yaml` / `*.yml` file in `dir` (sorted by name; other files such as README.md are ignored),
@@ -37,39 +50,13 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
     problems: [{ file: dir, line: 0, message, hint }],
   })
 
-  let names: string[]
-  try {
-    const info = await stat(dir)
-    if (!info.isDirectory()) return folderProblem('knowledge path is not a folder', 'point the knowledge setting at a folder of *.yaml files')
-    names = await readdir(dir)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return folderProblem('knowledge folder not found', 'create it and add *.yaml files, or fix the knowledge folder setting')
-    return folderProblem(`cannot read knowledge folder (${code ?? (error as Error).message})`, 'check the folder exists and is readable')
-  }
-
-  const yamlNames = names.filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.')).sort()
-  if (yamlNames.length === 0) return folderProblem('knowledge folder has no *.yaml files', 'add at least one file such as logistics.yaml (see knowledge/README.md)')
-  if (yamlNames.length > MAX_KNOWLEDGE_FILES) return folderProblem(`knowledge folder has ${yamlNames.length} YAML files`, `keep it under ${MAX_KNOWLEDGE_FILES} files by merging related intents`)
-
-  const files: string[] = []
   const intents: Intent[] = []
   let escalation: { policy: EscalationPolicy; file: string; line: number } | undefined
   let bands: { bands: MatchingBands; file: string; line: number } | undefined
   const firstById = new Map<string, Intent>()
   const firstByExample = new Map<string, Intent>()
-  for (const name of yamlNames) {
-    const file = join(dir, name)
-    // A file can vanish between readdir and stat (an edit mid-save, a dangling symlink): a problem, not a throw,
-    // which would escape the hot reload as an unhandled rejection.
-    const read = await readKnowledgeFile(file)
-    if (read === undefined) continue
-    files.push(file)
-    if (typeof read !== 'string') {
-      problems.push({ file, line: 0, ...read })
-      continue
-    }
-    const parsed = parseKnowledgeFile(read, file)
+  const folder = await loadYamlFolder(dir, KNOWLEDGE_FOLDER, problems, (file, text) => {
+    const parsed = parseKnowledgeFile(text, file)
     problems.push(...parsed.problems)
     warnings.push(...parsed.warnings)
     if (parsed.escalation) {
@@ -109,7 +96,8 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
         }
       }
     }
-  }
+  })
+  if (!folder.ok) return { ok: false, problems: [folder.problem] }
 
   if (problems.length > 0) return { ok: false, problems }
   if (intents.length === 0) return folderProblem('knowledge base has no intents', 'add intents with id, examples and answer to a *.yaml file (see knowledge/README.md)')
@@ -120,18 +108,5 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
       }
     }
   }
-  return { ok: true, kb: createKnowledgeBase(intents, files, { ...(escalation ? { escalation: escalation.policy } : {}), ...(bands ? { bands: bands.bands } : {}) }), warnings }
-}
-
-/** The file's text; undefined for what is not a file (a folder named x.yaml); a problem when it is too large or unreadable. */
-async function readKnowledgeFile(file: string): Promise<string | undefined | { message: string; hint: string }> {
-  try {
-    const info = await stat(file)
-    if (!info.isFile()) return undefined
-    if (info.size > MAX_KNOWLEDGE_FILE_BYTES) return { message: `file is too large (${info.size} bytes, limit ${MAX_KNOWLEDGE_FILE_BYTES})`, hint: 'split it into several files by topic' }
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return { message: `cannot read file (${code ?? (error as Error).message})`, hint: code === 'ENOENT' ? 'it disappeared while loading, or is a link to a missing file; save it again or remove the link' : 'check the file is readable' }
-  }
+  return { ok: true, kb: createKnowledgeBase(intents, folder.files, { ...(escalation ? { escalation: escalation.policy } : {}), ...(bands ? { bands: bands.bands } : {}) }), warnings }
 }

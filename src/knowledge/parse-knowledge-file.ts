@@ -1,13 +1,15 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter } from 'yaml'
+import { isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
-import { MAX_YAML_NESTING, parseYamlDocument } from './parse-yaml-document.js'
-import { didYouMean } from './did-you-mean.js'
+import { didYouMean } from '../core/did-you-mean.js'
+import type { FileProblem } from '../core/file-problem.js'
+import { readYamlMapping, type YamlFileHints } from '../core/yaml/read-yaml-mapping.js'
+import { describe, isEmptyNode, keyName, resolve, scalarValue } from '../core/yaml/yaml-nodes.js'
+import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import type { EscalationPolicy } from './escalation-policy.js'
 import { readEscalationPolicy } from './read-escalation-policy.js'
 import type { MatchingBands } from './matching-bands.js'
 import { readMatchingBands } from './read-matching-bands.js'
 import { SLOT_NAMES, type Intent, type SlotName } from './knowledge-base.js'
-import type { KnowledgeProblem } from './knowledge-problem.js'
 
 export interface ParsedKnowledgeFile {
   intents: Intent[]
@@ -15,29 +17,28 @@ export interface ParsedKnowledgeFile {
   escalation?: { policy: EscalationPolicy; line: number }
   /** The file's `matching:` section, if it has one, with its line. */
   bands?: { bands: MatchingBands; line: number }
-  problems: KnowledgeProblem[]
-  warnings: KnowledgeProblem[]
+  problems: FileProblem[]
+  warnings: FileProblem[]
 }
 
 const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching'] as const
 const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'auto_send_threshold', 'slots', 'ask'] as const
 
-/** Anchors are allowed (e.g. a shared answer), but a handful of aliases is plenty for a FAQ file. */
-const MAX_ALIAS_COUNT = 100
-
-/** Hints for the yaml library's error codes that admins actually hit when hand-editing. */
-const SYNTAX_HINTS: Record<string, string> = {
-  BAD_INDENT: 'check the indentation: use spaces, and line up the keys of one intent under each other',
-  TAB_AS_INDENT: 'replace tabs with spaces at the start of the line',
-  MISSING_CHAR: 'a quote or bracket is not closed — close it on the same line',
-  DUPLICATE_KEY: 'this key appears twice in the same mapping — keep one',
-  BLOCK_AS_IMPLICIT_KEY: 'check the indentation and that `key: value` has a space after the colon',
-  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; put quotes around text that contains ": "',
-  UNEXPECTED_TOKEN: 'put quotes around text that contains ": ", " #", "[", "{" or starts with "-"',
-  BAD_SCALAR_START: 'put quotes around text that starts with a special character such as @, `, %, | or >',
-  MULTIPLE_DOCS: 'remove the "---" line: one file holds one document',
+/** In an admin's words about intents; the shared hints are in readYamlMapping. */
+const KNOWLEDGE_HINTS: YamlFileHints = {
+  tooDeep: 'an intent needs 4 or 5 levels; check for unclosed [ or { and for runaway indentation',
+  unclosedFlow: 'a [ … ] or { … } list is not closed, or its items are not indented — close it on the line where it starts',
+  syntax: {
+    BAD_INDENT: 'check the indentation: use spaces, and line up the keys of one intent under each other',
+    MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; put quotes around text that contains ": "',
+    UNEXPECTED_TOKEN: 'put quotes around text that contains ": ", " #", "[", "{" or starts with "-"',
+    BAD_SCALAR_START: 'put quotes around text that starts with a special character such as @, `, %, | or >',
+  },
+  otherSyntax: 'fix the YAML syntax; put quotes around text that contains ": " or " #"',
+  tooManyAliases: 'write the text out instead of using many *aliases',
+  empty: 'add `intents:` with a list of intents, or delete the file',
+  notAMapping: 'start the file with `intents:` followed by a list of `- id: ...` items',
 }
-const DEFAULT_SYNTAX_HINT = 'fix the YAML syntax; put quotes around text that contains ": " or " #"'
 
 /**
  * Parses and validates one knowledge YAML text. Pure: the caller reads the file and checks size.
@@ -48,51 +49,11 @@ const DEFAULT_SYNTAX_HINT = 'fix the YAML syntax; put quotes around text that co
  * // intents[0].source -> { file: 'kb/a.yaml', line: 2 }, problems -> []
  */
 export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeFile {
-  const lineCounter = new LineCounter()
-  const problems: KnowledgeProblem[] = []
-  const warnings: KnowledgeProblem[] = []
+  const { problems, warnings, report, mapping } = readYamlMapping(text, file, KNOWLEDGE_HINTS)
+  const { problem, warn, lineOf } = report
   const intents: Intent[] = []
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line
-  const lineOf = (node: unknown, fallback: number): number => {
-    const range = (node as { range?: [number, number, number] } | null | undefined)?.range
-    return range ? lineAt(range[0]) : fallback
-  }
-  const problem = (line: number, message: string, hint: string) => problems.push({ file, line, message, hint })
-  const warn = (line: number, message: string, hint: string) => warnings.push({ file, line, message, hint })
-
-  // Not parseDocument: that would compose a nesting deep enough to crash the process (see parseYamlDocument).
-  const parsed = parseYamlDocument(text, lineCounter)
-  if (!parsed.ok) {
-    problem(parsed.tooDeep.line, `YAML is nested more than ${MAX_YAML_NESTING} levels deep`, 'an intent needs 4 or 5 levels; check for unclosed [ or { and for runaway indentation')
-    return { intents, problems, warnings }
-  }
-  const doc = parsed.doc
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const hint = /^Flow (sequence|mapping)/.test(error.message)
-        ? 'a [ … ] or { … } list is not closed, or its items are not indented — close it on the line where it starts'
-        : SYNTAX_HINTS[error.code] ?? DEFAULT_SYNTAX_HINT
-      problem(lineAt(error.pos[0]), `YAML syntax error: ${error.message}`, hint)
-    }
-    return { intents, problems, warnings }
-  }
-  try {
-    // Resolving aliases here is what enforces the alias limit ("billion laughs").
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
-  } catch (error) {
-    problem(0, `YAML uses too many aliases (${(error as Error).message})`, 'write the text out instead of using many *aliases')
-    return { intents, problems, warnings }
-  }
-
-  const root = doc.contents
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
-    warn(1, 'file is empty', 'add `intents:` with a list of intents, or delete the file')
-    return { intents, problems, warnings }
-  }
-  if (!isMap(root)) {
-    problem(lineOf(root, 1), 'file is not a mapping', 'start the file with `intents:` followed by a list of `- id: ...` items')
-    return { intents, problems, warnings }
-  }
+  if (!mapping) return { intents, problems, warnings }
+  const { doc, root } = mapping
 
   let intentsPair: Pair | undefined
   let escalation: ParsedKnowledgeFile['escalation']
@@ -103,11 +64,11 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       intentsPair = pair
     } else if (key === 'escalation') {
       const line = lineOf(pair.key, 1)
-      const policy = readEscalationPolicy(doc, resolve(doc, pair.value), line, { problem, warn, lineOf })
+      const policy = readEscalationPolicy(doc, resolve(doc, pair.value), line, report)
       if (policy) escalation = { policy, line }
     } else if (key === 'matching') {
       const line = lineOf(pair.key, 1)
-      const read = readMatchingBands(resolve(doc, pair.value), line, { problem, warn, lineOf })
+      const read = readMatchingBands(resolve(doc, pair.value), line, report)
       if (read) bands = { bands: read, line }
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
@@ -137,16 +98,10 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       problem(itemLine, `${path} is not a mapping`, 'write the intent as `- id: ...` with examples and answer indented below it')
       return
     }
-    const intent = readIntent(doc, item, path, itemLine, { problem, warn, lineOf })
+    const intent = readIntent(doc, item, path, itemLine, report)
     if (intent) intents.push({ ...intent, source: { file, line: itemLine } })
   })
   return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}) }
-}
-
-interface Reporters {
-  problem: (line: number, message: string, hint: string) => void
-  warn: (line: number, message: string, hint: string) => void
-  lineOf: (node: unknown, fallback: number) => number
 }
 
 /** Validates one intent mapping; returns undefined when it has problems (already reported). */
@@ -155,7 +110,7 @@ function readIntent(
   item: YAMLMap,
   path: string,
   itemLine: number,
-  { problem, warn, lineOf }: Reporters,
+  { problem, warn, lineOf }: YamlReporters,
 ): Omit<Intent, 'source'> | undefined {
   const pairs = new Map<string, Pair>()
   const unknown: Pair[] = []
@@ -316,34 +271,3 @@ function readIntent(
     ...(ask ? { ask } : {}),
   }
 }
-
-function keyName(pair: Pair): string | undefined {
-  const key = pair.key
-  if (isScalar(key) && key.value !== null && key.value !== undefined) return String(key.value)
-  return undefined
-}
-
-/** Follows `*alias` to its anchored node so positions and values come from the real node. */
-function resolve(doc: Document, node: unknown): unknown {
-  if (isAlias(node)) return node.resolve(doc) ?? null
-  return node
-}
-
-function scalarValue(node: unknown): unknown {
-  if (node === null || node === undefined) return null
-  if (isScalar(node)) return node.value
-  return node // a collection where a scalar was expected
-}
-
-function isEmptyNode(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === ''))
-}
-
-function describe(value: unknown, node: unknown): string {
-  if (isMap(node)) return 'a mapping'
-  if (isSeq(node)) return 'a list'
-  if (value === null || value === undefined) return 'nothing'
-  if (typeof value === 'string') return `"${value}"`
-  return `${typeof value} ${String(value)}`
-}
-

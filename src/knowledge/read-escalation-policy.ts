@@ -1,16 +1,11 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
 import { SEVERITY_ORDER, type Severity } from '../core/vocabulary.js'
-import { didYouMean } from './did-you-mean.js'
+import { didYouMean } from '../core/did-you-mean.js'
+import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
 
 const KEYS = ['keywords', 'intents', 'emotion', 'consecutive_misses'] as const
-
-interface Reporters {
-  problem: (line: number, message: string, hint: string) => void
-  warn: (line: number, message: string, hint: string) => void
-  lineOf: (node: unknown, fallback: number) => number
-}
 
 /**
  * Reads the `escalation:` mapping of a knowledge file; keys left out keep their defaults. Returns undefined when
@@ -23,7 +18,7 @@ interface Reporters {
  * //   emotion: severe
  * //   consecutive_misses: 3
  */
-export function readEscalationPolicy(doc: Document, node: unknown, line: number, report: Reporters): EscalationPolicy | undefined {
+export function readEscalationPolicy(doc: Document, node: unknown, line: number, report: YamlReporters): EscalationPolicy | undefined {
   if (!isMap(node)) {
     report.problem(line, 'escalation must be a mapping', 'write keys such as `keywords: [转人工]` indented under `escalation:`')
     return undefined

@@ -1,13 +1,8 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import type { Pair, YAMLMap } from 'yaml'
-import { didYouMean } from './did-you-mean.js'
+import { didYouMean } from '../core/did-you-mean.js'
+import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import type { Band, MatchingBands } from './matching-bands.js'
-
-interface Reporters {
-  problem: (line: number, message: string, hint: string) => void
-  warn: (line: number, message: string, hint: string) => void
-  lineOf: (node: unknown, fallback: number) => number
-}
 
 const BAND_KEYS = ['suggest', 'auto_send'] as const
 
@@ -23,7 +18,7 @@ const BAND_KEYS = ['suggest', 'auto_send'] as const
  * //       suggest: 0.35
  * //       auto_send: 0.7
  */
-export function readMatchingBands(node: unknown, line: number, report: Reporters): MatchingBands | undefined {
+export function readMatchingBands(node: unknown, line: number, report: YamlReporters): MatchingBands | undefined {
   if (!isMap(node)) {
     report.problem(line, 'matching must be a mapping', 'write `suggest: 0.25`, `auto_send: 0.5` and optional `groups:` under `matching:`')
     return undefined

@@ -1,13 +1,12 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { didYouMean } from '../knowledge/did-you-mean.js'
+import { didYouMean } from '../core/did-you-mean.js'
+import { loadYamlFolder, type YamlFolderKind } from '../core/yaml/load-yaml-folder.js'
 import { tagReferences } from './expression/compile-expression.js'
 import { parseRulesFile } from './parse-rules-file.js'
 import type { RuleProblem, RuleSet, RuleSource, TagAction, TagRule } from './rule-set.js'
 import { scheduleProblem } from './validate-schedule.js'
 
 export type { RuleProblem, RuleSet, TagAction, TagRule } from './rule-set.js'
-export { formatProblem } from '../knowledge/knowledge-problem.js'
+export { formatProblem } from '../core/file-problem.js'
 
 /**
  * `missing: true` means the folder does not exist: rules are optional, so the bot runs without tagging, while
@@ -23,6 +22,19 @@ const MAX_RULES_FILES = 100
 /** Each member is re-tagged by every rule on every run; hundreds of tags would be unmanageable anyway. */
 export const MAX_TAG_RULES = 500
 
+const RULES_FOLDER: YamlFolderKind = {
+  what: 'rules',
+  maxFiles: MAX_RULES_FILES,
+  maxFileBytes: MAX_RULES_FILE_BYTES,
+  hints: {
+    notAFolder: 'point QUNDESK_RULES_DIR at a folder of *.yaml files',
+    notFound: 'member tagging is off; create the folder with *.yaml rules (see rules/README.md) to turn it on',
+    noFiles: 'add a file such as lifecycle.yaml (see rules/README.md), or remove the folder to turn tagging off',
+    tooManyFiles: `keep it under ${MAX_RULES_FILES} files`,
+    fileTooLarge: 'split it into several files',
+  },
+}
+
 /**
  * Loads every `*.yaml` / `*.yml` file in `dir` (sorted by name; README.md, rules.schema.json and other files are
  * ignored), validates them and checks what spans files: unique tag ids, `has_tag()` only of earlier or manual tags,
@@ -36,29 +48,14 @@ export const MAX_TAG_RULES = 500
  * else console.log(`${result.rules.tags.length} tag rules`)
  */
 export async function loadRules(dir: string): Promise<LoadRulesResult> {
-  const folderProblem = (message: string, hint: string, missing = false): LoadRulesResult => ({
+  const folderProblem = (message: string, hint: string): LoadRulesResult => ({
     ok: false,
-    missing,
+    missing: false,
     problems: [{ file: dir, line: 0, message, hint }],
   })
 
-  let names: string[]
-  try {
-    const info = await stat(dir)
-    if (!info.isDirectory()) return folderProblem('rules path is not a folder', 'point QUNDESK_RULES_DIR at a folder of *.yaml files')
-    names = await readdir(dir)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return folderProblem('rules folder not found', 'member tagging is off; create the folder with *.yaml rules (see rules/README.md) to turn it on', true)
-    return folderProblem(`cannot read rules folder (${code ?? (error as Error).message})`, 'check the folder exists and is readable')
-  }
-  const yamlNames = names.filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.')).sort()
-  if (yamlNames.length === 0) return folderProblem('rules folder has no *.yaml files', 'add a file such as lifecycle.yaml (see rules/README.md), or remove the folder to turn tagging off')
-  if (yamlNames.length > MAX_RULES_FILES) return folderProblem(`rules folder has ${yamlNames.length} YAML files`, `keep it under ${MAX_RULES_FILES} files`)
-
   const problems: RuleProblem[] = []
   const warnings: RuleProblem[] = []
-  const files: string[] = []
   const tags: Array<{ rule: TagRule; whenLine: number; path: string }> = []
   const actions: Array<{ action: TagAction; tagLine: number; path: string }> = []
   let lifecycle: { stages: Array<{ name: string; line: number }>; source: RuleSource } | undefined
@@ -72,17 +69,8 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
     return current
   }
 
-  for (const name of yamlNames) {
-    const file = join(dir, name)
-    // A file can vanish between readdir and stat (an edit mid-save, a dangling symlink): a problem, not a throw.
-    const read = await readRulesFile(file)
-    if (read === undefined) continue
-    files.push(file)
-    if (typeof read !== 'string') {
-      problems.push({ file, line: 0, ...read })
-      continue
-    }
-    const parsed = parseRulesFile(read, file)
+  const folder = await loadYamlFolder(dir, RULES_FOLDER, problems, (file, text) => {
+    const parsed = parseRulesFile(text, file)
     problems.push(...parsed.problems)
     warnings.push(...parsed.warnings)
     for (const { rule, whenLine, line, path } of parsed.tags) tags.push({ rule: { ...rule, source: { file, line } }, whenLine, path })
@@ -90,7 +78,8 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
     if (parsed.lifecycle) lifecycle = once(lifecycle, { stages: parsed.lifecycle.stages, source: { file, line: parsed.lifecycle.line } }, 'lifecycle')
     if (parsed.schedule) schedule = once(schedule, { expression: parsed.schedule.expression, source: { file, line: parsed.schedule.line } }, 'schedule')
     if (parsed.manualTags) manualTags = once(manualTags, { names: parsed.manualTags.names, source: { file, line: parsed.manualTags.line } }, 'manual_tags')
-  }
+  })
+  if (!folder.ok) return { ok: false, missing: folder.missing, problems: [folder.problem] }
   // Problems in single files make cross-file checks noisy (a broken rule looks like a missing tag); report those first.
   if (problems.length > 0) return { ok: false, missing: false, problems: [...problems, ...repeated] }
   problems.push(...repeated)
@@ -160,21 +149,8 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
       ...(schedule ? { schedule: schedule.expression } : {}),
       actions: actions.map((a) => a.action),
       manualTags: [...manual],
-      files,
+      files: folder.files,
     },
     warnings,
-  }
-}
-
-/** The file's text; undefined for what is not a file (a folder named x.yaml); a problem when it is too large or unreadable. */
-async function readRulesFile(file: string): Promise<string | undefined | { message: string; hint: string }> {
-  try {
-    const info = await stat(file)
-    if (!info.isFile()) return undefined
-    if (info.size > MAX_RULES_FILE_BYTES) return { message: `file is too large (${info.size} bytes, limit ${MAX_RULES_FILE_BYTES})`, hint: 'split it into several files' }
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return { message: `cannot read file (${code ?? (error as Error).message})`, hint: code === 'ENOENT' ? 'it disappeared while loading, or is a link to a missing file; save it again or remove the link' : 'check the file is readable' }
   }
 }

@@ -1,12 +1,12 @@
-import { isMap, isScalar, isSeq, LineCounter } from 'yaml'
+import { isScalar, isSeq } from 'yaml'
 import type { Document, Pair } from 'yaml'
-import { MAX_YAML_NESTING, parseYamlDocument } from '../knowledge/parse-yaml-document.js'
-import { didYouMean } from '../knowledge/did-you-mean.js'
+import { didYouMean } from '../core/did-you-mean.js'
+import { readYamlMapping, type YamlFileHints } from '../core/yaml/read-yaml-mapping.js'
+import { keyName, resolve, scalarValue } from '../core/yaml/yaml-nodes.js'
+import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import { readTagAction, type ReadTagAction } from './read-tag-action.js'
 import { readTagRule, type ReadTagRule } from './read-tag-rule.js'
 import type { RuleProblem } from './rule-set.js'
-import type { RuleReporters } from './rule-reporters.js'
-import { keyName, resolve, scalarValue } from './yaml-nodes.js'
 
 export interface ParsedRulesFile {
   tags: Array<ReadTagRule & { line: number; path: string }>
@@ -19,20 +19,20 @@ export interface ParsedRulesFile {
 }
 
 const TOP_LEVEL_KEYS = ['tags', 'lifecycle', 'schedule', 'actions', 'manual_tags'] as const
-/** A rules file needs no aliases at all; a few are tolerated, a "billion laughs" is not. */
-const MAX_ALIAS_COUNT = 100
-
-const SYNTAX_HINTS: Record<string, string> = {
-  BAD_INDENT: 'check the indentation: use spaces, and line up `id:` and `when:` of one tag under each other',
-  TAB_AS_INDENT: 'replace tabs with spaces at the start of the line',
-  MISSING_CHAR: 'a quote or bracket is not closed — close it on the same line',
-  DUPLICATE_KEY: 'this key appears twice in the same mapping — keep one',
-  BLOCK_AS_IMPLICIT_KEY: 'check the indentation and that `key: value` has a space after the colon',
-  UNEXPECTED_TOKEN: 'put quotes around a condition that contains ": " or " #", or starts with !, [ or {',
-  BAD_SCALAR_START: 'put quotes around a condition that starts with a special character such as !, @ or `',
-  MULTIPLE_DOCS: 'remove the "---" line: one file holds one document',
+/** In an admin's words about tags and conditions; the shared hints are in readYamlMapping. */
+const RULES_HINTS: YamlFileHints = {
+  tooDeep: 'a tag rule needs 3 levels; check for unclosed [ or { and for runaway indentation',
+  unclosedFlow: 'a [ … ] list is not closed, or its items are not indented — close it on the line where it starts',
+  syntax: {
+    BAD_INDENT: 'check the indentation: use spaces, and line up `id:` and `when:` of one tag under each other',
+    UNEXPECTED_TOKEN: 'put quotes around a condition that contains ": " or " #", or starts with !, [ or {',
+    BAD_SCALAR_START: 'put quotes around a condition that starts with a special character such as !, @ or `',
+  },
+  otherSyntax: 'fix the YAML syntax; put quotes around conditions that contain ": " or " #"',
+  tooManyAliases: 'write the rules out instead of using many *aliases',
+  empty: 'add `tags:` with a list of tag rules, or delete the file',
+  notAMapping: 'start the file with `tags:` followed by `- id: ...` items',
 }
-const DEFAULT_SYNTAX_HINT = 'fix the YAML syntax; put quotes around conditions that contain ": " or " #"'
 
 /**
  * Parses and validates one rules YAML text (`tags:`, `lifecycle:`, `schedule:`, `actions:`, `manual_tags:`).
@@ -44,51 +44,10 @@ const DEFAULT_SYNTAX_HINT = 'fix the YAML syntax; put quotes around conditions t
  * // parsed.tags[0] -> { rule: { id: '新成员', when: 'join_age_days < 7', ast }, line: 2, whenLine: 3 }
  */
 export function parseRulesFile(text: string, file: string): ParsedRulesFile {
-  const lineCounter = new LineCounter()
-  const result: ParsedRulesFile = { tags: [], actions: [], problems: [], warnings: [] }
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line
-  const report: RuleReporters = {
-    problem: (line, message, hint) => result.problems.push({ file, line, message, hint }),
-    warn: (line, message, hint) => result.warnings.push({ file, line, message, hint }),
-    lineOf: (node, fallback) => {
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range
-      return range ? lineAt(range[0]) : fallback
-    },
-  }
-
-  // Not parseDocument: that would compose a nesting deep enough to crash the process (see parseYamlDocument).
-  const parsed = parseYamlDocument(text, lineCounter)
-  if (!parsed.ok) {
-    report.problem(parsed.tooDeep.line, `YAML is nested more than ${MAX_YAML_NESTING} levels deep`, 'a tag rule needs 3 levels; check for unclosed [ or { and for runaway indentation')
-    return result
-  }
-  const doc = parsed.doc
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const hint = /^Flow (sequence|mapping)/.test(error.message)
-        ? 'a [ … ] list is not closed, or its items are not indented — close it on the line where it starts'
-        : SYNTAX_HINTS[error.code] ?? DEFAULT_SYNTAX_HINT
-      report.problem(lineAt(error.pos[0]), `YAML syntax error: ${error.message}`, hint)
-    }
-    return result
-  }
-  try {
-    // Resolving aliases is what enforces the alias limit.
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
-  } catch (error) {
-    report.problem(0, `YAML uses too many aliases (${(error as Error).message})`, 'write the rules out instead of using many *aliases')
-    return result
-  }
-
-  const root = doc.contents
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
-    report.warn(1, 'file is empty', 'add `tags:` with a list of tag rules, or delete the file')
-    return result
-  }
-  if (!isMap(root)) {
-    report.problem(report.lineOf(root, 1), 'file is not a mapping', 'start the file with `tags:` followed by `- id: ...` items')
-    return result
-  }
+  const { problems, warnings, report, mapping } = readYamlMapping(text, file, RULES_HINTS)
+  const result: ParsedRulesFile = { tags: [], actions: [], problems, warnings }
+  if (!mapping) return result
+  const { doc, root } = mapping
 
   for (const pair of root.items as Pair[]) {
     const key = keyName(pair)
@@ -126,7 +85,7 @@ function forEachItem(
   list: unknown,
   name: string,
   keyLine: number,
-  report: RuleReporters,
+  report: YamlReporters,
   listHint: string,
   read: (item: unknown, path: string, line: number) => void,
 ): void {
@@ -145,7 +104,7 @@ function forEachItem(
 }
 
 /** `lifecycle:` and `manual_tags:` are lists of tag names; duplicates are errors because order/meaning is unclear. */
-function readNameList(doc: Document, node: unknown, name: string, keyLine: number, report: RuleReporters): Array<{ name: string; line: number }> | undefined {
+function readNameList(doc: Document, node: unknown, name: string, keyLine: number, report: YamlReporters): Array<{ name: string; line: number }> | undefined {
   if (!isSeq(node) || node.items.length === 0) {
     report.problem(report.lineOf(node, keyLine), `${name} must be a list of tag names`, name === 'lifecycle' ? 'e.g. `lifecycle: [新成员, 活跃, 沉默, 流失预警]`' : 'e.g. `manual_tags: [VIP, 黑名单]`')
     return undefined

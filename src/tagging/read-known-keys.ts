@@ -1,7 +1,7 @@
 import type { Document, Pair, YAMLMap } from 'yaml'
-import { didYouMean } from '../knowledge/did-you-mean.js'
-import type { RuleReporters } from './rule-reporters.js'
-import { keyName, resolve, scalarValue } from './yaml-nodes.js'
+import { didYouMean } from '../core/did-you-mean.js'
+import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
+import { keyName, resolve, scalarValue } from '../core/yaml/yaml-nodes.js'
 
 export interface KeyValue {
   node: unknown
@@ -17,7 +17,7 @@ export interface KeyValue {
  * const valueOf = readKnownKeys(doc, item, ['id', 'when'], 'tags[0]', 3, report)
  * valueOf('when')?.raw // 'join_age_days < 7'
  */
-export function readKnownKeys(doc: Document, item: YAMLMap, knownKeys: readonly string[], path: string, itemLine: number, report: RuleReporters): (key: string) => KeyValue | undefined {
+export function readKnownKeys(doc: Document, item: YAMLMap, knownKeys: readonly string[], path: string, itemLine: number, report: YamlReporters): (key: string) => KeyValue | undefined {
   const pairs = new Map<string, Pair>()
   for (const pair of item.items as Pair[]) {
     const key = keyName(pair)

@@ -1,10 +1,10 @@
 import { isMap } from 'yaml'
 import type { Document } from 'yaml'
 import { DEFAULT_COOLDOWN_DAYS, type TagAction, type TagEvent } from './rule-set.js'
-import { didYouMean } from '../knowledge/did-you-mean.js'
+import { didYouMean } from '../core/did-you-mean.js'
 import { readKnownKeys } from './read-known-keys.js'
-import type { RuleReporters } from './rule-reporters.js'
-import { describe } from './yaml-nodes.js'
+import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
+import { describe } from '../core/yaml/yaml-nodes.js'
 
 const ACTION_KEYS = ['on', 'tag', 'suggest', 'auto_send', 'notify_agents', 'cooldown_days'] as const
 const EVENTS: readonly TagEvent[] = ['tag_added', 'tag_removed']
@@ -27,7 +27,7 @@ export interface ReadTagAction {
  * //   suggest: "{{name}}，欢迎加入！有问题随时@我。"
  * //   cooldown_days: 30
  */
-export function readTagAction(doc: Document, item: unknown, path: string, itemLine: number, report: RuleReporters): ReadTagAction | undefined {
+export function readTagAction(doc: Document, item: unknown, path: string, itemLine: number, report: YamlReporters): ReadTagAction | undefined {
   if (!isMap(item)) {
     report.problem(itemLine, `${path} is not a mapping`, 'write the action as `- on: tag_added` with tag and suggest indented below it')
     return undefined

@@ -3,8 +3,8 @@ import type { Document } from 'yaml'
 import { compileExpression } from './expression/compile-expression.js'
 import type { TagRule } from './rule-set.js'
 import { readKnownKeys } from './read-known-keys.js'
-import type { RuleReporters } from './rule-reporters.js'
-import { describe } from './yaml-nodes.js'
+import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
+import { describe } from '../core/yaml/yaml-nodes.js'
 
 const TAG_KEYS = ['id', 'when', 'description'] as const
 /** Tag names show up in the console and in WeCom tag lists; keep them short. */
@@ -24,7 +24,7 @@ export interface ReadTagRule {
  * // - id: 沉默
  * //   when: messages_30d == 0 and join_age_days >= 30
  */
-export function readTagRule(doc: Document, item: unknown, path: string, itemLine: number, report: RuleReporters): ReadTagRule | undefined {
+export function readTagRule(doc: Document, item: unknown, path: string, itemLine: number, report: YamlReporters): ReadTagRule | undefined {
   if (!isMap(item)) {
     report.problem(itemLine, `${path} is not a mapping`, 'write the tag as `- id: 名称` with `when: 条件` indented below it')
     return undefined

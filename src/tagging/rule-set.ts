@@ -1,8 +1,8 @@
 import type { Expr } from './expression/ast.js'
-import type { KnowledgeProblem } from '../knowledge/knowledge-problem.js'
+import type { FileProblem } from '../core/file-problem.js'
 
-/** Same shape as knowledge problems, so `formatProblem` prints `rules/x.yaml:7: message — hint` for both. */
-export type RuleProblem = KnowledgeProblem
+/** Rules files report problems in the shared form, so `formatProblem` prints `rules/x.yaml:7: message — hint`. */
+export type RuleProblem = FileProblem
 
 export interface RuleSource {
   file: string

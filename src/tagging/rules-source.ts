@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.js'
 import { QunDeskError } from '../core/errors.js'
-import { watchYamlFolder, type FolderWatch } from '../core/watch-yaml-folder.js'
+import { watchYamlFolder, type FolderWatch } from '../core/yaml/watch-yaml-folder.js'
 import { formatProblem, loadRules } from './load-rules.js'
 import type { RuleSet } from './rule-set.js'
 

@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import type { KnowledgeProblem } from '../../src/knowledge/knowledge-problem.js'
+import type { FileProblem } from '../../src/core/file-problem.js'
 import { mutatedText, nastyBytes, YAML_TOKENS } from './fuzz-generators.js'
 
 /** One file of a fuzzed YAML folder (knowledge/ or rules/). */
@@ -39,7 +39,7 @@ export async function writeFolder(dir: string, entries: readonly FolderEntry[]):
 }
 
 /** A refused folder: at least one problem, each naming the folder or one of its files, with a line, a message and a hint. */
-export function expectFolderProblems(problems: readonly KnowledgeProblem[], dir: string, names: readonly string[]): void {
+export function expectFolderProblems(problems: readonly FileProblem[], dir: string, names: readonly string[]): void {
   expect(problems.length).toBeGreaterThan(0)
   for (const p of problems) {
     expect([dir, ...names]).toContain(p.file)

@@ -1,5 +1,5 @@
-import { didYouMean } from '../../knowledge/did-you-mean.js'
-import { formatProblem, type KnowledgeProblem } from '../../knowledge/knowledge-problem.js'
+import { didYouMean } from '../../core/did-you-mean.js'
+import { formatProblem, type FileProblem } from '../../core/file-problem.js'
 
 /** The columns a CRM file may have: keys first, then attributes. */
 export const MEMBER_FIELDS = ['member_id', 'external_userid', 'phone', 'monthly_spend', 'total_spend', 'orders', 'returns', 'last_purchase'] as const
@@ -26,12 +26,12 @@ export const KNOWN_COLUMNS_HINT = MEMBER_FIELDS.map((f) => `${f} (${ALIASES[f].s
  * A problem in a member file. CSV problems carry the physical line of the record's start; JSON problems carry
  * the 1-based index of the object in the array (`line` is then 0), printed as `FILE:#index`.
  */
-export interface MemberFileProblem extends KnowledgeProblem {
+export interface MemberFileProblem extends FileProblem {
   index?: number
 }
 
 /**
- * `FILE:LINE: message — hint`, or `FILE:#index: message — hint` for JSON records (the shared knowledge style).
+ * `FILE:LINE: message — hint`, or `FILE:#index: message — hint` for JSON records (the shared `formatProblem` style).
  *
  * @example
  * formatMemberFileProblem({ file: 'crm.csv', line: 7, message: 'orders "2.5" is not a whole number', hint: 'write 2' })

@@ -1,4 +1,4 @@
-import { didYouMean } from '../../knowledge/did-you-mean.js'
+import { didYouMean } from '../../core/did-you-mean.js'
 import { isMetricName, METRIC_NAMES, METRICS } from '../metrics.js'
 import { ARITHMETIC_OPS, type Expr } from './ast.js'
 import { ExpressionError } from './expression-error.js'

@@ -1,4 +1,4 @@
-import { didYouMean } from '../../knowledge/did-you-mean.js'
+import { didYouMean } from '../../core/did-you-mean.js'
 import { COMPARISON_OPS, type BinaryOp, type ComparisonOp, type Expr, type FunctionName, type ListItem } from './ast.js'
 import { ExpressionError, MAX_EXPRESSION_DEPTH } from './expression-error.js'
 import { FUNCTION_NAMES, FUNCTIONS } from './functions.js'

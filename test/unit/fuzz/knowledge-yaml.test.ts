@@ -5,12 +5,12 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { LineCounter, parseDocument, type Document } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { FileProblem } from '../../../src/core/file-problem.js'
+import { parseYamlDocument } from '../../../src/core/yaml/parse-yaml-document.js'
 import { DEFAULT_ESCALATION_POLICY } from '../../../src/knowledge/escalation-policy.js'
 import { SLOT_NAMES, type Intent } from '../../../src/knowledge/knowledge-base.js'
-import type { KnowledgeProblem } from '../../../src/knowledge/knowledge-problem.js'
 import { loadKnowledge } from '../../../src/knowledge/load-knowledge.js'
 import { parseKnowledgeFile, type ParsedKnowledgeFile } from '../../../src/knowledge/parse-knowledge-file.js'
-import { parseYamlDocument } from '../../../src/knowledge/parse-yaml-document.js'
 import { evilYaml, fuzzParams, knowledgeModel, mutatedText, writeYaml, YAML_TOKENS, yamlStyle, type KnowledgeModel, FUZZ_TEST_TIMEOUT } from '../../support/fuzz-generators.js'
 import { expectFolderProblems, folderEntry, writeFolder } from '../../support/fuzz-folders.js'
 
@@ -39,7 +39,7 @@ const lineCount = (text: string) => (text.match(/\r\n|\r|\n/g)?.length ?? 0) + 1
 /** What must hold for any input; returns the first violation (plain checks: expect() per case is slow). */
 function violation(text: string, parsed: ParsedKnowledgeFile): string | undefined {
   const maxLine = lineCount(text)
-  for (const p of [...parsed.problems, ...parsed.warnings] as KnowledgeProblem[]) {
+  for (const p of [...parsed.problems, ...parsed.warnings] as FileProblem[]) {
     if (p.file !== FILE) return `problem without the file: ${JSON.stringify(p)}`
     if (!Number.isInteger(p.line) || p.line < 0 || p.line > maxLine) return `problem line ${p.line} outside 0..${maxLine}: ${p.message}`
     if (typeof p.message !== 'string' || p.message === '' || typeof p.hint !== 'string' || p.hint === '') return `problem without a message or hint: ${JSON.stringify(p)}`

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { KnowledgeProblem } from '../../../src/knowledge/knowledge-problem.js'
+import type { FileProblem } from '../../../src/core/file-problem.js'
 import { compileExpression } from '../../../src/tagging/expression/compile-expression.js'
 import { loadRules } from '../../../src/tagging/load-rules.js'
 import { parseRulesFile, type ParsedRulesFile } from '../../../src/tagging/parse-rules-file.js'
@@ -36,7 +36,7 @@ const lineCount = (text: string) => (text.match(/\r\n|\r|\n/g)?.length ?? 0) + 1
 function violation(text: string, parsed: ParsedRulesFile): string | undefined {
   const maxLine = lineCount(text)
   const inFile = (line: number) => Number.isInteger(line) && line >= 1 && line <= maxLine
-  for (const p of [...parsed.problems, ...parsed.warnings] as KnowledgeProblem[]) {
+  for (const p of [...parsed.problems, ...parsed.warnings] as FileProblem[]) {
     if (p.file !== FILE) return `problem without the file: ${JSON.stringify(p)}`
     if (!Number.isInteger(p.line) || p.line < 0 || p.line > maxLine) return `problem line ${p.line} outside 0..${maxLine}: ${p.message}`
     if (typeof p.message !== 'string' || p.message === '' || typeof p.hint !== 'string' || p.hint === '') return `problem without a message or hint: ${JSON.stringify(p)}`

@@ -1,5 +1,8 @@
-/** Something wrong (or suspicious, for warnings) in a knowledge file, with where and how to fix it. */
-export interface KnowledgeProblem {
+/**
+ * Something wrong (or suspicious, for warnings) in a file an admin edits — knowledge and rules YAML, member
+ * imports — with where and how to fix it.
+ */
+export interface FileProblem {
   /** File path as loaded, or the folder for folder-level problems. */
   file: string
   /** 1-based line; 0 when the problem is about the whole file or folder. */
@@ -16,7 +19,7 @@ export interface KnowledgeProblem {
  * formatProblem({ file: 'knowledge/shipping.yaml', line: 14, message: 'intents[3].answer is empty', hint: 'add an answer' })
  * // 'knowledge/shipping.yaml:14: intents[3].answer is empty — add an answer'
  */
-export function formatProblem(p: KnowledgeProblem): string {
+export function formatProblem(p: FileProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}` : p.file
   return p.hint ? `${where}: ${p.message} — ${p.hint}` : `${where}: ${p.message}`
 }

@@ -1,8 +1,14 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Pair } from 'yaml'
 
-/** Small readers over yaml's node API shared by the rules parsers (same behaviour as the knowledge parser). */
+/** Small readers over yaml's node API shared by the knowledge and rules parsers. */
 
+/**
+ * The key of a pair as text; undefined for a null or collection key.
+ *
+ * @example
+ * keyName(doc.contents.items[0]) // 'intents'
+ */
 export function keyName(pair: Pair): string | undefined {
   const key = pair.key
   if (isScalar(key) && key.value !== null && key.value !== undefined) return String(key.value)
@@ -18,13 +24,14 @@ export function resolve(doc: Document, node: unknown): unknown {
 export function scalarValue(node: unknown): unknown {
   if (node === null || node === undefined) return null
   if (isScalar(node)) return node.value
-  return node
+  return node // a collection where a scalar was expected
 }
 
 export function isEmptyNode(node: unknown): boolean {
   return node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === ''))
 }
 
+/** A value as named in messages: `"text"`, `number 3`, `a list`, `nothing`. */
 export function describe(value: unknown, node: unknown): string {
   if (isMap(node)) return 'a mapping'
   if (isSeq(node)) return 'a list'

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import type { Logger } from './logger.js'
+import type { Logger } from '../logger.js'
 
 export interface FolderWatch {
   close(): void

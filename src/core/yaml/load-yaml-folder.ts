@@ -1,0 +1,73 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { FileProblem } from '../file-problem.js'
+
+/** What a kind of admin folder is called in messages, its limits, and its fix hints. */
+export interface YamlFolderKind {
+  /** 'knowledge' gives "knowledge folder not found", "cannot read knowledge folder (…)", …. */
+  what: string
+  maxFiles: number
+  maxFileBytes: number
+  hints: { notAFolder: string; notFound: string; noFiles: string; tooManyFiles: string; fileTooLarge: string }
+}
+
+/** `missing: true`: the folder does not exist (some folders are optional). `files`: every file found, read or not. */
+export type YamlFolderResult = { ok: true; files: string[] } | { ok: false; missing: boolean; problem: FileProblem }
+
+/**
+ * Reads every `*.yaml` / `*.yml` file in `dir` (sorted by name; hidden files, README.md and other files are
+ * ignored) and hands each text to `onFile` in that order, one file at a time. Never throws for a bad folder or
+ * file: a folder-level problem comes back instead of files; a file that is too large or unreadable is added to
+ * `problems`, in file order with whatever `onFile` adds there.
+ *
+ * @example
+ * const problems: FileProblem[] = []
+ * const folder = await loadYamlFolder('rules', RULES_FOLDER, problems, (file, text) => {
+ *   problems.push(...parseRulesFile(text, file).problems)
+ * })
+ * if (!folder.ok) console.error(formatProblem(folder.problem))
+ */
+export async function loadYamlFolder(dir: string, kind: YamlFolderKind, problems: FileProblem[], onFile: (file: string, text: string) => void): Promise<YamlFolderResult> {
+  const folderProblem = (message: string, hint: string, missing = false): YamlFolderResult => ({ ok: false, missing, problem: { file: dir, line: 0, message, hint } })
+  const { what, hints } = kind
+
+  let names: string[]
+  try {
+    const info = await stat(dir)
+    if (!info.isDirectory()) return folderProblem(`${what} path is not a folder`, hints.notAFolder)
+    names = await readdir(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return folderProblem(`${what} folder not found`, hints.notFound, true)
+    return folderProblem(`cannot read ${what} folder (${code ?? (error as Error).message})`, 'check the folder exists and is readable')
+  }
+  const yamlNames = names.filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.')).sort()
+  if (yamlNames.length === 0) return folderProblem(`${what} folder has no *.yaml files`, hints.noFiles)
+  if (yamlNames.length > kind.maxFiles) return folderProblem(`${what} folder has ${yamlNames.length} YAML files`, hints.tooManyFiles)
+
+  const files: string[] = []
+  for (const name of yamlNames) {
+    const file = join(dir, name)
+    // A file can vanish between readdir and stat (an edit mid-save, a dangling symlink): a problem, not a throw,
+    // which would escape the hot reload as an unhandled rejection.
+    const read = await readYamlFile(file, kind)
+    if (read === undefined) continue
+    files.push(file)
+    if (typeof read === 'string') onFile(file, read)
+    else problems.push({ file, line: 0, ...read })
+  }
+  return { ok: true, files }
+}
+
+/** The file's text; undefined for what is not a file (a folder named x.yaml); a problem when it is too large or unreadable. */
+async function readYamlFile(file: string, kind: YamlFolderKind): Promise<string | undefined | { message: string; hint: string }> {
+  try {
+    const info = await stat(file)
+    if (!info.isFile()) return undefined
+    if (info.size > kind.maxFileBytes) return { message: `file is too large (${info.size} bytes, limit ${kind.maxFileBytes})`, hint: kind.hints.fileTooLarge }
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return { message: `cannot read file (${code ?? (error as Error).message})`, hint: code === 'ENOENT' ? 'it disappeared while loading, or is a link to a missing file; save it again or remove the link' : 'check the file is readable' }
+  }
+}
