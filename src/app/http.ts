@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { WechatyChannel } from '../channels/wechaty/wechaty-channel.js'
 import { wecomCallbackRoutes } from '../channels/wecom/callback-routes.js'
+import { wecomSidebarRoutes } from '../channels/wecom/sidebar-routes.js'
 import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
 import type { Config } from '../config/load-config.js'
 import { createAuditService } from '../audit/audit-service.js'
@@ -62,9 +63,8 @@ export async function startHttp(
     reports: deps.reports,
     audit: createAuditService({ db }),
     knowledge: () => knowledge,
-    wecom: config.wecom,
-    // WeCom's callback URLs belong to the channel; the server only registers them.
-    channelRoutes: [wecomCallbackRoutes({ config: config.wecomOfficial, inbox: deps.wecomInbox, clock })],
+    // WeCom's endpoints (the sidebar's signatures, the callback URLs) belong to the channel; the server only registers them.
+    channelRoutes: [wecomSidebarRoutes(config.wecom), wecomCallbackRoutes({ config: config.wecomOfficial, inbox: deps.wecomInbox, clock })],
     health: async () => ({
       loggedIn: channel.isLoggedIn(),
       intents: knowledge.current().kb.intents.length,

@@ -1,24 +1,11 @@
 import fastifyCookie from '@fastify/cookie'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify'
-import type { AuditService } from '../audit/audit-service.js'
-import type { AuthService } from '../auth/auth-service.js'
-import type { ConnectionStatus, OutboxStatus } from '../core/vocabulary.js'
-import type { TrustProxy } from '../config/load-config.js'
-import type { Clock } from '../core/clock.js'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { QunDeskError } from '../core/errors.js'
-import type { Logger } from '../core/logger.js'
-import type { KnowledgeService } from '../knowledge/knowledge-service.js'
-import type { LearningService } from '../learning/learning-service.js'
-import type { MemberDirectory } from '../members/member-directory.js'
-import type { TaggingService } from '../tagging/tagging-service.js'
-import type { ReportService } from '../reports/report-service.js'
-import type { SettingsService } from '../settings/settings-service.js'
-import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import { isAuthorizedBearer } from './bearer-auth.js'
 import { CSRF_HEADER, csrfOk } from './csrf.js'
 import { HTTP_STATUS } from './http-errors.js'
 import { allows, type Identity } from './identity.js'
-import { createRequestRateLimit, type RateLimitSettings } from './rate-limit.js'
+import { createRequestRateLimit } from './rate-limit.js'
 import { registerAdminRoutes } from './routes/admin.routes.js'
 import { registerAssetRoutes } from './routes/asset.routes.js'
 import { registerEventRoutes } from './routes/event.routes.js'
@@ -27,44 +14,8 @@ import { registerPageRoutes } from './routes/page.routes.js'
 import { registerReportRoutes } from './routes/report.routes.js'
 import { registerSessionRoutes, SESSION_COOKIE } from './routes/session.routes.js'
 import { registerSuggestionRoutes } from './routes/suggestion.routes.js'
-import { registerWecomRoutes, type WecomSidebarConfig } from './routes/wecom.routes.js'
+import type { HttpServerDeps } from './http-server-deps.js'
 import { SECURITY_HEADERS } from './security-headers.js'
-
-export interface HealthReport {
-  loggedIn: boolean
-  intents: number
-  channel: ConnectionStatus
-  outbox: Record<OutboxStatus, number>
-  /** QUNDESK_INSTANCE_ID of this process. */
-  instance: string
-}
-
-export interface HttpServerDeps {
-  logger: Logger
-  clock: Clock
-  apiToken?: string | undefined
-  /** Whether the session cookie is marked Secure: true behind HTTPS; 'auto' follows the request's protocol. */
-  cookieSecure?: boolean | 'auto'
-  trustProxy?: TrustProxy
-  suggestions: SuggestionService
-  learning: LearningService
-  auth: AuthService
-  settings: SettingsService
-  reports: ReportService
-  audit: AuditService
-  knowledge: () => KnowledgeService
-  wecom: WecomSidebarConfig
-  /**
-   * Routes a channel owns (e.g. its platform's callback URLs), each a plugin registered in a scope of its own.
-   * Their routes declare `config.access` like any other and pass the same access check and rate limit.
-   */
-  channelRoutes?: readonly FastifyPluginAsync[] | undefined
-  health: () => Promise<HealthReport>
-  members: MemberDirectory
-  tagging: TaggingService
-  /** Requests per second and burst per user, API token or client address (perSecond 0: off); absent: 20/s, burst 60. */
-  rateLimit?: RateLimitSettings | undefined
-}
 
 /**
  * The agent console and the HTTP API on one Fastify server. Every route declares its access ('public', 'agent',
@@ -137,7 +88,6 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerReportRoutes(app, deps)
   registerAdminRoutes(app, deps)
   registerMemberRoutes(app, deps)
-  registerWecomRoutes(app, deps)
   for (const routes of deps.channelRoutes ?? []) void app.register(routes)
   registerPageRoutes(app)
   registerAssetRoutes(app)

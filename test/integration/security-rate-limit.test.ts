@@ -1,7 +1,8 @@
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAuditService } from '../../src/audit/audit-service.js'
-import { createHttpServer, type HttpServerDeps } from '../../src/console/create-http-server.js'
+import { createHttpServer } from '../../src/console/create-http-server.js'
+import type { HttpServerDeps } from '../../src/console/http-server-deps.js'
 import { createReportService } from '../../src/reports/report-service.js'
 import { createSettingsService } from '../../src/settings/settings-service.js'
 import { captureLog } from '../support/wecom-test-kit.js'
@@ -138,7 +139,7 @@ describe('createHttpServer rate-limit settings (what main.ts passes from QUNDESK
     const http = createHttpServer({
       logger: app.logger, clock, apiToken: TEST_TOKEN, suggestions: app.suggestions, learning: app.learning, auth: app.auth,
       settings: createSettingsService({ db: app.db, clock }), reports: createReportService({ db: app.db, clock }), audit: createAuditService({ db: app.db }),
-      knowledge: () => app.knowledge, wecom: {}, members: app.directory, tagging: app.tagging,
+      knowledge: () => app.knowledge, members: app.directory, tagging: app.tagging,
       health: (async () => ({ status: 'ok' })) as unknown as HttpServerDeps['health'],
       ...(rateLimit ? { rateLimit } : {}),
     })

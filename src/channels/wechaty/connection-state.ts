@@ -1,5 +1,4 @@
 import net from 'node:net'
-import type { ConnectionStatus } from '../../core/vocabulary.js'
 
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../core/vocabulary.js'
-import type { HttpServerDeps } from '../create-http-server.js'
+import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger, rowId } from './finite-integer.js'
 

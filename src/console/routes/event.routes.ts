@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { HttpServerDeps } from '../create-http-server.js'
+import type { HttpServerDeps } from '../http-server-deps.js'
 
 const HEARTBEAT_MS = 20_000
 

@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
-import type { HttpServerDeps } from '../create-http-server.js'
+import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger } from './finite-integer.js'
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { reportTableCsv, type ReportTable } from '../../reports/to-csv.js'
 import type { ReportRange } from '../../reports/report-service.js'
-import type { HttpServerDeps } from '../create-http-server.js'
+import type { HttpServerDeps } from '../http-server-deps.js'
 
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
 const rangeQuery = {

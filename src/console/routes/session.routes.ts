@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
-import type { HttpServerDeps } from '../create-http-server.js'
+import type { HttpServerDeps } from '../http-server-deps.js'
 
 export const SESSION_COOKIE = 'qundesk_session'
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { SuggestionStatus } from '../../core/vocabulary.js'
 import type { Suggestion } from '../../suggestions/suggestion.js'
-import type { HttpServerDeps } from '../create-http-server.js'
+import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger, rowId } from './finite-integer.js'
 

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { AuditService } from '../audit/audit-service.js'
+import type { AuthService } from '../auth/auth-service.js'
+import type { TrustProxy } from '../config/load-config.js'
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../core/logger.js'
+import type { ConnectionStatus, OutboxStatus } from '../core/vocabulary.js'
+import type { KnowledgeService } from '../knowledge/knowledge-service.js'
+import type { LearningService } from '../learning/learning-service.js'
+import type { MemberDirectory } from '../members/member-directory.js'
+import type { ReportService } from '../reports/report-service.js'
+import type { SettingsService } from '../settings/settings-service.js'
+import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import type { TaggingService } from '../tagging/tagging-service.js'
+import type { RateLimitSettings } from './rate-limit.js'
+
+export interface HealthReport {
+  loggedIn: boolean
+  intents: number
+  channel: ConnectionStatus
+  outbox: Record<OutboxStatus, number>
+  /** QUNDESK_INSTANCE_ID of this process. */
+  instance: string
+}
+
+export interface HttpServerDeps {
+  logger: Logger
+  clock: Clock
+  apiToken?: string | undefined
+  /** Whether the session cookie is marked Secure: true behind HTTPS; 'auto' follows the request's protocol. */
+  cookieSecure?: boolean | 'auto'
+  trustProxy?: TrustProxy
+  suggestions: SuggestionService
+  learning: LearningService
+  auth: AuthService
+  settings: SettingsService
+  reports: ReportService
+  audit: AuditService
+  knowledge: () => KnowledgeService
+  /**
+   * Routes a channel owns (e.g. WeCom's callback URLs and the sidebar's signature endpoint), each a plugin registered in a scope of its own.
+   * Their routes declare `config.access` like any other and pass the same access check and rate limit.
+   */
+  channelRoutes?: readonly FastifyPluginAsync[] | undefined
+  health: () => Promise<HealthReport>
+  members: MemberDirectory
+  tagging: TaggingService
+  /** Requests per second and burst per user, API token or client address (perSecond 0: off); absent: 20/s, burst 60. */
+  rateLimit?: RateLimitSettings | undefined
+}
