@@ -29,7 +29,7 @@ import { createLearningService, type LearningService } from './learning/learning
 import { createReportService } from './reports/report-service.js'
 import { createSettingsService } from './settings/settings-service.js'
 import { listLearnedExamples } from './storage/learned-example.repository.js'
-import { createKnowledgeService, type KnowledgeService } from './knowledge/knowledge-service.js'
+import { createMatcherRuntime, type MatcherRuntime } from './nlu/matcher-runtime.js'
 import { createMessagePipeline, type MessagePipeline } from './pipeline/create-message-pipeline.js'
 import { analyzeEmotion } from './pipeline/analyze-emotion.js'
 import { detectQuestion } from './pipeline/detect-question.js'
@@ -65,7 +65,7 @@ export interface QunDesk {
   db: Db
   http: FastifyInstance
   channel: WechatyChannel
-  knowledge: KnowledgeService
+  knowledge: MatcherRuntime
   suggestions: SuggestionService
   learning: LearningService
   auth: AuthService
@@ -135,7 +135,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     }
     // Agents' intent fixes are training examples too, from the first training on.
     const learnedExamples = async () => (await listLearnedExamples(db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
-    const knowledge = createKnowledgeService({ dir: config.knowledgeDir, logger, extraExamples: learnedExamples })
+    const knowledge = createMatcherRuntime({ dir: config.knowledgeDir, logger, extraExamples: learnedExamples })
     await knowledge.start()
     closers.unshift(() => knowledge.stop())
 
@@ -199,7 +199,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
         analyzeEmotion,
         fillSlots({ slots, suggestions, currentKnowledge: () => knowledge.current().kb }),
         detectQuestion,
-        matchIntent(() => knowledge.current().matcher, () => knowledge.current().kb),
+        matchIntent(() => knowledge.current()),
         escalate({ currentKnowledge: () => knowledge.current().kb, previousMisses: suggestions.previousMisses }),
         requireSlots({ slots, currentKnowledge: () => knowledge.current().kb, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
         suggestReply({ suggestions, currentKnowledge: () => knowledge.current().kb }),

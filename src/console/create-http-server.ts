@@ -8,9 +8,9 @@ import type { TrustProxy, WecomOfficialConfig } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
-import type { KnowledgeService } from '../knowledge/knowledge-service.js'
 import type { LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
+import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { TaggingService } from '../tagging/tagging-service.js'
 import type { ReportService } from '../reports/report-service.js'
 import type { SettingsService } from '../settings/settings-service.js'
@@ -54,7 +54,7 @@ export interface HttpServerDeps {
   settings: SettingsService
   reports: ReportService
   audit: AuditService
-  knowledge: () => KnowledgeService
+  knowledge: () => MatcherRuntime
   wecom: WecomSidebarConfig
   /** WeCom callbacks: only the configured parts get their routes. */
   wecomOfficial: WecomOfficialConfig
