@@ -14,6 +14,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { loadKnowledge, formatProblem } from '../dist/knowledge/load-knowledge.js'
+import { decideIntent } from '../dist/nlu/decide-intent.js'
 import { evaluateMatcher, parseEvalCases } from '../dist/nlu/evaluate-matcher.js'
 import { trainIntentMatcher } from '../dist/nlu/intent-matcher.js'
 
@@ -54,7 +55,7 @@ const misses = []
 /** @type {typeof cases} */
 const hits = []
 for (const c of corrections) {
-  const result = await baseline.match(c.text)
+  const result = decideIntent(await baseline.match(c.text), kb)
   ;(result.decision === 'accept' && result.intent?.intentId === c.expect ? hits : misses).push(c)
 }
 const ordered = [...misses, ...hits]
@@ -73,7 +74,7 @@ for (const step of STEPS) {
   const matcher = await trainIntentMatcher(kb, { extraExamples })
   let repeatsRight = 0
   for (const c of used) {
-    const result = await matcher.match(c.text)
+    const result = decideIntent(await matcher.match(c.text), kb)
     if (result.decision === 'accept' && result.intent?.intentId === c.expect) repeatsRight++
   }
   const label = step === Infinity ? `all ${used.length}` : String(step)

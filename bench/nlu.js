@@ -14,6 +14,7 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import nodeNlp from 'node-nlp'
 import { createKnowledgeBase } from '../dist/knowledge/knowledge-base.js'
+import { decideIntent } from '../dist/nlu/decide-intent.js'
 import { trainIntentMatcher } from '../dist/nlu/intent-matcher.js'
 import { NEURAL_TRAINING_BUDGET } from '../dist/nlu/neural-scorer.js'
 import { trainIntentMatcherInWorker } from '../dist/nlu/train-in-worker.js'
@@ -151,12 +152,12 @@ const ours = await latency((text) => matcher.match(text), queries)
 let oursTop1 = 0
 let oursAccepted = 0
 for (const q of paraphrases) {
-  const r = await matcher.match(q.text)
+  const r = decideIntent(await matcher.match(q.text), kb)
   if (r.top[0]?.intentId === q.expect) oursTop1++
   if (r.decision === 'accept' && r.intent?.intentId === q.expect) oursAccepted++
 }
 let oursFalseAccepts = 0
-for (const q of offTopic) if ((await matcher.match(q.text)).decision === 'accept') oursFalseAccepts++
+for (const q of offTopic) if (decideIntent(await matcher.match(q.text), kb).decision === 'accept') oursFalseAccepts++
 
 // node-nlp's NlpManager, as documented for zh; autoSave off so no model file is written.
 /** @type {any} */

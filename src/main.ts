@@ -9,7 +9,7 @@ import type { Config } from './config/load-config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
 import type { AuthService } from './auth/auth-service.js'
-import type { KnowledgeService } from './knowledge/knowledge-service.js'
+import type { MatcherRuntime } from './nlu/matcher-runtime.js'
 import type { LearningService } from './learning/learning-service.js'
 import { createMemberDirectory, type MemberDirectory } from './members/member-directory.js'
 import { createMemberService, type MemberService } from './members/member-service.js'
@@ -39,7 +39,7 @@ export interface QunDesk {
   db: Db
   http: FastifyInstance
   channel: WechatyChannel
-  knowledge: KnowledgeService
+  knowledge: MatcherRuntime
   suggestions: SuggestionService
   learning: LearningService
   auth: AuthService

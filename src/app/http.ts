@@ -11,7 +11,7 @@ import { randomPassword } from '../auth/password-hash.js'
 import { createHttpServer } from '../console/create-http-server.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
-import type { KnowledgeService } from '../knowledge/knowledge-service.js'
+import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import { createLearningService, type LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
 import type { ReportService } from '../reports/report-service.js'
@@ -37,7 +37,7 @@ export interface Http {
 /** The console and the HTTP API (and WeCom's callback URLs), listening on the configured address. */
 export async function startHttp(
   deps: {
-    config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel; knowledge: KnowledgeService
+    config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel; knowledge: MatcherRuntime
     suggestions: SuggestionService; settings: SettingsService; reports: ReportService; directory: MemberDirectory; tagging: TaggingService
     wecomInbox: WecomCallbackInbox
   },

@@ -7,7 +7,7 @@ import type { Config } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { GroupClaims } from '../fleet/group-claims.js'
-import { createKnowledgeService, type KnowledgeService } from '../knowledge/knowledge-service.js'
+import { createMatcherRuntime, type MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { MemberService } from '../members/member-service.js'
 import { syncRosters } from '../members/sync-rosters.js'
 import type { Outbox } from '../outbox/outbox.js'
@@ -28,9 +28,9 @@ import type { Replies } from './replies.js'
 import type { StopStack } from './stop-stack.js'
 
 /** The knowledge base and its trained matcher, swapped on each valid edit; agents' intent fixes train it too. */
-export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; logger: Logger }, stack: StopStack): Promise<KnowledgeService> {
+export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; logger: Logger }, stack: StopStack): Promise<MatcherRuntime> {
   const learnedExamples = async () => (await listLearnedExamples(deps.db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
-  const knowledge = createKnowledgeService({ dir: deps.config.knowledgeDir, logger: deps.logger, extraExamples: learnedExamples })
+  const knowledge = createMatcherRuntime({ dir: deps.config.knowledgeDir, logger: deps.logger, extraExamples: learnedExamples })
   await knowledge.start()
   stack.defer(() => knowledge.stop())
   return knowledge
@@ -47,7 +47,7 @@ export function createChannel(deps: { config: Readonly<Config>; clock: Clock; lo
 
 /** The per-message steps, in order, under the pipeline's one error boundary. */
 export function createInboundPipeline(deps: {
-  config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; knowledge: KnowledgeService; replies: Replies
+  config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; knowledge: MatcherRuntime; replies: Replies
 }): MessagePipeline {
   const { config, db, clock, knowledge, replies } = deps
   const currentKnowledge = () => knowledge.current().kb
@@ -61,7 +61,7 @@ export function createInboundPipeline(deps: {
       analyzeEmotion,
       fillSlots({ slots: replies.slots, suggestions: replies.suggestions, currentKnowledge }),
       detectQuestion,
-      matchIntent(() => knowledge.current().matcher, currentKnowledge),
+      matchIntent(() => knowledge.current()),
       escalate({ currentKnowledge, previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId) }),
       requireSlots({ slots: replies.slots, currentKnowledge, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
       suggestReply({ suggestions: replies.suggestions, currentKnowledge }),
@@ -76,7 +76,7 @@ export function createInboundPipeline(deps: {
  */
 export async function connectInbound(
   deps: {
-    config: Readonly<Config>; logger: Logger; channel: WechatyChannel; handle: PuppetHandle; pipeline: MessagePipeline; knowledge: KnowledgeService
+    config: Readonly<Config>; logger: Logger; channel: WechatyChannel; handle: PuppetHandle; pipeline: MessagePipeline; knowledge: MatcherRuntime
     members: MemberService; tagging: TaggingService; groups: GroupClaims; outbox: Outbox; syncMembers: () => Promise<void>
   },
   stack: StopStack,

@@ -4,7 +4,7 @@ import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { evaluateMatcher, parseEvalCases } from '../nlu/evaluate-matcher.js'
 import { decideEscalation } from '../escalation/decide-escalation.js'
-import { applyBands } from '../nlu/apply-bands.js'
+import { decideIntent } from '../nlu/decide-intent.js'
 import { detectEmotion } from '../nlu/emotion/detect-emotion.js'
 import { trainIntentMatcher } from '../nlu/intent-matcher.js'
 import { loadConfig } from '../config/load-config.js'
@@ -36,27 +36,17 @@ export async function kbCheck(flags: { kb?: string }, io: CliIo): Promise<number
   return 0
 }
 
-/** `qundesk kb test "问题" [--kb DIR] [--json]`: the decision and the top 3 intents with scores. */
+/** `qundesk kb test "问题" [--kb DIR] [--group NAME] [--json]`: the decision and the top 3 intents with scores, and why. */
 export async function kbTest(question: string | undefined, flags: { kb?: string; json?: boolean; group?: string }, io: CliIo): Promise<number> {
   if (!question?.trim()) throw new UsageError('kb test needs a question, e.g. qundesk kb test "我的快递到哪了"')
   const kb = await loadOrReport(kbDir(flags, io), io)
   if (!kb) return 1
   const matcher = await trainIntentMatcher(kb)
-  const { result: raw, evidence, formula } = await matcher.explain(question)
-  // The same bands the bot applies: the intent's own, the global `matching:` band, and --group's band.
-  const best = raw.top[0] ? kb.get(raw.top[0].intentId) : undefined
-  const group = flags.group ? kb.bands.groups.find((g) => g.match === flags.group) : undefined
-  const result = applyBands(raw, {
-    intent: { ...(best?.threshold !== undefined ? { suggest: best.threshold } : {}), ...(best?.autoSendThreshold !== undefined ? { autoSend: best.autoSendThreshold } : {}) },
-    global: kb.bands.global,
-    group,
-  })
-  const bandSource = [
-    best?.threshold !== undefined ? `intent ${best.id}` : kb.bands.global.suggest !== undefined ? 'matching:' : 'default',
-    group ? `group ${group.match}` : undefined,
-  ].filter(Boolean).join(' + ')
+  const { top, evidence, formula } = await matcher.explain(question)
+  // Decided as the bot decides; --group names the group (its name or id) whose band applies.
+  const result = decideIntent(top, kb, flags.group ? { id: flags.group, name: flags.group } : undefined)
   if (flags.json) {
-    io.stdout(JSON.stringify({ ...result, evidence, formula, bands: bandSource }))
+    io.stdout(JSON.stringify({ ...result, evidence, formula }))
     return 0
   }
   const accepted = result.intent
@@ -65,7 +55,7 @@ export async function kbTest(question: string | undefined, flags: { kb?: string;
     : `decision: needs a human (best score below threshold ${result.threshold.toFixed(3)})`)
   io.stdout('top 3:')
   result.top.slice(0, 3).forEach((c, i) => io.stdout(`  ${i + 1}. ${c.intentId}  ${c.score.toFixed(3)}`))
-  io.stdout(`why: thresholds from ${bandSource}; ${formula}`)
+  io.stdout(`why: thresholds from ${result.bands}; ${formula}`)
   for (const e of evidence) {
     io.stdout(`  ${e.intentId}: centroid ${e.centroid.toFixed(3)}, nearest example ${e.nearest.toFixed(3)}, node-nlp ${e.classifier.toFixed(3)} -> blend ${e.blend.toFixed(3)}${e.capped ? ', capped by centroid' : ''}`)
   }
@@ -73,7 +63,7 @@ export async function kbTest(question: string | undefined, flags: { kb?: string;
   const escalation = decideEscalation({ question, intentId: accepted?.intentId ?? null, emotion, previousMisses: 0 }, kb.escalation)
   io.stdout(`emotion: ${emotion.severity}${emotion.signals.length ? ` (${emotion.signals.map((x) => x.text).join('、')})` : ''}`)
   if (escalation) io.stdout(`escalation: ${escalation.reason} — ${escalation.detail}; never auto-sent`)
-  if (accepted && best?.autoSend && !escalation) {
+  if (accepted && kb.get(accepted.intentId)?.autoSend && !escalation) {
     io.stdout(result.confident ? 'auto_send: would be sent without an agent' : 'auto_send: below the auto-send band or too close to the runner-up; an agent approves it')
   }
   return 0

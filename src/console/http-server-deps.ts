@@ -5,7 +5,7 @@ import type { TrustProxy } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { ConnectionStatus, OutboxStatus } from '../core/vocabulary.js'
-import type { KnowledgeService } from '../knowledge/knowledge-service.js'
+import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
 import type { ReportService } from '../reports/report-service.js'
@@ -36,7 +36,7 @@ export interface HttpServerDeps {
   settings: SettingsService
   reports: ReportService
   audit: AuditService
-  knowledge: () => KnowledgeService
+  knowledge: () => MatcherRuntime
   /**
    * Routes a channel owns (e.g. WeCom's callback URLs and the sidebar's signature endpoint), each a plugin registered in a scope of its own.
    * Their routes declare `config.access` like any other and pass the same access check and rate limit.

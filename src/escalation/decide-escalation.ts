@@ -1,6 +1,7 @@
 import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
 import { SEVERITY_ORDER, type EscalationReason } from '../core/vocabulary.js'
 import type { EscalationPolicy } from '../knowledge/escalation-policy.js'
+import { intentMatches } from '../knowledge/intent-pattern.js'
 
 export interface EscalationInput {
   question: string
@@ -46,9 +47,4 @@ export function decideEscalation(input: EscalationInput, policy: EscalationPolic
     return { reason: 'misses', detail: `同一客户连续 ${input.previousMisses + 1} 次没有匹配到答案` }
   }
   return null
-}
-
-/** `complaint.*` matches `complaint.delivery`; anything else must match exactly. */
-export function intentMatches(pattern: string, intentId: string): boolean {
-  return pattern.endsWith('.*') ? intentId.startsWith(pattern.slice(0, -1)) : pattern === intentId
 }

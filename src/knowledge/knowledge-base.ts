@@ -15,9 +15,9 @@ export interface Intent {
   answer: string
   /** YAML `auto_send`: the bot may reply without an agent's approval when confident. Default false. */
   autoSend: boolean
-  /** YAML `threshold` (0..1): overrides the matcher's default accept threshold for this intent. */
+  /** YAML `threshold` (0..1): this intent's accept threshold, instead of the global `matching:` band or the default. */
   threshold?: number
-  /** YAML `auto_send_threshold` (0..1): this intent auto-sends only at or above it (default 0.5). */
+  /** YAML `auto_send_threshold` (0..1): this intent auto-sends only at or above it (else the global band, default 0.5). */
   autoSendThreshold?: number
   /**
    * YAML `slots`: facts the answer needs from the customer (e.g. `order_id`). When the question lacks one, the

@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
-import type { KnowledgeService } from '../knowledge/knowledge-service.js'
 import { renderAnswer } from '../knowledge/render-answer.js'
+import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import { formatLearnedYaml } from './format-learned-yaml.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
@@ -30,7 +30,7 @@ export interface LearningService {
  * const learning = createLearningService({ db, clock, logger, knowledge, suggestions })
  * await learning.fixIntent(12, { intentId: 'invoice.request', actor: '小王' })
  */
-export function createLearningService(deps: { db: Db; clock: Clock; logger: Logger; knowledge: () => KnowledgeService; suggestions: SuggestionService }): LearningService {
+export function createLearningService(deps: { db: Db; clock: Clock; logger: Logger; knowledge: () => MatcherRuntime; suggestions: SuggestionService }): LearningService {
   const { db, clock } = deps
   return {
     async fixIntent(suggestionId, { intentId, actor }) {
@@ -54,7 +54,7 @@ export function createLearningService(deps: { db: Db; clock: Clock; logger: Logg
         at: clock(), actor, action: 'suggestion.intent_fixed', subjectType: 'suggestion', subjectId: String(suggestionId),
         detail: { from: suggestion.intentId, to: intent.id, question: suggestion.question },
       })
-      // Retrain off the request path; the knowledge service swaps the matcher atomically when done.
+      // Retrain off the request path; the matcher runtime swaps the matcher atomically when done.
       void deps.knowledge().reload().catch((error: unknown) => deps.logger.error({ err: error }, 'retraining after an intent fix failed'))
       const updated = await deps.suggestions.get(suggestionId)
       deps.suggestions.notify(updated)

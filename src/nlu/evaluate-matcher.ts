@@ -1,4 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import { decideIntent } from './decide-intent.js'
 import { trainIntentMatcher } from './intent-matcher.js'
 import type { TrainOptions } from './intent-matcher.js'
 
@@ -11,7 +12,7 @@ export interface EvalCase {
 export interface EvalReport {
   /** Positives whose best-ranked intent is right, ignoring the threshold. */
   top1: number
-  /** Positives accepted with the right intent. */
+  /** Positives accepted with the right intent (decided as the bot decides, with the `matching:` bands, in no group). */
   accuracy: number
   /** Negatives (expect null) for which some intent was accepted. */
   falseAccept: number
@@ -50,8 +51,10 @@ export function parseEvalCases(json: unknown): EvalCase[] {
 }
 
 /**
- * Trains a matcher on `kb`, matches every case and reports top-1, accuracy after the threshold, false accepts
- * on negatives, and timings. Cases expecting an id the KB does not have count as misses (they cannot be hit).
+ * Trains a matcher on `kb`, matches and decides every case as the bot would (`decideIntent`, with the knowledge's
+ * thresholds and global `matching:` band; group bands do not apply) and reports top-1, accuracy after the
+ * threshold, false accepts on negatives, and timings (a match includes its decision). Cases expecting an id the KB
+ * does not have count as misses (they cannot be hit).
  *
  * @example
  * const report = await evaluateMatcher(kb, parseEvalCases(JSON.parse(text)))
@@ -70,7 +73,7 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
   const durations: number[] = []
   for (const c of cases) {
     const start = performance.now()
-    const result = await matcher.match(c.text)
+    const result = decideIntent(await matcher.match(c.text), kb)
     durations.push(performance.now() - start)
     if (c.expect === null) {
       negatives++

@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { createLexicalIndex } from './lexical-index.js'
 import { MATCHER_MODEL_FORMAT, trainMatcherModel } from './matcher-model.js'
 import type { MatcherModel, TrainingInput } from './matcher-model.js'
-import { AUTO_SEND_MARGIN, CENTROID_CAP, DEFAULT_ACCEPT_THRESHOLD, DEFAULT_AUTO_SEND_THRESHOLD, LEXICAL_SHARE } from './matcher-settings.js'
+import { CENTROID_CAP, LEXICAL_SHARE } from './matcher-settings.js'
 import { createNeuralScorer } from './neural-scorer.js'
 import { normalizeText } from './normalize-text.js'
 import { extractFeatures } from './text-features.js'
@@ -12,27 +12,20 @@ import { getZhTokenizer } from './zh-tokens.js'
 export interface ScoredIntent {
   intentId: string
   /**
-   * In [0,1], comparable across intents and knowledge bases; thresholds apply to it directly. `top` is ordered
+   * In [0,1], comparable across intents and knowledge bases; thresholds apply to it directly. A ranking is ordered
    * by the matcher's ranking evidence, so a runner-up can occasionally show a slightly higher score.
    */
   score: number
 }
 
-export interface MatchResult {
-  decision: 'accept' | 'reject'
-  /** The accepted intent, null when rejected. */
-  intent: ScoredIntent | null
-  /** Accepted AND score >= the auto-send band AND clear of the runner-up (used for auto_send intents). */
-  confident: boolean
-  /** Best first, up to 3. */
-  top: ScoredIntent[]
-  /** The accept threshold that applied (the best intent's own `threshold`, else the default). */
-  threshold: number
-}
-
+/**
+ * Ranks and scores intents; it never accepts or rejects. Whether a ranking is answered, and auto-sent, is
+ * `decideIntent`'s call, with the knowledge base's thresholds.
+ */
 export interface IntentMatcher {
-  match(text: string): Promise<MatchResult>
-  /** The same decision with the evidence behind each of the top intents (for `qundesk kb test`). */
+  /** The best intents, best first, up to 3; empty when the text shares nothing with any intent (or is empty). */
+  match(text: string): Promise<ScoredIntent[]>
+  /** The same ranking with the evidence behind each of its intents (for `qundesk kb test`). */
   explain(text: string): Promise<MatchExplanation>
   readonly intentCount: number
 }
@@ -54,7 +47,8 @@ export interface IntentEvidence {
 }
 
 export interface MatchExplanation {
-  result: MatchResult
+  /** What `match` returns for the same text. */
+  top: ScoredIntent[]
   evidence: IntentEvidence[]
   /** How the blend and the score are formed, with the weights in force. */
   formula: string
@@ -63,10 +57,6 @@ export interface MatchExplanation {
 export interface TrainOptions {
   /** Agent-corrected questions (learning loop); entries for intents no longer in the KB are ignored. */
   extraExamples?: ReadonlyArray<{ intentId: string; text: string }>
-  /** Overrides DEFAULT_ACCEPT_THRESHOLD (e.g. from config). */
-  acceptThreshold?: number
-  /** Overrides DEFAULT_AUTO_SEND_THRESHOLD. */
-  autoSendThreshold?: number
 }
 
 const TOP_N = 3
@@ -74,17 +64,17 @@ const TOP_N = 3
 /**
  * Trains a matcher for a knowledge base. Intents are ranked by blending lexical evidence (TF-IDF cosine over
  * characters, bigrams, pinyin and words, against each intent's centroid and nearest example) with node-nlp's
- * classifier; the score that thresholds apply to is that blend capped by the centroid cosine. Everything is
- * bounded, so an off-topic question scores low everywhere and is rejected, unlike node-nlp's normalised
- * scores where some intent always looks likely.
+ * classifier; the score that thresholds apply to (in `decideIntent`) is that blend capped by the centroid cosine.
+ * Everything is bounded, so an off-topic question scores low everywhere and falls below any threshold, unlike
+ * node-nlp's normalised scores where some intent always looks likely.
  *
  * Training's heavy part runs synchronously here; a running bot should use `trainIntentMatcherInWorker`, which
  * gives the same matcher without holding the event loop.
  *
  * @example
  * const matcher = await trainIntentMatcher(kb)
- * const result = await matcher.match('我的快递到哪了')
- * if (result.decision === 'accept') console.log(result.intent?.intentId, result.confident)
+ * const top = await matcher.match('我的快递到哪了') // [{ intentId: 'logistics.track', score: 0.83 }, ...]
+ * const decision = decideIntent(top, kb)
  */
 export async function trainIntentMatcher(kb: KnowledgeBase, options: TrainOptions = {}): Promise<IntentMatcher> {
   const input = await prepareTrainingInput(kb, options)
@@ -141,8 +131,6 @@ export async function prepareTrainingInput(kb: KnowledgeBase, options: TrainOpti
   return {
     format: MATCHER_MODEL_FORMAT,
     intentIds: intents.map((intent) => intent.id),
-    acceptThreshold: options.acceptThreshold ?? DEFAULT_ACCEPT_THRESHOLD,
-    autoSendThreshold: options.autoSendThreshold ?? DEFAULT_AUTO_SEND_THRESHOLD,
     texts,
     segments,
     tokens,
@@ -173,43 +161,34 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
 
   // Without node-nlp (very large KBs) the lexical part carries the whole blend, so scores keep their scale.
   const lexicalShare = neural.active ? LEXICAL_SHARE : 1
-  const acceptDefault = model.acceptThreshold
-  const autoSendBand = model.autoSendThreshold
-  const thresholds = intents.map((intent) => intent.threshold ?? acceptDefault)
 
-  const scoreAll = (normalized: string) => {
+  /** Every intent's evidence for the text; undefined when there is nothing to score (empty-ish text, no intents). */
+  const scoreAll = (text: string) => {
+    const normalized = normalizeText(text)
+    if (normalized === '' || intents.length === 0) return undefined
     const { centroid, nearest } = lexical.score(extractFeatures(normalized, dictionary))
     return { centroid, nearest, activation: neural.score(normalized) }
   }
 
-  const matchNow = (text: string, scores?: ReturnType<typeof scoreAll>): MatchResult => {
-    const normalized = normalizeText(text)
-    if (normalized === '' || intents.length === 0) {
-      return { decision: 'reject', intent: null, confident: false, top: [], threshold: acceptDefault }
-    }
-    const { centroid, nearest, activation } = scores ?? scoreAll(normalized)
+  const rank = ({ centroid, nearest, activation }: NonNullable<ReturnType<typeof scoreAll>>): ScoredIntent[] => {
     const ranked: Ranked[] = []
     for (let i = 0; i < intents.length; i++) {
       const evidence = lexicalShare * ((centroid[i]! + nearest[i]!) / 2) + (1 - lexicalShare) * activation[i]!
       if (evidence > 0) insertTop(ranked, { index: i, evidence, score: Math.min(evidence, CENTROID_CAP * centroid[i]!) })
     }
-    const top = ranked.map((r) => ({ intentId: intents[r.index]!.id, score: round(r.score) }))
-    const best = top[0]
-    const threshold = best ? thresholds[indexOf.get(best.intentId)!]! : acceptDefault
-    if (!best || best.score < threshold) return { decision: 'reject', intent: null, confident: false, top, threshold }
-    const runnerUp = Math.max(0, ...top.slice(1).map((t) => t.score))
-    const confident = best.score >= Math.max(autoSendBand, threshold) && best.score - runnerUp >= AUTO_SEND_MARGIN
-    return { decision: 'accept', intent: best, confident, top, threshold }
+    return ranked.map((r) => ({ intentId: intents[r.index]!.id, score: round(r.score) }))
   }
 
   return {
     intentCount: intents.length,
-    match: async (text) => matchNow(text),
+    async match(text) {
+      const scores = scoreAll(text)
+      return scores ? rank(scores) : []
+    },
     async explain(text) {
-      const normalized = normalizeText(text)
-      const scores = normalized === '' ? undefined : scoreAll(normalized)
-      const result = matchNow(text, scores)
-      const evidence = !scores ? [] : result.top.map((t) => {
+      const scores = scoreAll(text)
+      const top = scores ? rank(scores) : []
+      const evidence = !scores ? [] : top.map((t) => {
         const i = indexOf.get(t.intentId)!
         const blend = lexicalShare * ((scores.centroid[i]! + scores.nearest[i]!) / 2) + (1 - lexicalShare) * scores.activation[i]!
         return {
@@ -218,7 +197,7 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
         }
       })
       const formula = `blend = ${lexicalShare} × (centroid + nearest) / 2 + ${round(1 - lexicalShare)} × classifier; score = min(blend, ${CENTROID_CAP} × centroid)`
-      return { result, evidence, formula }
+      return { top, evidence, formula }
     },
   }
 }

@@ -9,7 +9,7 @@ import { extractFeatures } from './text-features.js'
 import type { ChineseDictionary } from './zh-dictionary.js'
 
 /** Bumped whenever TrainingInput or MatcherModel change shape, so a stale compiled worker is caught, not misread. */
-export const MATCHER_MODEL_FORMAT = 1
+export const MATCHER_MODEL_FORMAT = 2
 
 /**
  * Everything training needs, as plain cloneable data: the normalised, de-duplicated examples plus what the
@@ -20,8 +20,6 @@ export interface TrainingInput {
   format: number
   /** The KB's intent ids in order; example `intent` fields index into it. */
   intentIds: string[]
-  acceptThreshold: number
-  autoSendThreshold: number
   texts: Array<{ intent: number; text: string }>
   /** `dictionary.segment(text)` for each of `texts`. */
   segments: string[][]
@@ -38,8 +36,6 @@ export interface TrainingInput {
 export interface MatcherModel {
   format: number
   intentIds: string[]
-  acceptThreshold: number
-  autoSendThreshold: number
   lexical: LexicalModel
   neural: NeuralModel
 }
@@ -67,8 +63,6 @@ export function trainMatcherModel(input: TrainingInput): MatcherModel {
   return {
     format: MATCHER_MODEL_FORMAT,
     intentIds: input.intentIds,
-    acceptThreshold: input.acceptThreshold,
-    autoSendThreshold: input.autoSendThreshold,
     lexical,
     neural,
   }

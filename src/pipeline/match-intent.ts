@@ -1,23 +1,18 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { applyBands } from '../nlu/apply-bands.js'
+import { decideIntent } from '../nlu/decide-intent.js'
 import type { IntentMatcher } from '../nlu/intent-matcher.js'
 import type { Step } from './message-context.js'
 
 /**
- * Matches the question against the knowledge base as it is right now (the matcher is swapped on reload), then
- * applies the threshold bands of the intent and of this group.
+ * Ranks the question against the knowledge base as it is right now (the matcher is swapped on reload), then
+ * decides with the threshold bands of the best intent and of this group.
  */
-export function matchIntent(currentMatcher: () => IntentMatcher, currentKnowledge: () => KnowledgeBase): Step {
+export function matchIntent(current: () => { kb: KnowledgeBase; matcher: IntentMatcher }): Step {
   return async (ctx, next) => {
-    const kb = currentKnowledge()
-    const raw = await currentMatcher().match(ctx.message.question)
-    const best = raw.top[0] ? kb.get(raw.top[0].intentId) : undefined
-    const group = kb.bands.groups.find((g) => g.match === ctx.message.groupId || g.match === ctx.message.groupName)
-    ctx.match = applyBands(raw, {
-      intent: { ...(best?.threshold !== undefined ? { suggest: best.threshold } : {}), ...(best?.autoSendThreshold !== undefined ? { autoSend: best.autoSendThreshold } : {}) },
-      global: kb.bands.global,
-      group,
-    })
+    // Both from one version, so the ranking is decided with the bands of the knowledge it was trained on.
+    const { kb, matcher } = current()
+    const { groupId, groupName } = ctx.message
+    ctx.match = decideIntent(await matcher.match(ctx.message.question), kb, { id: groupId, name: groupName })
     ctx.log.debug({ decision: ctx.match.decision, top: ctx.match.top, threshold: ctx.match.threshold }, 'matched')
     await next()
   }

@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js'
 import type { Escalation } from '../escalation/decide-escalation.js'
 import type { SlotName } from '../knowledge/knowledge-base.js'
 import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
-import type { MatchResult } from '../nlu/intent-matcher.js'
+import type { IntentDecision } from '../nlu/decide-intent.js'
 import type { MessageStatus } from '../core/vocabulary.js'
 
 /** One per inbound message; the steps read and fill it in turn. */
@@ -12,7 +12,7 @@ export interface MessageContext {
   readonly log: Logger
   /** What becomes of the stored message once the steps finish. */
   outcome: Extract<MessageStatus, 'handled' | 'ignored'>
-  match?: MatchResult
+  match?: IntentDecision
   /** Negative emotion of what the customer wrote; stored with the message. */
   emotion?: EmotionResult
   /** Set when a rule sends this question to a human. */

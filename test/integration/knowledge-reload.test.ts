@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { decideIntent } from '../../src/nlu/decide-intent.js'
 import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
 
 let t: TestApp | undefined
@@ -22,8 +23,8 @@ describe('knowledge hot reload', () => {
     expect(t.app.knowledge.current().kb.get('coupon.usage')).toBeUndefined()
     await fs.writeFile(path.join(work.kbDir, 'coupon.yaml'), COUPON_YAML)
     await waitFor(() => t!.app.knowledge.current().kb.get('coupon.usage'))
-    const match = await t.app.knowledge.current().matcher.match('优惠券怎么用不了')
-    expect(match.intent?.intentId).toBe('coupon.usage')
+    const { kb, matcher } = t.app.knowledge.current()
+    expect(decideIntent(await matcher.match('优惠券怎么用不了'), kb).intent?.intentId).toBe('coupon.usage')
     expect((await t.api<{ intents: number }>('GET', '/api/health')).body.intents).toBe(5)
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideEscalation, intentMatches } from '../../../src/escalation/decide-escalation.js'
+import { decideEscalation } from '../../../src/escalation/decide-escalation.js'
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from '../../../src/knowledge/escalation-policy.js'
 import { detectEmotion } from '../../../src/nlu/emotion/detect-emotion.js'
 
@@ -46,17 +46,5 @@ describe('decideEscalation', () => {
     const strict: EscalationPolicy = { ...policy, emotion: 'moderate' }
     expect(decide('等了一个星期了还不发货，太过分了！！', 'logistics.track', 0, strict)?.reason).toBe('emotion')
     expect(decide('等了一个星期了还不发货，太过分了！！', 'logistics.track', 0)).toBeNull()
-  })
-})
-
-describe('intentMatches', () => {
-  it.each([
-    ['complaint.*', 'complaint.quality', true],
-    ['complaint.*', 'complaint', false],
-    ['complaint.*', 'complaints.x', false],
-    ['service.human', 'service.human', true],
-    ['service.human', 'service.hours', false],
-  ])('%s ~ %s -> %s', (pattern, id, expected) => {
-    expect(intentMatches(pattern, id)).toBe(expected)
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createKnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
 import type { Intent } from '../../../src/knowledge/knowledge-base.js'
+import type { MatchingBands } from '../../../src/knowledge/matching-bands.js'
 import { evaluateMatcher, parseEvalCases } from '../../../src/nlu/evaluate-matcher.js'
 
 const intent = (id: string, examples: string[]): Intent => ({ id, examples, answer: '回答', autoSend: false, source: { file: 'eval.yaml', line: 1 } })
@@ -33,6 +34,21 @@ describe('evaluateMatcher', () => {
     expect(report.falseAccept).toBe(0.5)
     expect(report.trainMs).toBeGreaterThan(0)
     expect(report.matchMsP99).toBeGreaterThanOrEqual(report.matchMsMedian)
+  })
+
+  it('decides as the bot does: with the global matching: band, without group bands', async () => {
+    const cases = [
+      { text: '能开发票吗', expect: 'invoice.request' },
+      { text: '积分怎么用', expect: 'member.points' },
+      { text: '我的快递到哪了', expect: 'logistics.track' },
+      { text: '怎么查物流', expect: null },
+    ]
+    const withBands = (bands: MatchingBands) => createKnowledgeBase(kb.intents.slice(), ['eval.yaml'], { bands })
+    // The exact examples score well above the 0.25 default but below 0.95.
+    const strict = await evaluateMatcher(withBands({ global: { suggest: 0.95 }, groups: [] }), cases)
+    expect(strict).toMatchObject({ top1Hits: 3, accepted: 0, falseAccepts: 0 })
+    const vipOnly = await evaluateMatcher(withBands({ global: {}, groups: [{ match: 'VIP客户群', suggest: 0.95 }] }), cases)
+    expect(vipOnly).toMatchObject({ top1Hits: 3, accepted: 3, falseAccepts: 1 })
   })
 
   it('reports zero ratios rather than NaN when a side has no cases', async () => {

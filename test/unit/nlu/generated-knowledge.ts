@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
 import { formatProblem, loadKnowledge } from '../../../src/knowledge/load-knowledge.js'
-import type { IntentMatcher, MatchResult } from '../../../src/nlu/intent-matcher.js'
+import type { IntentMatcher, ScoredIntent } from '../../../src/nlu/intent-matcher.js'
 import type { Intent } from '../../../src/knowledge/knowledge-base.js'
 
 const TOPICS = ['订单', '快递', '退款', '发票', '会员', '积分', '优惠券', '账号', '支付', '售后', '商品', '库存', '门店', '预约', '配送', '安装', '保修', '价格', '活动', '退货']
@@ -58,7 +58,7 @@ export async function loadOrThrow(dir: string): Promise<KnowledgeBase> {
   return result.kb
 }
 
-/** Every SAMPLE_QUESTIONS match, for comparing two matchers. */
-export async function matchAll(matcher: IntentMatcher): Promise<MatchResult[]> {
+/** Every SAMPLE_QUESTIONS ranking, for comparing two matchers. */
+export async function matchAll(matcher: IntentMatcher): Promise<ScoredIntent[][]> {
   return Promise.all(SAMPLE_QUESTIONS.map((q) => matcher.match(q)))
 }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createKnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
 import type { Intent, KnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
 import { formatProblem, loadKnowledge } from '../../../src/knowledge/load-knowledge.js'
+import { decideIntent } from '../../../src/nlu/decide-intent.js'
 import { trainIntentMatcher } from '../../../src/nlu/intent-matcher.js'
 import type { IntentMatcher } from '../../../src/nlu/intent-matcher.js'
 
@@ -16,9 +17,11 @@ function intent(id: string, examples: string[], extra: Partial<Intent> = {}): In
 }
 
 describe('trainIntentMatcher on a small shop', () => {
+  let kb: KnowledgeBase
   let matcher: IntentMatcher
   beforeAll(async () => {
-    matcher = await trainIntentMatcher(await load('test/fixtures/knowledge/small-shop'))
+    kb = await load('test/fixtures/knowledge/small-shop')
+    matcher = await trainIntentMatcher(kb)
   })
 
   it('knows how many intents it was trained on', () => {
@@ -35,21 +38,19 @@ describe('trainIntentMatcher on a small shop', () => {
     ['积分能换钱吗', 'member.points'],
     ['人工', 'service.human'],
     ['这件衣服我穿什么尺码', 'product.size'],
-  ])('accepts the paraphrase %s as %s', async (text, expected) => {
-    const result = await matcher.match(text)
-    expect(result.decision).toBe('accept')
-    expect(result.intent?.intentId).toBe(expected)
-    expect(result.top[0]).toEqual(result.intent)
+  ])('ranks the paraphrase %s as %s, high enough to be accepted', async (text, expected) => {
+    const top = await matcher.match(text)
+    expect(top[0]?.intentId).toBe(expected)
+    expect(decideIntent(top, kb)).toMatchObject({ decision: 'accept', intent: top[0] })
   })
 
   it.each([['今天天气怎么样'], ['明天会下雨吗'], ['股票涨了吗'], ['买什么股票好'], ['你吃饭了吗'], ['陪我聊聊天'], ['哈哈哈哈'], ['周末一起去爬山吧']])(
-    'rejects the off-topic %s',
+    'scores the off-topic %s below the accept threshold',
     async (text) => {
-      const result = await matcher.match(text)
-      expect(result.decision).toBe('reject')
-      expect(result.intent).toBeNull()
-      expect(result.confident).toBe(false)
-      expect(result.top[0]?.score ?? 0).toBeLessThan(result.threshold)
+      const top = await matcher.match(text)
+      const decision = decideIntent(top, kb)
+      expect(decision).toMatchObject({ decision: 'reject', intent: null, confident: false })
+      expect(top[0]?.score ?? 0).toBeLessThan(decision.threshold)
     },
   )
 
@@ -57,34 +58,34 @@ describe('trainIntentMatcher on a small shop', () => {
     ['帐号登录不了', 'account.login'],
     ['帐户登不上', 'account.login'],
   ])('forgives the homophone typo in %s (帐/账)', async (text, expected) => {
-    const result = await matcher.match(text)
-    expect(result.decision).toBe('accept')
-    expect(result.intent?.intentId).toBe(expected)
+    const top = await matcher.match(text)
+    expect(top[0]?.intentId).toBe(expected)
+    expect(decideIntent(top, kb).decision).toBe('accept')
   })
 
   it('returns up to three candidates, best first, with scores in [0,1]', async () => {
-    const result = await matcher.match('退款什么时候到账')
-    expect(result.top.length).toBeGreaterThan(0)
-    expect(result.top.length).toBeLessThanOrEqual(3)
-    const scores = result.top.map((t) => t.score)
+    const top = await matcher.match('退款什么时候到账')
+    expect(top.length).toBeGreaterThan(0)
+    expect(top.length).toBeLessThanOrEqual(3)
+    const scores = top.map((t) => t.score)
     expect([...scores].sort((a, b) => b - a)).toEqual(scores)
     for (const score of scores) expect(score).toBeGreaterThanOrEqual(0)
     for (const score of scores) expect(score).toBeLessThanOrEqual(1)
   })
 
-  it('is confident on a near-verbatim question and not on a vague one', async () => {
-    expect((await matcher.match('退款什么时候到账')).confident).toBe(true)
-    const vague = await matcher.match('多久')
-    expect(vague.confident).toBe(false)
+  it('scores a near-verbatim question confidently and a vague one not', async () => {
+    expect(decideIntent(await matcher.match('退款什么时候到账'), kb).confident).toBe(true)
+    expect(decideIntent(await matcher.match('多久'), kb).confident).toBe(false)
   })
 
-  it.each([[''], ['   '], ['？？！'], ['😀😀']])('rejects the empty-ish text %j without throwing', async (text) => {
-    const result = await matcher.match(text)
-    expect(result).toMatchObject({ decision: 'reject', intent: null, confident: false, top: [] })
+  it.each([[''], ['   '], ['？？！'], ['😀😀']])('ranks nothing for the empty-ish text %j, without throwing', async (text) => {
+    expect(await matcher.match(text)).toEqual([])
+    const { top, evidence } = await matcher.explain(text)
+    expect({ top, evidence }).toEqual({ top: [], evidence: [] })
   })
 })
 
-describe('trainIntentMatcher options', () => {
+describe('trainIntentMatcher on three intents', () => {
   const kb = createKnowledgeBase(
     [
       intent('shop.hours', ['客服几点上班', '你们几点下班', '周末有人吗', '晚上有客服吗']),
@@ -97,38 +98,28 @@ describe('trainIntentMatcher options', () => {
   it('learns from agent-corrected extra examples', async () => {
     const question = '东西不合适寄回去'
     const before = await trainIntentMatcher(kb)
-    expect((await before.match(question)).intent?.intentId).not.toBe('returns.policy')
+    expect(decideIntent(await before.match(question), kb).intent?.intentId).not.toBe('returns.policy')
     const after = await trainIntentMatcher(kb, {
       extraExamples: [
         { intentId: 'returns.policy', text: '东西不合适想寄回去' },
         { intentId: 'no.longer.exists', text: '这条会被忽略' },
       ],
     })
-    const result = await after.match(question)
-    expect(result.decision).toBe('accept')
-    expect(result.intent?.intentId).toBe('returns.policy')
+    const top = await after.match(question)
+    expect(top[0]?.intentId).toBe('returns.policy')
+    expect(decideIntent(top, kb).decision).toBe('accept')
   })
-
-  it('applies a per-intent threshold override', async () => {
+  it('ranks the same whatever the thresholds: a per-intent threshold only changes the decision', async () => {
     const strict = createKnowledgeBase(
       kb.intents.map((i) => (i.id === 'shop.hours' ? { ...i, threshold: 0.99 } : { ...i })),
       ['test.yaml'],
     )
-    const loose = await trainIntentMatcher(kb)
-    const tight = await trainIntentMatcher(strict)
     const question = '客服几点上班啊'
-    expect((await loose.match(question)).decision).toBe('accept')
-    const result = await tight.match(question)
-    expect(result).toMatchObject({ decision: 'reject', threshold: 0.99 })
-    expect(result.top[0]?.intentId).toBe('shop.hours')
-  })
-
-  it('takes accept and auto-send thresholds from options', async () => {
-    const never = await trainIntentMatcher(kb, { acceptThreshold: 1 })
-    expect((await never.match('客服几点上班')).decision).toBe('reject')
-    const noAuto = await trainIntentMatcher(kb, { autoSendThreshold: 1 })
-    const result = await noAuto.match('客服几点上班')
-    expect(result).toMatchObject({ decision: 'accept', confident: false })
+    const top = await (await trainIntentMatcher(kb)).match(question)
+    expect(await (await trainIntentMatcher(strict)).match(question)).toEqual(top)
+    expect(top[0]?.intentId).toBe('shop.hours')
+    expect(decideIntent(top, kb).decision).toBe('accept')
+    expect(decideIntent(top, strict)).toMatchObject({ decision: 'reject', threshold: 0.99, bands: 'intent shop.hours' })
   })
 })
 
@@ -166,8 +157,6 @@ describe('the shipped knowledge base', () => {
     ['你们客服太差劲了我要投诉', 'complaint.service'],
     ['转人工客服', 'service.human'],
   ])('answers %s with %s', async (text, expected) => {
-    const result = await matcher.match(text)
-    expect(result.decision).toBe('accept')
-    expect(result.intent?.intentId).toBe(expected)
+    expect(decideIntent(await matcher.match(text), kb).intent?.intentId).toBe(expected)
   })
 })

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/core/logger.js'
 import { createKnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
 import type { KnowledgeBase } from '../../../src/knowledge/knowledge-base.js'
-import { createKnowledgeService } from '../../../src/knowledge/knowledge-service.js'
 import { formatProblem, loadKnowledge } from '../../../src/knowledge/load-knowledge.js'
 import { prepareTrainingInput, trainIntentMatcher } from '../../../src/nlu/intent-matcher.js'
-import type { IntentMatcher, MatchResult } from '../../../src/nlu/intent-matcher.js'
+import { createMatcherRuntime } from '../../../src/nlu/matcher-runtime.js'
 import { resolveTrainingWorker, startTrainingWorker, trainIntentMatcherInWorker } from '../../../src/nlu/train-in-worker.js'
 import { SAMPLE_QUESTIONS, generateIntents, toKnowledgeYaml, loadOrThrow, matchAll } from './generated-knowledge.js'
 
@@ -79,12 +78,12 @@ describe('trainIntentMatcherInWorker', () => {
   })
 })
 
-describe('knowledge service reload with 1,000 intents', () => {
+describe('matcher runtime reload with 1,000 intents', () => {
   it('keeps the event loop turning while it retrains, unlike training in-process', { timeout: 180_000 }, async () => {
     const dir = path.join(tmp, 'kb-1000')
     await fs.mkdir(dir)
     for (const file of toKnowledgeYaml(generateIntents(1000))) await fs.writeFile(path.join(dir, file.name), file.text)
-    const service = createKnowledgeService({ dir, logger: createLogger({ level: 'silent' }) })
+    const service = createMatcherRuntime({ dir, logger: createLogger({ level: 'silent' }) })
     await service.start()
     const kb = service.current().kb
     expect(kb.intents.length).toBe(1000)
@@ -93,7 +92,7 @@ describe('knowledge service reload with 1,000 intents', () => {
     const reload = await watchEventLoop(() => service.reload())
 
     expect(reload.result).toEqual({ ok: true, version: 2, intents: 1000 })
-    expect((await service.current().matcher.match('订单地址怎么修改')).intent?.intentId).toBeDefined()
+    expect((await service.current().matcher.match('订单地址怎么修改'))[0]?.intentId).toBeDefined()
     // In-process, training holds the loop for its whole synchronous part; with the worker only short slices do.
     // Relative, with wide margins: both sides slow down together on a busy machine.
     const figures = `in-process: ${inProcess.wallMs.toFixed(0)} ms, longest stall ${inProcess.maxLagMs.toFixed(0)} ms; reload: ${reload.wallMs.toFixed(0)} ms, longest stall ${reload.maxLagMs.toFixed(0)} ms, ${reload.ticks} ticks`

@@ -1,10 +1,10 @@
 import type { Logger } from '../core/logger.js'
 import { watchYamlFolder, type FolderWatch } from '../core/yaml/watch-yaml-folder.js'
 import { QunDeskError } from '../core/errors.js'
-import type { IntentMatcher } from '../nlu/intent-matcher.js'
-import { trainIntentMatcherInWorker } from '../nlu/train-in-worker.js'
-import type { KnowledgeBase } from './knowledge-base.js'
-import { formatProblem, loadKnowledge, type KnowledgeProblem } from './load-knowledge.js'
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import { formatProblem, loadKnowledge, type KnowledgeProblem } from '../knowledge/load-knowledge.js'
+import type { IntentMatcher } from './intent-matcher.js'
+import { trainIntentMatcherInWorker } from './train-in-worker.js'
 
 export interface LoadedKnowledge {
   kb: KnowledgeBase
@@ -16,7 +16,7 @@ export interface LoadedKnowledge {
 
 export type ReloadResult = { ok: true; version: number; intents: number } | { ok: false; problems: KnowledgeProblem[] }
 
-export interface KnowledgeService {
+export interface MatcherRuntime {
   /** First load; throws `knowledge_invalid` listing every problem, since there is no last good version yet. */
   start(): Promise<LoadedKnowledge>
   /** The knowledge base and matcher in use now. */
@@ -29,15 +29,17 @@ export interface KnowledgeService {
 }
 
 /**
- * Holds the knowledge base in use and swaps it atomically: a new version is validated and trained off to the side,
- * and only replaces the current one when both succeed, so a bad edit never takes the bot down.
+ * Holds the knowledge base in use and the matcher trained on it (in a worker), and swaps both atomically: a new
+ * version is loaded, validated and trained off to the side, and only replaces the current one when all succeed,
+ * so a bad edit never takes the bot down.
  *
  * @example
- * const knowledge = createKnowledgeService({ dir: 'knowledge', logger })
+ * const knowledge = createMatcherRuntime({ dir: 'knowledge', logger })
  * await knowledge.start(); knowledge.watch()
- * await knowledge.current().matcher.match('我的快递到哪了')
+ * const { kb, matcher } = knowledge.current()
+ * decideIntent(await matcher.match('我的快递到哪了'), kb)
  */
-export function createKnowledgeService(deps: { dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>> }): KnowledgeService {
+export function createMatcherRuntime(deps: { dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>> }): MatcherRuntime {
   const log = deps.logger.child({ knowledgeDir: deps.dir })
   let loaded: LoadedKnowledge | undefined
   let watcher: FolderWatch | undefined
@@ -99,7 +101,7 @@ export function createKnowledgeService(deps: { dir: string; logger: Logger; debo
       return loaded
     },
     current() {
-      if (!loaded) throw new QunDeskError('internal', 'knowledge service used before start()')
+      if (!loaded) throw new QunDeskError('internal', 'matcher runtime used before start()')
       return loaded
     },
     reload,
