@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { getJsApiSignature } from '@wecom/crypto'
 import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
+import type { WecomConfigView, WecomSignatureView } from '../contract.js'
 import type { HttpServerDeps } from '../create-http-server.js'
 
 /** What the chat-toolbar sidebar needs; tickets come from configuration (QUNDESK_WECOM_*). */
@@ -20,7 +21,7 @@ export interface WecomSidebarConfig {
  */
 export function registerWecomRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'wecom'>): void {
   const { wecom } = deps
-  app.get('/api/wecom/config', { config: { access: 'agent' } }, async () => ({
+  app.get('/api/wecom/config', { config: { access: 'agent' } }, async (): Promise<WecomConfigView> => ({
     enabled: Boolean(wecom.corpId && wecom.agentId && wecom.jsapiTicket && wecom.agentTicket),
     corpId: wecom.corpId ?? null,
     agentId: wecom.agentId ?? null,
@@ -29,7 +30,7 @@ export function registerWecomRoutes(app: FastifyInstance, deps: Pick<HttpServerD
   app.get<{ Querystring: { url: string } }>('/api/wecom/jsapi-signature', {
     config: { access: 'agent' },
     schema: { querystring: { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', minLength: 8, maxLength: 2048, pattern: '^https?://' } } } },
-  }, async (request) => {
+  }, async (request): Promise<WecomSignatureView> => {
     if (!wecom.corpId || !wecom.agentId || !wecom.jsapiTicket || !wecom.agentTicket) {
       throw new QunDeskError('not_found', '企业微信侧边栏未配置：请设置 QUNDESK_WECOM_CORP_ID、QUNDESK_WECOM_AGENT_ID、QUNDESK_WECOM_JSAPI_TICKET、QUNDESK_WECOM_AGENT_TICKET')
     }
