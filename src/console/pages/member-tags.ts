@@ -1,3 +1,4 @@
+/** Tag chips, the lifecycle badge and member links, shared by the 成员 list (members.ts) and one member's page (member.ts). */
 import type { MemberSummary, MemberTag } from '../contract.js'
 import { formatTime, h } from './dom.js'
 
