@@ -14,6 +14,7 @@ import { registerPageRoutes } from './routes/page.routes.js'
 import { registerReportRoutes } from './routes/report.routes.js'
 import { registerSessionRoutes, SESSION_COOKIE } from './routes/session.routes.js'
 import { registerSuggestionRoutes } from './routes/suggestion.routes.js'
+import type { HealthView } from './contract.js'
 import type { HttpServerDeps } from './http-server-deps.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 
@@ -91,7 +92,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   for (const routes of deps.channelRoutes ?? []) void app.register(routes)
   registerPageRoutes(app)
   registerAssetRoutes(app)
-  app.get('/api/health', { config: { access: 'agent' } }, async () => {
+  app.get('/api/health', { config: { access: 'agent' } }, async (): Promise<HealthView> => {
     const report = await deps.health()
     // 'degraded' while the account is offline or replies have failed for good: the process itself is fine.
     return { status: report.channel.state === 'online' && report.outbox.failed === 0 ? 'ok' : 'degraded', ...report }

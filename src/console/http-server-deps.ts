@@ -4,7 +4,6 @@ import type { AuthService } from '../auth/auth-service.js'
 import type { TrustProxy } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
-import type { ConnectionStatus, OutboxStatus } from '../core/vocabulary.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
@@ -12,16 +11,11 @@ import type { ReportService } from '../reports/report-service.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import type { TaggingService } from '../tagging/tagging-service.js'
+import type { HealthView } from './contract.js'
 import type { RateLimitSettings } from './rate-limit.js'
 
-export interface HealthReport {
-  loggedIn: boolean
-  intents: number
-  channel: ConnectionStatus
-  outbox: Record<OutboxStatus, number>
-  /** QUNDESK_INSTANCE_ID of this process. */
-  instance: string
-}
+/** What the composition reports for /api/health; the server adds the overall status. */
+export type HealthReport = Omit<HealthView, 'status'>
 
 export interface HttpServerDeps {
   logger: Logger

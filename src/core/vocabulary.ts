@@ -16,6 +16,14 @@ export type SuggestionDecision = 'auto_sent' | 'sent' | 'edited' | 'rejected'
 
 export type EscalationReason = 'keyword' | 'emotion' | 'intent' | 'misses' | 'sla'
 
+/**
+ * Whether a suggestion needs a person (the console's 需人工): no intent matched, or an escalation rule sent it to a
+ * human. Reminders are for agents too, but they are counted and marked on their own (提醒).
+ */
+export function needsHuman(s: { kind: SuggestionKind; escalationReason: EscalationReason | null }): boolean {
+  return s.kind === 'needs_human' || s.escalationReason !== null
+}
+
 export type Role = 'agent' | 'admin'
 
 export type TagSource = 'rule' | 'manual'

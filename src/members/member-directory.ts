@@ -36,7 +36,20 @@ export interface MemberDetail {
   memberships: Array<MemberSummary & { metrics: Record<MetricName, MetricValue> }>
   history: Array<{ id: number; groupId: string; tag: string; change: 'added' | 'removed'; source: 'rule' | 'manual'; at: string; by: string; seen: Record<string, unknown> | null }>
   /** Imported CRM attributes, or null when none were imported. */
-  attributes: Record<string, unknown> | null
+  attributes: MemberAttributes | null
+}
+
+/** A member's imported CRM data (qundesk members import). */
+export interface MemberAttributes {
+  externalId: string | null
+  monthlySpend: number | null
+  totalSpend: number | null
+  orders: number | null
+  returns: number | null
+  lastPurchaseAt: string | null
+  rfm: { r: number | null; f: number | null; m: number | null }
+  importedAt: string
+  importSource: string
 }
 
 export interface MemberDirectory {

@@ -1,7 +1,7 @@
 import type { SuggestionRow } from '../storage/schema.js'
-import type { EscalationReason, SuggestionDecision, SuggestionKind, SuggestionStatus } from '../core/vocabulary.js'
+import { needsHuman, type EscalationReason, type SuggestionDecision, type SuggestionKind, type SuggestionStatus } from '../core/vocabulary.js'
 
-/** A drafted reply waiting for (or past) an agent's decision: the shape the API returns. */
+/** A drafted reply waiting for (or past) an agent's decision (the console API shows it as contract.ts' SuggestionItem). */
 export interface Suggestion {
   id: number
   messageId: string
@@ -11,7 +11,7 @@ export interface Suggestion {
   memberName: string
   question: string
   kind: SuggestionKind
-  /** True when no intent matched: a human must write the answer. */
+  /** See needsHuman() in core/vocabulary.ts. */
   needsHuman: boolean
   intentId: string | null
   score: number | null
@@ -46,7 +46,7 @@ export function toSuggestion(row: SuggestionRow): Suggestion {
     memberName: row.member_name,
     question: row.question,
     kind: row.kind,
-    needsHuman: row.kind === 'needs_human' || row.kind === 'reminder',
+    needsHuman: needsHuman({ kind: row.kind, escalationReason: row.escalation_reason }),
     intentId: row.intent_id,
     score: row.score,
     text: row.text,

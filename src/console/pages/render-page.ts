@@ -1,7 +1,21 @@
 import type { Identity } from '../identity.js'
+import { CHROME_IDS } from './chrome.ids.js'
 import { escapeHtml } from './html.js'
 
 export type PageName = 'queue' | 'reports' | 'members' | 'member' | 'audit' | 'admin'
+
+/** A signed-in page: its URL, who may open it, and its static skeleton, which `/assets/<page>.js` fills in. */
+export interface PageDefinition {
+  url: string
+  page: PageName
+  title: string
+  body: string
+  access: 'agent' | 'admin'
+  /** Vendor scripts loaded before the page's own. */
+  scripts?: string[]
+  /** The section a sub-page highlights in the navigation. */
+  nav?: PageName
+}
 
 const NAV: Array<{ page: PageName; href: string; label: string; admin?: boolean }> = [
   { page: 'queue', href: '/', label: '工作台' },
@@ -16,10 +30,9 @@ const NAV: Array<{ page: PageName; href: string; label: string; admin?: boolean 
  * script. The CSRF token travels in a meta tag for the page's fetch calls.
  *
  * @example
- * reply.type('text/html').send(renderPage({ page: 'queue', title: '工作台', identity, body: QUEUE_BODY }))
- * // A sub-page highlights its section: renderPage({ page: 'member', nav: 'members', ... })
+ * reply.type('text/html').send(renderPage({ ...QUEUE_PAGE, identity }))
  */
-export function renderPage(options: { page: PageName; title: string; identity: Identity & { kind: 'session' }; body: string; scripts?: string[]; nav?: PageName }): string {
+export function renderPage(options: PageDefinition & { identity: Identity & { kind: 'session' } }): string {
   const { identity } = options
   const nav = NAV.filter((n) => !n.admin || identity.role === 'admin')
     .map((n) => `<a href="${n.href}"${n.page === (options.nav ?? options.page) ? ' aria-current="page"' : ''}>${n.label}</a>`)
@@ -41,36 +54,10 @@ export function renderPage(options: { page: PageName; title: string; identity: I
 <header class="topbar">
   <span class="brand">群客服助手 <small>QunDesk</small></span>
   <nav aria-label="主导航">${nav}</nav>
-  <span class="me">${escapeHtml(identity.name)}（${identity.role === 'admin' ? '管理员' : '坐席'}）<button type="button" id="logout" class="link">退出</button></span>
+  <span class="me">${escapeHtml(identity.name)}（${identity.role === 'admin' ? '管理员' : '坐席'}）<button type="button" id="${CHROME_IDS.logout}" class="link">退出</button></span>
 </header>
-<main id="main">${options.body}</main>
+<main id="${CHROME_IDS.main}">${options.body}</main>
 ${scripts}
-</body>
-</html>`
-}
-
-export function renderLoginPage(options: { next: string; notice?: string }): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>登录 · 群客服助手</title>
-<link rel="stylesheet" href="/assets/app.css">
-</head>
-<body class="login-page">
-<main>
-<form id="login-form" class="card login" data-next="${escapeHtml(options.next)}">
-  <h1>群客服助手</h1>
-  <p class="muted">坐席与管理员登录</p>
-  ${options.notice ? `<p class="notice">${escapeHtml(options.notice)}</p>` : ''}
-  <label>用户名 <input name="name" autocomplete="username" required maxlength="64" autofocus></label>
-  <label>密码 <input name="password" type="password" autocomplete="current-password" required maxlength="256"></label>
-  <p id="login-error" class="error" role="alert" hidden></p>
-  <button type="submit" class="primary">登录</button>
-</form>
-</main>
-<script type="module" src="/assets/login.js"></script>
 </body>
 </html>`
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../core/vocabulary.js'
+import type { AuditView, SettingsView, UserView } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger, rowId } from './finite-integer.js'
@@ -10,7 +11,7 @@ const role = { type: 'string', enum: ['agent', 'admin'] } as const
 export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'auth' | 'settings' | 'audit'>): void {
   const admin = { access: 'admin' } as const
 
-  app.get('/api/users', { config: admin }, async () => deps.auth.listUsers())
+  app.get('/api/users', { config: admin }, async (): Promise<UserView[]> => deps.auth.listUsers())
 
   app.post<{ Body: { name: string; role: Role; password: string } }>('/api/users', {
     config: admin,
@@ -34,17 +35,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
         properties: { role, disabled: { type: 'boolean' }, password: { type: 'string', minLength: 1, maxLength: 256 } },
       },
     },
-  }, async (request) => deps.auth.updateUser(request.params.id, request.body, actorOf(request.identity)))
+  }, async (request): Promise<UserView> => deps.auth.updateUser(request.params.id, request.body, actorOf(request.identity)))
 
   app.get<{ Querystring: { limit?: number; before?: number } }>('/api/audit', {
     config: admin,
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { limit: finiteInteger({ minimum: 1, maximum: 1000 }), before: rowId() } } },
-  }, async (request) => deps.audit.list({ ...(request.query.limit ? { limit: request.query.limit } : {}), ...(request.query.before ? { before: request.query.before } : {}) }))
+  }, async (request): Promise<AuditView[]> => deps.audit.list({ ...(request.query.limit ? { limit: request.query.limit } : {}), ...(request.query.before ? { before: request.query.before } : {}) }))
 
-  app.get('/api/settings', { config: { access: 'agent' } }, async () => deps.settings.get())
+  app.get('/api/settings', { config: { access: 'agent' } }, async (): Promise<SettingsView> => deps.settings.get())
 
   app.put<{ Body: { slaMinutes?: number; outreachPerGroupPerHour?: number } }>('/api/settings', {
     config: admin,
     schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { slaMinutes: finiteInteger({}), outreachPerGroupPerHour: finiteInteger({}) } } },
-  }, async (request) => deps.settings.update(request.body, actorOf(request.identity)))
+  }, async (request): Promise<SettingsView> => deps.settings.update(request.body, actorOf(request.identity)))
 }

@@ -3,11 +3,14 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { APP_CSS } from '../pages/app-css.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 const require = createRequire(import.meta.url)
-const WEB_DIR = path.join(ROOT, 'dist', 'web')
+// tsconfig.web.json compiles from src, so the page scripts land in dist/web/console/pages, one flat folder: their
+// relative imports (./dom.js) resolve under /assets/ as they do on disk.
+const WEB_DIR = path.join(ROOT, 'dist', 'web', 'console', 'pages')
+// Next to this file's pages folder: src/console/pages when run from source, dist/console/pages (copied by the build).
+const APP_CSS = path.resolve(import.meta.dirname, '../pages/app.css')
 
 interface Asset { type: string; body: Buffer; etag: string }
 
@@ -29,7 +32,7 @@ function asset(type: string, body: Buffer): Asset {
  */
 export function registerAssetRoutes(app: FastifyInstance): void {
   const assets = new Map<string, Asset>()
-  assets.set('app.css', asset('text/css; charset=utf-8', Buffer.from(APP_CSS)))
+  assets.set('app.css', asset('text/css; charset=utf-8', fs.readFileSync(APP_CSS)))
   for (const [name, file] of Object.entries(vendorFiles())) assets.set(name, asset('text/javascript; charset=utf-8', fs.readFileSync(file)))
   if (fs.existsSync(WEB_DIR)) {
     for (const name of fs.readdirSync(WEB_DIR)) {

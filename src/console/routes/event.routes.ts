@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { SuggestionEventData } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 
 const HEARTBEAT_MS = 20_000
@@ -20,7 +21,8 @@ export function registerEventRoutes(app: FastifyInstance, deps: Pick<HttpServerD
     })
     res.write('retry: 3000\n\n')
     const unsubscribe = deps.suggestions.subscribe((event) => {
-      res.write(`event: suggestion\ndata: ${JSON.stringify({ type: event.type, id: event.suggestion.id, status: event.suggestion.status, groupId: event.suggestion.groupId })}\n\n`)
+      const data: SuggestionEventData = { type: event.type, id: event.suggestion.id, status: event.suggestion.status, groupId: event.suggestion.groupId }
+      res.write(`event: suggestion\ndata: ${JSON.stringify(data)}\n\n`)
     })
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
     heartbeat.unref()

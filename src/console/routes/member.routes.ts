@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
+import type { DistributionView, GroupView, MemberDetailView, MemberPage, RetagView, TagsView } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger } from './finite-integer.js'
@@ -36,7 +37,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
         },
       },
     },
-  }, async (request) => {
+  }, async (request): Promise<MemberPage> => {
     const { tag, lifecycle, groupId: group, q, includeLeft, limit, offset } = request.query
     return directory.list({
       ...(tag ? { tag } : {}), ...(lifecycle ? { lifecycle } : {}), ...(group ? { groupId: group } : {}), ...(q?.trim() ? { q: q.trim() } : {}),
@@ -44,7 +45,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
     })
   })
 
-  app.get<{ Params: { id: string } }>('/api/members/:id', { config: agent, schema: { params: memberParams } }, async (request) => directory.get(request.params.id))
+  app.get<{ Params: { id: string } }>('/api/members/:id', { config: agent, schema: { params: memberParams } }, async (request): Promise<MemberDetailView> => directory.get(request.params.id))
 
   // PIPL access and deletion rights: admins only (an API token is an agent, so integrations cannot erase anyone).
   app.get<{ Params: { id: string } }>('/api/members/:id/export', { config: { access: 'admin' }, schema: { params: memberParams } }, async (request, reply) => {
@@ -66,7 +67,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
       params: memberParams,
       body: { type: 'object', required: ['groupId', 'tag'], additionalProperties: false, properties: { groupId, tag: tagName } },
     },
-  }, async (request) => {
+  }, async (request): Promise<MemberDetailView> => {
     const { id } = request.params
     await tagging.addManualTag({ groupId: request.body.groupId, memberId: id, tag: request.body.tag, actor: actorOf(request.identity) })
     return directory.get(id)
@@ -78,7 +79,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
       params: { type: 'object', required: ['id', 'tag'], properties: { ...memberParams.properties, tag: tagName } },
       querystring: { type: 'object', required: ['groupId'], additionalProperties: false, properties: { groupId } },
     },
-  }, async (request) => {
+  }, async (request): Promise<MemberDetailView> => {
     const { id, tag } = request.params
     await tagging.removeManualTag({ groupId: request.query.groupId, memberId: id, tag, actor: actorOf(request.identity) })
     return directory.get(id)
@@ -87,7 +88,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
   app.get<{ Querystring: { groupId?: string } }>('/api/tags', {
     config: agent,
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { groupId: optional(200) } } },
-  }, async (request) => {
+  }, async (request): Promise<TagsView> => {
     const rules = tagging.rules()
     return {
       /** False when no rules are loaded: nothing is tagged automatically. */
@@ -102,14 +103,14 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
   app.get<{ Querystring: { days?: number } }>('/api/tags/distribution', {
     config: agent,
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { days: finiteInteger({ minimum: 1, maximum: 366 }) } } },
-  }, async (request) => {
+  }, async (request): Promise<DistributionView> => {
     const days = request.query.days ?? 30
     return { days, rows: await directory.distribution(days) }
   })
 
-  app.get('/api/groups', { config: agent }, async () => directory.groups())
+  app.get('/api/groups', { config: agent }, async (): Promise<GroupView[]> => directory.groups())
 
-  app.post('/api/tags/retag', { config: { access: 'admin' } }, async (request) => {
+  app.post('/api/tags/retag', { config: { access: 'admin' } }, async (request): Promise<RetagView> => {
     if (!tagging.rules()) throw new QunDeskError('bad_request', '没有加载标签规则（规则文件夹不存在或没有规则），无法重新计算标签')
     const started = deps.clock()
     const summary = await tagging.retagAll()

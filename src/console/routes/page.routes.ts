@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import { MEMBER_BODY, MEMBERS_BODY } from '../pages/member-pages.js'
-import { ADMIN_BODY, AUDIT_BODY, QUEUE_BODY, REPORTS_BODY } from '../pages/page-bodies.js'
-import { renderLoginPage, renderPage, type PageName } from '../pages/render-page.js'
+import { ADMIN_PAGE } from '../pages/admin.page.js'
+import { AUDIT_PAGE } from '../pages/audit.page.js'
+import { renderLoginPage } from '../pages/login.page.js'
+import { MEMBER_PAGE } from '../pages/member.page.js'
+import { MEMBERS_PAGE } from '../pages/members.page.js'
+import { QUEUE_PAGE } from '../pages/queue.page.js'
+import { REPORTS_PAGE } from '../pages/reports.page.js'
+import { renderPage, type PageDefinition } from '../pages/render-page.js'
 
-const PAGES: Array<{ url: string; page: PageName; title: string; body: string; access: 'agent' | 'admin'; scripts?: string[]; nav?: PageName }> = [
-  { url: '/', page: 'queue', title: '工作台', body: QUEUE_BODY, access: 'agent' },
-  { url: '/reports', page: 'reports', title: '报表', body: REPORTS_BODY, access: 'agent', scripts: ['/assets/chart.umd.min.js'] },
-  { url: '/members', page: 'members', title: '成员', body: MEMBERS_BODY, access: 'agent', scripts: ['/assets/chart.umd.min.js'] },
-  { url: '/members/:id', page: 'member', nav: 'members', title: '成员详情', body: MEMBER_BODY, access: 'agent' },
-  { url: '/audit', page: 'audit', title: '审计日志', body: AUDIT_BODY, access: 'admin' },
-  { url: '/admin', page: 'admin', title: '用户与设置', body: ADMIN_BODY, access: 'admin' },
-]
+const PAGES: PageDefinition[] = [QUEUE_PAGE, REPORTS_PAGE, MEMBERS_PAGE, MEMBER_PAGE, AUDIT_PAGE, ADMIN_PAGE]
 
 /** Server-rendered page shells. Pages are for logged-in users only (an API token is not a browser login). */
 export function registerPageRoutes(app: FastifyInstance): void {

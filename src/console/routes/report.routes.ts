@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { reportTableCsv, type ReportTable } from '../../reports/to-csv.js'
 import type { ReportRange } from '../../reports/report-service.js'
+import type { ReportView } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
@@ -21,7 +22,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: Pick<HttpServer
   }
   const build = async (q: RangeQuery) => deps.reports.report(rangeOf(q), { slaMinutes: (await deps.settings.get()).slaMinutes })
 
-  app.get<{ Querystring: RangeQuery }>('/api/reports', { config: { access: 'agent' }, schema: { querystring: rangeQuery } }, async (request) => build(request.query))
+  app.get<{ Querystring: RangeQuery }>('/api/reports', { config: { access: 'agent' }, schema: { querystring: rangeQuery } }, async (request): Promise<ReportView> => build(request.query))
 
   app.get<{ Params: { table: ReportTable }; Querystring: RangeQuery }>('/api/reports/:table.csv', {
     config: { access: 'agent' },

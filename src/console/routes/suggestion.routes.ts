@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { SuggestionStatus } from '../../core/vocabulary.js'
 import type { Suggestion } from '../../suggestions/suggestion.js'
+import type { IntentOption, SuggestionContextView, SuggestionItem } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger, rowId } from './finite-integer.js'
@@ -8,8 +9,8 @@ import { finiteInteger, rowId } from './finite-integer.js'
 const idParams = { type: 'object', required: ['id'], properties: { id: rowId() } } as const
 const actor = { type: 'string', minLength: 1, maxLength: 64 } as const
 
-/** The list shape of the skeleton's contract, plus the fields the console shows. */
-function toListItem(s: Suggestion) {
+/** A suggestion as the API and the console show it. */
+function toListItem(s: Suggestion): SuggestionItem {
   return {
     id: s.id, messageId: s.messageId, groupId: s.groupId, groupName: s.groupName, memberId: s.memberId, memberName: s.memberName,
     question: s.question, kind: s.kind, intentId: s.intentId, score: s.score, text: s.text, status: s.status, createdAt: s.createdAt,
@@ -36,16 +37,16 @@ export function registerSuggestionRoutes(app: FastifyInstance, deps: Pick<HttpSe
         },
       },
     },
-  }, async (request) => {
+  }, async (request): Promise<SuggestionItem[]> => {
     const { status, groupId, limit } = request.query
     const list = await deps.suggestions.list({ ...(status ? { status } : {}), ...(groupId ? { groupId } : {}), ...(limit ? { limit } : {}) })
     return list.map(toListItem)
   })
 
-  app.get<{ Params: { id: number } }>('/api/suggestions/:id', { config: agent, schema: { params: idParams } }, async (request) =>
+  app.get<{ Params: { id: number } }>('/api/suggestions/:id', { config: agent, schema: { params: idParams } }, async (request): Promise<SuggestionItem> =>
     toListItem(await deps.suggestions.get(request.params.id)))
 
-  app.get<{ Params: { id: number } }>('/api/suggestions/:id/context', { config: agent, schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: { id: number } }>('/api/suggestions/:id/context', { config: agent, schema: { params: idParams } }, async (request): Promise<SuggestionContextView> => {
     const context = await deps.suggestions.context(request.params.id)
     return { ...context, suggestion: toListItem(context.suggestion), history: context.history.map(toListItem) }
   })
@@ -82,7 +83,7 @@ export function registerSuggestionRoutes(app: FastifyInstance, deps: Pick<HttpSe
       params: idParams,
       body: { type: 'object', required: ['intentId'], additionalProperties: false, properties: { intentId: { type: 'string', minLength: 1, maxLength: 200 }, actor } },
     },
-  }, async (request) => toListItem(await deps.learning.fixIntent(request.params.id, { intentId: request.body.intentId, actor: actorOf(request.identity, request.body.actor) })))
+  }, async (request): Promise<SuggestionItem> => toListItem(await deps.learning.fixIntent(request.params.id, { intentId: request.body.intentId, actor: actorOf(request.identity, request.body.actor) })))
 
   app.post<{ Params: { id: number }; Body: { text: string; via?: string } }>('/api/suggestions/:id/mark-sent', {
     config: agent,
@@ -95,6 +96,6 @@ export function registerSuggestionRoutes(app: FastifyInstance, deps: Pick<HttpSe
     return { status: 'sent' }
   })
 
-  app.get('/api/intents', { config: agent }, async () =>
+  app.get('/api/intents', { config: agent }, async (): Promise<IntentOption[]> =>
     deps.knowledge().current().kb.intents.map((i) => ({ id: i.id, example: i.examples[0] ?? '', autoSend: i.autoSend })))
 }

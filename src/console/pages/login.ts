@@ -1,5 +1,9 @@
-const form = document.getElementById('login-form') as HTMLFormElement
-const error = document.getElementById('login-error') as HTMLParagraphElement
+import type { ApiErrorBody } from '../contract.js'
+import { byId } from './dom.js'
+import { LOGIN_IDS } from './login.ids.js'
+
+const form = byId<HTMLFormElement>(LOGIN_IDS.form)
+const error = byId<HTMLParagraphElement>(LOGIN_IDS.error)
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault()
@@ -17,7 +21,7 @@ form.addEventListener('submit', async (event) => {
       location.href = form.dataset.next || '/'
       return
     }
-    const body = (await response.json().catch(() => ({}))) as { message?: string }
+    const body = (await response.json().catch(() => ({}))) as Partial<ApiErrorBody>
     error.textContent = body.message ?? '登录失败'
     error.hidden = false
   } finally {

@@ -1,20 +1,15 @@
+import type { MemberAttributes, MemberDetailView, MemberTag, TagsView } from '../contract.js'
 import { api, ApiError } from './api.js'
-import { $, formatTime, h, initChrome, toast } from './dom.js'
-import { joinedText, lifecycleChip, RULE_TAG_HINT, tagChip, type MemberSummary, type MemberTag } from './member-tags.js'
+import { byId, formatTime, h, initChrome, toast } from './dom.js'
+import { MEMBER_IDS } from './member.ids.js'
+import { joinedText, lifecycleChip, RULE_TAG_HINT, tagChip } from './member-tags.js'
 
-type MetricValue = number | boolean | string | null
-interface Membership extends MemberSummary { metrics: Record<string, MetricValue> }
-interface HistoryItem { id: number; groupId: string; tag: string; change: 'added' | 'removed'; source: 'rule' | 'manual'; at: string; by: string; seen: Record<string, unknown> | null }
-interface Attributes {
-  externalId: string | null; monthlySpend: number | null; totalSpend: number | null; orders: number | null; returns: number | null
-  lastPurchaseAt: string | null; rfm: { r: number | null; f: number | null; m: number | null }; importedAt: string; importSource: string
-}
-interface MemberDetail { memberId: string; memberName: string; memberships: Membership[]; history: HistoryItem[]; attributes: Attributes | null }
+type Membership = MemberDetailView['memberships'][number]
 
 initChrome()
 const memberId = decodeURIComponent(location.pathname.replace(/^\/members\//, ''))
 /** 中文说明 of each metric, from the server (src/tagging/metrics.ts). */
-const METRIC_LABELS = JSON.parse(document.getElementById('metric-labels')?.textContent ?? '{}') as Record<string, string>
+const METRIC_LABELS = JSON.parse(document.getElementById(MEMBER_IDS.metricLabels)?.textContent ?? '{}') as Record<string, string>
 let declaredManualTags: string[] = []
 
 function formatValue(value: unknown): string {
@@ -24,7 +19,7 @@ function formatValue(value: unknown): string {
   return String(value)
 }
 
-async function change(work: () => Promise<MemberDetail>, done: string, error?: HTMLElement): Promise<boolean> {
+async function change(work: () => Promise<MemberDetailView>, done: string, error?: HTMLElement): Promise<boolean> {
   try {
     render(await work())
     toast(done)
@@ -60,7 +55,7 @@ function tagList(m: Membership): HTMLElement {
 
 function addForm(m: Membership): HTMLElement {
   const id = `add-tag-${m.groupId.replace(/[^\w-]/g, '_')}`
-  const input = h('input', { id, name: 'tag', required: true, maxlength: 30, list: 'declared-manual-tags', placeholder: '如：老客户' })
+  const input = h('input', { id, name: 'tag', required: true, maxlength: 30, list: MEMBER_IDS.declaredManualTags, placeholder: '如：老客户' })
   const error = h('p', { class: 'error', role: 'alert', hidden: true })
   const form = h('form', { class: 'inline-form add-tag', onsubmit: (e: Event) => {
     e.preventDefault()
@@ -94,10 +89,10 @@ function seenText(seen: Record<string, unknown> | null): HTMLElement | string {
   return h('span', { class: 'seen' }, ...Object.entries(seen).map(([k, v]) => h('code', { title: METRIC_LABELS[k] ?? k }, `${k}=${formatValue(v)}`)))
 }
 
-function historyTable(detail: MemberDetail): HTMLElement {
+function historyTable(detail: MemberDetailView): HTMLElement {
   if (detail.history.length === 0) return h('p', { class: 'muted' }, '还没有标签变化')
   const groupName = new Map(detail.memberships.map((m) => [m.groupId, m.groupName]))
-  return h('table', { class: 'table', id: 'history-table' },
+  return h('table', { class: 'table', id: MEMBER_IDS.historyTable },
     h('thead', {}, h('tr', {}, ...['时间', '群', '标签', '变化', '由谁', '规则看到的值'].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, ...detail.history.map((x) => h('tr', {},
       h('td', {}, formatTime(x.at)),
@@ -108,7 +103,7 @@ function historyTable(detail: MemberDetail): HTMLElement {
       h('td', {}, seenText(x.seen))))))
 }
 
-function crm(attributes: Attributes | null): HTMLElement {
+function crm(attributes: MemberAttributes | null): HTMLElement {
   if (!attributes) return h('p', { class: 'muted' }, '没有导入 CRM 资料（用 qundesk members import 导入订单和消费数据）')
   const money = (v: number | null) => (v === null ? '未知' : `¥${v.toFixed(2)}`)
   const rows: Array<[string, string]> = [
@@ -124,11 +119,11 @@ function crm(attributes: Attributes | null): HTMLElement {
 /** Export and erase (PIPL) are for admins; agents never get the buttons, and the API refuses them anyway (403). */
 const isAdmin = document.querySelector<HTMLMetaElement>('meta[name="user-role"]')?.content === 'admin'
 
-function privacyCard(detail: MemberDetail): HTMLElement {
+function privacyCard(detail: MemberDetailView): HTMLElement {
   const path = `/api/members/${encodeURIComponent(detail.memberId)}`
   const dialog = eraseDialog(detail, path)
-  return h('section', { class: 'card', 'aria-labelledby': 'privacy-title' },
-    h('h2', { id: 'privacy-title' }, '个人信息'),
+  return h('section', { class: 'card', 'aria-labelledby': MEMBER_IDS.privacyTitle },
+    h('h2', { id: MEMBER_IDS.privacyTitle }, '个人信息'),
     h('p', { class: 'muted' }, '成员可依《个人信息保护法》要求查阅或删除其个人信息。导出和删除都会记入审计日志。'),
     h('div', { class: 'privacy-actions' },
       h('a', { class: 'button', href: `${path}/export`, download: `member-${detail.memberId.replace(/[^\w.-]/g, '_')}.json` }, '导出个人信息'),
@@ -136,13 +131,13 @@ function privacyCard(detail: MemberDetail): HTMLElement {
     dialog)
 }
 
-function eraseDialog(detail: MemberDetail, path: string): HTMLDialogElement {
+function eraseDialog(detail: MemberDetailView, path: string): HTMLDialogElement {
   const expected = detail.memberName || detail.memberId
-  const input = h('input', { id: 'erase-confirm', name: 'confirm', autocomplete: 'off', required: true })
+  const input = h('input', { id: MEMBER_IDS.eraseConfirm, name: 'confirm', autocomplete: 'off', required: true })
   const error = h('p', { class: 'error', role: 'alert', hidden: true })
   const submit = h('button', { type: 'submit', class: 'danger', disabled: true }, '永久删除')
   input.addEventListener('input', () => { submit.disabled = input.value.trim() !== expected })
-  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'erase-title' })
+  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': MEMBER_IDS.eraseTitle })
   const form = h('form', { onsubmit: (e: Event) => {
     e.preventDefault()
     if (input.value.trim() !== expected) return
@@ -156,36 +151,36 @@ function eraseDialog(detail: MemberDetail, path: string): HTMLDialogElement {
       submit.disabled = false
     })
   } },
-  h('h2', { id: 'erase-title' }, '删除个人信息'),
+  h('h2', { id: MEMBER_IDS.eraseTitle }, '删除个人信息'),
   h('p', {}, `将清空「${expected}」发过的消息内容、相关建议回复，删除其标签、标签历史和 CRM 资料；只保留匿名的统计数字（报表不变）。此操作不可撤销。`),
   h('p', { class: 'muted' }, '审计日志不可改写，其中与该成员有关的记录保留原样。'),
-  h('label', { for: 'erase-confirm' }, `输入成员昵称「${expected}」确认`), input, error,
+  h('label', { for: MEMBER_IDS.eraseConfirm }, `输入成员昵称「${expected}」确认`), input, error,
   h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, '取消'), submit))
   dialog.append(form)
   return dialog
 }
 
-function render(detail: MemberDetail): void {
+function render(detail: MemberDetailView): void {
   document.title = `${detail.memberName} · 成员 · 群客服助手`
-  $('#member-name').replaceChildren(detail.memberName, ' ', h('small', { class: 'muted' }, detail.memberId))
-  $('#memberships').replaceChildren(
-    h('datalist', { id: 'declared-manual-tags' }, ...declaredManualTags.map((t) => h('option', { value: t }))),
+  byId(MEMBER_IDS.name).replaceChildren(detail.memberName, ' ', h('small', { class: 'muted' }, detail.memberId))
+  byId(MEMBER_IDS.memberships).replaceChildren(
+    h('datalist', { id: MEMBER_IDS.declaredManualTags }, ...declaredManualTags.map((t) => h('option', { value: t }))),
     ...detail.memberships.map(membershipCard))
-  $('#tag-history').replaceChildren(historyTable(detail))
-  $('#crm').replaceChildren(crm(detail.attributes))
-  if (isAdmin) $('#privacy').replaceChildren(privacyCard(detail))
+  byId(MEMBER_IDS.tagHistory).replaceChildren(historyTable(detail))
+  byId(MEMBER_IDS.crm).replaceChildren(crm(detail.attributes))
+  if (isAdmin) byId(MEMBER_IDS.privacy).replaceChildren(privacyCard(detail))
 }
 
 async function start(): Promise<void> {
   try {
     const [detail, tags] = await Promise.all([
-      api<MemberDetail>('GET', `/api/members/${encodeURIComponent(memberId)}`),
-      api<{ manualTags: string[] }>('GET', '/api/tags'),
+      api<MemberDetailView>('GET', `/api/members/${encodeURIComponent(memberId)}`),
+      api<TagsView>('GET', '/api/tags'),
     ])
     declaredManualTags = tags.manualTags
     render(detail)
   } catch (error) {
-    $('#member-name').textContent = error instanceof ApiError && error.status === 404 ? `没有找到成员 ${memberId}` : '加载失败'
+    byId(MEMBER_IDS.name).textContent = error instanceof ApiError && error.status === 404 ? `没有找到成员 ${memberId}` : '加载失败'
     toast(error instanceof ApiError ? error.message : String(error), 'error')
   }
 }

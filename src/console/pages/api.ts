@@ -1,3 +1,5 @@
+import type { ApiErrorBody } from '../contract.js'
+
 /** Fetch wrapper for the console: JSON in and out, the CSRF header on every change, errors with the server's message. */
 const csrfToken = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? ''
 
@@ -19,7 +21,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   const text = await response.text()
   const data = text ? (JSON.parse(text) as unknown) : undefined
   if (!response.ok) {
-    const err = (data ?? {}) as { error?: string; message?: string }
+    const err = (data ?? {}) as Partial<ApiErrorBody>
     throw new ApiError(response.status, err.error ?? 'error', err.message ?? `请求失败（${response.status}）`)
   }
   return data as T

@@ -1,28 +1,21 @@
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js'
+import type { DistributionRow, DistributionView, GroupView, MemberPage, MemberSummary, TagsView } from '../contract.js'
 import { api, ApiError } from './api.js'
-import { $, formatTime, h, initChrome, toast } from './dom.js'
-import { joinedText, lifecycleChip, memberHref, tagChip, type MemberSummary } from './member-tags.js'
+import { byId, formatTime, h, initChrome, toast } from './dom.js'
+import { joinedText, lifecycleChip, memberHref, tagChip } from './member-tags.js'
+import { MEMBERS_IDS } from './members.ids.js'
 
 declare const Chart: new (canvas: HTMLCanvasElement, config: ChartConfiguration) => ChartJs
-
-interface TagsInfo {
-  enabled: boolean
-  tags: Array<{ tag: string; source: string; members: number }>
-  ruleTags: Array<{ id: string; when: string; description: string | null; source: string }>
-  lifecycle: string[]
-  manualTags: string[]
-}
-interface DistributionRow { day: string; kind: 'tag' | 'lifecycle'; name: string; members: number }
 
 const PAGE_SIZE = 50
 const COLORS = ['#1d6fe8', '#52c41a', '#faad14', '#d4380d', '#722ed1', '#13c2c2', '#eb2f96', '#8c8c8c', '#a0d911', '#2f54eb']
 const FILTERS = ['tag', 'lifecycle', 'groupId', 'q', 'includeLeft'] as const
 
 initChrome()
-const form = $('#member-filter') as HTMLFormElement
+const form = byId<HTMLFormElement>(MEMBERS_IDS.filter)
 const field = <T extends HTMLElement>(name: string) => form.elements.namedItem(name) as unknown as T
-const tbody = $('#members-table').querySelector('tbody')!
-const state = { offset: 0, info: null as TagsInfo | null, rows: [] as DistributionRow[], chart: null as ChartJs | null }
+const tbody = byId(MEMBERS_IDS.table).querySelector('tbody')!
+const state = { offset: 0, info: null as TagsView | null, rows: [] as DistributionRow[], chart: null as ChartJs | null }
 
 /** The filters live in the address, so a filtered list can be bookmarked, shared and reloaded. */
 function readAddress(): void {
@@ -63,8 +56,8 @@ function fill(select: HTMLSelectElement, first: string, groups: Array<{ label: s
 async function loadFilters(): Promise<void> {
   const groupId = field<HTMLSelectElement>('groupId').value
   const [info, groups] = await Promise.all([
-    api<TagsInfo>('GET', `/api/tags${groupId ? `?groupId=${encodeURIComponent(groupId)}` : ''}`),
-    api<Array<{ groupId: string; groupName: string; members: number }>>('GET', '/api/groups'),
+    api<TagsView>('GET', `/api/tags${groupId ? `?groupId=${encodeURIComponent(groupId)}` : ''}`),
+    api<GroupView[]>('GET', '/api/groups'),
   ])
   state.info = info
   const ruleIds = info.ruleTags.map((t) => t.id)
@@ -74,7 +67,7 @@ async function loadFilters(): Promise<void> {
   fill(field('tag'), '全部标签', [{ label: '规则标签', values: [...ruleIds, ...retired].map(opt) }, { label: '手动标签', values: manual.map((v) => ({ value: v, text: `${v}（手动）` })) }])
   fill(field('lifecycle'), '全部阶段', [{ label: '生命周期阶段', values: info.lifecycle.map(opt) }])
   fill(field('groupId'), '全部群', [{ label: '群', values: groups.map((g) => ({ value: g.groupId, text: `${g.groupName}（${g.members} 人）` })) }])
-  $('#tag-counts').replaceChildren(...(info.tags.length === 0
+  byId(MEMBERS_IDS.tagCounts).replaceChildren(...(info.tags.length === 0
     ? [h('li', { class: 'muted' }, info.enabled ? '还没有成员带标签' : '没有加载标签规则：成员不会被自动打标签')]
     : info.tags.map((t) => h('li', {},
         h('button', { type: 'button', class: 'link', title: `只看带「${t.tag}」的成员`, onclick: () => filterBy(t.tag) }, t.tag),
@@ -91,16 +84,16 @@ async function loadMembers(): Promise<void> {
   const params = filterParams()
   params.set('limit', String(PAGE_SIZE))
   params.set('offset', String(state.offset))
-  const { total, members } = await api<{ total: number; members: MemberSummary[] }>('GET', `/api/members?${params}`)
-  $('#members-total').textContent = `共 ${total} 人`
+  const { total, members } = await api<MemberPage>('GET', `/api/members?${params}`)
+  byId(MEMBERS_IDS.total).textContent = `共 ${total} 人`
   tbody.replaceChildren(...(members.length === 0
     ? [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '没有符合条件的成员'))]
     : members.map(row)))
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
   const page = Math.floor(state.offset / PAGE_SIZE) + 1
-  $('#page-info').textContent = `第 ${page} / ${pages} 页`
-  ;($('#page-prev') as HTMLButtonElement).disabled = state.offset === 0
-  ;($('#page-next') as HTMLButtonElement).disabled = state.offset + PAGE_SIZE >= total
+  byId(MEMBERS_IDS.pageInfo).textContent = `第 ${page} / ${pages} 页`
+  ;byId<HTMLButtonElement>(MEMBERS_IDS.pagePrev).disabled = state.offset === 0
+  ;byId<HTMLButtonElement>(MEMBERS_IDS.pageNext).disabled = state.offset + PAGE_SIZE >= total
 }
 
 function row(m: MemberSummary): HTMLElement {
@@ -113,25 +106,25 @@ function row(m: MemberSummary): HTMLElement {
 }
 
 async function loadDistribution(): Promise<void> {
-  const days = ($('#dist-days') as HTMLSelectElement).value
-  state.rows = (await api<{ rows: DistributionRow[] }>('GET', `/api/tags/distribution?days=${days}`)).rows
+  const days = byId<HTMLSelectElement>(MEMBERS_IDS.distDays).value
+  state.rows = (await api<DistributionView>('GET', `/api/tags/distribution?days=${days}`)).rows
   drawDistribution()
 }
 
 /** One line per lifecycle stage (or per tag) over the days a full re-tag recorded counts. */
 function drawDistribution(): void {
-  const kind = ($('#dist-kind') as HTMLSelectElement).value as 'tag' | 'lifecycle'
+  const kind = byId<HTMLSelectElement>(MEMBERS_IDS.distKind).value as DistributionRow['kind']
   const rows = state.rows.filter((r) => r.kind === kind)
   const labels = [...new Set(state.rows.map((r) => r.day))].sort()
   const preferred = kind === 'lifecycle' ? state.info?.lifecycle ?? [] : state.info?.ruleTags.map((t) => t.id) ?? []
   const names = [...new Set([...preferred.filter((n) => rows.some((r) => r.name === n)), ...rows.map((r) => r.name)])]
   const count = new Map(rows.map((r) => [`${r.day}\u0000${r.name}`, r.members]))
-  const note = $('#dist-note')
+  const note = byId(MEMBERS_IDS.distNote)
   note.hidden = labels.length > 0
   note.textContent = '还没有分布数据：每次全量重新计算标签（按规则的 schedule，或管理员在「用户与设置」里立即重新计算）后记录当天的人数。'
-  $('#chart-distribution').setAttribute('aria-label', `每天各${kind === 'lifecycle' ? '生命周期阶段' : '标签'}的成员数折线图`)
+  byId(MEMBERS_IDS.chartDistribution).setAttribute('aria-label', `每天各${kind === 'lifecycle' ? '生命周期阶段' : '标签'}的成员数折线图`)
   state.chart?.destroy()
-  state.chart = new Chart($('#chart-distribution') as HTMLCanvasElement, {
+  state.chart = new Chart(byId<HTMLCanvasElement>(MEMBERS_IDS.chartDistribution), {
     type: 'line',
     data: {
       labels: labels.map((d) => d.slice(5)),
@@ -167,16 +160,16 @@ for (const name of ['tag', 'lifecycle', 'groupId', 'includeLeft']) {
     void apply()
   })
 }
-$('#page-prev').addEventListener('click', () => {
+byId(MEMBERS_IDS.pagePrev).addEventListener('click', () => {
   state.offset = Math.max(0, state.offset - PAGE_SIZE)
   void apply()
 })
-$('#page-next').addEventListener('click', () => {
+byId(MEMBERS_IDS.pageNext).addEventListener('click', () => {
   state.offset += PAGE_SIZE
   void apply()
 })
-$('#dist-kind').addEventListener('change', drawDistribution)
-$('#dist-days').addEventListener('change', () => void loadDistribution())
+byId(MEMBERS_IDS.distKind).addEventListener('change', drawDistribution)
+byId(MEMBERS_IDS.distDays).addEventListener('change', () => void loadDistribution())
 window.addEventListener('popstate', () => {
   readAddress()
   void apply(false)

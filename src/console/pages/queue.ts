@@ -1,20 +1,9 @@
+import type { HealthView, IntentOption, SettingsView, SuggestionContextView, SuggestionEventData, SuggestionItem } from '../contract.js'
 import { api, ApiError } from './api.js'
-import { $, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
+import { byId, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
 import { memberHref } from './member-tags.js'
+import { QUEUE_IDS } from './queue.ids.js'
 import { initSidebar, type Sidebar } from './wecom-sidebar.js'
-
-interface Item {
-  id: number; messageId: string; groupId: string; groupName: string; memberId: string; memberName: string; question: string
-  /** answer / needs_human: a customer's question; outreach: a message a tag action proposes; reminder: a note for agents (no text). */
-  kind: 'answer' | 'needs_human' | 'outreach' | 'reminder'
-  intentId: string | null; score: number | null; text: string | null; status: 'pending' | 'sending' | 'sent' | 'rejected' | 'failed'
-  createdAt: string; askedAt: string; needsHuman: boolean; decision: string | null; decidedBy: string | null
-  decidedAt: string | null; finalText: string | null; responseMs: number | null; lastError: string | null; matchedIntentId: string | null
-  emotionSeverity: 'none' | 'mild' | 'moderate' | 'severe' | null; escalationReason: string | null; escalationDetail: string | null
-}
-interface ContextMessage { id: string; senderName: string; text: string; sentAt: string; fromSelf: boolean; mentionsBot: boolean }
-interface Context { suggestion: Item; conversation: ContextMessage[]; history: Item[]; membership: { joinedAt: string; joinedAtEstimated: boolean } | null }
-interface Intent { id: string; example: string }
 
 const DECISION: Record<string, string> = { auto_sent: '自动发送', sent: '已发送', edited: '编辑后发送', rejected: '已拒绝' }
 const ESCALATION: Record<string, string> = { keyword: '要求人工', emotion: '情绪激动', intent: '投诉类', misses: '连续未命中', sla: '超时升级' }
@@ -26,12 +15,10 @@ const DRAFT_LABEL: Record<string, string> = {
 }
 const PLACEHOLDER: Record<string, string> = { needs_human: '没有匹配到答案，请人工输入回复', reminder: '（可选）写一条发给客户的消息' }
 
-/** Needs a person: nothing matched, or a rule escalated it. Reminders are marked on their own (提醒). */
-const escalated = (item: Item) => item.kind === 'needs_human' || item.escalationReason !== null
 /** A customer asked something (the SLA and intents apply); outreach and reminders come from tag rules. */
-const isQuestion = (item: Item) => item.kind === 'answer' || item.kind === 'needs_human'
+const isQuestion = (item: SuggestionItem) => item.kind === 'answer' || item.kind === 'needs_human'
 
-function humanBadges(item: Item): Array<HTMLElement | null> {
+function humanBadges(item: SuggestionItem): Array<HTMLElement | null> {
   return [
     item.kind === 'outreach' ? h('span', { class: 'badge outreach', title: '标签规则触发的主动消息：批准后发到群里' }, '主动消息') : null,
     item.kind === 'reminder' ? h('span', { class: 'badge reminder', title: '标签规则提醒客服关注这位成员：没有草稿，可以写一条消息发送，或忽略' }, '提醒') : null,
@@ -42,26 +29,28 @@ function humanBadges(item: Item): Array<HTMLElement | null> {
 }
 const state = {
   status: 'pending' as string,
-  items: [] as Item[],
+  items: [] as SuggestionItem[],
   selectedId: null as number | null,
   slaMs: 15 * 60_000,
-  intents: [] as Intent[],
+  intents: [] as IntentOption[],
   sidebar: null as Sidebar | null,
   busy: false,
   /** Replies the outbox gave up on, whatever tab is open: they need an agent. */
   failed: 0,
 }
 const STATUS: Record<string, string> = { sending: '发送中', failed: '发送失败' }
-const list = $('#queue-list')
-const detail = $('#detail')
+/** The id of a suggestion's row in the list (aria-activedescendant points at it). */
+const optionId = (id: number) => `s-${id}`
+const list = byId(QUEUE_IDS.list)
+const detail = byId(QUEUE_IDS.detail)
 
 initChrome()
 void start()
 
 async function start(): Promise<void> {
   const [settings, intents] = await Promise.all([
-    api<{ slaMinutes: number }>('GET', '/api/settings'),
-    api<Intent[]>('GET', '/api/intents'),
+    api<SettingsView>('GET', '/api/settings'),
+    api<IntentOption[]>('GET', '/api/intents'),
   ])
   state.slaMs = settings.slaMinutes * 60_000
   state.intents = intents
@@ -70,7 +59,7 @@ async function start(): Promise<void> {
     return null
   })
   if (state.sidebar) {
-    const note = $('#sidebar-note')
+    const note = byId(QUEUE_IDS.sidebarNote)
     note.hidden = false
     note.textContent = '企业微信侧边栏：只显示当前客户群，发送将以您本人身份发出'
   }
@@ -112,15 +101,15 @@ function listen(): void {
   // Whatever happened while the stream was (re)connecting is fetched once it is open.
   events.addEventListener('open', () => {
     document.body.dataset.live = 'open'
-    $('#live-note').hidden = true
+    byId(QUEUE_IDS.liveNote).hidden = true
     later(false)
   })
   events.addEventListener('error', () => {
     document.body.dataset.live = 'reconnecting'
-    $('#live-note').hidden = false
+    byId(QUEUE_IDS.liveNote).hidden = false
   })
   events.addEventListener('suggestion', (event) => {
-    const data = JSON.parse((event as MessageEvent<string>).data) as { type: string; id: number; status: string }
+    const data = JSON.parse((event as MessageEvent<string>).data) as SuggestionEventData
     later(data.id === state.selectedId)
   })
 }
@@ -141,7 +130,7 @@ async function refresh(reloadDetail: boolean | 'unless-editing' = true): Promise
   if (state.status) params.set('status', state.status)
   if (state.sidebar) params.set('groupId', state.sidebar.chatId)
   const mine = ++refreshes
-  const [items, health] = await Promise.all([api<Item[]>('GET', `/api/suggestions?${params}`), api<Health>('GET', '/api/health')])
+  const [items, health] = await Promise.all([api<SuggestionItem[]>('GET', `/api/suggestions?${params}`), api<HealthView>('GET', '/api/health')])
   // A slower, older response must not overwrite a newer list.
   if (mine !== refreshes) return
   showHealth(health)
@@ -158,11 +147,9 @@ async function refresh(reloadDetail: boolean | 'unless-editing' = true): Promise
   else if (reloadDetail === 'unless-editing') await renderDetail({ unlessEditing: true })
 }
 
-interface Health { channel: { state: string; since: string | null }; outbox: { queued: number; failed: number } }
-
-function showHealth(health: Health): void {
+function showHealth(health: HealthView): void {
   state.failed = health.outbox.failed
-  const note = $('#channel-note')
+  const note = byId(QUEUE_IDS.channelNote)
   const offline = health.channel.state !== 'online'
   note.hidden = !offline
   if (offline) {
@@ -175,11 +162,11 @@ function renderList(): void {
   const now = Date.now()
   const pending = state.items.filter((i) => i.status === 'pending')
   const failedCount = state.failed
-  const oldest = pending.reduce<Item | undefined>((a, b) => (!a || b.askedAt < a.askedAt ? b : a), undefined)
-  const newest = pending.reduce<Item | undefined>((a, b) => (!a || b.askedAt > a.askedAt ? b : a), undefined)
-  $('#queue-stats').replaceChildren(
+  const oldest = pending.reduce<SuggestionItem | undefined>((a, b) => (!a || b.askedAt < a.askedAt ? b : a), undefined)
+  const newest = pending.reduce<SuggestionItem | undefined>((a, b) => (!a || b.askedAt > a.askedAt ? b : a), undefined)
+  byId(QUEUE_IDS.stats).replaceChildren(
     h('span', {}, '待处理 ', h('b', {}, pending.length)),
-    h('span', {}, '需人工 ', h('b', {}, pending.filter(escalated).length)),
+    h('span', {}, '需人工 ', h('b', {}, pending.filter((i) => i.needsHuman).length)),
     ...(failedCount > 0 ? [h('span', { class: 'error' }, '发送失败 ', h('b', {}, failedCount))] : []),
     h('span', {}, '最久等待 ', h('b', {}, oldest ? formatWait(now - Date.parse(oldest.askedAt)) : '—')),
     h('span', {}, '最新 ', h('b', {}, newest ? `${formatWait(now - Date.parse(newest.askedAt))}前`.replace('刚刚前', '刚刚') : '—')),
@@ -188,8 +175,8 @@ function renderList(): void {
     const waiting = now - Date.parse(item.askedAt)
     const late = isQuestion(item) && item.status === 'pending' && waiting > state.slaMs
     const li = h('li', {
-      id: `s-${item.id}`, role: 'option', 'aria-selected': String(item.id === state.selectedId),
-      class: escalated(item) ? 'escalated' : item.kind === 'reminder' ? 'reminder' : undefined, 'data-id': item.id, 'data-kind': item.kind,
+      id: optionId(item.id), role: 'option', 'aria-selected': String(item.id === state.selectedId),
+      class: item.needsHuman ? 'escalated' : item.kind === 'reminder' ? 'reminder' : undefined, 'data-id': item.id, 'data-kind': item.kind,
       onclick: () => select(item.id),
     },
     h('span', { class: 'q' }, item.question),
@@ -205,7 +192,7 @@ function renderList(): void {
     return li
   }))
   if (state.items.length === 0) list.replaceChildren(h('li', { class: 'muted', 'aria-disabled': 'true' }, state.status === 'pending' ? '没有待处理的建议 🎉' : '没有记录'))
-  list.setAttribute('aria-activedescendant', state.selectedId ? `s-${state.selectedId}` : '')
+  list.setAttribute('aria-activedescendant', state.selectedId ? optionId(state.selectedId) : '')
 }
 
 function select(id: number): void {
@@ -213,7 +200,7 @@ function select(id: number): void {
   const shown = state.selectedId === id && detail.dataset.id === String(id)
   state.selectedId = id
   renderList()
-  document.getElementById(`s-${id}`)?.scrollIntoView({ block: 'nearest' })
+  document.getElementById(optionId(id))?.scrollIntoView({ block: 'nearest' })
   void renderDetail({ unlessEditing: shown })
 }
 
@@ -238,14 +225,14 @@ async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<
     detail.replaceChildren(h('p', { class: 'muted empty' }, '加载中…'))
   }
   const mine = ++detailLoads
-  const ctx = await api<Context>('GET', `/api/suggestions/${id}/context`)
+  const ctx = await api<SuggestionContextView>('GET', `/api/suggestions/${id}/context`)
   // An older load answering late must not replace a newer one.
   if (state.selectedId !== id || mine !== detailLoads) return
   if (options.unlessEditing && isEditing() && detail.contains(document.activeElement)) return
   const s = ctx.suggestion
   // A reply the outbox gave up on is decided again like a pending one: send again (maybe edited) or reject.
   const pending = s.status === 'pending' || s.status === 'failed'
-  const draft = h('textarea', { id: 'draft', 'aria-label': s.kind === 'reminder' ? '给客户的消息' : '回复内容', placeholder: PLACEHOLDER[s.kind] ?? '', disabled: !pending })
+  const draft = h('textarea', { id: QUEUE_IDS.draft, 'aria-label': s.kind === 'reminder' ? '给客户的消息' : '回复内容', placeholder: PLACEHOLDER[s.kind] ?? '', disabled: !pending })
   draft.value = pending ? s.text ?? '' : s.finalText ?? s.text ?? ''
 
   const main = h('section', { class: 'card', 'aria-label': '建议详情' },
@@ -257,11 +244,11 @@ async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<
       s.kind === 'answer' ? h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`) : null,
       s.matchedIntentId !== null ? h('span', { class: 'muted' }, ` 已纠正（原匹配 ${s.matchedIntentId || '无'}）`) : null),
     s.escalationDetail ? h('p', { class: 'escalation-detail', role: 'note' }, `升级原因：${s.escalationDetail}`) : null,
-    h('label', { for: 'draft', class: 'muted' }, pending ? DRAFT_LABEL[s.kind] ?? DRAFT_LABEL.answer : s.status === 'rejected' && s.kind === 'reminder' ? '已忽略' : '已发送内容'),
+    h('label', { for: QUEUE_IDS.draft, class: 'muted' }, pending ? DRAFT_LABEL[s.kind] ?? DRAFT_LABEL.answer : s.status === 'rejected' && s.kind === 'reminder' ? '已忽略' : '已发送内容'),
     draft,
     s.lastError ? h('p', { class: 'error', role: 'alert' }, s.status === 'sending' ? `正在发送：${s.lastError}` : `上次发送失败：${s.lastError}`) : null,
     pending ? actions(s, draft) : s.status === 'sending' ? h('p', { class: 'muted' }, `${STATUS.sending} · ${s.decidedBy ?? ''}`) : h('p', { class: 'muted' }, `${DECISION[s.decision ?? ''] ?? s.status} · ${s.decidedBy ?? ''} · ${s.decidedAt ? formatTime(s.decidedAt) : ''}${s.responseMs !== null ? ` · 响应 ${Math.round(s.responseMs / 1000)} 秒` : ''}`),
-    h('div', { id: 'inline-form' }),
+    h('div', { id: QUEUE_IDS.inlineForm }),
   )
   const side = h('section', { class: 'card', 'aria-label': '上下文' },
     h('h2', {}, '群内对话'),
@@ -281,13 +268,13 @@ async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<
   if (list && current) list.scrollTop = current.offsetTop - list.offsetTop - list.clientHeight / 2
 }
 
-function actions(s: Item, draft: HTMLTextAreaElement): HTMLElement {
+function actions(s: SuggestionItem, draft: HTMLTextAreaElement): HTMLElement {
   const reminder = s.kind === 'reminder'
   return h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'primary', id: 'send', onclick: () => void send(s, draft) }, state.sidebar ? '以我的身份发送 (Enter)' : reminder ? '发送消息 (Enter)' : '发送 (Enter)'),
-    h('button', { type: 'button', id: 'reject', class: 'danger', onclick: () => showReject(s) }, reminder ? '忽略 (R)' : '拒绝 (R)'),
+    h('button', { type: 'button', class: 'primary', id: QUEUE_IDS.send, onclick: () => void send(s, draft) }, state.sidebar ? '以我的身份发送 (Enter)' : reminder ? '发送消息 (Enter)' : '发送 (Enter)'),
+    h('button', { type: 'button', id: QUEUE_IDS.reject, class: 'danger', onclick: () => showReject(s) }, reminder ? '忽略 (R)' : '拒绝 (R)'),
     // Only a customer's question can teach the matcher; a tag action's text is not an example of any intent.
-    isQuestion(s) ? h('button', { type: 'button', id: 'fix-intent', onclick: () => showFixIntent(s) }, '意图不对 (I)') : null,
+    isQuestion(s) ? h('button', { type: 'button', id: QUEUE_IDS.fixIntent, onclick: () => showFixIntent(s) }, '意图不对 (I)') : null,
   )
 }
 
@@ -305,7 +292,7 @@ async function act(work: () => Promise<unknown>, done: string): Promise<void> {
   }
 }
 
-async function send(s: Item, draft: HTMLTextAreaElement): Promise<void> {
+async function send(s: SuggestionItem, draft: HTMLTextAreaElement): Promise<void> {
   const text = draft.value.trim()
   if (!text) {
     toast(s.kind === 'reminder' ? '提醒没有草稿：请先写要发给客户的消息，或点「忽略」' : '请先填写回复内容', 'error')
@@ -324,19 +311,19 @@ async function send(s: Item, draft: HTMLTextAreaElement): Promise<void> {
   await act(() => api('POST', `/api/suggestions/${s.id}/send`, edited ? { text } : undefined), edited ? '已编辑并发送' : '已发送')
 }
 
-function showReject(s: Item): void {
+function showReject(s: SuggestionItem): void {
   const verb = s.kind === 'reminder' ? '忽略' : '拒绝'
-  const reason = h('input', { id: 'reject-reason', 'aria-label': `${verb}原因`, placeholder: '原因（可选），如：客户已私聊解决', maxlength: 500 })
+  const reason = h('input', { id: QUEUE_IDS.rejectReason, 'aria-label': `${verb}原因`, placeholder: '原因（可选），如：客户已私聊解决', maxlength: 500 })
   const form = h('form', { class: 'reject-form', onsubmit: (e: Event) => {
     e.preventDefault()
     void act(() => api('POST', `/api/suggestions/${s.id}/reject`, reason.value.trim() ? { reason: reason.value.trim() } : {}), `已${verb}`)
   } }, reason, h('button', { type: 'submit', class: 'danger' }, `确认${verb}`), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
-  $('#inline-form').replaceChildren(form)
+  byId(QUEUE_IDS.inlineForm).replaceChildren(form)
   reason.focus()
 }
 
-function showFixIntent(s: Item): void {
-  const select = h('select', { id: 'intent-select', 'aria-label': '正确的意图' },
+function showFixIntent(s: SuggestionItem): void {
+  const select = h('select', { id: QUEUE_IDS.intentSelect, 'aria-label': '正确的意图' },
     ...state.intents.map((i) => {
       const option = h('option', { value: i.id }, `${i.id}（${i.example}）`)
       if (i.id === s.intentId) option.selected = true
@@ -345,18 +332,18 @@ function showFixIntent(s: Item): void {
   const form = h('form', { class: 'fix-intent', onsubmit: (e: Event) => {
     e.preventDefault()
     void act(() => api('POST', `/api/suggestions/${s.id}/fix-intent`, { intentId: select.value }), '已纠正意图：这个问题已作为新例句学习')
-  } }, h('label', { for: 'intent-select' }, '正确的意图'), select, h('button', { type: 'submit', class: 'primary' }, '确认并重新起草'), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
-  $('#inline-form').replaceChildren(form)
+  } }, h('label', { for: QUEUE_IDS.intentSelect }, '正确的意图'), select, h('button', { type: 'submit', class: 'primary' }, '确认并重新起草'), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
+  byId(QUEUE_IDS.inlineForm).replaceChildren(form)
   select.focus()
 }
 
 function onKey(event: KeyboardEvent): void {
   const target = event.target as HTMLElement
-  const draft = document.getElementById('draft') as HTMLTextAreaElement | null
+  const draft = document.getElementById(QUEUE_IDS.draft) as HTMLTextAreaElement | null
   if (target instanceof HTMLTextAreaElement) {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault()
-      document.getElementById('send')?.click()
+      document.getElementById(QUEUE_IDS.send)?.click()
     } else if (event.key === 'Escape') target.blur()
     return
   }
@@ -368,12 +355,12 @@ function onKey(event: KeyboardEvent): void {
   const key = event.key.toLowerCase()
   if (key === 'j') move(1)
   else if (key === 'k') move(-1)
-  else if (key === 'enter') document.getElementById('send')?.click()
+  else if (key === 'enter') document.getElementById(QUEUE_IDS.send)?.click()
   else if (key === 'e' && draft) {
     draft.focus()
     draft.setSelectionRange(draft.value.length, draft.value.length)
-  } else if (key === 'r') document.getElementById('reject')?.click()
-  else if (key === 'i') document.getElementById('fix-intent')?.click()
+  } else if (key === 'r') document.getElementById(QUEUE_IDS.reject)?.click()
+  else if (key === 'i') document.getElementById(QUEUE_IDS.fixIntent)?.click()
   else return
   event.preventDefault()
 }

@@ -1,11 +1,6 @@
+/** Tag chips, the lifecycle badge and member links, shared by the 成员 list (members.ts) and one member's page (member.ts). */
+import type { MemberSummary, MemberTag } from '../contract.js'
 import { formatTime, h } from './dom.js'
-
-/** The member shapes of /api/members and /api/members/:id (src/members/member-directory.ts). */
-export interface MemberTag { tag: string; source: 'rule' | 'manual'; addedAt: string; addedBy: string }
-export interface MemberSummary {
-  groupId: string; groupName: string; memberId: string; memberName: string
-  joinedAt: string; joinedAtEstimated: boolean; leftAt: string | null; lifecycle: string | null; tags: MemberTag[]
-}
 
 export const RULE_TAG_HINT = '规则标签：由标签规则自动计算，不能手动添加或移除；条件不再满足时会自动去掉'
 

@@ -1,21 +1,13 @@
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js'
+import type { ReportCounts, ReportView } from '../contract.js'
 import { api } from './api.js'
-import { $, formatTime, h, initChrome } from './dom.js'
+import { byId, formatTime, h, initChrome } from './dom.js'
+import { REPORTS_IDS } from './reports.ids.js'
 
 declare const Chart: new (canvas: HTMLCanvasElement, config: ChartConfiguration) => ChartJs
 
-interface Counts { questions: number; autoSent: number; approved: number; edited: number; rejected: number; escalated: number; pending: number; medianResponseMs: number | null; p90ResponseMs: number | null }
-interface DayTotal extends Counts { day: string }
-interface GroupTotal extends Counts { groupId: string; groupName: string }
-interface Report {
-  range: { from: string; to: string; groupId?: string }; slaMinutes: number
-  days: DayTotal[]; groups: GroupTotal[]
-  unanswered: Array<{ suggestionId: number; groupName: string; memberName: string; question: string; askedAt: string; waitingMs: number }>
-  unmatched: Array<{ question: string; count: number; lastAskedAt: string; groupNames: string[] }>
-}
-
 initChrome()
-const form = $('#report-filter') as HTMLFormElement
+const form = byId<HTMLFormElement>(REPORTS_IDS.filter)
 const groupSelect = form.elements.namedItem('groupId') as HTMLSelectElement
 const knownGroups = new Map<string, string>()
 const charts: ChartJs[] = []
@@ -39,12 +31,12 @@ function table(headers: string[], rows: Array<Array<string | number>>, numeric: 
     h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((cell, i) => h('td', { class: numeric.includes(i) ? 'num' : undefined }, cell))))))
 }
 
-const countCols = (c: Counts) => [c.questions, c.autoSent, c.approved, c.edited, c.rejected, c.escalated, seconds(c.medianResponseMs), seconds(c.p90ResponseMs)]
+const countCols = (c: ReportCounts) => [c.questions, c.autoSent, c.approved, c.edited, c.rejected, c.escalated, seconds(c.medianResponseMs), seconds(c.p90ResponseMs)]
 const COUNT_HEADERS = ['问题', '自动发送', '坐席发送', '编辑后发送', '拒绝', '需人工', '响应中位数(秒)', '响应P90(秒)']
 
 async function load(): Promise<void> {
   const params = query()
-  const report = await api<Report>('GET', `/api/reports?${params}`)
+  const report = await api<ReportView>('GET', `/api/reports?${params}`)
   ;(form.elements.namedItem('from') as HTMLInputElement).value = report.range.from
   ;(form.elements.namedItem('to') as HTMLInputElement).value = report.range.to
   params.set('from', report.range.from)
@@ -59,18 +51,18 @@ async function load(): Promise<void> {
     return acc
   }, { questions: 0, autoSent: 0, approved: 0, edited: 0, rejected: 0, escalated: 0 })
   const answered = total.autoSent + total.approved + total.edited
-  $('#kpis').replaceChildren(
+  byId(REPORTS_IDS.kpis).replaceChildren(
     h('div', { class: 'kpi' }, '问题数', h('b', {}, total.questions)),
     h('div', { class: 'kpi' }, '自动回复率', h('b', {}, total.questions ? `${Math.round((total.autoSent / total.questions) * 100)}%` : '—')),
     h('div', { class: 'kpi' }, '已回复', h('b', {}, answered)),
     h('div', { class: 'kpi' }, '需人工', h('b', {}, total.escalated)),
     h('div', { class: 'kpi' }, `超时未回复（>${report.slaMinutes} 分钟）`, h('b', {}, report.unanswered.length)),
   )
-  $('#sla').textContent = String(report.slaMinutes)
+  byId(REPORTS_IDS.sla).textContent = String(report.slaMinutes)
 
   for (const chart of charts.splice(0)) chart.destroy()
   const labels = report.days.map((d) => d.day.slice(5))
-  charts.push(new Chart($('#chart-daily') as HTMLCanvasElement, {
+  charts.push(new Chart(byId<HTMLCanvasElement>(REPORTS_IDS.chartDaily), {
     type: 'bar',
     data: {
       labels,
@@ -81,7 +73,7 @@ async function load(): Promise<void> {
     },
     options: { responsive: true, animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
   }))
-  charts.push(new Chart($('#chart-response') as HTMLCanvasElement, {
+  charts.push(new Chart(byId<HTMLCanvasElement>(REPORTS_IDS.chartResponse), {
     type: 'line',
     data: { labels, datasets: [
       { label: '中位数', data: report.days.map((d) => (d.medianResponseMs === null ? null : d.medianResponseMs / 1000)), borderColor: '#1d6fe8', backgroundColor: '#1d6fe8', spanGaps: true },
@@ -90,10 +82,10 @@ async function load(): Promise<void> {
     options: { responsive: true, animation: false, scales: { y: { beginAtZero: true } } },
   }))
 
-  $('#table-daily').replaceChildren(table(['日期', ...COUNT_HEADERS], report.days.map((d) => [d.day, ...countCols(d)]), [1, 2, 3, 4, 5, 6, 7, 8]))
-  $('#table-groups').replaceChildren(table(['群', ...COUNT_HEADERS], report.groups.map((g) => [g.groupName, ...countCols(g)]), [1, 2, 3, 4, 5, 6, 7, 8]))
-  $('#table-unanswered').replaceChildren(table(['群', '客户', '问题', '提问时间', '已等待(分钟)'], report.unanswered.map((u) => [u.groupName, u.memberName, u.question, formatTime(u.askedAt), Math.floor(u.waitingMs / 60000)]), [4]))
-  $('#table-unmatched').replaceChildren(table(['问题', '次数', '最近一次', '群'], report.unmatched.map((u) => [u.question, u.count, formatTime(u.lastAskedAt), u.groupNames.join('、')]), [1]))
+  byId(REPORTS_IDS.tableDaily).replaceChildren(table(['日期', ...COUNT_HEADERS], report.days.map((d) => [d.day, ...countCols(d)]), [1, 2, 3, 4, 5, 6, 7, 8]))
+  byId(REPORTS_IDS.tableGroups).replaceChildren(table(['群', ...COUNT_HEADERS], report.groups.map((g) => [g.groupName, ...countCols(g)]), [1, 2, 3, 4, 5, 6, 7, 8]))
+  byId(REPORTS_IDS.tableUnanswered).replaceChildren(table(['群', '客户', '问题', '提问时间', '已等待(分钟)'], report.unanswered.map((u) => [u.groupName, u.memberName, u.question, formatTime(u.askedAt), Math.floor(u.waitingMs / 60000)]), [4]))
+  byId(REPORTS_IDS.tableUnmatched).replaceChildren(table(['问题', '次数', '最近一次', '群'], report.unmatched.map((u) => [u.question, u.count, formatTime(u.lastAskedAt), u.groupNames.join('、')]), [1]))
   for (const link of document.querySelectorAll<HTMLAnchorElement>('a.csv')) link.href = `/api/reports/${link.dataset.table}.csv?${params}`
 }
 

@@ -1,24 +1,24 @@
+import type { RetagView, SettingsView, UserView } from '../contract.js'
+import { ADMIN_IDS } from './admin.ids.js'
 import { api, ApiError } from './api.js'
-import { $, formatTime, h, initChrome, toast } from './dom.js'
-
-interface User { id: number; name: string; role: 'agent' | 'admin'; disabled: boolean; createdAt: string }
+import { byId, formatTime, h, initChrome, toast } from './dom.js'
 
 initChrome()
-const tbody = $('#users-table').querySelector('tbody')!
+const tbody = byId(ADMIN_IDS.usersTable).querySelector('tbody')!
 
 async function loadUsers(): Promise<void> {
-  const users = await api<User[]>('GET', '/api/users')
+  const users = await api<UserView[]>('GET', '/api/users')
   tbody.replaceChildren(...users.map((u) => {
     const role = h('select', { 'aria-label': `${u.name} 的角色` }, h('option', { value: 'agent' }, '坐席'), h('option', { value: 'admin' }, '管理员'))
     role.value = u.role
-    role.addEventListener('change', () => void update(u, { role: role.value as User['role'] }))
+    role.addEventListener('change', () => void update(u, { role: role.value as UserView['role'] }))
     return h('tr', {},
       h('td', {}, u.name), h('td', {}, role), h('td', {}, u.disabled ? '已停用' : '正常'), h('td', {}, formatTime(u.createdAt)),
       h('td', {}, h('button', { type: 'button', onclick: () => void update(u, { disabled: !u.disabled }) }, u.disabled ? '启用' : '停用')))
   }))
 }
 
-async function update(user: User, change: Partial<Pick<User, 'role' | 'disabled'>>): Promise<void> {
+async function update(user: UserView, change: Partial<Pick<UserView, 'role' | 'disabled'>>): Promise<void> {
   try {
     await api('PATCH', `/api/users/${user.id}`, change)
     toast(`已更新 ${user.name}`)
@@ -28,7 +28,7 @@ async function update(user: User, change: Partial<Pick<User, 'role' | 'disabled'
   await loadUsers()
 }
 
-const addForm = $('#user-add') as HTMLFormElement
+const addForm = byId<HTMLFormElement>(ADMIN_IDS.userAdd)
 addForm.addEventListener('submit', async (event) => {
   event.preventDefault()
   const data = new FormData(addForm)
@@ -45,13 +45,10 @@ addForm.addEventListener('submit', async (event) => {
   }
 })
 
-interface Settings { slaMinutes: number; outreachPerGroupPerHour: number }
-interface RetagSummary { members: number; changed: number; added: number; removed: number; actionsQueued: number }
-
-const settingsForm = $('#settings-form') as HTMLFormElement
+const settingsForm = byId<HTMLFormElement>(ADMIN_IDS.settingsForm)
 const sla = settingsForm.elements.namedItem('slaMinutes') as HTMLInputElement
 const outreach = settingsForm.elements.namedItem('outreachPerGroupPerHour') as HTMLInputElement
-const showSettings = (s: Settings) => {
+const showSettings = (s: SettingsView) => {
   sla.value = String(s.slaMinutes)
   outreach.value = String(s.outreachPerGroupPerHour)
 }
@@ -59,20 +56,20 @@ settingsForm.addEventListener('submit', async (event) => {
   event.preventDefault()
   const status = settingsForm.querySelector('.status') as HTMLElement
   try {
-    showSettings(await api<Settings>('PUT', '/api/settings', { slaMinutes: Number(sla.value), outreachPerGroupPerHour: Number(outreach.value) }))
+    showSettings(await api<SettingsView>('PUT', '/api/settings', { slaMinutes: Number(sla.value), outreachPerGroupPerHour: Number(outreach.value) }))
     status.textContent = '已保存'
   } catch (e) {
     status.textContent = e instanceof ApiError ? e.message : String(e)
   }
 })
 
-const retag = $('#retag') as HTMLButtonElement
+const retag = byId<HTMLButtonElement>(ADMIN_IDS.retag)
 retag.addEventListener('click', async () => {
-  const status = $('#retag-status')
+  const status = byId(ADMIN_IDS.retagStatus)
   retag.disabled = true
   status.textContent = '正在重新计算…'
   try {
-    const s = await api<RetagSummary>('POST', '/api/tags/retag')
+    const s = await api<RetagView>('POST', '/api/tags/retag')
     status.textContent = `已重新计算 ${s.members} 个成员：${s.changed} 人有变化，新增标签 ${s.added} 个，移除 ${s.removed} 个，触发动作 ${s.actionsQueued} 个`
   } catch (e) {
     status.textContent = e instanceof ApiError ? e.message : String(e)
@@ -82,4 +79,4 @@ retag.addEventListener('click', async () => {
 })
 
 void loadUsers()
-void api<Settings>('GET', '/api/settings').then(showSettings)
+void api<SettingsView>('GET', '/api/settings').then(showSettings)

@@ -1,17 +1,17 @@
+import type { JsApiSignature, WecomConfigView, WecomSignatureView } from '../contract.js'
+
 /** The bits of the WeCom JS-SDK (`ww`, @wecom/jssdk) the sidebar uses. */
 export interface WecomSdk {
   register(options: {
     corpId: string
     agentId: string | number
     jsApiList: string[]
-    getConfigSignature: (url: string) => Promise<Signature>
-    getAgentConfigSignature: (url: string) => Promise<Signature>
+    getConfigSignature: (url: string) => Promise<JsApiSignature>
+    getAgentConfigSignature: (url: string) => Promise<JsApiSignature>
   }): void
   getCurExternalChat(): Promise<{ chatId: string }>
   sendChatMessage(options: { msgtype: 'text'; enterChat?: boolean; text: { content: string } }): Promise<unknown>
 }
-
-interface Signature { timestamp: string | number; nonceStr: string; signature: string }
 
 export interface Sidebar {
   chatId: string
@@ -40,9 +40,9 @@ export async function initSidebar(api: <T>(method: 'GET', url: string) => Promis
   if (!window.ww && /wxwork/i.test(navigator.userAgent)) await loadScript('/assets/wecom.global.prod.js')
   const ww = window.ww
   if (!ww) return null
-  const config = await api<{ enabled: boolean; corpId: string | null; agentId: string | null }>('GET', '/api/wecom/config')
+  const config = await api<WecomConfigView>('GET', '/api/wecom/config')
   if (!config.enabled || !config.corpId || !config.agentId) return null
-  const signatures = (url: string) => api<{ config: Signature; agentConfig: Signature }>('GET', `/api/wecom/jsapi-signature?url=${encodeURIComponent(url)}`)
+  const signatures = (url: string) => api<WecomSignatureView>('GET', `/api/wecom/jsapi-signature?url=${encodeURIComponent(url)}`)
   ww.register({
     corpId: config.corpId,
     agentId: config.agentId,

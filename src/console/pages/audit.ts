@@ -1,7 +1,7 @@
+import type { AuditView } from '../contract.js'
 import { api } from './api.js'
-import { $, formatTime, h, initChrome } from './dom.js'
-
-interface AuditItem { id: number; at: string; actor: string; action: string; subjectType: string; subjectId: string; detail: unknown }
+import { AUDIT_IDS } from './audit.ids.js'
+import { byId, formatTime, h, initChrome } from './dom.js'
 
 const ACTIONS: Record<string, string> = {
   login: '登录', logout: '退出', 'login.failed': '登录失败', 'login.throttled': '登录被限流',
@@ -13,12 +13,12 @@ const ACTIONS: Record<string, string> = {
 }
 
 initChrome()
-const body = $('#audit-table').querySelector('tbody')!
-const more = $('#audit-more') as HTMLButtonElement
+const body = byId(AUDIT_IDS.table).querySelector('tbody')!
+const more = byId<HTMLButtonElement>(AUDIT_IDS.more)
 let before: number | undefined
 
 async function load(): Promise<void> {
-  const items = await api<AuditItem[]>('GET', `/api/audit?limit=100${before ? `&before=${before}` : ''}`)
+  const items = await api<AuditView[]>('GET', `/api/audit?limit=100${before ? `&before=${before}` : ''}`)
   body.append(...items.map((a) => h('tr', {},
     h('td', {}, formatTime(a.at)), h('td', {}, a.actor), h('td', {}, ACTIONS[a.action] ?? a.action),
     h('td', {}, `${a.subjectType} ${a.subjectId}`), h('td', { class: 'muted' }, JSON.stringify(a.detail)))))

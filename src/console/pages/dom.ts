@@ -1,3 +1,5 @@
+import { CHROME_IDS } from './chrome.ids.js'
+
 type Child = Node | string | number | null | undefined | false
 
 /**
@@ -19,10 +21,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
   return el
 }
 
-export function $(selector: string): HTMLElement {
-  const el = document.querySelector<HTMLElement>(selector)
-  if (!el) throw new Error(`missing element ${selector}`)
-  return el
+/** The element with this id (pass a constant from the page's *.ids.ts); a missing one is a bug, so it throws. */
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id)
+  if (!el) throw new Error(`missing element #${id}`)
+  return el as T
 }
 
 let toastTimer: number | undefined
@@ -56,7 +59,7 @@ export function percent(score: number | null): string {
 
 /** Wires the logout button every page has. */
 export function initChrome(): void {
-  document.getElementById('logout')?.addEventListener('click', async () => {
+  document.getElementById(CHROME_IDS.logout)?.addEventListener('click', async () => {
     const { api } = await import('./api.js')
     await api('DELETE', '/api/session').catch(() => undefined)
     location.href = '/login'

@@ -1,0 +1,264 @@
+/**
+ * What the console's browser scripts read from /api/*: the routes build these values and the page scripts read
+ * them, so a field renamed on one side fails `tsc` on the other. Compiled into both the server and the browser
+ * build (tsconfig.web.json); it may import only types, and only from core/vocabulary.ts, so it never pulls server
+ * code into the browser.
+ */
+import type {
+  ConnectionStatus, EscalationReason, OutboxStatus, Role, SuggestionDecision, SuggestionKind, SuggestionStatus, TagSource,
+} from '../core/vocabulary.js'
+
+/** A suggestion in the queue, its detail and a member's question history (GET /api/suggestions, /:id, fix-intent). */
+export interface SuggestionItem {
+  id: number
+  messageId: string
+  groupId: string
+  groupName: string
+  memberId: string
+  memberName: string
+  question: string
+  /** answer / needs_human: a customer's question; outreach: a message a tag action proposes; reminder: a note for agents (no text). */
+  kind: SuggestionKind
+  intentId: string | null
+  score: number | null
+  text: string | null
+  status: SuggestionStatus
+  createdAt: string
+  askedAt: string
+  /** See needsHuman() in core/vocabulary.ts: the console's 需人工. */
+  needsHuman: boolean
+  decision: SuggestionDecision | null
+  decidedBy: string | null
+  decidedAt: string | null
+  finalText: string | null
+  responseMs: number | null
+  lastError: string | null
+  /** Set when an agent corrected the intent: what the matcher had chosen ('' when it had chosen none). */
+  matchedIntentId: string | null
+  /** A Severity (none | mild | moderate | severe); stored as text, so typed as such. */
+  emotionSeverity: string | null
+  escalationReason: EscalationReason | null
+  escalationDetail: string | null
+}
+
+export interface ContextMessage {
+  id: string
+  senderName: string
+  text: string
+  sentAt: string
+  fromSelf: boolean
+  mentionsBot: boolean
+}
+
+/** GET /api/suggestions/:id/context */
+export interface SuggestionContextView {
+  suggestion: SuggestionItem
+  /** Recent messages in the group around the question, oldest first. */
+  conversation: ContextMessage[]
+  /** The customer's other questions to the bot, newest first. */
+  history: SuggestionItem[]
+  membership: { joinedAt: string; joinedAtEstimated: boolean } | null
+}
+
+/** The data of a `suggestion` server-sent event on /api/events: fetch the list again to see the change. */
+export interface SuggestionEventData {
+  type: 'created' | 'updated'
+  id: number
+  status: SuggestionStatus
+  groupId: string
+}
+
+/** GET /api/intents: the choices of the 意图不对 form. */
+export interface IntentOption {
+  id: string
+  example: string
+  autoSend: boolean
+}
+
+/** GET/PUT /api/settings */
+export interface SettingsView {
+  slaMinutes: number
+  outreachPerGroupPerHour: number
+}
+
+/** GET /api/health (the queue shows the account's connection and the outbox). */
+export interface HealthView {
+  /** ok: online with no failed sends; degraded otherwise. */
+  status: 'ok' | 'degraded'
+  loggedIn: boolean
+  /** Intents in the knowledge base in force. */
+  intents: number
+  channel: ConnectionStatus
+  outbox: Record<OutboxStatus, number>
+  /** QUNDESK_INSTANCE_ID of the process that answered. */
+  instance: string
+}
+
+/** The counts of one day or one group in GET /api/reports. */
+export interface ReportCounts {
+  questions: number
+  autoSent: number
+  approved: number
+  edited: number
+  rejected: number
+  /** Questions no intent matched or that an escalation rule sent to a human; overlaps the decision columns. */
+  escalated: number
+  pending: number
+  medianResponseMs: number | null
+  p90ResponseMs: number | null
+}
+
+/** GET /api/reports */
+export interface ReportView {
+  range: { from: string; to: string; groupId?: string }
+  slaMinutes: number
+  days: Array<ReportCounts & { day: string }>
+  groups: Array<ReportCounts & { groupId: string; groupName: string }>
+  unanswered: Array<{ suggestionId: number; groupName: string; memberName: string; question: string; askedAt: string; waitingMs: number }>
+  unmatched: Array<{ question: string; count: number; lastAskedAt: string; groupNames: string[] }>
+}
+
+export interface MemberTag {
+  tag: string
+  source: TagSource
+  addedAt: string
+  addedBy: string
+}
+
+/** A membership in GET /api/members. */
+export interface MemberSummary {
+  groupId: string
+  groupName: string
+  memberId: string
+  memberName: string
+  joinedAt: string
+  joinedAtEstimated: boolean
+  leftAt: string | null
+  lifecycle: string | null
+  tags: MemberTag[]
+}
+
+export interface MemberPage {
+  total: number
+  members: MemberSummary[]
+}
+
+export interface TagHistoryItem {
+  id: number
+  groupId: string
+  tag: string
+  change: 'added' | 'removed'
+  source: TagSource
+  at: string
+  by: string
+  seen: Record<string, unknown> | null
+}
+
+/** Imported CRM attributes of a member. */
+export interface MemberAttributes {
+  externalId: string | null
+  monthlySpend: number | null
+  totalSpend: number | null
+  orders: number | null
+  returns: number | null
+  lastPurchaseAt: string | null
+  rfm: { r: number | null; f: number | null; m: number | null }
+  importedAt: string
+  importSource: string
+}
+
+/** GET /api/members/:id, and the answer to adding or removing a manual tag. */
+export interface MemberDetailView {
+  memberId: string
+  memberName: string
+  /** Metric values by metric name (their 中文说明 come with the page, from src/tagging/metrics.ts). */
+  memberships: Array<MemberSummary & { metrics: Record<string, number | boolean | string | null> }>
+  history: TagHistoryItem[]
+  attributes: MemberAttributes | null
+}
+
+/** GET /api/tags */
+export interface TagsView {
+  /** False when no rules are loaded: nothing is tagged automatically. */
+  enabled: boolean
+  tags: Array<{ tag: string; source: string; members: number }>
+  ruleTags: Array<{ id: string; when: string; description: string | null; source: string }>
+  lifecycle: string[]
+  manualTags: string[]
+}
+
+export interface DistributionRow {
+  day: string
+  kind: 'tag' | 'lifecycle'
+  name: string
+  members: number
+}
+
+/** GET /api/tags/distribution */
+export interface DistributionView {
+  days: number
+  rows: DistributionRow[]
+}
+
+/** GET /api/groups */
+export interface GroupView {
+  groupId: string
+  groupName: string
+  members: number
+}
+
+/** POST /api/tags/retag */
+export interface RetagView {
+  members: number
+  changed: number
+  added: number
+  removed: number
+  actionsQueued: number
+}
+
+/** GET /api/users */
+export interface UserView {
+  id: number
+  name: string
+  role: Role
+  disabled: boolean
+  createdAt: string
+}
+
+/** GET /api/audit */
+export interface AuditView {
+  id: number
+  at: string
+  actor: string
+  action: string
+  subjectType: string
+  subjectId: string
+  detail: unknown
+}
+
+/** GET /api/wecom/config */
+export interface WecomConfigView {
+  enabled: boolean
+  corpId: string | null
+  agentId: string | null
+}
+
+export interface JsApiSignature {
+  timestamp: string | number
+  nonceStr: string
+  signature: string
+}
+
+/** GET /api/wecom/jsapi-signature */
+export interface WecomSignatureView {
+  corpId: string
+  agentId: string
+  config: JsApiSignature
+  agentConfig: JsApiSignature
+}
+
+/** The body of every error answer. */
+export interface ApiErrorBody {
+  error: string
+  message: string
+}

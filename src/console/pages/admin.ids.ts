@@ -1,0 +1,9 @@
+/** DOM ids of the 用户与设置 page (admin.page.ts), read by admin.ts. */
+export const ADMIN_IDS = {
+  usersTable: 'users-table',
+  userAdd: 'user-add',
+  settingsForm: 'settings-form',
+  outreachHint: 'outreach-hint',
+  retag: 'retag',
+  retagStatus: 'retag-status',
+} as const

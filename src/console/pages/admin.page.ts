@@ -1,0 +1,38 @@
+import { ADMIN_IDS } from './admin.ids.js'
+import type { PageDefinition } from './render-page.js'
+
+/** 用户与设置: users, settings and a full re-tag; admin.ts wires the forms. */
+export const ADMIN_PAGE: PageDefinition = {
+  url: '/admin', page: 'admin', title: '用户与设置', access: 'admin',
+  body: `
+<section class="card">
+  <h1>用户</h1>
+  <table class="table" id="${ADMIN_IDS.usersTable}"><thead><tr><th>用户名</th><th>角色</th><th>状态</th><th>创建时间</th><th>操作</th></tr></thead><tbody></tbody></table>
+  <form id="${ADMIN_IDS.userAdd}" class="inline-form">
+    <h2>添加用户</h2>
+    <label>用户名 <input name="name" required maxlength="32"></label>
+    <label>角色 <select name="role"><option value="agent">坐席</option><option value="admin">管理员</option></select></label>
+    <label>初始密码 <input name="password" type="password" required minlength="10" autocomplete="new-password"></label>
+    <button type="submit" class="primary">添加</button>
+    <p class="error" role="alert" hidden></p>
+  </form>
+</section>
+<section class="card">
+  <h1>设置</h1>
+  <form id="${ADMIN_IDS.settingsForm}" class="inline-form">
+    <label>响应 SLA（分钟） <input name="slaMinutes" type="number" min="1" max="1440" required></label>
+    <label>每群每小时主动消息上限 <input name="outreachPerGroupPerHour" type="number" min="1" max="60" required aria-describedby="${ADMIN_IDS.outreachHint}"></label>
+    <button type="submit" class="primary">保存</button>
+    <p class="muted hint" id="${ADMIN_IDS.outreachHint}">标签规则触发的欢迎、关怀等主动消息，每个群每小时最多进入队列这么多条，其余排队稍后再发。</p>
+    <p class="status" role="status"></p>
+  </form>
+</section>
+<section class="card">
+  <h1>成员标签</h1>
+  <div class="inline-form">
+    <button type="button" id="${ADMIN_IDS.retag}">立即重新计算标签</button>
+    <p class="muted hint">按当前规则重新计算所有成员的标签和生命周期（平时按规则的 schedule 定时计算）。</p>
+    <p class="status" id="${ADMIN_IDS.retagStatus}" role="status"></p>
+  </div>
+</section>`,
+}

@@ -1,0 +1,21 @@
+/** DOM ids of the 成员 list (members.page.ts), read by members.ts. */
+export const MEMBERS_IDS = {
+  distTitle: 'dist-title',
+  distKind: 'dist-kind',
+  distDays: 'dist-days',
+  distNote: 'dist-note',
+  chartDistribution: 'chart-distribution',
+  countsTitle: 'counts-title',
+  tagCounts: 'tag-counts',
+  filter: 'member-filter',
+  filterTag: 'filter-tag',
+  filterLifecycle: 'filter-lifecycle',
+  filterGroup: 'filter-group',
+  filterQ: 'filter-q',
+  membersTitle: 'members-title',
+  total: 'members-total',
+  table: 'members-table',
+  pagePrev: 'page-prev',
+  pageInfo: 'page-info',
+  pageNext: 'page-next',
+} as const

@@ -1,0 +1,16 @@
+/** DOM ids of the 工作台 (queue.page.ts), and of the detail parts queue.ts builds itself. */
+export const QUEUE_IDS = {
+  stats: 'queue-stats',
+  sidebarNote: 'sidebar-note',
+  liveNote: 'live-note',
+  channelNote: 'channel-note',
+  list: 'queue-list',
+  detail: 'detail',
+  draft: 'draft',
+  send: 'send',
+  reject: 'reject',
+  fixIntent: 'fix-intent',
+  inlineForm: 'inline-form',
+  rejectReason: 'reject-reason',
+  intentSelect: 'intent-select',
+} as const

@@ -1,0 +1,30 @@
+import { QUEUE_IDS } from './queue.ids.js'
+import type { PageDefinition } from './render-page.js'
+
+/** The 工作台: the approval queue on the left, the selected suggestion on the right; queue.ts fills both. */
+export const QUEUE_PAGE: PageDefinition = {
+  url: '/', page: 'queue', title: '工作台', access: 'agent',
+  body: `
+<section class="queue-layout">
+  <aside class="queue-pane" aria-label="建议队列">
+    <div class="queue-head">
+      <div class="stats" id="${QUEUE_IDS.stats}" aria-live="polite">加载中…</div>
+      <div class="tabs" role="tablist" aria-label="筛选">
+        <button type="button" role="tab" data-status="pending" aria-selected="true">待处理</button>
+        <button type="button" role="tab" data-status="sent" aria-selected="false">已发送</button>
+        <button type="button" role="tab" data-status="rejected" aria-selected="false">已拒绝</button>
+        <button type="button" role="tab" data-status="failed" aria-selected="false">发送失败</button>
+        <button type="button" role="tab" data-status="" aria-selected="false">全部</button>
+      </div>
+      <p class="sidebar-note" id="${QUEUE_IDS.sidebarNote}" hidden></p>
+      <p class="error" id="${QUEUE_IDS.liveNote}" role="status" hidden>实时连接已断开，正在重连…</p>
+      <p class="error" id="${QUEUE_IDS.channelNote}" role="status" hidden></p>
+    </div>
+    <ol class="queue-list" id="${QUEUE_IDS.list}" role="listbox" aria-label="建议列表" tabindex="0"></ol>
+    <p class="shortcuts muted">快捷键：J/K 上下移动 · Enter 发送 · E 编辑 · R 拒绝 · I 意图不对</p>
+  </aside>
+  <section class="detail-pane" id="${QUEUE_IDS.detail}" aria-live="polite">
+    <p class="muted empty">在左侧选择一条建议</p>
+  </section>
+</section>`,
+}

@@ -1,0 +1,12 @@
+/** DOM ids of the 报表 page (reports.page.ts), read by reports.ts. */
+export const REPORTS_IDS = {
+  filter: 'report-filter',
+  kpis: 'kpis',
+  chartDaily: 'chart-daily',
+  chartResponse: 'chart-response',
+  sla: 'sla',
+  tableDaily: 'table-daily',
+  tableGroups: 'table-groups',
+  tableUnanswered: 'table-unanswered',
+  tableUnmatched: 'table-unmatched',
+} as const
