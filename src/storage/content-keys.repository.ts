@@ -1,6 +1,6 @@
 import { QunDeskError } from '../core/errors.js'
 import type { ContentCipher } from './content-cipher.js'
-import type { Db } from './create-db.js'
+import type { Db } from './schema.js'
 
 /**
  * Checks the configured content keys against the ones the database has content sealed with, and records the active

@@ -11,9 +11,9 @@ import { checkContentKeys } from './content-keys.repository.js'
 import { ContentSealingPlugin } from './content-sealing-plugin.js'
 import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
-import type { Database } from './schema.js'
+import type { Database, Db } from './schema.js'
 
-export type Db = Kysely<Database>
+export type { Db } from './schema.js'
 
 export interface DbOptions {
   /** SQLite file (':memory:' works too); used unless `url` is given. */

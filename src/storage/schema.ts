@@ -1,5 +1,8 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import type { EscalationReason, MessageStatus, OutboxStatus, Role, SuggestionDecision, SuggestionKind, SuggestionStatus, TagActionStatus, TagSource, WecomCallbackKind, WecomCallbackStatus } from '../core/vocabulary.js'
+
+/** The database handle every repository takes first (SQLite or PostgreSQL behind the same kysely API). */
+export type Db = Kysely<Database>
 
 /**
  * Every table QunDesk stores, in one place. Timestamps are ISO-8601 UTC strings (portable across SQLite and
