@@ -6,7 +6,7 @@ import type { Config } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { createOutbox, type Outbox } from '../outbox/outbox.js'
-import { queuedSender } from '../outbox/queued-sender.js'
+import { outboxSender } from '../outbox/outbox-sender.js'
 import { createSlotService, type SlotService } from '../slots/slot-service.js'
 import type { Db } from '../storage/create-db.js'
 import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service.js'
@@ -40,7 +40,7 @@ export async function startReplies(
   const suggestions = createSuggestionService({ db, outbox, clock, logger })
   outbox.handle('suggestion', suggestions.onSendOutcome)
   relayAcrossFleet({ config, db, logger, outbox, suggestions }, stack)
-  const slots = createSlotService({ db, sender: queuedSender(outbox, { kind: 'slot', actor: 'bot' }), clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
+  const slots = createSlotService({ db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
   const recovered = await outbox.recover()
   if (recovered.interrupted > 0) logger.warn(recovered, 'sends interrupted by the last stop were marked failed')
   stack.defer(channel.onStatus((status) => { if (status.state === 'online') outbox.kick() }))

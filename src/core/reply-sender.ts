@@ -7,8 +7,8 @@ export interface ReplyMention {
 }
 
 /**
- * The one way the core sends into a group. The suggestions service depends on this interface; main.ts connects
- * it to the channel that owns the group.
+ * The one way anything is said in a group. The outbox sends through it (and the follow-up questions through an
+ * outbox-backed one); the composition (app/replies.ts) connects it to the channel the question came through.
  *
  * @example
  * await sender.sendToGroup('r1@chatroom', '您好，物流可以在「我的订单」里查看。', { memberId: 'c1', memberName: '张三' })

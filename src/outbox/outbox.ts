@@ -50,12 +50,12 @@ export interface OutboxOptions extends PacingPolicy {
   maxAttempts: number
 }
 
-/** No pacing, one attempt: for tools and tests that send at once. */
 /** The NOTIFY channel that wakes an instance's outbox worker; the payload is the instance id. */
 export const OUTBOX_CHANNEL = 'qundesk_outbox'
 /** The instance id of a single-process install (QUNDESK_INSTANCE_ID unset). */
 export const DEFAULT_INSTANCE_ID = 'default'
 
+/** No pacing, one attempt: for tools and tests that send at once. */
 export const UNPACED: Readonly<OutboxOptions> = { groupIntervalMs: 0, globalIntervalMs: 0, jitterMs: 0, maxAttempts: 1 }
 
 export interface Outbox {

@@ -11,8 +11,8 @@ export type HandleOutcome = 'duplicate' | 'handled' | 'ignored' | 'failed'
 
 export interface MessagePipeline {
   /**
-   * Persists the message (deduped by id), then runs the steps. Never throws: failures are stored and logged.
-   * The message is safe once `stored` resolves; the returned promise waits for the steps too.
+   * Persists the message (deduped by id), then runs the steps, and resolves when they are done. Never throws:
+   * failures are stored on the message and logged.
    */
   handle(message: InboundMessage): Promise<HandleOutcome>
   /**

@@ -117,10 +117,6 @@ export async function removeManualTag(db: Db, t: { groupId: string; memberId: st
   })
 }
 
-export async function listMemberTags(db: Db, memberId: string): Promise<MemberTagRow[]> {
-  return db.selectFrom('member_tags').selectAll().where('member_id', '=', memberId).orderBy('group_id').orderBy('source', 'desc').orderBy('added_at').execute()
-}
-
 export async function listTagHistory(db: Db, memberId: string, limit = 200): Promise<MemberTagHistoryRow[]> {
   return db.selectFrom('member_tag_history').selectAll().where('member_id', '=', memberId).orderBy('id', 'desc').limit(limit).execute()
 }

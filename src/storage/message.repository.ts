@@ -30,10 +30,6 @@ export async function listUnhandledMessages(db: Db, limit = 1000, instanceId?: s
     .orderBy('received_at').orderBy('id').limit(limit).execute()
 }
 
-export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
-  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
 export async function countMessages(db: Db): Promise<number> {
   const row = await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)

@@ -262,7 +262,6 @@ export type SuggestionRow = Selectable<SuggestionTable>
 export type NewSuggestionRow = Insertable<SuggestionTable>
 export type SuggestionUpdate = Updateable<SuggestionTable>
 export type AuditLogRow = Selectable<AuditLogTable>
-export type NewAuditLogRow = Insertable<AuditLogTable>
 export type UserRow = Selectable<UserTable>
 export type LearnedExampleRow = Selectable<LearnedExampleTable>
 export type SlotRequestRow = Selectable<SlotRequestTable>

@@ -29,11 +29,6 @@ export function detectMention(text: string, botNames: readonly string[]): Mentio
   return { mentioned, question: mentioned ? question.replace(/\s+/gu, ' ').trim() : text.trim() }
 }
 
-/** Removes the @-mentions the puppet reported (by display name) from the text, for puppets that report them. */
-export function stripMentions(text: string, mentionedNames: readonly string[]): string {
-  return detectMention(text, mentionedNames).question
-}
-
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

@@ -7,10 +7,10 @@ import type { Outbox } from './outbox.js'
  * questions). The source names what the send is for, so a replayed message never queues its question twice.
  *
  * @example
- * const sender = queuedSender(outbox, { kind: 'slot', actor: 'bot' })
+ * const sender = outboxSender(outbox, { kind: 'slot', actor: 'bot' })
  * await sender.sendToGroup(groupId, '请提供订单号', { memberId, memberName, messageId })
  */
-export function queuedSender(outbox: Outbox, options: { kind: string; actor: string }): ReplySender {
+export function outboxSender(outbox: Outbox, options: { kind: string; actor: string }): ReplySender {
   return {
     async sendToGroup(groupId: string, text: string, mention?: ReplyMention): Promise<void> {
       const key = mention?.messageId ?? `${groupId}:${text}`
