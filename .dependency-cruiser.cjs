@@ -86,7 +86,7 @@ module.exports = {
       comment: 'The page scripts run in the browser: they share the API contract and the vocabulary with the server, nothing else.',
       severity: 'error',
       from: { path: '^src/console/pages/', pathNot: '(\\.page\\.ts|/render-page\\.ts|/html\\.ts)$' },
-      to: { path: '^src/', pathNot: '^src/(console/pages/[^/]+\\.ts|console/contract\\.ts|core/vocabulary\\.ts)$' },
+      to: { path: '^src/', pathNot: '^src/(console/pages/[^/]+\\.ts|console/contract\\.ts|core/(vocabulary|suggestion)\\.ts)$' },
     },
     {
       name: 'server-never-imports-page-scripts',

@@ -1,54 +1,16 @@
 /**
  * What the console's browser scripts read from /api/*: the routes build these values and the page scripts read
  * them, so a field renamed on one side fails `tsc` on the other. Compiled into both the server and the browser
- * build (tsconfig.web.json); it may import only types, and only from core/vocabulary.ts, so it never pulls server
- * code into the browser.
+ * build (tsconfig.web.json); it may import only types, and only from core/vocabulary.ts and core/suggestion.ts, so
+ * it never pulls server code into the browser.
  */
+import type { ContextMessage, Suggestion } from '../core/suggestion.js'
 import type {
-  ConnectionStatus, EscalationReason, OutboxStatus, Role, SuggestionDecision, SuggestionKind, SuggestionStatus, TagSource,
+  ConnectionStatus, OutboxStatus, Role, SuggestionStatus, TagSource,
 } from '../core/vocabulary.js'
 
 /** A suggestion in the queue, its detail and a member's question history (GET /api/suggestions, /:id, fix-intent). */
-export interface SuggestionItem {
-  id: number
-  messageId: string
-  groupId: string
-  groupName: string
-  memberId: string
-  memberName: string
-  question: string
-  /** answer / needs_human: a customer's question; outreach: a message a tag action proposes; reminder: a note for agents (no text). */
-  kind: SuggestionKind
-  intentId: string | null
-  score: number | null
-  text: string | null
-  status: SuggestionStatus
-  createdAt: string
-  askedAt: string
-  /** See needsHuman() in core/vocabulary.ts: the console's 需人工. */
-  needsHuman: boolean
-  decision: SuggestionDecision | null
-  decidedBy: string | null
-  decidedAt: string | null
-  finalText: string | null
-  responseMs: number | null
-  lastError: string | null
-  /** Set when an agent corrected the intent: what the matcher had chosen ('' when it had chosen none). */
-  matchedIntentId: string | null
-  /** A Severity (none | mild | moderate | severe); stored as text, so typed as such. */
-  emotionSeverity: string | null
-  escalationReason: EscalationReason | null
-  escalationDetail: string | null
-}
-
-export interface ContextMessage {
-  id: string
-  senderName: string
-  text: string
-  sentAt: string
-  fromSelf: boolean
-  mentionsBot: boolean
-}
+export type SuggestionItem = Omit<Suggestion, 'rejectReason' | 'repliedAt'>
 
 /** GET /api/suggestions/:id/context */
 export interface SuggestionContextView {

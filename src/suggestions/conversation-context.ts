@@ -2,16 +2,9 @@ import type { Db } from '../storage/create-db.js'
 import { listMemberships } from '../storage/group-member.repository.js'
 import { listGroupMessagesAround } from '../storage/message.repository.js'
 import { listMemberSuggestions } from '../storage/suggestion.repository.js'
+import type { ContextMessage } from '../core/suggestion.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
 
-export interface ContextMessage {
-  id: string
-  senderName: string
-  text: string
-  sentAt: string
-  fromSelf: boolean
-  mentionsBot: boolean
-}
 
 export interface SuggestionContext {
   suggestion: Suggestion

@@ -1,41 +1,10 @@
 import type { SuggestionRow } from '../storage/schema.js'
-import { needsHuman, type EscalationReason, type SuggestionDecision, type SuggestionKind, type SuggestionStatus } from '../core/vocabulary.js'
+import type { Suggestion } from '../core/suggestion.js'
+import { needsHuman } from '../core/vocabulary.js'
 
-/** A drafted reply waiting for (or past) an agent's decision (the console API shows it as contract.ts' SuggestionItem). */
-export interface Suggestion {
-  id: number
-  messageId: string
-  groupId: string
-  groupName: string
-  memberId: string
-  memberName: string
-  question: string
-  kind: SuggestionKind
-  /** See needsHuman() in core/vocabulary.ts. */
-  needsHuman: boolean
-  intentId: string | null
-  score: number | null
-  text: string | null
-  status: SuggestionStatus
-  createdAt: string
-  askedAt: string
-  decision: SuggestionDecision | null
-  decidedBy: string | null
-  decidedAt: string | null
-  finalText: string | null
-  rejectReason: string | null
-  repliedAt: string | null
-  responseMs: number | null
-  lastError: string | null
-  /** Set when an agent corrected the intent: what the matcher had chosen ('' when it had chosen none). */
-  matchedIntentId: string | null
-  /** Negative emotion of the question: none | mild | moderate | severe. */
-  emotionSeverity: string | null
-  /** Why a human must look at it (keyword, emotion, intent, misses, sla), or null. */
-  escalationReason: EscalationReason | null
-  escalationDetail: string | null
-}
+export type { Suggestion } from '../core/suggestion.js'
 
+/** Maps a stored row to the domain's Suggestion (core/suggestion.ts). */
 export function toSuggestion(row: SuggestionRow): Suggestion {
   return {
     id: row.id,
