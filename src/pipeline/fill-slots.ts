@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { renderAnswer } from '../knowledge/render-answer.js'
 import type { SlotService } from '../slots/slot-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import { decideAutoSend } from './decide-auto-send.js'
 import type { Step } from './message-context.js'
 
 /**
@@ -20,7 +21,9 @@ export function fillSlots(deps: { slots: SlotService; suggestions: SuggestionSer
       intentId: intent.id,
       score: null,
       text: renderAnswer(intent.answer, { name: message.senderName, ...filled.values }),
-      autoSend: intent.autoSend,
+      // Drafted before matching and escalation run, from a follow-up that keeps no score of the first match: only
+      // the intent's own auto_send is known here.
+      autoSend: decideAutoSend({ intentAllows: intent.autoSend, confident: true, escalated: false }),
       emotionSeverity: ctx.emotion?.severity ?? null,
     })
     ctx.log.info({ suggestionId: suggestion.id, intentId: intent.id }, 'answer drafted after the customer gave the missing facts')

@@ -1,11 +1,12 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { renderAnswer } from '../knowledge/render-answer.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import { decideAutoSend } from './decide-auto-send.js'
 import type { Step } from './message-context.js'
 
 /**
  * Drafts the reply: the accepted intent's answer with {{name}} filled, or a "needs a human" suggestion with no text.
- * Auto-sends only when the intent allows it and the match is confident.
+ * Auto-sends when decideAutoSend() says so.
  */
 export function suggestReply(deps: { suggestions: SuggestionService; currentKnowledge: () => KnowledgeBase }): Step {
   return async (ctx, next) => {
@@ -17,7 +18,7 @@ export function suggestReply(deps: { suggestions: SuggestionService; currentKnow
       intentId: intent?.id ?? null,
       score: match?.intent?.score ?? match?.top[0]?.score ?? null,
       text: intent ? renderAnswer(intent.answer, { name: message.senderName, ...ctx.slotValues }) : null,
-      autoSend: Boolean(intent?.autoSend && match?.confident && !ctx.escalation),
+      autoSend: decideAutoSend({ intentAllows: intent?.autoSend ?? false, confident: match?.confident ?? false, escalated: Boolean(ctx.escalation) }),
       emotionSeverity: ctx.emotion?.severity ?? null,
       escalation: ctx.escalation ?? null,
     })

@@ -19,10 +19,10 @@ export interface NewSuggestion {
   score: number | null
   /** The drafted reply; null means a human must answer. */
   text: string | null
-  /** Send at once (an auto_send intent matched confidently). */
+  /** Send at once: decided by the pipeline's decideAutoSend() (never for an escalated question). */
   autoSend: boolean
   emotionSeverity?: string | null
-  /** Set when a rule sends the question to a human; such a suggestion never goes out automatically. */
+  /** Set when a rule sends the question to a human (decideAutoSend then keeps it for an agent). */
   escalation?: { reason: EscalationReason; detail: string } | null
 }
 
@@ -216,7 +216,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       })
       const created = toSuggestion(row)
       emit('created', created)
-      if (input.autoSend && !input.escalation && created.status === 'pending' && created.text) {
+      if (input.autoSend && created.status === 'pending' && created.text) {
         try {
           return await send(created.id, { actor: AUTO_ACTOR, auto: true })
         } catch {
