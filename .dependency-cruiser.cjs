@@ -83,10 +83,10 @@ module.exports = {
     },
     {
       name: 'browser-code-imports-only-the-contract',
-      comment: 'The page scripts run in the browser: they share the API contract and the vocabulary with the server, nothing else.',
+      comment: 'The page scripts run in the browser: they share the API contract and the core types it names with the server, nothing else.',
       severity: 'error',
       from: { path: '^src/console/pages/', pathNot: '(\\.page\\.ts|/render-page\\.ts|/html\\.ts)$' },
-      to: { path: '^src/', pathNot: '^src/(console/pages/[^/]+\\.ts|console/contract\\.ts|core/(vocabulary|suggestion)\\.ts)$' },
+      to: { path: '^src/', pathNot: '^src/(console/pages/[^/]+\\.ts|console/contract\\.ts|core/(vocabulary|suggestion|member|report|audit-item)\\.ts)$' },
     },
     {
       name: 'server-never-imports-page-scripts',

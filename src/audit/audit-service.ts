@@ -1,15 +1,8 @@
 import { appendAudit, listAudit, type AuditEntry } from '../storage/audit.repository.js'
+import type { AuditItem } from '../core/audit-item.js'
 import type { Db } from '../storage/create-db.js'
 
-export interface AuditItem {
-  id: number
-  at: string
-  actor: string
-  action: string
-  subjectType: string
-  subjectId: string
-  detail: unknown
-}
+export type { AuditItem } from '../core/audit-item.js'
 
 export interface AuditService {
   /** Newest first; `before` pages back by id. */

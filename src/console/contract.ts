@@ -1,13 +1,17 @@
 /**
  * What the console's browser scripts read from /api/*: the routes build these values and the page scripts read
  * them, so a field renamed on one side fails `tsc` on the other. Compiled into both the server and the browser
- * build (tsconfig.web.json); it may import only types, and only from core/vocabulary.ts and core/suggestion.ts, so
- * it never pulls server code into the browser.
+ * build (tsconfig.web.json); it may import only types, and only from the core files that name the domain's nouns
+ * (vocabulary, suggestion, member, report, audit-item), so it never pulls server code into the browser. Shapes the
+ * server's services already return are those core types; only what the API adds or leaves out is written here.
  */
+import type { AuditItem } from '../core/audit-item.js'
+import type { MemberDetail, MemberSummary } from '../core/member.js'
+import type { Report, ReportRow } from '../core/report.js'
 import type { ContextMessage, Suggestion } from '../core/suggestion.js'
-import type {
-  ConnectionStatus, OutboxStatus, Role, SuggestionStatus, TagSource,
-} from '../core/vocabulary.js'
+import type { ConnectionStatus, OutboxStatus, Role, SuggestionStatus } from '../core/vocabulary.js'
+
+export type { MemberAttributes, MemberSummary, MemberTag, TagHistoryItem } from '../core/member.js'
 
 /** A suggestion in the queue, its detail and a member's question history (GET /api/suggestions, /:id, fix-intent). */
 export type SuggestionItem = Omit<Suggestion, 'rejectReason' | 'repliedAt'>
@@ -57,87 +61,18 @@ export interface HealthView {
 }
 
 /** The counts of one day or one group in GET /api/reports. */
-export interface ReportCounts {
-  questions: number
-  autoSent: number
-  approved: number
-  edited: number
-  rejected: number
-  /** Questions no intent matched or that an escalation rule sent to a human; overlaps the decision columns. */
-  escalated: number
-  pending: number
-  medianResponseMs: number | null
-  p90ResponseMs: number | null
-}
+export type ReportCounts = Omit<ReportRow, 'day' | 'groupId' | 'groupName'>
 
 /** GET /api/reports */
-export interface ReportView {
-  range: { from: string; to: string; groupId?: string }
-  slaMinutes: number
-  days: Array<ReportCounts & { day: string }>
-  groups: Array<ReportCounts & { groupId: string; groupName: string }>
-  unanswered: Array<{ suggestionId: number; groupName: string; memberName: string; question: string; askedAt: string; waitingMs: number }>
-  unmatched: Array<{ question: string; count: number; lastAskedAt: string; groupNames: string[] }>
-}
-
-export interface MemberTag {
-  tag: string
-  source: TagSource
-  addedAt: string
-  addedBy: string
-}
-
-/** A membership in GET /api/members. */
-export interface MemberSummary {
-  groupId: string
-  groupName: string
-  memberId: string
-  memberName: string
-  joinedAt: string
-  joinedAtEstimated: boolean
-  leftAt: string | null
-  lifecycle: string | null
-  tags: MemberTag[]
-}
+export type ReportView = Report
 
 export interface MemberPage {
   total: number
   members: MemberSummary[]
 }
 
-export interface TagHistoryItem {
-  id: number
-  groupId: string
-  tag: string
-  change: 'added' | 'removed'
-  source: TagSource
-  at: string
-  by: string
-  seen: Record<string, unknown> | null
-}
-
-/** Imported CRM attributes of a member. */
-export interface MemberAttributes {
-  externalId: string | null
-  monthlySpend: number | null
-  totalSpend: number | null
-  orders: number | null
-  returns: number | null
-  lastPurchaseAt: string | null
-  rfm: { r: number | null; f: number | null; m: number | null }
-  importedAt: string
-  importSource: string
-}
-
 /** GET /api/members/:id, and the answer to adding or removing a manual tag. */
-export interface MemberDetailView {
-  memberId: string
-  memberName: string
-  /** Metric values by metric name (their 中文说明 come with the page, from src/tagging/metrics.ts). */
-  memberships: Array<MemberSummary & { metrics: Record<string, number | boolean | string | null> }>
-  history: TagHistoryItem[]
-  attributes: MemberAttributes | null
-}
+export type MemberDetailView = MemberDetail
 
 /** GET /api/tags */
 export interface TagsView {
@@ -188,15 +123,7 @@ export interface UserView {
 }
 
 /** GET /api/audit */
-export interface AuditView {
-  id: number
-  at: string
-  actor: string
-  action: string
-  subjectType: string
-  subjectId: string
-  detail: unknown
-}
+export type AuditView = AuditItem
 
 /** GET /api/wecom/config */
 export interface WecomConfigView {

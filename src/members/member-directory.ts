@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js'
+import type { MemberDetail as MemberDetailOf, MemberSummary, MemberTag } from '../core/member.js'
 import { QunDeskError } from '../core/errors.js'
 import { createMemberPrivacy, type MemberPrivacy } from '../privacy/member-privacy.js'
 import type { Db } from '../storage/create-db.js'
@@ -10,47 +11,8 @@ import type { GroupMemberRow, MemberTagRow } from '../storage/schema.js'
 import { toMemberFacts } from '../tagging/activity-facts.js'
 import type { MetricName, MetricValue } from '../tagging/metrics.js'
 
-export interface MemberTag {
-  tag: string
-  /** rule: computed by a rule (added_by names it); manual: set by an agent. */
-  source: 'rule' | 'manual'
-  addedAt: string
-  addedBy: string
-}
-
-export interface MemberSummary {
-  groupId: string
-  groupName: string
-  memberId: string
-  memberName: string
-  joinedAt: string
-  joinedAtEstimated: boolean
-  leftAt: string | null
-  lifecycle: string | null
-  tags: MemberTag[]
-}
-
-export interface MemberDetail {
-  memberId: string
-  memberName: string
-  memberships: Array<MemberSummary & { metrics: Record<MetricName, MetricValue> }>
-  history: Array<{ id: number; groupId: string; tag: string; change: 'added' | 'removed'; source: 'rule' | 'manual'; at: string; by: string; seen: Record<string, unknown> | null }>
-  /** Imported CRM attributes, or null when none were imported. */
-  attributes: MemberAttributes | null
-}
-
-/** A member's imported CRM data (qundesk members import). */
-export interface MemberAttributes {
-  externalId: string | null
-  monthlySpend: number | null
-  totalSpend: number | null
-  orders: number | null
-  returns: number | null
-  lastPurchaseAt: string | null
-  rfm: { r: number | null; f: number | null; m: number | null }
-  importedAt: string
-  importSource: string
-}
+/** A member's detail with the server's metric names. */
+export type MemberDetail = MemberDetailOf<MetricName>
 
 export interface MemberDirectory {
   list(filter: Partial<MemberListFilter>): Promise<{ total: number; members: MemberSummary[] }>

@@ -1,21 +1,14 @@
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
+import type { MembershipBasics } from '../core/member.js'
 import type { GroupRoster, MembershipEvent } from '../core/membership.js'
 import type { Db } from '../storage/create-db.js'
 import { listGroupMembers, listMemberships, markLeft, upsertJoin } from '../storage/group-member.repository.js'
 import type { GroupMemberRow } from '../storage/schema.js'
 
-export interface Membership {
-  groupId: string
-  groupName: string
-  memberId: string
-  memberName: string
-  joinedAt: string
-  /** True when QunDesk first saw the member already in the group: the real join was earlier. */
-  joinedAtEstimated: boolean
+export interface Membership extends MembershipBasics {
   joinSource: string
   invitedBy: string | null
-  leftAt: string | null
   leftAtEstimated: boolean
 }
 

@@ -1,4 +1,4 @@
-import type { Report } from '../reports/report.js'
+import type { Report } from '../core/report.js'
 import type { ReportService } from '../reports/report-service.js'
 
 /** The daily digest as WeCom markdown: yesterday's (or today's) totals, the slowest groups and open items. */

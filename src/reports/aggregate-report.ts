@@ -1,6 +1,6 @@
 import type { ReportSuggestionRow } from '../storage/report.repository.js'
 import { percentile } from './percentile.js'
-import type { DayTotal, GroupTotal, ReportRow } from './report.js'
+import type { DayTotal, GroupTotal, ReportRow } from '../core/report.js'
 import { dayOf } from './report-range.js'
 
 type Counts = Omit<ReportRow, 'day' | 'groupId' | 'groupName'>

@@ -1,5 +1,5 @@
 import type { OverdueSuggestionRow } from '../storage/report.repository.js'
-import type { UnansweredItem } from './report.js'
+import type { UnansweredItem } from '../core/report.js'
 
 /**
  * The `asked_at` before which a still-pending question is past the SLA. "Older than the SLA" is strict: a

@@ -4,11 +4,11 @@ import type { Db } from '../storage/create-db.js'
 import { listOverdueSuggestions, listReportSuggestions } from '../storage/report.repository.js'
 import { aggregateReport } from './aggregate-report.js'
 import { slaCutoffIso, toUnansweredItems } from './list-unanswered.js'
-import type { Report, ReportRange } from './report.js'
+import type { Report, ReportRange } from '../core/report.js'
 import { addDays, dayOf, toUtcInterval } from './report-range.js'
 import { topUnmatched } from './top-unmatched.js'
 
-export type { DayTotal, GroupTotal, Report, ReportRange, ReportRow, UnansweredItem, UnmatchedItem } from './report.js'
+export type { DayTotal, GroupTotal, Report, ReportRange, ReportRow, UnansweredItem, UnmatchedItem } from '../core/report.js'
 
 export interface ReportService {
   /** Throws `bad_request` for an invalid range (bad dates, from after to, more than 92 days) or options. */

@@ -1,4 +1,4 @@
-import type { Report, ReportRow } from './report.js'
+import type { Report, ReportRow } from '../core/report.js'
 
 export type ReportTable = 'daily' | 'groups' | 'rows' | 'unanswered' | 'unmatched'
 export type CsvCell = string | number | null

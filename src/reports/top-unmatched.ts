@@ -1,5 +1,5 @@
 import type { ReportSuggestionRow } from '../storage/report.repository.js'
-import type { UnmatchedItem } from './report.js'
+import type { UnmatchedItem } from '../core/report.js'
 
 /** Trailing marks customers add that do not change the question ("退货？？", "在吗~", "thanks!!"). */
 const TRAILING_MARKS = /[\s?？!！。.,，、~～…；;]+$/u

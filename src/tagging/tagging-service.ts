@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
+import type { MembershipBasics } from '../core/member.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import { findMembership } from '../storage/group-member.repository.js'
@@ -23,14 +24,7 @@ export interface RetagSummary {
   actionsQueued: number
 }
 
-export interface MemberExplanation {
-  groupId: string
-  groupName: string
-  memberId: string
-  memberName: string
-  joinedAt: string
-  joinedAtEstimated: boolean
-  leftAt: string | null
+export interface MemberExplanation extends MembershipBasics {
   /** What is stored now (rule tags as of the last evaluation, manual tags as set by agents). */
   storedRuleTags: string[] | null
   manualTags: string[]

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { MemberDetail, MemberSummary } from '../../src/members/member-directory.js'
+import type { MemberSummary } from '../../src/core/member.js'
+import type { MemberDetail } from '../../src/members/member-directory.js'
 import { login, type ConsoleSession } from './console-session.js'
 import { makeWorkdir, startTestApp, useRules, waitFor, type TestApp } from './test-context.js'
 

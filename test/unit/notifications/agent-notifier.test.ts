@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/core/logger.js'
 import { noticeFor, notifyAgents } from '../../../src/notifications/agent-notifier.js'
 import { digestMarkdown } from '../../../src/notifications/daily-digest.js'
-import type { Report } from '../../../src/reports/report.js'
+import type { Report } from '../../../src/core/report.js'
 import type { Suggestion } from '../../../src/suggestions/suggestion.js'
 import type { SuggestionEvent } from '../../../src/suggestions/suggestion-service.js'
 

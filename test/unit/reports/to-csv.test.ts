@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Report } from '../../../src/reports/report.js'
+import type { Report } from '../../../src/core/report.js'
 import { formatLocalTime, reportTableCsv, toCsv } from '../../../src/reports/to-csv.js'
 
 const BOM = '\uFEFF'

@@ -1,4 +1,4 @@
-/** The shapes the Reports page and its CSV exports are built from (see report-service.ts). */
+/** The shapes the Reports page and its CSV exports are built from (reports/report-service.ts builds them). Types only. */
 
 /** A date range in the report's UTC offset, both ends inclusive (`YYYY-MM-DD`), optionally one group. */
 export interface ReportRange {
