@@ -26,5 +26,9 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 EXPOSE 3000
 USER node
+# Alive when the console answers (the public login page); /api/health needs a token and tells more.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.QUNDESK_PORT || 3000) + '/login').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Secrets (QUNDESK_API_TOKEN, WECHATY_PUPPET_SERVICE_TOKEN) come from the environment at run time, never the image.
+# Without an account (WECHATY_PUPPET=wechaty-puppet-service …) the start refuses: the demo never listens on 0.0.0.0.
 CMD ["node", "bin/qundesk.js", "start"]

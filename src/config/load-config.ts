@@ -103,6 +103,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   if (demoFlag !== undefined && !['0', '1', 'true', 'false'].includes(demoFlag)) {
     problems.push(`QUNDESK_DEMO="${demoFlag}" must be 1 or 0 — 0 turns the simulated demo customers off`)
   }
+  const host = str('QUNDESK_HOST') ?? '127.0.0.1'
+  // The demo prints a made-up admin password and API token and runs a fake account: on an address other machines
+  // can reach (a container's 0.0.0.0 included) that is an open console, so it needs an explicit yes.
+  const demoPublic = str('QUNDESK_DEMO_PUBLIC')
+  if (puppet?.kind === 'mock' && !isLoopbackHost(host) && demoPublic !== '1') {
+    problems.push(`QUNDESK_HOST=${host} is reachable from other machines, and no account is configured (WECHATY_PUPPET unset: demo mode) — set WECHATY_PUPPET=wechaty-puppet-service and WECHATY_PUPPET_SERVICE_TOKEN for a real account, or QUNDESK_HOST=127.0.0.1 for the demo (QUNDESK_DEMO_PUBLIC=1 runs the demo there anyway)`)
+  }
   const interval = parseInteger(str('QUNDESK_DEMO_INTERVAL_SECONDS') ?? '20')
   if (interval === undefined || interval < 1) {
     problems.push('QUNDESK_DEMO_INTERVAL_SECONDS must be a whole number of seconds, at least 1')
@@ -172,7 +179,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     instanceId,
     knowledgeDir: dir('QUNDESK_KNOWLEDGE_DIR', './knowledge'),
     rulesDir: dir('QUNDESK_RULES_DIR', './rules'),
-    host: str('QUNDESK_HOST') ?? '127.0.0.1',
+    host,
     port: port!,
     apiToken,
     puppet: puppet!,
@@ -325,4 +332,10 @@ function isAddressOrCidr(entry: string): boolean {
   if (family === 0 || rest.length > 0) return false
   if (bits === undefined) return true
   return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)
+}
+
+/** Addresses only this machine reaches: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare)
 }

@@ -22,6 +22,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUNDESK_DEMO: '0' }, cwd).demo).toEqual({ enabled: true, simulateCustomers: false, intervalSeconds: 20 })
   })
 
+  it.each(['0.0.0.0', '::', '10.0.0.5', 'qundesk.example.com'])('refuses the demo on %s (reachable from other machines) and says how to give it an account', (host) => {
+    const refused = (() => { try { loadConfig({ QUNDESK_HOST: host }, cwd); return undefined } catch (error) { return error } })()
+    expect(refused).toBeInstanceOf(QunDeskError)
+    expect((refused as QunDeskError).message).toMatch(/WECHATY_PUPPET=wechaty-puppet-service.*QUNDESK_HOST=127\.0\.0\.1/)
+    expect(loadConfig({ QUNDESK_HOST: host, QUNDESK_DEMO_PUBLIC: '1' }, cwd).demo.enabled).toBe(true)
+    expect(loadConfig({ QUNDESK_HOST: host, WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 't' }, cwd).host).toBe(host)
+  })
+
+  it.each(['127.0.0.1', '127.8.9.10', 'localhost', '::1', '[::1]'])('runs the demo on the loopback address %s', (host) => {
+    expect(loadConfig({ QUNDESK_HOST: host }, cwd).demo.enabled).toBe(true)
+  })
+
+  it("refuses the Docker image's own defaults (0.0.0.0, no account) instead of serving a public demo", async () => {
+    const dockerfile = await import('node:fs').then((fs) => fs.readFileSync(path.resolve(import.meta.dirname, '../../../Dockerfile'), 'utf8'))
+    const env = Object.fromEntries([...dockerfile.matchAll(/^\s*(QUNDESK_\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]))
+    expect(env.QUNDESK_HOST).toBe('0.0.0.0')
+    expect(() => loadConfig(env, cwd)).toThrow(/WECHATY_PUPPET=wechaty-puppet-service/)
+  })
+
   it('selects the puppet service with its token and endpoint, and leaves demo mode', () => {
     const config = loadConfig({ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'puppet_xyz', WECHATY_PUPPET_SERVICE_ENDPOINT: '10.0.0.5:8788' }, cwd)
     expect(config.puppet).toEqual({ kind: 'service', token: 'puppet_xyz', endpoint: '10.0.0.5:8788' })
