@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
+import { countLoginAttempt, pruneLoginAttemptWindows } from '../storage/login-attempt-window.repository.js'
 import type { UserRow } from '../storage/schema.js'
 import type { Role } from '../core/vocabulary.js'
 import { deleteExpiredSessions, deleteSession, deleteUserSessions, extendSession, findLiveSession, insertSession } from '../storage/session.repository.js'
@@ -48,6 +49,17 @@ const MIN_PASSWORD = 10
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000
 /** ...and 7 days after login, however active. */
 export const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
+/** Unauthenticated login failures are audited per source and window of this length... */
+export const LOGIN_AUDIT_WINDOW_MS = 10 * 60 * 1000
+
+/**
+ * ...each of the first `first` failures of a kind one by one (a user's typos, what the throttle lets through), then
+ * only the 10th, 100th, 1000th… with the count: anyone can attempt a login and the audit log is kept for ever, so a
+ * spray from one address adds a few entries per window, not one per attempt.
+ */
+export function auditsLoginFailure(attempts: number, first: number): boolean {
+  return attempts <= first || (attempts >= 10 && /^10*$/.test(String(attempts)))
+}
 
 /**
  * Users, passwords and sessions for the console. Passwords are scrypt-hashed; a session is a random token whose
@@ -69,6 +81,15 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
   const dummyHash = hashPassword(randomBytes(16).toString('hex'))
 
   const toUser = (row: UserRow): User => ({ id: row.id, name: row.name, role: row.role, disabled: row.disabled === 1, createdAt: row.created_at })
+
+  async function auditLoginFailure(action: 'login.failed' | 'login.throttled', name: string, ip: string, now: Date): Promise<void> {
+    const windowStart = new Date(Math.floor(now.getTime() / LOGIN_AUDIT_WINDOW_MS) * LOGIN_AUDIT_WINDOW_MS).toISOString()
+    const attempts = await countLoginAttempt(db, `${action}:ip:${ip}`, windowStart)
+    if (attempts === 1) await pruneLoginAttemptWindows(db, new Date(now.getTime() - 6 * LOGIN_AUDIT_WINDOW_MS).toISOString())
+    if (!auditsLoginFailure(attempts, action === 'login.failed' ? 5 : 1)) return
+    const shown = Array.from(name).slice(0, 64).join('')
+    await appendAudit(db, { at: now, actor: shown || '?', action, subjectType: 'user', subjectId: shown, detail: { ip, attempts, window: windowStart } })
+  }
 
   function checkPassword(password: string): void {
     if (password.length < MIN_PASSWORD) throw new QunDeskError('bad_request', `密码至少 ${MIN_PASSWORD} 个字符`)
@@ -115,14 +136,14 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       const keys = [`user:${name.trim().toLowerCase()}`, `ip:${ip}`]
       const gate = await throttle.check(keys, now.getTime())
       if (!gate.allowed) {
-        await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.throttled', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
+        await auditLoginFailure('login.throttled', name, ip, now)
         throw new QunDeskError('too_many_requests', `登录失败次数过多，请 ${Math.ceil(gate.retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds: gate.retryAfterSeconds })
       }
       const row = await findUserByName(db, name.trim())
       const ok = row && row.disabled === 0 ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await dummyHash), false)
       if (!ok || !row) {
         await throttle.recordFailure(keys, now.getTime())
-        await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.failed', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
+        await auditLoginFailure('login.failed', name, ip, now)
         throw new QunDeskError('unauthorized', '用户名或密码不正确')
       }
       await throttle.recordSuccess([keys[0]!])

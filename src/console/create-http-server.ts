@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { QunDeskError } from '../core/errors.js'
+import { wellFormedDeep } from '../core/well-formed-text.js'
 import { isAuthorizedBearer } from './bearer-auth.js'
 import { CSRF_HEADER, csrfOk } from './csrf.js'
 import { HTTP_STATUS } from './http-errors.js'
@@ -65,6 +66,16 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     if (identity?.kind === 'session' && !csrfOk(request.method, request.headers[CSRF_HEADER], identity.csrfToken)) {
       return deny(request, reply, 403, 'CSRF 校验失败：请刷新页面后重试')
     }
+  })
+
+  // Text enters well-formed: a lone surrogate (JSON "\ud800", a percent-decoded query) becomes U+FFFD here, as the
+  // database would store it, so no handler holds a string that differs from what it writes (the audit chain hashed
+  // one and stored the other). Registered on the root, so channel plugins' own scopes and parsers get it too.
+  // Header values need nothing: Node reads them as latin1, which cannot hold a surrogate.
+  app.addHook('preValidation', async (request) => {
+    request.body = wellFormedDeep(request.body)
+    request.query = wellFormedDeep(request.query)
+    request.params = wellFormedDeep(request.params)
   })
 
   app.setErrorHandler((error, request, reply) => {

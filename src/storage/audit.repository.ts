@@ -1,3 +1,4 @@
+import { wellFormed } from '../core/well-formed-text.js'
 import { chainHash, GENESIS_HASH } from './audit-chain.js'
 import type { Db } from './create-db.js'
 import { LOCK, lockForTransaction } from './locks.js'
@@ -18,15 +19,17 @@ export interface AuditEntry {
  * Reading the last hash and inserting happen in one transaction (the caller's, when it already has one), so
  * concurrent appends cannot fork the chain: SQLite has a single writer; on PostgreSQL an advisory lock serialises
  * appends from every process.
+ * The hash covers exactly the strings stored: each is made well-formed first (the database would turn a lone
+ * surrogate into U+FFFD, and the stored entry would no longer match its hash), and the actor is capped.
  */
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   const fields = {
     at: entry.at.toISOString(),
-    actor: entry.actor,
-    action: entry.action,
-    subject_type: entry.subjectType,
-    subject_id: entry.subjectId,
-    detail: JSON.stringify(entry.detail ?? {}),
+    actor: capActor(wellFormed(entry.actor)),
+    action: wellFormed(entry.action),
+    subject_type: wellFormed(entry.subjectType),
+    subject_id: wellFormed(entry.subjectId),
+    detail: wellFormed(JSON.stringify(entry.detail ?? {})),
   }
   const append = async (trx: Db) => {
     await lockForTransaction(trx, LOCK.auditChain)
@@ -36,6 +39,14 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   }
   if (db.isTransaction) await append(db)
   else await db.transaction().execute(append)
+}
+
+/** The longest actor an entry keeps, in code points: a name an anonymous caller typed must not fill the log. */
+export const MAX_AUDIT_ACTOR = 64
+
+function capActor(actor: string): string {
+  const points = Array.from(actor)
+  return points.length > MAX_AUDIT_ACTOR ? `${points.slice(0, MAX_AUDIT_ACTOR - 1).join('')}…` : actor
 }
 
 /** Every entry in id order, in pages, for verifying the chain without holding the whole log. */

@@ -133,6 +133,7 @@ const TABLES = {
   group_owners: { key: ['group_id'] },
   job_runs: { key: ['job', 'slot'] },
   login_failures: { key: ['id'], serial: true },
+  login_attempt_windows: { key: ['key', 'window_start'] },
 } as const satisfies { [T in keyof Database]: TableSpec<Database[T]> }
 
 export type TableName = keyof Database & string

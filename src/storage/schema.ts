@@ -31,6 +31,7 @@ export interface Database {
   group_owners: GroupOwnerTable
   job_runs: JobRunTable
   login_failures: LoginFailureTable
+  login_attempt_windows: LoginAttemptWindowTable
 }
 
 
@@ -369,4 +370,11 @@ export interface LoginFailureTable {
   id: Generated<number>
   key: string
   at: string
+}
+
+/** Unauthenticated login failures per source and 10-minute window (see migration 015). */
+export interface LoginAttemptWindowTable {
+  key: string
+  window_start: string
+  attempts: number
 }

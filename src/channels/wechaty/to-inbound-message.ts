@@ -1,5 +1,6 @@
 import { types, type Message, type Wechaty } from 'wechaty'
 import type { InboundMessage } from '../../core/inbound-message.js'
+import { wellFormed } from '../../core/well-formed-text.js'
 import { detectMention } from './mention.js'
 
 /**
@@ -27,15 +28,17 @@ export async function toInboundMessage(message: Message, bot: Wechaty): Promise<
     else if (byPuppet) question = (await message.mentionText().catch(() => text)).trim()
   }
 
+  // Puppets pass on what the platform sent, a nickname cut inside an emoji included: the text enters well-formed.
+  // (Ids stay as the puppet gave them: they route the reply back.)
   return {
     id: `wechaty:${message.id}`,
     channel: 'wechaty',
     groupId: room.id,
-    groupName: (await room.topic().catch(() => '')) || room.id,
+    groupName: wellFormed((await room.topic().catch(() => '')) || room.id),
     senderId: talker.id,
-    senderName: (await room.alias(talker).catch(() => undefined)) || talker.name() || talker.id,
-    text,
-    question,
+    senderName: wellFormed((await room.alias(talker).catch(() => undefined)) || talker.name() || talker.id),
+    text: wellFormed(text),
+    question: wellFormed(question),
     mentionsBot,
     fromSelf,
     sentAt: message.date(),

@@ -1,3 +1,4 @@
+import { wellFormedDeep } from '../../core/well-formed-text.js'
 interface AibotMessageBase {
   msgId: string
   aibotId: string
@@ -43,7 +44,8 @@ class FieldError extends Error {}
 export function parseAibotMessage(plaintext: string): AibotMessageResult {
   let json: unknown
   try {
-    json = JSON.parse(plaintext)
+    // A JSON escape can spell a lone surrogate; the text is stored and audited, so it enters well-formed.
+    json = wellFormedDeep(JSON.parse(plaintext))
   } catch {
     return { ok: false, error: 'the decrypted message is not JSON' }
   }

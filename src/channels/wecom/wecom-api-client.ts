@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js'
 import { QunDeskError } from '../../core/errors.js'
 import type { Logger } from '../../core/logger.js'
+import { wellFormedDeep } from '../../core/well-formed-text.js'
 import { BUSY_ERRCODE, TOKEN_ERRCODES, wecomError } from './wecom-errors.js'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -155,7 +156,8 @@ async function attemptOnce(http: WecomHttp, request: WecomRequest): Promise<Atte
   }
   let json: unknown
   try {
-    json = JSON.parse(text)
+    // Names and chat titles from WeCom are stored: well-formed, whatever escapes the JSON held.
+    json = wellFormedDeep(JSON.parse(text))
   } catch {
     throw notWecom(path, response.status)
   }

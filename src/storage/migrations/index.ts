@@ -13,6 +13,7 @@ import * as privacy from './2026-11-23-011-privacy.js'
 import * as contentKeys from './2026-11-23-012-content-keys.js'
 import * as instances from './2026-11-23-013-instances.js'
 import * as loginFailures from './2026-11-24-014-login-failures.js'
+import * as loginAttemptWindows from './2026-12-02-015-login-attempt-windows.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-012-content-keys': contentKeys,
   '2026-11-23-013-instances': instances,
   '2026-11-24-014-login-failures': loginFailures,
+  '2026-12-02-015-login-attempt-windows': loginAttemptWindows,
 }
