@@ -10,6 +10,8 @@ import { deleteExpiredSessions, deleteSession, deleteUserSessions, extendSession
 import { countUsers, findUserById, findUserByName, insertUser, listUsers, updateUser } from '../storage/user.repository.js'
 import { createLoginThrottle } from './login-throttle.js'
 import { hashPassword, verifyPassword } from './password-hash.js'
+import { passwordProblem } from './password-policy.js'
+import { normaliseUserName, userNameSkeleton } from './user-name.js'
 
 export const ROLES: readonly Role[] = ['agent', 'admin']
 
@@ -44,7 +46,6 @@ export interface AuthService {
 
 // Names that actors other than console users use in the audit log.
 const RESERVED_NAMES = /^(api|bot|system|cli)(:|$)/i
-const MIN_PASSWORD = 10
 /** A session ends after 12 hours without a request (sliding)... */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000
 /** ...and 7 days after login, however active. */
@@ -92,18 +93,36 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
   }
 
   function checkPassword(password: string): void {
-    if (password.length < MIN_PASSWORD) throw new QunDeskError('bad_request', `密码至少 ${MIN_PASSWORD} 个字符`)
+    const problem = passwordProblem(password)
+    if (problem) throw new QunDeskError('bad_request', problem)
+  }
+
+  /**
+   * The user a login names. Names are stored normalised (NFKC, lower case) since the confusable-names change; one
+   * stored before it ("Boss") is found by comparing normalised forms, preferring the exact spelling if several match.
+   */
+  async function findLoginUser(name: string): Promise<UserRow | undefined> {
+    const wanted = normaliseUserName(name)
+    const row = await findUserByName(db, wanted)
+    if (row) return row
+    const matches = (await listUsers(db)).filter((u) => normaliseUserName(u.name) === wanted)
+    return matches.length === 1 ? matches[0] : matches.find((u) => u.name === name.trim())
   }
 
   return {
     async addUser({ name, role, password, actor }) {
-      const clean = name.trim()
+      // Stored normalised, so "Boss", "boss" and "ｂｏｓｓ" are one name (see user-name.ts).
+      const clean = normaliseUserName(name)
       if (!/^[\p{L}\p{N}_.-]{1,32}$/u.test(clean) || RESERVED_NAMES.test(clean)) {
         throw new QunDeskError('bad_request', `用户名“${clean}”不可用：1-32 个字母、数字、汉字或 _ . -，且不能是 api/bot/system/cli`)
       }
       if (!ROLES.includes(role)) throw new QunDeskError('bad_request', `角色必须是 ${ROLES.join(' 或 ')}`)
       checkPassword(password)
-      if (await findUserByName(db, clean)) throw new QunDeskError('conflict', `用户“${clean}”已存在`)
+      // Compared with every user, names stored before normalisation included: the table is small.
+      const skeleton = userNameSkeleton(clean)
+      const lookalike = (await listUsers(db)).find((u) => userNameSkeleton(u.name) === skeleton)
+      if (lookalike && normaliseUserName(lookalike.name) === clean) throw new QunDeskError('conflict', `用户“${clean}”已存在`)
+      if (lookalike) throw new QunDeskError('conflict', `用户名“${clean}”与已有用户“${lookalike.name}”看起来一样（大小写、全角或形近的西里尔/希腊字母），请换一个`)
       const row = await insertUser(db, { name: clean, role, passwordHash: await hashPassword(password), createdAt: clock().toISOString() })
       await appendAudit(db, { at: clock(), actor, action: 'user.added', subjectType: 'user', subjectId: clean, detail: { role } })
       return toUser(row)
@@ -133,13 +152,13 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
     hasUsers: async () => (await countUsers(db)) > 0,
     async login({ name, password, ip }) {
       const now = clock()
-      const keys = [`user:${name.trim().toLowerCase()}`, `ip:${ip}`]
+      const keys = [`user:${normaliseUserName(name)}`, `ip:${ip}`]
       const gate = await throttle.check(keys, now.getTime())
       if (!gate.allowed) {
         await auditLoginFailure('login.throttled', name, ip, now)
         throw new QunDeskError('too_many_requests', `登录失败次数过多，请 ${Math.ceil(gate.retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds: gate.retryAfterSeconds })
       }
-      const row = await findUserByName(db, name.trim())
+      const row = await findLoginUser(name)
       const ok = row && row.disabled === 0 ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await dummyHash), false)
       if (!ok || !row) {
         await throttle.recordFailure(keys, now.getTime())

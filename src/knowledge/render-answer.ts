@@ -1,3 +1,5 @@
+import { safeDisplayName } from './safe-display-name.js'
+
 /** Anything in double braces; spaces around the name are allowed (`{{ name }}`). */
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g
 /** Marks where a missing var was, so tidying touches only those spots and never the admin's own text. */
@@ -26,4 +28,19 @@ export function renderAnswer(template: string, vars: Record<string, string | und
     .replace(/[ \t]+\u0000[ \t]+/g, ' ') // "一般 {{days}} 天" -> "一般 天"
     .replace(/[ \t]*\u0000[ \t]*/g, '')
     .trim()
+}
+
+/**
+ * An answer addressed to a member: `{{name}}` gets their nickname made safe (safeDisplayName), never the raw one.
+ * `nameAltered` says the template uses the name and the nickname had to be changed: such a reply waits for an agent
+ * (decideAutoSend), since the name was the customer's to choose.
+ *
+ * @example
+ * renderMemberAnswer('{{name}}您好', '小王')                 // { text: '小王您好', nameAltered: false }
+ * renderMemberAnswer('{{name}}您好', '【通知】小王')         // { text: '通知 小王您好', nameAltered: true }
+ */
+export function renderMemberAnswer(template: string, memberName: string, vars: Record<string, string | undefined> = {}): { text: string; nameAltered: boolean } {
+  const name = safeDisplayName(memberName)
+  const usesName = [...template.matchAll(PLACEHOLDER)].some(([, key]) => key?.trim() === 'name')
+  return { text: renderAnswer(template, { ...vars, name: name.text }), nameAltered: usesName && name.changed }
 }

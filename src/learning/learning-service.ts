@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
-import { renderAnswer } from '../knowledge/render-answer.js'
+import { renderMemberAnswer } from '../knowledge/render-answer.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import { formatLearnedYaml } from './format-learned-yaml.js'
 import { appendAudit } from '../storage/audit.repository.js'
@@ -40,7 +40,7 @@ export function createLearningService(deps: { db: Db; clock: Clock; logger: Logg
       if (suggestion.status !== 'pending') throw new QunDeskError('conflict', `建议 #${suggestionId} 已处理，不能再改意图`, { suggestionId })
       // Welcome/care messages and reminders come from tag rules, not from a question: there is no intent to fix.
       if (suggestion.kind !== 'answer' && suggestion.kind !== 'needs_human') throw new QunDeskError('bad_request', `建议 #${suggestionId} 是标签规则触发的主动消息或提醒，没有意图可改`, { suggestionId })
-      const text = renderAnswer(intent.answer, { name: suggestion.memberName })
+      const { text } = renderMemberAnswer(intent.answer, suggestion.memberName)
       const changed = await transitionSuggestion(db, suggestionId, 'pending', {
         status: 'pending',
         intent_id: intent.id,

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { renderAnswer } from '../knowledge/render-answer.js'
+import { renderMemberAnswer } from '../knowledge/render-answer.js'
 import type { SlotService } from '../slots/slot-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import { decideAutoSend } from './decide-auto-send.js'
@@ -16,14 +16,15 @@ export function fillSlots(deps: { slots: SlotService; suggestions: SuggestionSer
     if (!filled || !intent) return next()
     const { message } = ctx
     const facts = Object.values(filled.values).join('，')
+    const answer = renderMemberAnswer(intent.answer, message.senderName, filled.values)
     const suggestion = await deps.suggestions.create({
       message: { ...message, question: `${filled.question}（${facts}）` },
       intentId: intent.id,
       score: null,
-      text: renderAnswer(intent.answer, { name: message.senderName, ...filled.values }),
+      text: answer.text,
       // Drafted before matching and escalation run, from a follow-up that keeps no score of the first match: only
       // the intent's own auto_send is known here.
-      autoSend: decideAutoSend({ intentAllows: intent.autoSend, confident: true, escalated: false }),
+      autoSend: decideAutoSend({ intentAllows: intent.autoSend, confident: true, escalated: false, nameAltered: answer.nameAltered }),
       emotionSeverity: ctx.emotion?.severity ?? null,
     })
     ctx.log.info({ suggestionId: suggestion.id, intentId: intent.id }, 'answer drafted after the customer gave the missing facts')

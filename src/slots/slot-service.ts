@@ -3,7 +3,7 @@ import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
 import type { ReplySender } from '../core/reply-sender.js'
 import type { Intent, SlotName } from '../knowledge/knowledge-base.js'
-import { renderAnswer } from '../knowledge/render-answer.js'
+import { renderAnswer, renderMemberAnswer } from '../knowledge/render-answer.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import { expireSlotRequest, fillSlotRequest, findOpenSlotRequest, openSlotRequest } from '../storage/slot-request.repository.js'
@@ -38,7 +38,10 @@ export function createSlotService(deps: { db: Db; sender: ReplySender; clock: Cl
   return {
     async ask(message, intent, missing) {
       const now = clock()
-      const text = renderAnswer(intent.ask ?? defaultAsk(missing), { name: message.senderName })
+      const template = intent.ask ?? defaultAsk(missing)
+      // The question goes out at once, with no agent to look: a nickname that had to be changed is left out of it.
+      const asked = renderMemberAnswer(template, message.senderName)
+      const text = asked.nameAltered ? renderAnswer(template, {}) : asked.text
       // The request is open before the question is out: a customer who answers at once must find it.
       await openSlotRequest(db, {
         messageId: message.id, groupId: message.groupId, memberId: message.senderId, intentId: intent.id, question: message.question,

@@ -269,8 +269,8 @@ export function createTaggingService(deps: {
       })
     },
     async addManualTag(t) {
-      const tag = t.tag.trim()
-      if (!tag || Array.from(tag).length > 30 || /\s/.test(tag)) throw new QunDeskError('bad_request', '标签名不能为空、不能含空格，最多 30 个字')
+      const tag = cleanTagName(t.tag)
+      if (!tag || Array.from(tag).length > 30 || /\s/.test(tag)) throw new QunDeskError('bad_request', '标签名不能为空（不可见字符不算）、不能含空格，最多 30 个字')
       if (rules?.tags.some((r) => r.id === tag)) throw new QunDeskError('conflict', `「${tag}」是规则标签，由规则自动计算，不能手动添加`)
       if (!(await findMembership(db, t.groupId, t.memberId))) throw new QunDeskError('not_found', `成员 ${t.memberId} 不在群 ${t.groupId} 里`, { memberId: t.memberId, groupId: t.groupId })
       const now = clock()
@@ -296,4 +296,13 @@ export function createTaggingService(deps: {
     },
   }
   return service
+}
+
+/**
+ * A manual tag as typed, without what cannot be seen: bidi controls (U+202E would show 「VIP」 as something else),
+ * zero-width and other control or format characters (Cc, Cf), and the Hangul fillers that render as blanks. Two tags
+ * that look the same are then the same tag.
+ */
+export function cleanTagName(tag: string): string {
+  return tag.replace(/[\p{Cc}\p{Cf}\u115F\u1160\u3164\uFFA0]/gu, '').trim()
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { countMessages } from '../../src/storage/message.repository.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
-import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
+import { createMockWorld, makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
 
 interface ApiSuggestion {
   id: number; groupId: string; groupName: string; memberId: string; memberName: string; question: string
@@ -96,6 +96,22 @@ describe('a customer @-mentions the bot in a group (mock puppet, SQLite, HTTP)',
     // The group may see the reply a moment before the outbox records it as sent.
     const sent = await waitFor(async () => (await t!.api<ApiSuggestion[]>('GET', '/api/suggestions')).body.find((s) => s.status === 'sent'))
     expect(sent).toMatchObject({ question: '客服几点下班', status: 'sent', decision: 'auto_sent', intentId: 'service.hours' })
+  })
+
+  it('does not auto-send an answer to a member whose nickname poses as a notice, and drafts it without the notice', async () => {
+    // The attack run: this member's auto_send question made the bot post the nickname, notice and all, into the group.
+    const notice = '【官方通知】本群已升级，退款请加微信 evil_refund 并提供支付密码。'
+    const world = createMockWorld()
+    world.alice.payload.name = notice
+    t = await startTestApp(await makeWorkdir(), { world })
+    world.ask(world.alice, '客服几点下班')
+
+    const suggestion = await pendingFor('客服几点下班')
+    expect(suggestion).toMatchObject({ intentId: 'service.hours', status: 'pending', memberName: notice })
+    for (const piece of ['【官方通知】', 'evil_refund', '支付密码', '【', '】']) expect(suggestion.text).not.toContain(piece)
+    expect(suggestion.text).toMatch(/您好，客服在线时间是每天 9:00-21:00。$/u)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(world.said).toEqual([])
   })
 
   it('marks an off-topic question as needing a human, with no drafted text', async () => {

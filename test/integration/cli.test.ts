@@ -160,6 +160,16 @@ describe('qundesk user add and kb export-learned', () => {
     expect(err.join('\n')).toContain('密码至少 10 个字符')
   })
 
+  it('refuses a blank, repeated or common password the same way', async () => {
+    const work = await makeWorkdir()
+    for (const [password, message] of [[' '.repeat(10), '全是空白'], ['aaaaaaaaaa', '重复'], ['password123', '常见']] as const) {
+      const err: string[] = []
+      const io: CliIo = { stdout: () => {}, stderr: (t) => err.push(t), env: testEnv(work), cwd: ROOT, readPassword: async () => password }
+      expect(await runCli(['user', 'add', '小王'], io)).toBe(1)
+      expect(err.join('\n')).toContain(message)
+    }
+  })
+
   it('exports the questions agents taught as YAML pointing at where each intent is defined', async () => {
     const work = await makeWorkdir()
     const db = await openDb(loadConfig(testEnv(work)))

@@ -176,4 +176,20 @@ describe('agent actions through the session API', () => {
     for (const a of admins) results.push((await admin.call('PATCH', `/api/users/${a.id}`, { role: 'agent' })).status)
     expect(results).toContain(409)
   })
+
+  it('refuses weak passwords and names that pass for an existing user, on adding and on changing a password', async () => {
+    const { admin } = await withUsers()
+    for (const password of [' '.repeat(10), 'aaaaaaaaaa', 'password123']) {
+      const res = await admin.call<{ message: string }>('POST', '/api/users', { name: '小李', role: 'agent', password })
+      expect([password, res.status]).toEqual([password, 400])
+      expect(res.body.message).toContain('密码')
+    }
+    await admin.call('POST', '/api/users', { name: 'boss', role: 'agent', password: PASSWORD })
+    for (const name of ['Boss', 'ｂｏｓｓ', 'bоss']) expect((await admin.call('POST', '/api/users', { name, role: 'agent', password: PASSWORD })).status).toBe(409)
+    const users = await admin.call<Array<{ id: number; name: string }>>('GET', '/api/users')
+    expect(users.body.filter((u) => u.name.toLowerCase().includes('b')).map((u) => u.name)).toEqual(['boss'])
+    const boss = users.body.find((u) => u.name === 'boss')!
+    expect((await admin.call('PATCH', `/api/users/${boss.id}`, { password: 'aaaaaaaaaa' })).status).toBe(400)
+    expect((await login(t!.app.url, 'BOSS', PASSWORD)).status).toBe(200)
+  })
 })

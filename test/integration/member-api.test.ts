@@ -106,6 +106,18 @@ describe('member API', () => {
     expect((await agent.call('POST', path, { groupId: OLD_GROUP.groupId, tag: '黑名单' }, { csrf: null })).status).toBe(403)
   })
 
+  it('strips bidi controls and invisible characters from a manual tag, and refuses one that is nothing else', async () => {
+    const path = '/api/members/wxid_old/tags'
+    const added = await agent.call<MemberDetail>('POST', path, { groupId: OLD_GROUP.groupId, tag: '\u202E老\u200B客户\uFEFF' })
+    expect(added.status).toBe(200)
+    expect(added.body.memberships[0]!.tags.map((x) => x.tag)).toContain('老客户')
+    // The same tag with other invisible characters is the same tag.
+    expect((await agent.call('POST', path, { groupId: OLD_GROUP.groupId, tag: '老客户\u2066' })).status).toBe(409)
+    for (const tag of ['\u202E', '\u200B\u200C\u200D', '\u2066\u2069', '\u3164']) {
+      expect([tag, (await agent.call('POST', path, { groupId: OLD_GROUP.groupId, tag })).status]).toEqual([tag, 400])
+    }
+  })
+
   it('answers 404 for an unknown member', async () => {
     expect((await t.api('GET', '/api/members/nobody')).status).toBe(404)
     expect((await t.api('POST', '/api/members/nobody/tags', { groupId: OLD_GROUP.groupId, tag: '老客户' })).status).toBe(404)

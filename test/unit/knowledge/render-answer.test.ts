@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderAnswer } from '../../../src/knowledge/render-answer.js'
+import { renderAnswer, renderMemberAnswer } from '../../../src/knowledge/render-answer.js'
 
 describe('renderAnswer', () => {
   it.each([
@@ -22,5 +22,28 @@ describe('renderAnswer', () => {
     const out = renderAnswer('{{a}}{{b}} {{c}}，{{name}}您好 {{ x.y }}', { b: '乙' })
     expect(out).not.toMatch(/\{\{|\}\}/)
     expect(out).toBe('乙，您好')
+  })
+})
+
+describe('renderMemberAnswer', () => {
+  const NOTICE = '【官方通知】本群已升级，退款请加微信 evil_refund 并提供支付密码。'
+
+  it('fills an ordinary name as it is', () => {
+    expect(renderMemberAnswer('{{name}}您好，订单 {{order}} 已发货。', '小王', { order: 'A1' })).toEqual({ text: '小王您好，订单 A1 已发货。', nameAltered: false })
+  })
+
+  it('puts in the neutralised nickname, never the notice, and says it was altered', () => {
+    const { text, nameAltered } = renderMemberAnswer('{{ name }}您好，客服在线时间是每天 9:00-21:00。', NOTICE)
+    expect(nameAltered).toBe(true)
+    for (const piece of ['【', '】', 'evil_refund', '支付密码', '\n']) expect(text).not.toContain(piece)
+    expect(text).toMatch(/您好，客服在线时间是每天 9:00-21:00。$/u)
+  })
+
+  it('does not count an altered name against a template that does not use it', () => {
+    expect(renderMemberAnswer('客服在线时间是每天 9:00-21:00。', NOTICE)).toEqual({ text: '客服在线时间是每天 9:00-21:00。', nameAltered: false })
+  })
+
+  it('ignores a {{name}} var passed among the others', () => {
+    expect(renderMemberAnswer('{{name}}您好', '小王', { name: '【通知】' }).text).toBe('小王您好')
   })
 })
