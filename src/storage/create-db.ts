@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
 import pg from 'pg'
@@ -11,6 +9,7 @@ import { checkContentKeys } from './content-keys.repository.js'
 import { ContentSealingPlugin } from './content-sealing-plugin.js'
 import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
+import { prepareSqliteFile, tightenSqliteSidecars } from './sqlite-files.js'
 import type { Database, Db } from './schema.js'
 
 export type { Db } from './schema.js'
@@ -68,7 +67,7 @@ export async function createDb(options: DbOptions): Promise<Db> {
 }
 
 function openSqlite(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  if (file !== ':memory:') prepareSqliteFile(file)
   let sqlite: SQLite.Database
   try {
     sqlite = new SQLite(file)
@@ -80,6 +79,7 @@ function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  if (file !== ':memory:') tightenSqliteSidecars(file)
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
 }
 
