@@ -79,6 +79,8 @@ function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Erasure and key rotation must not leave the old bytes in free space: deleted content is overwritten with zeros.
+  sqlite.pragma('secure_delete = ON')
   if (file !== ':memory:') tightenSqliteSidecars(file)
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
 }
