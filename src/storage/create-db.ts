@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js'
 import { createContentCipher, type ContentKey } from './content-cipher.js'
 import { checkContentKeys } from './content-keys.repository.js'
 import { ContentSealingPlugin } from './content-sealing-plugin.js'
+import { checkDatabase, damagedDatabaseMessage } from './database-check.js'
 import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
 import { prepareSqliteFile, tightenSqliteSidecars } from './sqlite-files.js'
@@ -51,6 +52,11 @@ export function openDb(
 export async function createDb(options: DbOptions): Promise<Db> {
   const db = options.url ? openPostgres(options.url, options.poolSize ?? 10, options.logger) : openSqlite(options.file ?? ':memory:')
   try {
+    if (!options.url && options.file && options.file !== ':memory:') {
+      // Damage in the middle of the file would otherwise show only as 500s on whichever page reads it.
+      const check = await checkDatabase(db)
+      if (!check.ok) throw new QunDeskError('config_invalid', damagedDatabaseMessage(options.file, check.problems))
+    }
     await migrateToLatest(db).catch((error: unknown) => {
       if (options.url && !(error instanceof QunDeskError)) {
         throw new QunDeskError('config_invalid', `Cannot use the PostgreSQL database ${redactDatabaseUrl(options.url)}: ${(error as Error).message} — check QUNDESK_DATABASE_URL`, {}, { cause: error })
