@@ -17,6 +17,7 @@ import type { MemberDirectory } from '../members/member-directory.js'
 import type { ReportService } from '../reports/report-service.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { Db } from '../storage/create-db.js'
+import { cachedDatabaseCheck } from '../storage/database-check.js'
 import { countOutboxByStatus } from '../storage/outbox.repository.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import type { TaggingService } from '../tagging/tagging-service.js'
@@ -45,6 +46,8 @@ export async function startHttp(
 ): Promise<Http> {
   const { config, db, clock, logger, channel, knowledge } = deps
   const auth = createAuthService({ db, clock })
+  // quick_check reads the whole file: health reruns it at most every five minutes (start already ran one).
+  const databaseCheck = cachedDatabaseCheck(db)
   const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions: deps.suggestions })
   const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
   const demoAdmin = config.demo.enabled && !(await auth.hasUsers()) ? { name: 'admin', password: randomPassword() } : undefined
@@ -72,6 +75,7 @@ export async function startHttp(
       outbox: await countOutboxByStatus(db),
       // Which process answered: behind a load balancer over several instances, the one to look at.
       instance: config.instanceId,
+      database: await databaseCheck(),
     }),
     members: deps.directory,
     tagging: deps.tagging,

@@ -8,6 +8,7 @@ import { createContentCipher, SEALED_PREFIX } from '../storage/content-cipher.js
 import { ContentSealingPlugin } from '../storage/content-sealing-plugin.js'
 import { iterateAudit } from '../storage/audit.repository.js'
 import type { Database } from '../storage/schema.js'
+import { PRIVATE_FILE_MODE } from '../storage/sqlite-files.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
 /** Pages per backup step: all of them, so the copy is one read transaction (see backupCommand). */
@@ -50,6 +51,8 @@ export async function backupCommand(file: string | undefined, flags: { force: bo
   if (!fs.existsSync(path.dirname(target))) return fail(`目录 ${path.dirname(target)} 不存在：请先创建它`)
 
   fs.rmSync(partial, { force: true })
+  // An empty file is an empty database to SQLite: created 0600 here, the copy (and its journal) stays private.
+  fs.writeFileSync(partial, '', { mode: PRIVATE_FILE_MODE })
   let sqlite: SQLite.Database | undefined
   try {
     // Read-only: a backup must never change the live database. One step copies every page inside one read

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../config/load-config.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import { createContentCipher, newContentKeyEntry, type ContentCipher } from '../storage/content-cipher.js'
 import { listContentKeys, retireContentKey } from '../storage/content-keys.repository.js'
+import { flushErasedContent } from '../storage/erased-content.js'
 import { countContentByKey, resealContent, type ColumnKeyCount } from '../storage/content-reseal.repository.js'
 import { openDb, type Db } from '../storage/create-db.js'
 import { cliActor } from './member-privacy-commands.js'
@@ -63,6 +64,8 @@ export async function contentKeyRotate(io: CliIo): Promise<number> {
   return withKeys(io, async (db, cipher) => {
     const started = Date.now()
     const result = await resealContent(db, cipher)
+    // The content under the old key (or in plain text) must not stay readable in free pages or the WAL.
+    await flushErasedContent(db)
     const keyIds = await keyIdsOf(db, cipher)
     const counts = await countContentByKey(db, keyIds)
     const stillUsed = (id: string) => counts.some((c) => (c.sealed[id] ?? 0) > 0)

@@ -49,7 +49,7 @@ export interface SettingsView {
 
 /** GET /api/health (the queue shows the account's connection and the outbox). */
 export interface HealthView {
-  /** ok: online with no failed sends; degraded otherwise. */
+  /** ok: online with no failed sends and an undamaged database; degraded otherwise. */
   status: 'ok' | 'degraded'
   loggedIn: boolean
   /** Intents in the knowledge base in force. */
@@ -58,6 +58,8 @@ export interface HealthView {
   outbox: Record<OutboxStatus, number>
   /** QUNDESK_INSTANCE_ID of the process that answered. */
   instance: string
+  /** SQLite's quick_check of the database file (rerun every few minutes); always ok on PostgreSQL. */
+  database: { ok: boolean; problems: string[] }
 }
 
 /** The counts of one day or one group in GET /api/reports. */

@@ -106,7 +106,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.get('/api/health', { config: { access: 'agent' } }, async (): Promise<HealthView> => {
     const report = await deps.health()
     // 'degraded' while the account is offline or replies have failed for good: the process itself is fine.
-    return { status: report.channel.state === 'online' && report.outbox.failed === 0 ? 'ok' : 'degraded', ...report }
+    return { status: report.channel.state === 'online' && report.outbox.failed === 0 && report.database.ok ? 'ok' : 'degraded', ...report }
   })
   return app
 }

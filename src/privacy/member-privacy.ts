@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
+import { flushErasedContent } from '../storage/erased-content.js'
 import {
   countLiveSendsTo, countMemberData, eraseMemberData, findMemberCandidates, listMemberNames, readMemberData, type EraseCounts, type MemberDataCounts,
 } from '../storage/member-data.repository.js'
@@ -99,6 +100,8 @@ export function createMemberPrivacy(deps: { db: Db; clock: Clock; anonymousId?: 
         await appendAudit(trx, { at, actor, action: 'member.erased', subjectType: 'member', subjectId: anonymousId, detail: { ...erased } })
         return erased
       })
+      // Committed: now the old bytes must leave the file and its WAL too, not only the rows.
+      await flushErasedContent(db)
       return counts
     },
   }

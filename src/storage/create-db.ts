@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
 import pg from 'pg'
@@ -9,8 +7,10 @@ import type { Logger } from '../core/logger.js'
 import { createContentCipher, type ContentKey } from './content-cipher.js'
 import { checkContentKeys } from './content-keys.repository.js'
 import { ContentSealingPlugin } from './content-sealing-plugin.js'
+import { checkDatabase, damagedDatabaseMessage } from './database-check.js'
 import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
+import { prepareSqliteFile, tightenSqliteSidecars } from './sqlite-files.js'
 import type { Database, Db } from './schema.js'
 
 export type { Db } from './schema.js'
@@ -52,6 +52,11 @@ export function openDb(
 export async function createDb(options: DbOptions): Promise<Db> {
   const db = options.url ? openPostgres(options.url, options.poolSize ?? 10, options.logger) : openSqlite(options.file ?? ':memory:')
   try {
+    if (!options.url && options.file && options.file !== ':memory:') {
+      // Damage in the middle of the file would otherwise show only as 500s on whichever page reads it.
+      const check = await checkDatabase(db)
+      if (!check.ok) throw new QunDeskError('config_invalid', damagedDatabaseMessage(options.file, check.problems))
+    }
     await migrateToLatest(db).catch((error: unknown) => {
       if (options.url && !(error instanceof QunDeskError)) {
         throw new QunDeskError('config_invalid', `Cannot use the PostgreSQL database ${redactDatabaseUrl(options.url)}: ${(error as Error).message} — check QUNDESK_DATABASE_URL`, {}, { cause: error })
@@ -68,7 +73,7 @@ export async function createDb(options: DbOptions): Promise<Db> {
 }
 
 function openSqlite(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  if (file !== ':memory:') prepareSqliteFile(file)
   let sqlite: SQLite.Database
   try {
     sqlite = new SQLite(file)
@@ -80,6 +85,9 @@ function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Erasure and key rotation must not leave the old bytes in free space: deleted content is overwritten with zeros.
+  sqlite.pragma('secure_delete = ON')
+  if (file !== ':memory:') tightenSqliteSidecars(file)
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
 }
 

@@ -11,6 +11,7 @@ import { migrationProvider, pgTypes } from './create-db.js'
 import { isPostgres, redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
 import type { Database } from './schema.js'
+import { prepareSqliteFile, tightenSqliteSidecars } from './sqlite-files.js'
 
 /**
  * Moving an install between databases (SQLite ⇄ PostgreSQL), and migrating one on demand. Everything here works on
@@ -87,9 +88,10 @@ export function openStoredDatabase(location: DatabaseLocation, options: { readon
   if (options.readonly) {
     sqlite = new SQLite(location.file, { readonly: true, fileMustExist: true })
   } else {
-    fs.mkdirSync(path.dirname(location.file), { recursive: true })
+    prepareSqliteFile(location.file)
     sqlite = new SQLite(location.file)
     sqlite.pragma('journal_mode = WAL')
+    tightenSqliteSidecars(location.file)
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
   }

@@ -28,6 +28,7 @@ describe('HTTP API access', () => {
         channel: { state: 'online', since: expect.any(String), lastError: null, reconnectAttempts: 0 },
         outbox: { queued: 0, sending: 0, sent: 0, failed: 0 },
         instance: 'default',
+        database: { ok: true, problems: [] },
       },
     })
   })
