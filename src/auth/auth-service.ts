@@ -113,7 +113,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
     async login({ name, password, ip }) {
       const now = clock()
       const keys = [`user:${name.trim().toLowerCase()}`, `ip:${ip}`]
-      const gate = await throttle.check(keys, now.getTime())
+      // Reserved before the (slow) password check, so concurrent guesses count while in flight.
+      const gate = await throttle.begin(keys, now.getTime())
       if (!gate.allowed) {
         await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.throttled', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
         throw new QunDeskError('too_many_requests', `登录失败次数过多，请 ${Math.ceil(gate.retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds: gate.retryAfterSeconds })
@@ -121,11 +122,10 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       const row = await findUserByName(db, name.trim())
       const ok = row && row.disabled === 0 ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await dummyHash), false)
       if (!ok || !row) {
-        await throttle.recordFailure(keys, now.getTime())
         await appendAudit(db, { at: now, actor: name.slice(0, 64) || '?', action: 'login.failed', subjectType: 'user', subjectId: name.slice(0, 64), detail: { ip } })
         throw new QunDeskError('unauthorized', '用户名或密码不正确')
       }
-      await throttle.recordSuccess([keys[0]!])
+      await throttle.succeeded([keys[0]!], gate)
       const token = randomBytes(32).toString('base64url')
       const csrfToken = randomBytes(24).toString('base64url')
       const maxExpiresAt = new Date(now.getTime() + maxAge).toISOString()
