@@ -39,6 +39,8 @@ export interface AuthService {
   /** The session behind a cookie value, sliding its expiry; undefined when unknown or expired. */
   authenticate(token: string): Promise<Session | undefined>
   logout(token: string, actor: string): Promise<void>
+  /** Whether the session is still open (not logged out, ended by a user change, or expired), without sliding it. */
+  isLive(token: string): Promise<boolean>
 }
 
 // Names that actors other than console users use in the audit log.
@@ -149,6 +151,12 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       const expiresAt = new Date(Math.min(now.getTime() + ttl, end))
       if (expiresAt.getTime() - Date.parse(found.expiresAt) > 5 * 60 * 1000) await extendSession(db, found.idHash, expiresAt.toISOString())
       return { user: { id: found.userId, name: found.userName, role: found.role }, csrfToken: found.csrfToken, expiresAt: found.expiresAt, maxExpiresAt: new Date(end).toISOString() }
+    },
+    async isLive(token) {
+      if (!token || token.length > 128) return false
+      const now = clock()
+      const found = await findLiveSession(db, hashToken(token), now.toISOString())
+      return found !== undefined && now.getTime() < Date.parse(found.createdAt) + maxAge
     },
     async logout(token, actor) {
       await deleteSession(db, hashToken(token))
