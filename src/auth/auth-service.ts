@@ -42,6 +42,8 @@ export interface AuthService {
   /** The session behind a cookie value, sliding its expiry; undefined when unknown or expired. */
   authenticate(token: string): Promise<Session | undefined>
   logout(token: string, actor: string): Promise<void>
+  /** Whether the session is still open (not logged out, ended by a user change, or expired), without sliding it. */
+  isLive(token: string): Promise<boolean>
 }
 
 // Names that actors other than console users use in the audit log.
@@ -153,7 +155,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
     async login({ name, password, ip }) {
       const now = clock()
       const keys = [`user:${normaliseUserName(name)}`, `ip:${ip}`]
-      const gate = await throttle.check(keys, now.getTime())
+      // Reserved before the (slow) password check, so concurrent guesses count while in flight.
+      const gate = await throttle.begin(keys, now.getTime())
       if (!gate.allowed) {
         await auditLoginFailure('login.throttled', name, ip, now)
         throw new QunDeskError('too_many_requests', `登录失败次数过多，请 ${Math.ceil(gate.retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds: gate.retryAfterSeconds })
@@ -161,11 +164,10 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       const row = await findLoginUser(name)
       const ok = row && row.disabled === 0 ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await dummyHash), false)
       if (!ok || !row) {
-        await throttle.recordFailure(keys, now.getTime())
         await auditLoginFailure('login.failed', name, ip, now)
         throw new QunDeskError('unauthorized', '用户名或密码不正确')
       }
-      await throttle.recordSuccess([keys[0]!])
+      await throttle.succeeded([keys[0]!], gate)
       const token = randomBytes(32).toString('base64url')
       const csrfToken = randomBytes(24).toString('base64url')
       const maxExpiresAt = new Date(now.getTime() + maxAge).toISOString()
@@ -189,6 +191,12 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       const expiresAt = new Date(Math.min(now.getTime() + ttl, end))
       if (expiresAt.getTime() - Date.parse(found.expiresAt) > 5 * 60 * 1000) await extendSession(db, found.idHash, expiresAt.toISOString())
       return { user: { id: found.userId, name: found.userName, role: found.role }, csrfToken: found.csrfToken, expiresAt: found.expiresAt, maxExpiresAt: new Date(end).toISOString() }
+    },
+    async isLive(token) {
+      if (!token || token.length > 128) return false
+      const now = clock()
+      const found = await findLiveSession(db, hashToken(token), now.toISOString())
+      return found !== undefined && now.getTime() < Date.parse(found.createdAt) + maxAge
     },
     async logout(token, actor) {
       await deleteSession(db, hashToken(token))

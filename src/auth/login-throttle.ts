@@ -1,5 +1,5 @@
 import type { Db } from '../storage/create-db.js'
-import { deleteLoginFailures, insertLoginFailures, pruneLoginFailures, recentLoginFailures } from '../storage/login-failure.repository.js'
+import { deleteLoginFailureIds, deleteLoginFailures, insertLoginFailures, pruneLoginFailures, recentLoginFailures } from '../storage/login-failure.repository.js'
 
 export interface ThrottleDecision {
   allowed: boolean
@@ -7,10 +7,23 @@ export interface ThrottleDecision {
   retryAfterSeconds: number
 }
 
+/** A login attempt let through `begin()`: its rows, counted as failures until `succeeded()` removes them. */
+export interface LoginAttempt extends ThrottleDecision {
+  ids: readonly number[]
+}
+
 export interface LoginThrottle {
   check(keys: readonly string[], now: number): Promise<ThrottleDecision>
   recordFailure(keys: readonly string[], now: number): Promise<void>
   recordSuccess(keys: readonly string[]): Promise<void>
+  /**
+   * Reserves an attempt before the password is checked: records it as a failure first, then counts. Attempts in
+   * flight count, so a burst of concurrent guesses (on one instance or many) gets no more than `maxFailures`
+   * checked. A refused attempt's rows are removed again; an attempt that fails simply keeps them.
+   */
+  begin(keys: readonly string[], now: number): Promise<LoginAttempt>
+  /** The attempt's password was right: forgets `clearKeys`' failures and the attempt's own rows. */
+  succeeded(clearKeys: readonly string[], attempt: LoginAttempt): Promise<void>
 }
 
 /**
@@ -49,6 +62,22 @@ export function createLoginThrottle(options: { db: Db; maxFailures: number; wind
     },
     async recordSuccess(keys) {
       await deleteLoginFailures(db, keys)
+    },
+    async begin(keys, now) {
+      await pruneLoginFailures(db, iso(now - options.windowMs))
+      // Insert, then count (each statement commits on its own): of any concurrent attempts, the later insert's
+      // count sees the earlier one, so at most `maxFailures` attempts see room. Check-then-insert let all through.
+      const ids = await insertLoginFailures(db, keys, iso(now))
+      const rows = await recentLoginFailures(db, keys, iso(now - options.windowMs + 1))
+      // Decided on the failures besides this attempt's own row.
+      const decision = throttleDecision(rows.map((r) => ({ n: r.n - 1, first: Date.parse(r.first) })), now, options)
+      if (decision.allowed) return { ...decision, ids }
+      await deleteLoginFailureIds(db, ids) // a refused attempt is not a failure (as before): it checked no password
+      return { ...decision, ids: [] }
+    },
+    async succeeded(clearKeys, attempt) {
+      await deleteLoginFailures(db, clearKeys)
+      await deleteLoginFailureIds(db, attempt.ids)
     },
   }
 }

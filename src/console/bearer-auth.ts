@@ -14,3 +14,14 @@ export function isAuthorizedBearer(header: string | undefined, token: string | u
   const digest = (value: string) => createHash('sha256').update(value).digest()
   return timingSafeEqual(digest(match[1]!), digest(token))
 }
+
+/**
+ * Whether an `Authorization` header uses the Bearer scheme at all. Other schemes (a proxy's `Basic …` in front of
+ * the console) are not ours to judge: the console ignores them and looks at the session cookie instead.
+ *
+ * @example
+ * isBearerScheme('Basic dXNlcjpwYXNz') // false
+ */
+export function isBearerScheme(header: string): boolean {
+  return /^Bearer(\s|$)/i.test(header.trimStart())
+}

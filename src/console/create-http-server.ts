@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { QunDeskError } from '../core/errors.js'
 import { wellFormedDeep } from '../core/well-formed-text.js'
-import { isAuthorizedBearer } from './bearer-auth.js'
+import { isAuthorizedBearer, isBearerScheme } from './bearer-auth.js'
 import { CSRF_HEADER, csrfOk } from './csrf.js'
 import { HTTP_STATUS } from './http-errors.js'
 import { allows, type Identity } from './identity.js'
@@ -17,7 +17,7 @@ import { registerSessionRoutes, SESSION_COOKIE } from './routes/session.routes.j
 import { registerSuggestionRoutes } from './routes/suggestion.routes.js'
 import type { HealthView } from './contract.js'
 import type { HttpServerDeps } from './http-server-deps.js'
-import { SECURITY_HEADERS } from './security-headers.js'
+import { HSTS_HEADER, SECURITY_HEADERS } from './security-headers.js'
 
 /**
  * The agent console and the HTTP API on one Fastify server. Every route declares its access ('public', 'agent',
@@ -54,6 +54,10 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const rateLimit = createRequestRateLimit(deps.rateLimit)
   app.addHook('onRequest', async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value)
+    // request.protocol honours the trusted proxy's x-forwarded-proto, as the cookie's Secure 'auto' does.
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS_HEADER)
+    // API answers carry queue and member data: no browser or proxy cache keeps them.
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store')
     const access = request.routeOptions.config?.access
     if (!access) return // 404s: nothing to protect
     const identity = await identify(request, deps)
@@ -113,7 +117,8 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
 
 async function identify(request: FastifyRequest, deps: HttpServerDeps): Promise<Identity | 'invalid-token' | undefined> {
   const header = request.headers.authorization
-  if (header !== undefined) return isAuthorizedBearer(header, deps.apiToken) ? { kind: 'token', name: 'api', role: 'agent' } : 'invalid-token'
+  // Only the Bearer scheme is ours: a proxy's `Basic …` header must not hide the session cookie (a login loop).
+  if (header !== undefined && isBearerScheme(header)) return isAuthorizedBearer(header, deps.apiToken) ? { kind: 'token', name: 'api', role: 'agent' } : 'invalid-token'
   const token = request.cookies[SESSION_COOKIE]
   if (!token) return undefined
   const session = await deps.auth.authenticate(token)

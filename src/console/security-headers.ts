@@ -6,3 +6,6 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
 }
+
+/** On HTTPS requests only: browsers keep to HTTPS for 180 days (over plain HTTP the header is ignored anyway). */
+export const HSTS_HEADER = 'max-age=15552000'

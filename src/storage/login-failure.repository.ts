@@ -9,9 +9,16 @@ export async function recentLoginFailures(db: Db, keys: readonly string[], since
   return rows.map((r) => ({ key: r.key, n: Number(r.n), first: String(r.first) }))
 }
 
-export async function insertLoginFailures(db: Db, keys: readonly string[], at: string): Promise<void> {
-  if (keys.length === 0) return
-  await db.insertInto('login_failures').values(keys.map((key) => ({ key, at }))).execute()
+/** Inserts one row per key; the new rows' ids (a login attempt's reservation, see the login throttle). */
+export async function insertLoginFailures(db: Db, keys: readonly string[], at: string): Promise<number[]> {
+  if (keys.length === 0) return []
+  const rows = await db.insertInto('login_failures').values(keys.map((key) => ({ key, at }))).returning('id').execute()
+  return rows.map((r) => Number(r.id))
+}
+
+export async function deleteLoginFailureIds(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return
+  await db.deleteFrom('login_failures').where('id', 'in', [...ids]).execute()
 }
 
 export async function deleteLoginFailures(db: Db, keys: readonly string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ApiErrorBody } from '../contract.js'
 import { byId } from './dom.js'
-import { LOGIN_IDS } from './login.ids.js'
+import { LOGIN_IDS, safeNextPath } from './login.ids.js'
 
 const form = byId<HTMLFormElement>(LOGIN_IDS.form)
 const error = byId<HTMLParagraphElement>(LOGIN_IDS.error)
@@ -18,7 +18,8 @@ form.addEventListener('submit', async (event) => {
       body: JSON.stringify({ name: String(data.get('name') ?? ''), password: String(data.get('password') ?? '') }),
     })
     if (response.ok) {
-      location.href = form.dataset.next || '/'
+      // Checked again here: whatever the markup says, never leave this origin.
+      location.href = safeNextPath(form.dataset.next, location.origin)
       return
     }
     const body = (await response.json().catch(() => ({}))) as Partial<ApiErrorBody>

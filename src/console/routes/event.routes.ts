@@ -7,8 +7,10 @@ const HEARTBEAT_MS = 20_000
 /**
  * Server-sent events for the live queue: `suggestion` events carry the changed suggestion. A comment line every
  * 20 s keeps proxies from closing an idle stream; the browser's EventSource reconnects by itself.
+ * A cookie session's stream ends with the session: before each event and heartbeat the session is checked
+ * (without sliding it), so logout or an admin disabling the user stops the delivery.
  */
-export function registerEventRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'suggestions'>): void {
+export function registerEventRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'suggestions' | 'auth'>): void {
   app.get('/api/events', { config: { access: 'agent' } }, (request, reply) => {
     reply.hijack()
     const res = reply.raw
@@ -20,13 +22,29 @@ export function registerEventRoutes(app: FastifyInstance, deps: Pick<HttpServerD
       'x-accel-buffering': 'no',
     })
     res.write('retry: 3000\n\n')
+    const identity = request.identity
+    // Writes go through one chain, so the session check before each keeps the events in order.
+    let chain = Promise.resolve()
+    let ended = false
+    const send = (text: string) => {
+      chain = chain.then(async () => {
+        if (ended) return
+        if (identity?.kind === 'session' && !(await deps.auth.isLive(identity.token).catch(() => false))) {
+          close()
+          res.end()
+          return
+        }
+        res.write(text)
+      })
+    }
     const unsubscribe = deps.suggestions.subscribe((event) => {
       const data: SuggestionEventData = { type: event.type, id: event.suggestion.id, status: event.suggestion.status, groupId: event.suggestion.groupId }
-      res.write(`event: suggestion\ndata: ${JSON.stringify(data)}\n\n`)
+      send(`event: suggestion\ndata: ${JSON.stringify(data)}\n\n`)
     })
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
+    const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS)
     heartbeat.unref()
     const close = () => {
+      ended = true
       clearInterval(heartbeat)
       unsubscribe()
     }

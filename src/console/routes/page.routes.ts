@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { ADMIN_PAGE } from '../pages/admin.page.js'
 import { AUDIT_PAGE } from '../pages/audit.page.js'
+import { safeNextPath } from '../pages/login.ids.js'
 import { renderLoginPage } from '../pages/login.page.js'
 import { MEMBER_PAGE } from '../pages/member.page.js'
 import { MEMBERS_PAGE } from '../pages/members.page.js'
@@ -22,9 +23,9 @@ export function registerPageRoutes(app: FastifyInstance): void {
 
   app.get<{ Querystring: { next?: string | string[] } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
     // `?next=a&next=b` arrives as an array: anything but one string means the default.
-    const next = typeof request.query.next === 'string' ? request.query.next : '/'
-    // Only same-site paths: an attacker's ?next=https://evil must not turn login into an open redirect.
-    const safeNext = next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
+    // Only same-site paths: an attacker's ?next=https://evil must not turn login into an open redirect. The origin
+    // is a stand-in: only whether `next` leaves it matters.
+    const safeNext = safeNextPath(request.query.next, 'http://qundesk.invalid')
     return reply.type('text/html; charset=utf-8').send(renderLoginPage({ next: safeNext }))
   })
 }

@@ -67,3 +67,35 @@ describe('login throttle (stored in the database)', () => {
     expect((await throttle.check(['user:199'], 199 * 10_000)).allowed).toBe(true)
   })
 })
+
+describe('login throttle reservations (attempts in flight count)', () => {
+  let db: Db
+  let throttle: LoginThrottle
+  beforeEach(async () => {
+    db = await createTestDb()
+    throttle = createLoginThrottle({ db, maxFailures: 3, windowMs: WINDOW })
+  })
+  afterEach(async () => { await db.destroy() })
+
+  it('lets no more than the maximum concurrent attempts through, across instances', async () => {
+    const other = createLoginThrottle({ db, maxFailures: 3, windowMs: WINDOW })
+    const attempts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : throttle).begin(['user:a', 'ip:1'], 1000)))
+    // Strict rather than fair: when more attempts are in flight than allowed, even all of them may be refused.
+    const allowed = attempts.filter((a) => a.allowed).length
+    expect(allowed).toBeLessThanOrEqual(3)
+    // The refused ones leave nothing behind; those let through count as failures until they succeed.
+    const { n } = await db.selectFrom('login_failures').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    expect(Number(n)).toBe(2 * allowed)
+    for (let i = allowed; i < 3; i++) expect((await throttle.begin(['user:a', 'ip:1'], 2000)).allowed).toBe(true)
+    expect((await throttle.begin(['user:b', 'ip:1'], 2000)).allowed).toBe(false)
+  })
+
+  it('removes a successful attempt\'s own rows and clears the given keys', async () => {
+    await throttle.recordFailure(['user:a', 'ip:1'], 0)
+    const attempt = await throttle.begin(['user:a', 'ip:1'], 1000)
+    expect(attempt.allowed).toBe(true)
+    await throttle.succeeded(['user:a'], attempt)
+    const rows = await db.selectFrom('login_failures').select(['key']).execute()
+    expect(rows).toEqual([{ key: 'ip:1' }])
+  })
+})

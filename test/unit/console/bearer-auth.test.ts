@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isAuthorizedBearer } from '../../../src/console/bearer-auth.js'
+import { isAuthorizedBearer, isBearerScheme } from '../../../src/console/bearer-auth.js'
 
 describe('isAuthorizedBearer', () => {
   const token = 'a-long-random-token-123'
@@ -15,5 +15,11 @@ describe('isAuthorizedBearer', () => {
     [`Bearer ${token}`, undefined, false],
   ])('%j against the configured token -> %s', (header, configured, expected) => {
     expect(isAuthorizedBearer(header, configured)).toBe(expected)
+  })
+})
+
+describe('isBearerScheme', () => {
+  it.each([['Bearer abc', true], ['bearer abc', true], ['Bearer', true], ['Basic dXNlcjpwYXNz', false], ['Digest x', false], ['BearerX abc', false], ['', false]])('%j → %s', (header, expected) => {
+    expect(isBearerScheme(header)).toBe(expected)
   })
 })
