@@ -19,16 +19,20 @@ export interface AuditEntry {
  * Reading the last hash and inserting happen in one transaction (the caller's, when it already has one), so
  * concurrent appends cannot fork the chain: SQLite has a single writer; on PostgreSQL an advisory lock serialises
  * appends from every process.
- * The hash covers exactly the strings stored: each is made well-formed first (the database would turn a lone
- * surrogate into U+FFFD, and the stored entry would no longer match its hash), and the actor is capped.
+ * The hash covers exactly the strings stored: each is made storable first (the database would turn a lone
+ * surrogate into U+FFFD, and PostgreSQL refuses a NUL outright), and the actor is capped.
  */
+/** Text both databases store as given: well-formed, and no NUL (PostgreSQL's text cannot hold one; SQLite's can). */
+const storable = (text: string): string => wellFormed(text).replaceAll('\0', '\uFFFD')
+
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   const fields = {
     at: entry.at.toISOString(),
-    actor: capActor(wellFormed(entry.actor)),
-    action: wellFormed(entry.action),
-    subject_type: wellFormed(entry.subjectType),
-    subject_id: wellFormed(entry.subjectId),
+    actor: capActor(storable(entry.actor)),
+    action: storable(entry.action),
+    subject_type: storable(entry.subjectType),
+    subject_id: storable(entry.subjectId),
+    // JSON.stringify escapes NUL, so only surrogates can reach the stored detail.
     detail: wellFormed(JSON.stringify(entry.detail ?? {})),
   }
   const append = async (trx: Db) => {

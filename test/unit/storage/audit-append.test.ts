@@ -28,6 +28,13 @@ describe('appendAudit', () => {
     expect(last).toEqual({ actor: '\ufffd', subject_id: 'x\ufffd' })
   })
 
+  it('stores a NUL in an actor or subject as U+FFFD on both databases (PostgreSQL text cannot hold one)', async () => {
+    await appendAudit(db, { at: new Date(), actor: 'a\u0000b', action: 'login.failed', subjectType: 'user', subjectId: '\u0000', detail: { reason: '\u0000' } })
+    const last = await db.selectFrom('audit_log').select(['actor', 'subject_id']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+    expect(last).toEqual({ actor: 'a\ufffdb', subject_id: '\ufffd' })
+    expect(await verifyChain(iterateAudit(db))).toMatchObject({ ok: true })
+  })
+
   it('caps a long actor', async () => {
     await appendAudit(db, { at: new Date(), actor: '字'.repeat(500), action: 'login.failed', subjectType: 'user', subjectId: 'x', detail: {} })
     const last = await db.selectFrom('audit_log').select('actor').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
