@@ -1,21 +1,23 @@
 /**
  * Text leaves the process as UTF-8 (SQLite, PostgreSQL, JSON responses), which cannot hold a lone UTF-16 surrogate:
  * the encoder writes U+FFFD instead. A string that still held one in memory would then differ from what was stored
- * (the audit chain hashed one and stored the other). So text is made well-formed where it enters: every lone
- * surrogate becomes U+FFFD, the same thing the encoder would write; valid pairs (emoji) stay.
+ * (the audit chain hashed one and stored the other). PostgreSQL's text also refuses a NUL outright, so a customer
+ * message holding one was stored on SQLite and lost on PostgreSQL. So text is made well-formed where it enters:
+ * every lone surrogate and every NUL becomes U+FFFD (what the encoder writes for a surrogate); valid pairs stay.
  */
 
 // With the u flag a valid pair is one code point, so only unpaired surrogates match.
-const LONE_SURROGATE = /\p{Surrogate}/gu
+const UNSTORABLE = /[\p{Surrogate}\0]/gu
 
 /**
  * @example
  * wellFormed('a\ud800b') // 'a\ufffdb'
+ * wellFormed('a\0b')     // 'a\ufffdb'
  * wellFormed('😀')       // '😀'
  */
 export function wellFormed(text: string): string {
-  LONE_SURROGATE.lastIndex = 0
-  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text
+  UNSTORABLE.lastIndex = 0
+  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE, '\uFFFD') : text
 }
 
 /**

@@ -22,8 +22,8 @@ export interface AuditEntry {
  * The hash covers exactly the strings stored: each is made storable first (the database would turn a lone
  * surrogate into U+FFFD, and PostgreSQL refuses a NUL outright), and the actor is capped.
  */
-/** Text both databases store as given: well-formed, and no NUL (PostgreSQL's text cannot hold one; SQLite's can). */
-const storable = (text: string): string => wellFormed(text).replaceAll('\0', '\uFFFD')
+/** Text both databases store as given (no lone surrogate, no NUL): see core/well-formed-text.ts. */
+const storable = wellFormed
 
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   const fields = {

@@ -42,6 +42,18 @@ describe('text from outside reaches the audit log well-formed', () => {
     expect(JSON.parse(row.detail ?? '{}')).toEqual({ reason: '不对\ufffd' })
   })
 
+  it('a customer question and nickname holding NUL are stored and queued on both databases (PostgreSQL text refuses NUL)', async () => {
+    t = await startTestApp(await makeWorkdir())
+    const evil = t.world.mocker.createContact({ name: '王\u0000五' })
+    t.world.room.payload.memberIdList.push(evil.id)
+    t.world.ask(evil, '我的快递\u0000到哪了\ud800')
+    const item = await waitFor(async () => (await t!.api<Array<{ id: number; question: string; memberName: string }>>('GET', '/api/suggestions?status=pending')).body[0])
+    expect(item.question).toBe('我的快递\ufffd到哪了\ufffd')
+    const stored = await t.app.db.selectFrom('messages').select(['text', 'sender_name']).executeTakeFirstOrThrow()
+    expect(stored.text).not.toContain('\u0000')
+    expect(stored.sender_name).toBe('王\ufffd五')
+  })
+
   it('300 failed logins with random names from one address add a handful of audit entries, with a count', async () => {
     // The request rate limit off, so every attempt reaches the login, as from a patient attacker.
     t = await startTestApp(await makeWorkdir(), { env: { QUNDESK_RATE_LIMIT_PER_SECOND: '0' } })

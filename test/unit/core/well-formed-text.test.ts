@@ -2,8 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { wellFormed, wellFormedDeep } from '../../../src/core/well-formed-text.js'
 
-// What UTF-8 storage does to a string: encode, decode.
-const throughUtf8 = (s: string) => Buffer.from(s, 'utf8').toString('utf8')
+// What UTF-8 storage does to a string (encode, decode), and what PostgreSQL's text cannot hold (NUL).
+const throughUtf8 = (s: string) => Buffer.from(s, 'utf8').toString('utf8').replaceAll('\0', '\uFFFD')
 
 describe('wellFormed', () => {
   it('replaces lone surrogates and keeps pairs', () => {
@@ -13,7 +13,12 @@ describe('wellFormed', () => {
     expect(wellFormed('\ud83d\ude00\ud83d')).toBe('😀\ufffd')
   })
 
-  it('gives exactly what a round trip through UTF-8 gives, and is idempotent', () => {
+  it('replaces NUL, which PostgreSQL text refuses, and keeps other control characters', () => {
+    expect(wellFormed('a\u0000b')).toBe('a\ufffdb')
+    expect(wellFormed('\t\n\u0001')).toBe('\t\n\u0001')
+  })
+
+  it('gives exactly what a round trip through UTF-8 storage gives, and is idempotent', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => {
       expect(wellFormed(s)).toBe(throughUtf8(s))
       expect(wellFormed(wellFormed(s))).toBe(wellFormed(s))
@@ -40,7 +45,7 @@ describe('wellFormedDeep', () => {
   it('leaves every string in any JSON value well-formed', () => {
     const strings = (v: unknown): string[] => typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : []
     fc.assert(fc.property(fc.jsonValue({ stringUnit: 'binary' }), (v) => {
-      for (const s of strings(wellFormedDeep(v))) expect(/\p{Surrogate}/u.test(s)).toBe(false)
+      for (const s of strings(wellFormedDeep(v))) expect(/[\p{Surrogate}\0]/u.test(s)).toBe(false)
     }))
   })
 })
