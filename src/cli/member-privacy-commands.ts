@@ -79,7 +79,7 @@ export async function membersDelete(who: string | undefined, flags: { yes: boole
     }
     const summary = await privacy.erase(memberId, cliActor(io.env))
     io.stdout(`已删除成员 ${memberId} 的个人信息：消息 ${summary.messages} 条、建议回复 ${summary.suggestions} 条已匿名，`
-      + `标签 ${summary.tags} 个、标签历史 ${summary.tagHistory} 条、CRM 资料 ${summary.attributes} 条已删除`)
+      + `标签 ${summary.tags} 个、标签历史 ${summary.tagHistory} 条、CRM 资料 ${summary.attributes} 条已删除；待处理 ${summary.pendingCancelled} 条已取消`)
     return 0
   })
 }

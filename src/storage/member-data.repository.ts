@@ -7,6 +7,8 @@ import type {
 
 /** What an erased person's rows are called from then on. */
 export const ERASED_NAME = '已删除成员'
+/** Why the person's waiting items were cancelled, shown in the queue's history. */
+export const ERASED_REJECT_REASON = '成员个人信息已删除'
 /** SQLite's bound-parameter limit is far above this; it keeps IN lists small on any database. */
 const CHUNK = 500
 
@@ -129,8 +131,8 @@ export interface EraseCounts {
   mentioningMessages: number
   suggestions: number
   mentioningSuggestions: number
-  /** Pending welcome/care messages and reminders for them: rejected, never sent. */
-  outreachCancelled: number
+  /** Their items still waiting for an agent (answers, needs-human, welcome/care, reminders): rejected, never sent. */
+  pendingCancelled: number
   memberships: number
   tags: number
   tagHistory: number
@@ -190,10 +192,6 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
   ])]
   const ownSuggestionIds = (await trx.selectFrom('suggestions').select('id').where('member_id', '=', memberId).execute()).map((r) => r.id)
 
-  const outreachCancelled = n(await trx.updateTable('suggestions')
-    .set({ status: 'rejected', decision: 'rejected', decided_by: input.actor, decided_at: at, reject_reason: '成员个人信息已删除' })
-    .where('member_id', '=', memberId).where('status', '=', 'pending').where('kind', 'in', ['outreach', 'reminder'])
-    .executeTakeFirst())
   const suggestions = n(await trx.updateTable('suggestions')
     .set({
       member_id: anon, member_name: ERASED_NAME, question: '', text: blankIfSet('text'), final_text: blankIfSet('final_text'),
@@ -201,6 +199,12 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
       content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})`,
     })
     .where('member_id', '=', memberId).executeTakeFirst())
+  // Every item still waiting for an agent is cancelled (answers, needs-human, outreach, reminders): sending one
+  // later would post "@已删除成员 …" into the group. After the blanking above, so the reason stays readable.
+  const pendingCancelled = n(await trx.updateTable('suggestions')
+    .set({ status: 'rejected', decision: 'rejected', decided_by: input.actor, decided_at: at, reject_reason: ERASED_REJECT_REASON })
+    .where('member_id', '=', anon).where('status', '=', 'pending')
+    .executeTakeFirst())
   const messages = n(await trx.updateTable('messages')
     .set({ sender_id: anon, sender_name: ERASED_NAME, text: '', question: '', error: blankIfSet('error'), content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})` })
     .where('sender_id', '=', memberId).executeTakeFirst())
@@ -270,7 +274,7 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
     .where('member_id', '=', memberId).executeTakeFirst())
 
   return {
-    messages, mentioningMessages, suggestions, mentioningSuggestions, outreachCancelled, memberships, tags, tagHistory, tagActions, attributes,
+    messages, mentioningMessages, suggestions, mentioningSuggestions, pendingCancelled, memberships, tags, tagHistory, tagActions, attributes,
     slotRequests, learnedExamples, outbox, wecomCallbacks, wecomResponseUrls,
   }
 }

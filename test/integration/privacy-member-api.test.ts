@@ -155,5 +155,29 @@ describe('DELETE /api/members/:id', () => {
     const listed = await t.api<{ members: Array<{ memberName: string; memberId: string; leftAt: string | null }> }>('GET', '/api/members?includeLeft=true')
     expect(listed.body.members).toEqual(expect.arrayContaining([expect.objectContaining({ memberName: '已删除成员', memberId: expect.stringMatching(/^erased:/), leftAt: expect.any(String) })]))
   })
-})
 
+  it('cancels every item still waiting for the erased member, so nothing is ever posted to 已删除成员', async () => {
+    const bobId = t.world.bob.id
+    const waiting = await waitFor(async () => (await t.app.suggestions.list({ status: 'pending' })).find((s) => s.memberId === bobId))
+    t.world.ask(t.world.bob, '转人工')
+    await waitFor(async () => (await t.app.suggestions.list({ status: 'pending' })).find((s) => s.memberId === bobId && s.question === '转人工'))
+    // His question, his 转人工 and the welcome the 'valid' rules drafted for him.
+    const pending = (await t.app.suggestions.list({ status: 'pending' })).filter((s) => s.memberId === bobId)
+    expect(pending.map((s) => s.kind).sort()).toEqual(['answer', 'needs_human', 'outreach'])
+    const said = t.world.said.length
+
+    const res = await admin.call<Record<string, number>>('DELETE', `/api/members/${encodeURIComponent(bobId)}`)
+    expect(res.status).toBe(200)
+    expect(res.body.pendingCancelled).toBe(3)
+    const [audit] = await listAudit(t.app.db, 1)
+    expect(JSON.parse(audit!.detail) as Record<string, number>).toMatchObject({ pendingCancelled: 3 })
+
+    expect((await t.app.suggestions.list({ status: 'pending' })).filter((s) => s.memberName === '已删除成员')).toEqual([])
+    expect(await t.app.suggestions.get(waiting.id)).toMatchObject({ status: 'rejected', rejectReason: '成员个人信息已删除', memberName: '已删除成员' })
+    // An agent who still had the item open sends it: refused, and the group hears nothing.
+    expect((await agent.call('POST', `/api/suggestions/${waiting.id}/send`)).status).toBe(409)
+    expect((await agent.call('POST', `/api/suggestions/${waiting.id}/send`, { text: '您好，发票可以开的' })).status).toBe(409)
+    expect(t.world.said.slice(said)).toEqual([])
+    expect(t.world.said.join('\n')).not.toContain('已删除成员')
+  })
+})
