@@ -17,6 +17,13 @@ export type SuggestionDecision = 'auto_sent' | 'sent' | 'edited' | 'rejected'
 export type EscalationReason = 'keyword' | 'emotion' | 'intent' | 'misses' | 'sla'
 
 /**
+ * The reasons that mean the customer asked for, or plainly needed, a person: an explicit request (转人工), a
+ * complaint intent, strong emotion, repeated misses. Not an SLA overrun (the agents were slow) and not an
+ * unanswered question (the knowledge was thin): counting those tagged ordinary customers 投诉风险.
+ */
+export const CUSTOMER_ESCALATION_REASONS = ['keyword', 'emotion', 'intent', 'misses'] as const satisfies readonly EscalationReason[]
+
+/**
  * Whether a suggestion needs a person (the console's 需人工): no intent matched, or an escalation rule sent it to a
  * human. Reminders are for agents too, but they are counted and marked on their own (提醒).
  */

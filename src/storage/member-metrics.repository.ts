@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from './create-db.js'
 import type { MemberAttributeRow } from './schema.js'
+import { CUSTOMER_ESCALATION_REASONS } from '../core/vocabulary.js'
 import { QUESTION_KINDS } from './suggestion.repository.js'
 
 /**
@@ -29,6 +30,8 @@ export interface MemberActivityRow extends Pick<MemberAttributeRow, 'monthly_spe
   severe_messages_30d: number
   questions_30d: number
   escalations_30d: number
+  unanswered_30d: number
+  sla_overruns_30d: number
   /** The membership's stored rule tags (JSON array) and lifecycle stage, for diffing. */
   rule_tags: string | null
   lifecycle: string | null
@@ -90,7 +93,10 @@ function memberActivityQuery(db: Db, options: MemberActivityOptions) {
     .select([
       'group_id', 'member_id',
       sql<number>`COUNT(*)`.as('questions_30d'),
-      sql<number>`SUM(CASE WHEN escalation_reason IS NOT NULL OR kind = 'needs_human' THEN 1 ELSE 0 END)`.as('escalations_30d'),
+      sql<number>`SUM(CASE WHEN escalation_reason IN (${sql.join([...CUSTOMER_ESCALATION_REASONS])}) THEN 1 ELSE 0 END)`.as('escalations_30d'),
+      // No answer in the knowledge (an SLA overrun on such an item is still one unanswered question).
+      sql<number>`SUM(CASE WHEN kind = 'needs_human' AND (escalation_reason IS NULL OR escalation_reason = 'sla') THEN 1 ELSE 0 END)`.as('unanswered_30d'),
+      sql<number>`SUM(CASE WHEN escalation_reason = 'sla' THEN 1 ELSE 0 END)`.as('sla_overruns_30d'),
     ])
     .where('asked_at', '>=', d30)
     .where('kind', 'in', QUESTION_KINDS)
@@ -124,6 +130,8 @@ function memberActivityQuery(db: Db, options: MemberActivityOptions) {
       sql<number>`COALESCE(m.severe_messages_30d, 0)`.as('severe_messages_30d'),
       sql<number>`COALESCE(q.questions_30d, 0)`.as('questions_30d'),
       sql<number>`COALESCE(q.escalations_30d, 0)`.as('escalations_30d'),
+      sql<number>`COALESCE(q.unanswered_30d, 0)`.as('unanswered_30d'),
+      sql<number>`COALESCE(q.sla_overruns_30d, 0)`.as('sla_overruns_30d'),
       'gm.rule_tags', 'gm.lifecycle',
       'a.monthly_spend', 'a.total_spend', 'a.orders', 'a.returns', 'a.last_purchase_at', 'a.rfm_r', 'a.rfm_f', 'a.rfm_m',
     ])
@@ -144,6 +152,7 @@ function normalise(r: RawActivityRow): MemberActivityRow {
     mentions_90d: Number(r.mentions_90d), active_days_30d: Number(r.active_days_30d),
     negative_messages_30d: Number(r.negative_messages_30d), severe_messages_30d: Number(r.severe_messages_30d),
     questions_30d: Number(r.questions_30d), escalations_30d: Number(r.escalations_30d),
+    unanswered_30d: Number(r.unanswered_30d), sla_overruns_30d: Number(r.sla_overruns_30d),
     last_active_at: r.last_active_at ?? null,
     monthly_spend: numberOrNull(r.monthly_spend), total_spend: numberOrNull(r.total_spend), orders: numberOrNull(r.orders),
     returns: numberOrNull(r.returns), last_purchase_at: r.last_purchase_at ?? null,

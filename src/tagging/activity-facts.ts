@@ -42,6 +42,8 @@ export function toMemberFacts(
     negative_messages_30d: row.negative_messages_30d,
     severe_messages_30d: row.severe_messages_30d,
     escalations_30d: row.escalations_30d,
+    unanswered_30d: row.unanswered_30d,
+    sla_overruns_30d: row.sla_overruns_30d,
     monthly_spend: row.monthly_spend,
     total_spend: row.total_spend,
     orders: row.orders,

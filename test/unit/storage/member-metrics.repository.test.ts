@@ -42,7 +42,7 @@ describe('listMemberActivity (set-based metrics)', () => {
     })
   })
 
-  it('keeps groups apart, includes silent members with zeros, and counts questions and escalations', async () => {
+  it('keeps groups apart, includes silent members with zeros, and counts questions and unanswered ones', async () => {
     await member('g1', 'alice', 10)
     await member('g2', 'alice', 10)
     await member('g1', 'bob', 5)
@@ -50,12 +50,31 @@ describe('listMemberActivity (set-based metrics)', () => {
     const base = { group_id: 'g1', group_name: 'g1', member_id: 'alice', member_name: 'alice', question: 'q', intent_id: null, score: null, text: null, status: 'pending' as const, created_at: daysAgo(1), asked_at: daysAgo(1) }
     await insertSuggestion(db, { ...base, message_id: msgId, kind: 'needs_human' })
     const rows = await listMemberActivity(db, { now: NOW })
-    expect(rows.map((r) => [r.group_id, r.member_id, r.messages_30d, r.questions_30d, r.escalations_30d])).toEqual([
-      ['g1', 'alice', 1, 1, 1],
-      ['g1', 'bob', 0, 0, 0],
-      ['g2', 'alice', 0, 0, 0],
+    expect(rows.map((r) => [r.group_id, r.member_id, r.messages_30d, r.questions_30d, r.unanswered_30d, r.escalations_30d])).toEqual([
+      ['g1', 'alice', 1, 1, 1, 0],
+      ['g1', 'bob', 0, 0, 0, 0],
+      ['g2', 'alice', 0, 0, 0, 0],
     ])
     expect(rows[1]!.last_active_at).toBeNull()
+  })
+
+  it('counts as escalations only what the customer asked for or plainly needed, not unanswered questions or slow agents', async () => {
+    await member('g1', 'alice', 10)
+    const ask = async (kind: 'answer' | 'needs_human', escalation_reason: 'keyword' | 'emotion' | 'intent' | 'misses' | 'sla' | null, ago = 1) => {
+      const message_id = await message('g1', 'alice', ago, { mention: true })
+      await insertSuggestion(db, { message_id, group_id: 'g1', group_name: 'g1', member_id: 'alice', member_name: 'alice', question: 'q', intent_id: null, score: null, text: null, status: 'pending', created_at: daysAgo(ago), asked_at: daysAgo(ago), kind, escalation_reason })
+    }
+    await ask('needs_human', 'keyword') // 转人工
+    await ask('answer', 'intent') // a complaint intent
+    await ask('needs_human', 'emotion')
+    await ask('needs_human', 'misses')
+    await ask('needs_human', 'keyword', 40) // outside the window
+    await ask('needs_human', null) // no answer in the knowledge
+    await ask('needs_human', null)
+    await ask('needs_human', 'sla') // unanswered, then the agents were slow
+    await ask('answer', 'sla') // a drafted answer nobody sent in time
+    const [row] = await listMemberActivity(db, { now: NOW })
+    expect(row).toMatchObject({ questions_30d: 8, escalations_30d: 4, unanswered_30d: 3, sla_overruns_30d: 2 })
   })
 
   it('narrows to one member (the incremental re-tag after a message)', async () => {

@@ -10,7 +10,7 @@ const DAY = 86_400_000
 const row = (over: Partial<MemberActivityRow> = {}): MemberActivityRow => ({
   group_id: 'g1', member_id: 'm1', member_name: '张三', group_name: '群', joined_at: ago(3 * DAY), joined_at_estimated: 0, left_at: null, join_scene: null,
   messages_7d: 1, messages_30d: 2, messages_90d: 3, messages_prev_30d: 4, mentions_7d: 0, mentions_30d: 1, mentions_90d: 1,
-  active_days_30d: 2, last_active_at: ago(DAY + 1), negative_messages_30d: 0, severe_messages_30d: 0, questions_30d: 1, escalations_30d: 0,
+  active_days_30d: 2, last_active_at: ago(DAY + 1), negative_messages_30d: 0, severe_messages_30d: 0, questions_30d: 1, escalations_30d: 0, unanswered_30d: 0, sla_overruns_30d: 0,
   rule_tags: null, lifecycle: null, monthly_spend: null, total_spend: null, orders: null, returns: null, last_purchase_at: null, rfm_r: null, rfm_f: null, rfm_m: null,
   ...over,
 })
