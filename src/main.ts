@@ -106,7 +106,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const demo = await connectInbound({ config, logger, channel, handle, pipeline, knowledge, members, tagging, groups: fleet.groups, outbox, syncMembers }, stack)
     const wecom = await startWecom({ ...base, inbox: wecomInbox, pipeline, members, tagging, suggestions, channel }, stack)
     const scheduler = startJobs({
-      ...base, jobClaims: fleet.jobClaims, pipeline, outbox, suggestions, settings, reports, syncMembers, tagActions,
+      ...base, jobClaims: fleet.jobClaims, pipeline, outbox, suggestions, slots: replies.slots, settings, reports, syncMembers, tagActions,
       wecomInbox, wecomProcessor: wecom.processor, webhook: wecom.webhook,
     }, stack)
 

@@ -15,6 +15,7 @@ import type { ReportService } from '../reports/report-service.js'
 import { createScheduler, type Job, type Scheduler } from '../scheduler/create-scheduler.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { Db } from '../storage/create-db.js'
+import type { SlotService } from '../slots/slot-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import type { StopStack } from './stop-stack.js'
 
@@ -25,7 +26,7 @@ import type { StopStack } from './stop-stack.js'
 export function startJobs(
   deps: {
     config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; jobClaims: JobClaims; pipeline: MessagePipeline; outbox: Outbox
-    suggestions: SuggestionService; settings: SettingsService; reports: ReportService; syncMembers: () => Promise<void>
+    suggestions: SuggestionService; slots: SlotService; settings: SettingsService; reports: ReportService; syncMembers: () => Promise<void>
     tagActions: { run(): Promise<unknown> }; wecomInbox: WecomCallbackInbox; wecomProcessor: WecomCallbackProcessor; webhook: WebhookSender | undefined
   },
   stack: StopStack,
@@ -39,6 +40,8 @@ export function startJobs(
   const jobs: Job[] = [
     // Questions left unanswered past the SLA go to a human.
     { name: 'sla-escalation', schedule: '* * * * *', run: async () => escalateOverdue({ db, clock, notify: deps.suggestions.notify }, await slaMinutes()) },
+    // A follow-up question whose facts never came goes to an agent with the original question, never dropped.
+    { name: 'slot-hand-over', schedule: '* * * * *', run: async () => { await deps.slots.handOverExpired() } },
     // Join/leave events can be missed (a restart, a dropped connection): an hourly member sync reconciles.
     { name: 'member-sync', schedule: '17 * * * *', run: deps.syncMembers, scope: 'instance' },
     // Messages a dead instance stored but never handled are handled here (every instance looks; the lock decides).

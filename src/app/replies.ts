@@ -40,7 +40,7 @@ export async function startReplies(
   const suggestions = createSuggestionService({ db, outbox, clock, logger })
   outbox.handle('suggestion', suggestions.onSendOutcome)
   relayAcrossFleet({ config, db, logger, outbox, suggestions }, stack)
-  const slots = createSlotService({ db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
+  const slots = createSlotService({ db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), suggestions, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
   const recovered = await outbox.recover()
   if (recovered.interrupted > 0) logger.warn(recovered, 'sends interrupted by the last stop were marked failed')
   stack.defer(channel.onStatus((status) => { if (status.state === 'online') outbox.kick() }))

@@ -2,8 +2,7 @@ import type { Clock } from '../core/clock.js'
 import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
-import { insertMessageOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
-import type { MessageRow } from '../storage/schema.js'
+import { inboundFromRow, insertMessageOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
 import { limitConcurrency } from '../core/limit-concurrency.js'
 import { compose, type MessageContext, type Step } from './message-context.js'
 
@@ -121,7 +120,7 @@ export function createMessagePipeline(deps: {
         const rows = (await listUnhandledMessages(db, 500 + inHand.size, deps.instanceId)).filter((r) => !inHand.has(r.id) && !seen.has(r.id))
         if (rows.length === 0 || draining) break
         for (const row of rows) seen.add(row.id)
-        await Promise.all(rows.map((row) => queue(fromRow(row))))
+        await Promise.all(rows.map((row) => queue(inboundFromRow(row))))
         replayed += rows.length
       }
       if (replayed > 0) deps.logger.info({ count: replayed }, 'replayed messages left unhandled by the last run')
@@ -135,18 +134,3 @@ export function createMessagePipeline(deps: {
   }
 }
 
-function fromRow(row: MessageRow): InboundMessage {
-  return {
-    id: row.id,
-    channel: row.channel,
-    groupId: row.group_id,
-    groupName: row.group_name,
-    senderId: row.sender_id,
-    senderName: row.sender_name,
-    text: row.text,
-    question: row.question,
-    mentionsBot: row.mentions_bot === 1,
-    fromSelf: row.from_self === 1,
-    sentAt: new Date(row.sent_at),
-  }
-}

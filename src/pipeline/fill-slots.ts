@@ -7,11 +7,17 @@ import type { Step } from './message-context.js'
 
 /**
  * A member who was asked for an order number (or phone, amount, date) replies with it: draft the answer to their
- * earlier question now, whether or not the reply @-mentions the bot.
+ * earlier question now, whether or not the reply @-mentions the bot. A reply with another kind of id hands the
+ * question to an agent (the slot service does); the reply itself goes on through the steps.
  */
 export function fillSlots(deps: { slots: SlotService; suggestions: SuggestionService; currentKnowledge: () => KnowledgeBase }): Step {
   return async (ctx, next) => {
-    const filled = await deps.slots.takeReply(ctx.message)
+    const reply = await deps.slots.takeReply(ctx.message)
+    if (reply?.kind === 'handed_over') {
+      ctx.log.info({ suggestionId: reply.suggestion.id }, 'the follow-up got another kind of id; the question went to an agent')
+      return next()
+    }
+    const filled = reply
     const intent = filled ? deps.currentKnowledge().get(filled.intentId) : undefined
     if (!filled || !intent) return next()
     const { message } = ctx

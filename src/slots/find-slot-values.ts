@@ -4,6 +4,8 @@ import { extractEntities, firstEntity } from '../nlu/entities/extract-entities.j
 export interface SlotValues {
   values: Partial<Record<SlotName, string>>
   missing: SlotName[]
+  /** While a fact is missing: an identifier of another kind the text gave instead (a phone number for an order number). */
+  otherIdentifier: 'order_id' | 'phone' | undefined
 }
 
 /**
@@ -21,10 +23,12 @@ export function findSlotValues(wanted: readonly SlotName[], text: string, now: D
     if (entity) values[slot] = String(entity.value)
     else missing.push(slot)
   }
-  return { values, missing }
+  // Only ids count as "answered with something else": amounts and dates turn up in any chat (明天, 两个).
+  const other = missing.length === 0 ? undefined : entities.find((e) => (e.type === 'order_id' || e.type === 'phone') && !wanted.includes(e.type))
+  return { values, missing, otherIdentifier: other?.type as 'order_id' | 'phone' | undefined }
 }
 
-const ASK: Record<SlotName, string> = {
+export const SLOT_NAME_TEXT: Record<SlotName, string> = {
   order_id: '订单号',
   phone: '下单手机号',
   amount: '金额',
@@ -33,5 +37,5 @@ const ASK: Record<SlotName, string> = {
 
 /** The default way to ask for missing slots, e.g. "{{name}}您好，麻烦发一下订单号，我马上帮您处理～". */
 export function defaultAsk(missing: readonly SlotName[]): string {
-  return `{{name}}您好，麻烦发一下${missing.map((slot) => ASK[slot]).join('和')}，我马上帮您处理～`
+  return `{{name}}您好，麻烦发一下${missing.map((slot) => SLOT_NAME_TEXT[slot]).join('和')}，我马上帮您处理～`
 }

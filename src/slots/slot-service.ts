@@ -6,8 +6,14 @@ import type { Intent, SlotName } from '../knowledge/knowledge-base.js'
 import { renderAnswer, renderMemberAnswer } from '../knowledge/render-answer.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
-import { expireSlotRequest, fillSlotRequest, findOpenSlotRequest, openSlotRequest } from '../storage/slot-request.repository.js'
-import { defaultAsk, findSlotValues } from './find-slot-values.js'
+import { findMessage, inboundFromRow } from '../storage/message.repository.js'
+import type { SlotRequestRow } from '../storage/schema.js'
+import {
+  expireSlotRequest, fillSlotRequest, findOpenSlotRequest, handOverSlotRequest, listSlotRequestsToHandOver, openSlotRequest,
+} from '../storage/slot-request.repository.js'
+import type { Suggestion } from '../suggestions/suggestion.js'
+import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import { defaultAsk, findSlotValues, SLOT_NAME_TEXT } from './find-slot-values.js'
 
 /** How long the bot waits for the customer's reply with the missing facts. */
 export const SLOT_WAIT_MINUTES = 30
@@ -18,23 +24,64 @@ export interface FilledSlots {
   values: Partial<Record<SlotName, string>>
 }
 
+/** What a member's message did to the question they owe facts for. */
+export type SlotReply =
+  | ({ kind: 'filled' } & FilledSlots)
+  /** They answered with an id of another kind (a phone number for an order number): an agent has the question now. */
+  | { kind: 'handed_over'; suggestion: Suggestion }
+
 export interface SlotService {
   /** Asks the member in the group for the missing facts and remembers the question. Returns the text sent. */
   ask(message: InboundMessage, intent: Intent, missing: readonly SlotName[]): Promise<string>
-  /** If the member owes facts for an earlier question and this message has them all, returns them (once). */
-  takeReply(message: InboundMessage): Promise<FilledSlots | undefined>
+  /** If the member owes facts for an earlier question: the facts (once), or the question handed to an agent. */
+  takeReply(message: InboundMessage): Promise<SlotReply | undefined>
+  /**
+   * Hands every question whose facts never came (the wait ran out, or a newer question replaced it) to an agent
+   * as a needs-human item with the original question; also finishes a hand-over a crash interrupted. Returns how
+   * many items it created.
+   */
+  handOverExpired(): Promise<number>
 }
 
 /**
  * Follow-up questions: "需要订单号" intents ask for the order number in the group, and the answer is drafted when
- * the customer replies with it (with or without @-mentioning the bot) within SLOT_WAIT_MINUTES.
+ * the customer replies with it (with or without @-mentioning the bot) within SLOT_WAIT_MINUTES. A question is never
+ * dropped: a reply with another kind of id, or no reply in time, gives it to an agent.
  *
  * @example
- * const slots = createSlotService({ db, sender, clock, logger })
+ * const slots = createSlotService({ db, sender, suggestions, clock, logger })
  * await slots.ask(message, intent, ['order_id'])
  */
-export function createSlotService(deps: { db: Db; sender: ReplySender; clock: Clock; logger: Logger; utcOffsetMinutes?: number }): SlotService {
+export function createSlotService(deps: {
+  db: Db; sender: ReplySender; suggestions: Pick<SuggestionService, 'create'>; clock: Clock; logger: Logger; utcOffsetMinutes?: number
+}): SlotService {
   const { db, clock } = deps
+
+  /**
+   * The request is marked first (only one caller wins it, so a question is handed over once), then the item is
+   * created on the original message id (idempotent). A crash in between leaves a handed-over request without an
+   * item, which the next sweep finishes.
+   */
+  async function handOver(request: SlotRequestRow, reply: InboundMessage | undefined, alreadyMarked: boolean): Promise<Suggestion | undefined> {
+    if (!alreadyMarked && !(await handOverSlotRequest(db, request.id, reply?.id ?? null))) return undefined
+    const original = await findMessage(db, request.message_id)
+    // Erased or purged since: there is no one left to answer.
+    if (!original || original.content_purged_at) return undefined
+    const wanted = (JSON.parse(request.slots) as SlotName[]).map((slot) => SLOT_NAME_TEXT[slot]).join('和')
+    const replyText = reply?.question ?? (request.filled_by_message_id ? (await findMessage(db, request.filled_by_message_id))?.question : undefined)
+    const note = replyText ? `追问${wanted}，客户回复：${replyText}` : `追问${wanted}，${SLOT_WAIT_MINUTES} 分钟内未回复`
+    const suggestion = await deps.suggestions.create({
+      message: { ...inboundFromRow(original), question: `${request.question}（${note}）` },
+      intentId: request.intent_id, score: null, text: null, autoSend: false,
+      emotionSeverity: original.emotion_severity,
+    })
+    await appendAudit(db, {
+      at: clock(), actor: 'bot', action: 'slot.handed_over', subjectType: 'message', subjectId: request.message_id,
+      detail: { intentId: request.intent_id, suggestionId: suggestion.id, why: reply || request.filled_by_message_id ? 'other_reply' : 'no_reply' },
+    })
+    return suggestion
+  }
+
   return {
     async ask(message, intent, missing) {
       const now = clock()
@@ -60,11 +107,25 @@ export function createSlotService(deps: { db: Db; sender: ReplySender; clock: Cl
       const request = await findOpenSlotRequest(db, message.senderId, message.groupId, clock().toISOString())
       if (!request) return undefined
       const wanted = JSON.parse(request.slots) as SlotName[]
-      const { values, missing } = findSlotValues(wanted, message.question, clock(), deps.utcOffsetMinutes)
-      if (missing.length > 0) return undefined
+      const { values, missing, otherIdentifier } = findSlotValues(wanted, message.question, clock(), deps.utcOffsetMinutes)
+      if (missing.length > 0) {
+        // Chat ("好的稍等") keeps the question waiting; an id of another kind is an answer the bot cannot use.
+        if (!otherIdentifier) return undefined
+        const suggestion = await handOver(request, message, false)
+        if (suggestion) deps.logger.info({ messageId: message.id, intentId: request.intent_id, got: otherIdentifier }, 'follow-up answered with another kind of id; handed to an agent')
+        return suggestion ? { kind: 'handed_over', suggestion } : undefined
+      }
       if (!(await fillSlotRequest(db, request.id, message.id))) return undefined
       deps.logger.debug({ messageId: message.id, intentId: request.intent_id }, 'follow-up filled the missing facts')
-      return { intentId: request.intent_id, question: request.question, values }
+      return { kind: 'filled', intentId: request.intent_id, question: request.question, values }
+    },
+    async handOverExpired() {
+      let created = 0
+      for (const request of await listSlotRequestsToHandOver(db, clock().toISOString())) {
+        if (await handOver(request, undefined, request.status === 'handed_over')) created += 1
+      }
+      if (created > 0) deps.logger.info({ count: created }, 'follow-up questions without the facts handed to agents')
+      return created
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { Db } from './create-db.js'
 import type { MessageRow, NewMessageRow } from './schema.js'
 import type { MessageStatus } from '../core/vocabulary.js'
+import type { InboundMessage } from '../core/inbound-message.js'
 
 /**
  * Stores a message unless one with the same id is already stored. Returns false for a duplicate:
@@ -42,4 +43,25 @@ export async function listGroupMessagesAround(db: Db, groupId: string, at: strin
   const earlier = await inGroup.where('sent_at', '<=', at).orderBy('sent_at', 'desc').limit(before).execute()
   const later = await inGroup.where('sent_at', '>', at).orderBy('sent_at', 'asc').limit(after).execute()
   return [...earlier.reverse(), ...later]
+}
+
+export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** A stored message as the pipeline sees it (a replay after a crash, a question handed to an agent later). */
+export function inboundFromRow(row: MessageRow): InboundMessage {
+  return {
+    id: row.id,
+    channel: row.channel,
+    groupId: row.group_id,
+    groupName: row.group_name,
+    senderId: row.sender_id,
+    senderName: row.sender_name,
+    text: row.text,
+    question: row.question,
+    mentionsBot: row.mentions_bot === 1,
+    fromSelf: row.from_self === 1,
+    sentAt: new Date(row.sent_at),
+  }
 }

@@ -159,7 +159,8 @@ export interface SlotRequestTable {
   slots: string
   asked_at: string
   expires_at: string
-  status: 'open' | 'filled' | 'expired'
+  /** handed_over: the facts never came (a reply of another kind, or the wait ran out); an agent has the question. */
+  status: 'open' | 'filled' | 'expired' | 'handed_over'
   filled_by_message_id: string | null
 }
 

@@ -1,9 +1,12 @@
 import type { Db } from './create-db.js'
 import type { SlotRequestRow } from './schema.js'
 
-/** Remembers that a member's question waits for facts; an older open request of the same member in the group is closed. */
+/**
+ * Remembers that a member's question waits for facts. An older open request of the same member in the group stops
+ * waiting now (its wait ends): the next sweep hands that question to an agent rather than dropping it.
+ */
 export async function openSlotRequest(db: Db, r: { messageId: string; groupId: string; memberId: string; intentId: string; question: string; slots: readonly string[]; askedAt: string; expiresAt: string }): Promise<void> {
-  await db.updateTable('slot_requests').set({ status: 'expired' }).where('member_id', '=', r.memberId).where('group_id', '=', r.groupId).where('status', '=', 'open').execute()
+  await db.updateTable('slot_requests').set({ expires_at: r.askedAt }).where('member_id', '=', r.memberId).where('group_id', '=', r.groupId).where('status', '=', 'open').execute()
   await db
     .insertInto('slot_requests')
     .values({ message_id: r.messageId, group_id: r.groupId, member_id: r.memberId, intent_id: r.intentId, question: r.question, slots: JSON.stringify(r.slots), asked_at: r.askedAt, expires_at: r.expiresAt, status: 'open' })
@@ -33,4 +36,20 @@ export async function fillSlotRequest(db: Db, id: number, byMessageId: string): 
 /** Closes the request a message opened (its question could not be sent). */
 export async function expireSlotRequest(db: Db, messageId: string): Promise<void> {
   await db.updateTable('slot_requests').set({ status: 'expired' }).where('message_id', '=', messageId).where('status', '=', 'open').execute()
+}
+
+/** Open requests whose wait ran out, and handed-over ones whose item a crash kept from being created; oldest first. */
+export async function listSlotRequestsToHandOver(db: Db, now: string, limit = 500): Promise<SlotRequestRow[]> {
+  return db.selectFrom('slot_requests as r').selectAll('r')
+    .where((eb) => eb.or([
+      eb.and([eb('r.status', '=', 'open'), eb('r.expires_at', '<=', now)]),
+      eb.and([eb('r.status', '=', 'handed_over'), eb.not(eb.exists(eb.selectFrom('suggestions as s').select('s.id').whereRef('s.message_id', '=', 'r.message_id')))]),
+    ]))
+    .orderBy('r.id').limit(limit).execute()
+}
+
+/** Gives an open request to an agent; false when it was already filled or handed over (by another instance, say). */
+export async function handOverSlotRequest(db: Db, id: number, byMessageId: string | null): Promise<boolean> {
+  const result = await db.updateTable('slot_requests').set({ status: 'handed_over', filled_by_message_id: byMessageId }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }

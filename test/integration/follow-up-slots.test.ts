@@ -17,10 +17,23 @@ afterEach(async () => {
   t = undefined
 })
 
+// Minutes the tests move the app's clock forward (the 30-minute wait for the facts).
+let skewMs = 0
+const clock = () => new Date(Date.now() + skewMs)
+
+/** Waits until the customers' messages are stored and through the steps (handled or ignored). */
+async function allHandled(count: number) {
+  await waitFor(async () => {
+    const rows = await t!.app.db.selectFrom('messages').select('status').where('from_self', '=', 0).execute()
+    return rows.length === count && rows.every((r) => r.status !== 'received')
+  })
+}
+
 async function start() {
+  skewMs = 0
   const work = await makeWorkdir()
   await fs.writeFile(path.join(work.kbDir, 'urge.yaml'), URGE)
-  t = await startTestApp(work)
+  t = await startTestApp(work, { clock })
   return t
 }
 
@@ -61,5 +74,69 @@ describe('follow-up questions for missing facts (slots)', () => {
     await waitFor(async () => (await app.suggestions.list()).length === 1)
     await new Promise((r) => setTimeout(r, 200))
     expect(await app.suggestions.list()).toHaveLength(1)
+  })
+
+  it('hands the question to an agent when the customer answers with a phone number instead of the order number', async () => {
+    const { world, app } = await start()
+    world.ask(world.alice, '帮我催一下发货')
+    await waitFor(() => world.said.length === 1)
+    world.alice.say('好的稍等，我找一下').to(world.room)
+    world.alice.say('13812345678').to(world.room)
+    const item = await waitFor(async () => (await app.suggestions.list({ status: 'pending' }))[0])
+    expect(item).toMatchObject({
+      kind: 'needs_human', needsHuman: true, intentId: 'logistics.urge', memberName: '张三', text: null,
+      question: '帮我催一下发货（追问订单号，客户回复：13812345678）',
+    })
+    // The question is handed over once: the order number arriving later drafts nothing more, and nothing is sent.
+    world.alice.say('订单号 DD20261123001').to(world.room)
+    await allHandled(4)
+    expect(await app.suggestions.list()).toHaveLength(1)
+    expect(world.said).toHaveLength(1)
+    const audit = await app.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'slot.handed_over').execute()
+    expect(audit.map((a) => JSON.parse(a.detail) as Record<string, unknown>)).toEqual([expect.objectContaining({ why: 'other_reply', suggestionId: item.id })])
+  })
+
+  it('hands the question to an agent when the wait runs out, once, however often the sweep runs', async () => {
+    const { world, app } = await start()
+    world.ask(world.alice, '帮我催一下发货')
+    await waitFor(() => world.said.length === 1)
+    await app.scheduler.tick('slot-hand-over', clock())
+    expect(await app.suggestions.list()).toEqual([])
+
+    skewMs = 31 * 60_000
+    await Promise.all([app.scheduler.tick('slot-hand-over', clock()), app.scheduler.tick('slot-hand-over', new Date(clock().getTime() + 60_000))])
+    const item = await waitFor(async () => (await app.suggestions.list({ status: 'pending' }))[0])
+    expect(item).toMatchObject({ kind: 'needs_human', intentId: 'logistics.urge', question: '帮我催一下发货（追问订单号，30 分钟内未回复）' })
+    await app.scheduler.tick('slot-hand-over', new Date(clock().getTime() + 120_000))
+    expect(await app.suggestions.list()).toHaveLength(1)
+    // A late order number no longer drafts an answer: the question is with an agent.
+    world.alice.say('订单号 DD20261123001').to(world.room)
+    await allHandled(2)
+    expect(await app.suggestions.list()).toHaveLength(1)
+  })
+
+  it('hands an earlier question to an agent when a newer one replaces it, instead of dropping it', async () => {
+    const { world, app } = await start()
+    world.ask(world.alice, '帮我催一下发货')
+    await waitFor(() => world.said.length === 1)
+    world.ask(world.alice, '我的订单怎么还不发')
+    await waitFor(() => world.said.length === 2)
+    await app.scheduler.tick('slot-hand-over', clock())
+    const first = await waitFor(async () => (await app.suggestions.list({ status: 'pending' }))[0])
+    expect(first.question).toBe('帮我催一下发货（追问订单号，30 分钟内未回复）')
+    world.alice.say('订单号 DD20261123001').to(world.room)
+    await waitFor(async () => (await app.suggestions.list({ status: 'pending' })).length === 2)
+    expect((await app.suggestions.list({ status: 'pending' })).map((s) => s.question).sort()).toEqual(['帮我催一下发货（追问订单号，30 分钟内未回复）', '我的订单怎么还不发（DD20261123001）'])
+  })
+
+  it('finishes a hand-over that a crash interrupted between closing the request and creating the item', async () => {
+    const { world, app } = await start()
+    world.ask(world.alice, '帮我催一下发货')
+    await waitFor(() => world.said.length === 1)
+    // What a crash right after the request was handed over leaves behind.
+    await app.db.updateTable('slot_requests').set({ status: 'handed_over' }).execute()
+    await app.scheduler.tick('slot-hand-over', clock())
+    const item = await waitFor(async () => (await app.suggestions.list({ status: 'pending' }))[0])
+    expect(item).toMatchObject({ kind: 'needs_human', question: '帮我催一下发货（追问订单号，30 分钟内未回复）' })
   })
 })

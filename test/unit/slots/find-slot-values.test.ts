@@ -11,7 +11,20 @@ describe('findSlotValues', () => {
     [['order_id', 'phone'], '电话13812345678', { phone: '13812345678' }, ['order_id']],
     [['date', 'amount'], '明天退我99元', { date: '2026-11-26', amount: '99' }, []],
   ] as const)('wanted %j in %s -> values %j, missing %j', (wanted, text, values, missing) => {
-    expect(findSlotValues(wanted, text, NOW)).toEqual({ values, missing })
+    expect(findSlotValues(wanted, text, NOW)).toMatchObject({ values, missing })
+  })
+
+  it.each([
+    [['order_id'], '13812345678', 'phone'],
+    [['order_id'], '我电话是13812345678，你打给我', 'phone'],
+    [['phone'], '订单号 DD20261123001', 'order_id'],
+    [['order_id'], '好的稍等，我找一下', undefined],
+    [['order_id'], '明天再说吧，就两个', undefined],
+    [['order_id', 'phone'], '电话13812345678', undefined],
+    [['order_id'], '订单号 DD20261123001，电话13812345678', undefined],
+  ] as const)('wanted %j in %s -> answered with another identifier: %s', (wanted, text, other) => {
+    const found = findSlotValues(wanted, text, NOW)
+    expect(found.otherIdentifier).toBe(other)
   })
 })
 
