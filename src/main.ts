@@ -8,6 +8,7 @@ import type { WecomCallbackProcessor } from './channels/wecom/wecom-callback-pro
 import type { Config } from './config/load-config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
+import { acknowledgeHandoffs } from './escalation/acknowledge-handoffs.js'
 import type { AuthService } from './auth/auth-service.js'
 import type { MatcherRuntime } from './nlu/matcher-runtime.js'
 import type { LearningService } from './learning/learning-service.js'
@@ -95,6 +96,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const replies = await startReplies({ ...base, channel }, stack)
     const { suggestions, outbox } = replies
     const settings = createSettingsService({ db, clock })
+    stack.defer(acknowledgeHandoffs({ db, outbox, settings: () => settings.get(), subscribe: suggestions.subscribe, logger }))
     const { tagging, tagActions } = await startTagging({ ...base, suggestions, settings, jobClaims: fleet.jobClaims }, stack)
     const pipeline = createInboundPipeline({ ...base, knowledge, replies })
     const members = createMemberService({ db, clock, logger })

@@ -45,6 +45,9 @@ export interface IntentOption {
 export interface SettingsView {
   slaMinutes: number
   outreachPerGroupPerHour: number
+  handoffAck: string
+  handoffAckByReason: Partial<Record<'keyword' | 'emotion' | 'intent' | 'misses' | 'sla', string>>
+  handoffAckByGroup: Record<string, string>
 }
 
 /** GET /api/health (the queue shows the account's connection and the outbox). */

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
+import type { EscalationReason } from '../core/vocabulary.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import { readSettings, writeSetting } from '../storage/setting.repository.js'
@@ -10,9 +11,39 @@ export interface Settings {
   slaMinutes: number
   /** Messages that tag actions (welcome, care) may put into one group's queue per hour; the rest wait. */
   outreachPerGroupPerHour: number
+  /** Said to a customer in the group when their question goes to a human; '' sends nothing. */
+  handoffAck: string
+  /** Another text for one escalation reason ('' sends nothing for that reason). */
+  handoffAckByReason: Partial<Record<EscalationReason, string>>
+  /** Another text for one group, by group id ('' sends nothing in that group); a reason's own text still wins. */
+  handoffAckByGroup: Record<string, string>
 }
 
-export const DEFAULT_SETTINGS: Settings = { slaMinutes: 15, outreachPerGroupPerHour: 3 }
+export const DEFAULT_SETTINGS: Settings = {
+  slaMinutes: 15, outreachPerGroupPerHour: 3, handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: {}, handoffAckByGroup: {},
+}
+
+const ESCALATION_REASONS: readonly EscalationReason[] = ['keyword', 'emotion', 'intent', 'misses', 'sla']
+/** A customer-facing line, not a letter: one line, short. */
+const MAX_ACK_LENGTH = 200
+
+function ackProblem(v: unknown, label: string): string | undefined {
+  if (typeof v !== 'string') return `${label}必须是文字`
+  if ([...v].length > MAX_ACK_LENGTH) return `${label}不能超过 ${MAX_ACK_LENGTH} 个字`
+  if (/[\r\n\u2028\u2029]/.test(v)) return `${label}只能写一行`
+  return undefined
+}
+
+function ackMapProblem(v: unknown, label: string, validKey: (key: string) => boolean, keyHint: string): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${label}必须是对象`
+  if (Object.keys(v).length > 1000) return `${label}最多 1000 项`
+  for (const [key, text] of Object.entries(v)) {
+    if (!validKey(key)) return `${label}里的「${key}」不是${keyHint}`
+    const problem = ackProblem(text, `${label}「${key}」`)
+    if (problem) return problem
+  }
+  return undefined
+}
 
 export interface SettingsService {
   get(): Promise<Settings>
@@ -22,6 +53,21 @@ export interface SettingsService {
 const RULES: { [K in keyof Settings]: (value: unknown) => string | undefined } = {
   slaMinutes: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 24 * 60 ? undefined : 'SLA 必须是 1 到 1440 之间的整数（分钟）'),
   outreachPerGroupPerHour: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 60 ? undefined : '每群每小时主动消息数必须是 1 到 60 之间的整数'),
+  handoffAck: (v) => ackProblem(v, '转人工提示'),
+  handoffAckByReason: (v) => ackMapProblem(v, '按原因的转人工提示', (key) => (ESCALATION_REASONS as readonly string[]).includes(key), `转人工原因（${ESCALATION_REASONS.join('、')}）`),
+  handoffAckByGroup: (v) => ackMapProblem(v, '按群的转人工提示', (key) => key.trim() !== '' && key.length <= 200, '群 ID'),
+}
+
+/** Settings are stored as text: numbers and strings as they are, maps as JSON. */
+const encode = (value: unknown): string => (typeof value === 'object' ? JSON.stringify(value) : String(value))
+
+function decodeMap(text: string): Record<string, string> {
+  try {
+    const value = JSON.parse(text) as unknown
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Record<string, string> : {}
+  } catch {
+    return {}
+  }
 }
 
 /**
@@ -36,6 +82,9 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
     const settings: Settings = { ...DEFAULT_SETTINGS }
     if (stored.slaMinutes !== undefined) settings.slaMinutes = Number(stored.slaMinutes)
     if (stored.outreachPerGroupPerHour !== undefined) settings.outreachPerGroupPerHour = Number(stored.outreachPerGroupPerHour)
+    if (stored.handoffAck !== undefined) settings.handoffAck = stored.handoffAck
+    if (stored.handoffAckByReason !== undefined) settings.handoffAckByReason = decodeMap(stored.handoffAckByReason)
+    if (stored.handoffAckByGroup !== undefined) settings.handoffAckByGroup = decodeMap(stored.handoffAckByGroup)
     return settings
   }
   return {
@@ -50,8 +99,8 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
       }
       const now = deps.clock()
       for (const [key, value] of Object.entries(change)) {
-        if (before[key as keyof Settings] === value) continue
-        await writeSetting(deps.db, key, String(value), actor, now.toISOString())
+        if (encode(before[key as keyof Settings]) === encode(value)) continue
+        await writeSetting(deps.db, key, encode(value), actor, now.toISOString())
         await appendAudit(deps.db, { at: now, actor, action: 'setting.changed', subjectType: 'setting', subjectId: key, detail: { from: before[key as keyof Settings], to: value } })
       }
       return get()

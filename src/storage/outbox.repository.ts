@@ -68,3 +68,11 @@ export async function listUnsettledOutboxRows(db: Db, instanceId: string, limit 
 export async function markOutboxSettled(db: Db, id: number, at: string): Promise<void> {
   await db.updateTable('outbox').set({ settled_at: at }).where('id', '=', id).execute()
 }
+
+/** Whether a send whose source starts with `prefix` was queued to this member in this group since `since`. */
+export async function hasSendToMemberSince(db: Db, prefix: string, groupId: string, memberId: string, since: string): Promise<boolean> {
+  const row = await db.selectFrom('outbox').select('id')
+    .where('source', 'like', `${prefix}%`).where('group_id', '=', groupId).where('mention_member_id', '=', memberId).where('created_at', '>=', since)
+    .limit(1).executeTakeFirst()
+  return row !== undefined
+}

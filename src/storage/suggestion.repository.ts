@@ -66,3 +66,11 @@ export async function listOverdueUnescalated(db: Db, askedBefore: string, limit 
     .limit(limit)
     .execute()
 }
+
+/** When the member's oldest question still waiting in this group was asked; undefined when none waits. */
+export async function oldestOpenQuestionAt(db: Db, groupId: string, memberId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('suggestions').select((eb) => eb.fn.min<string>('asked_at').as('at'))
+    .where('group_id', '=', groupId).where('member_id', '=', memberId).where('status', 'in', ['pending', 'sending']).where('kind', 'in', QUESTION_KINDS)
+    .executeTakeFirst()
+  return row?.at ?? undefined
+}

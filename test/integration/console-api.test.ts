@@ -154,9 +154,9 @@ describe('agent actions through the session API', () => {
   it('lets admins change the SLA, with the change in the audit log, and rejects nonsense values', async () => {
     const { admin } = await withUsers()
     expect((await admin.call('PUT', '/api/settings', { slaMinutes: 0 })).status).toBe(400)
-    expect((await admin.call('PUT', '/api/settings', { slaMinutes: 10 })).body).toEqual({ slaMinutes: 10, outreachPerGroupPerHour: 3 })
+    expect((await admin.call('PUT', '/api/settings', { slaMinutes: 10 })).body).toMatchObject({ slaMinutes: 10, outreachPerGroupPerHour: 3 })
     expect((await admin.call('PUT', '/api/settings', { outreachPerGroupPerHour: 61 })).status).toBe(400)
-    expect((await admin.call('PUT', '/api/settings', { outreachPerGroupPerHour: 5 })).body).toEqual({ slaMinutes: 10, outreachPerGroupPerHour: 5 })
+    expect((await admin.call('PUT', '/api/settings', { outreachPerGroupPerHour: 5 })).body).toMatchObject({ slaMinutes: 10, outreachPerGroupPerHour: 5 })
     const audit = await admin.call<Array<{ action: string; actor: string; detail: unknown }>>('GET', '/api/audit')
     expect(audit.body[1]).toMatchObject({ action: 'setting.changed', actor: '老板', detail: { from: 15, to: 10 } })
     expect(audit.body[0]).toMatchObject({ action: 'setting.changed', subjectId: 'outreachPerGroupPerHour', detail: { from: 3, to: 5 } })

@@ -94,7 +94,7 @@ describe('member pages in Chromium', () => {
     await page.getByRole('button', { name: '立即重新计算标签' }).click()
     await poll(() => page.locator('#retag-status').textContent()).toContain('已重新计算 3 个成员')
     await page.getByLabel('每群每小时主动消息上限').fill('5')
-    await page.getByRole('button', { name: '保存' }).click()
+    await page.locator('#settings-form').getByRole('button', { name: '保存' }).click()
     await poll(() => page.locator('#settings-form .status').textContent()).toBe('已保存')
     expect((await t!.api<{ outreachPerGroupPerHour: number }>('GET', '/api/settings')).body.outreachPerGroupPerHour).toBe(5)
 
@@ -145,5 +145,28 @@ describe('member pages in Chromium', () => {
     await page.getByRole('button', { name: '忽略 (R)' }).click()
     await page.getByRole('button', { name: '确认忽略' }).click()
     await waitFor(async () => (await t!.app.suggestions.list({ status: 'rejected' })).some((s) => s.kind === 'reminder' && s.decidedBy === '小王'))
+  })
+
+  it('lets an admin set the handoff acknowledgement per reason and per group, and shows the saved choices again', async () => {
+    const page = await open('admin')
+    await page.goto(`${t!.app.url}/admin`)
+    await poll(() => page.getByLabel('默认提示').inputValue()).toBe('已为您转接人工客服，请稍候～')
+    await poll(() => page.locator('#handoff-groups tbody tr').count()).toBe(2)
+    await page.getByLabel('超时未回复 的提示', { exact: true }).selectOption('off')
+    await page.getByLabel('客户要求转人工 的提示', { exact: true }).selectOption('custom')
+    await page.getByLabel('客户要求转人工 的提示文字').fill('好的，马上为您转人工～')
+    await page.getByLabel('老客户群 的提示', { exact: true }).selectOption('custom')
+    await page.getByLabel('老客户群 的提示文字').fill('老客户专线稍后联系您')
+    await page.locator('#handoff-form').getByRole('button', { name: '保存' }).click()
+    await poll(() => page.locator('#handoff-form .status').textContent()).toBe('已保存')
+    const saved = (await t!.api<{ handoffAck: string; handoffAckByReason: Record<string, string>; handoffAckByGroup: Record<string, string> }>('GET', '/api/settings')).body
+    expect(saved).toMatchObject({
+      handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: { sla: '', keyword: '好的，马上为您转人工～' }, handoffAckByGroup: { [OLD_GROUP.groupId]: '老客户专线稍后联系您' },
+    })
+    await page.reload()
+    await poll(() => page.getByLabel('超时未回复 的提示', { exact: true }).inputValue()).toBe('off')
+    expect(await page.getByLabel('老客户群 的提示文字').inputValue()).toBe('老客户专线稍后联系您')
+    expect(await page.getByLabel('情绪激动 的提示', { exact: true }).inputValue()).toBe('default')
+    await screenshot(page, 'admin-handoff-ack')
   })
 })

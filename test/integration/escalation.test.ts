@@ -25,7 +25,8 @@ describe('escalation to a human through the real stack', () => {
     const s = await waitFor(async () => (await pending())[0])
     expect(s).toMatchObject({ intentId: 'service.hours', escalationReason: 'emotion', emotionSeverity: 'severe', status: 'pending' })
     await new Promise((r) => setTimeout(r, 200))
-    expect(t.world.said).toEqual([])
+    // Only the handoff acknowledgement goes out, never the drafted answer.
+    expect(t.world.said).toEqual([expect.stringMatching(/已为您转接人工客服，请稍候～$/u)])
     const row = await t.app.db.selectFrom('messages').selectAll().where('id', '=', s.messageId).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ emotion_severity: 'severe' })
     expect(row.emotion_score).toBeGreaterThan(0.8)

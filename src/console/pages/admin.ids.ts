@@ -4,6 +4,9 @@ export const ADMIN_IDS = {
   userAdd: 'user-add',
   settingsForm: 'settings-form',
   outreachHint: 'outreach-hint',
+  handoffForm: 'handoff-form',
+  handoffReasons: 'handoff-reasons',
+  handoffGroups: 'handoff-groups',
   retag: 'retag',
   retagStatus: 'retag-status',
 } as const

@@ -28,6 +28,20 @@ export const ADMIN_PAGE: PageDefinition = {
   </form>
 </section>
 <section class="card">
+  <h1>转人工提示</h1>
+  <form id="${ADMIN_IDS.handoffForm}" class="stacked-form">
+    <p class="muted hint">问题转给人工时（客户要求、情绪激动、投诉、连续答不上、超时未回复），机器人在群里 @ 客户说一句，让客户知道有人会来。每位客户每个未解决的问题最多一次。</p>
+    <label>默认提示 <input name="handoffAck" maxlength="200" placeholder="留空则不发送"></label>
+    <h2>按原因</h2>
+    <table class="table" id="${ADMIN_IDS.handoffReasons}"><thead><tr><th>原因</th><th>发送</th><th>提示文字</th></tr></thead><tbody></tbody></table>
+    <h2>按群</h2>
+    <table class="table" id="${ADMIN_IDS.handoffGroups}"><thead><tr><th>群</th><th>发送</th><th>提示文字</th></tr></thead><tbody></tbody></table>
+    <p class="muted hint">按原因的设置优先于按群的设置；某个群选「不发送」则该群一律不发。</p>
+    <button type="submit" class="primary">保存</button>
+    <p class="status" role="status"></p>
+  </form>
+</section>
+<section class="card">
   <h1>成员标签</h1>
   <div class="inline-form">
     <button type="button" id="${ADMIN_IDS.retag}">立即重新计算标签</button>

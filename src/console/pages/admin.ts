@@ -1,4 +1,4 @@
-import type { RetagView, SettingsView, UserView } from '../contract.js'
+import type { GroupView, RetagView, SettingsView, UserView } from '../contract.js'
 import { ADMIN_IDS } from './admin.ids.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, h, initChrome, toast } from './dom.js'
@@ -63,6 +63,67 @@ settingsForm.addEventListener('submit', async (event) => {
   }
 })
 
+/** One row of the handoff table: use the default text, a text of its own, or send nothing. */
+type AckChoice = { mode: 'default' | 'custom' | 'off'; text: string }
+const HANDOFF_REASONS = [['keyword', '客户要求转人工'], ['emotion', '情绪激动'], ['intent', '投诉类问题'], ['misses', '连续答不上'], ['sla', '超时未回复']] as const
+const handoffForm = byId<HTMLFormElement>(ADMIN_IDS.handoffForm)
+const handoffDefault = handoffForm.elements.namedItem('handoffAck') as HTMLInputElement
+const ackRows = { reasons: new Map<string, () => AckChoice>(), groups: new Map<string, () => AckChoice>() }
+
+function ackRow(label: string, current: string | undefined): { row: HTMLTableRowElement; read: () => AckChoice } {
+  const mode = h('select', { 'aria-label': `${label} 的提示` },
+    h('option', { value: 'default' }, '同默认'), h('option', { value: 'custom' }, '自定义'), h('option', { value: 'off' }, '不发送'))
+  const text = h('input', { maxlength: '200', 'aria-label': `${label} 的提示文字`, placeholder: '自定义提示文字' })
+  mode.value = current === undefined ? 'default' : current === '' ? 'off' : 'custom'
+  text.value = current ?? ''
+  const sync = () => { text.disabled = mode.value !== 'custom' }
+  mode.addEventListener('change', sync)
+  sync()
+  return { row: h('tr', {}, h('td', {}, label), h('td', {}, mode), h('td', {}, text)), read: () => ({ mode: mode.value as AckChoice['mode'], text: text.value.trim() }) }
+}
+
+function collect(rows: Map<string, () => AckChoice>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, read] of rows) {
+    const choice = read()
+    if (choice.mode === 'off') out[key] = ''
+    else if (choice.mode === 'custom' && choice.text !== '') out[key] = choice.text
+  }
+  return out
+}
+
+async function showHandoff(s: SettingsView): Promise<void> {
+  handoffDefault.value = s.handoffAck
+  const groups = await api<GroupView[]>('GET', '/api/groups').catch(() => [] as GroupView[])
+  const fill = (id: string, rows: Map<string, () => AckChoice>, items: ReadonlyArray<readonly [string, string]>, current: Record<string, string>) => {
+    rows.clear()
+    byId(id).querySelector('tbody')!.replaceChildren(...items.map(([key, label]) => {
+      const { row, read } = ackRow(label, current[key])
+      rows.set(key, read)
+      return row
+    }))
+  }
+  fill(ADMIN_IDS.handoffReasons, ackRows.reasons, HANDOFF_REASONS, s.handoffAckByReason)
+  // Groups the bot knows, plus any configured group it no longer sees (kept, shown by id).
+  const known = groups.map((g) => [g.groupId, g.groupName] as const)
+  const missing = Object.keys(s.handoffAckByGroup).filter((id) => !groups.some((g) => g.groupId === id)).map((id) => [id, id] as const)
+  fill(ADMIN_IDS.handoffGroups, ackRows.groups, [...known, ...missing], s.handoffAckByGroup)
+}
+
+handoffForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const status = handoffForm.querySelector('.status') as HTMLElement
+  try {
+    const saved = await api<SettingsView>('PUT', '/api/settings', {
+      handoffAck: handoffDefault.value.trim(), handoffAckByReason: collect(ackRows.reasons), handoffAckByGroup: collect(ackRows.groups),
+    })
+    await showHandoff(saved)
+    status.textContent = '已保存'
+  } catch (e) {
+    status.textContent = e instanceof ApiError ? e.message : String(e)
+  }
+})
+
 const retag = byId<HTMLButtonElement>(ADMIN_IDS.retag)
 retag.addEventListener('click', async () => {
   const status = byId(ADMIN_IDS.retagStatus)
@@ -79,4 +140,4 @@ retag.addEventListener('click', async () => {
 })
 
 void loadUsers()
-void api<SettingsView>('GET', '/api/settings').then(showSettings)
+void api<SettingsView>('GET', '/api/settings').then(async (s) => { showSettings(s); await showHandoff(s) })

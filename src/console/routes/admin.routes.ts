@@ -44,8 +44,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
 
   app.get('/api/settings', { config: { access: 'agent' } }, async (): Promise<SettingsView> => deps.settings.get())
 
-  app.put<{ Body: { slaMinutes?: number; outreachPerGroupPerHour?: number } }>('/api/settings', {
+  const texts = { type: 'object', maxProperties: 1000, additionalProperties: { type: 'string', maxLength: 1000 } }
+  app.put<{ Body: Partial<SettingsView> }>('/api/settings', {
     config: admin,
-    schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { slaMinutes: finiteInteger({}), outreachPerGroupPerHour: finiteInteger({}) } } },
+    schema: {
+      body: {
+        type: 'object', additionalProperties: false, minProperties: 1,
+        properties: {
+          slaMinutes: finiteInteger({}), outreachPerGroupPerHour: finiteInteger({}),
+          handoffAck: { type: 'string', maxLength: 1000 }, handoffAckByReason: texts, handoffAckByGroup: texts,
+        },
+      },
+    },
   }, async (request): Promise<SettingsView> => deps.settings.update(request.body, actorOf(request.identity)))
 }
