@@ -98,7 +98,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const settings = createSettingsService({ db, clock })
     stack.defer(acknowledgeHandoffs({ db, outbox, settings: () => settings.get(), subscribe: suggestions.subscribe, logger }))
     const { tagging, tagActions } = await startTagging({ ...base, suggestions, settings, jobClaims: fleet.jobClaims }, stack)
-    const pipeline = createInboundPipeline({ ...base, knowledge, replies })
+    const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings })
     const members = createMemberService({ db, clock, logger })
     const directory = createMemberDirectory({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })

@@ -19,6 +19,8 @@ import { fillSlots } from '../pipeline/fill-slots.js'
 import { ignoreSelf } from '../pipeline/ignore-self.js'
 import { matchIntent } from '../pipeline/match-intent.js'
 import { requireSlots } from '../pipeline/require-slots.js'
+import { skipUnservedGroups } from '../pipeline/skip-unserved-groups.js'
+import type { SettingsService } from '../settings/settings-service.js'
 import { suggestReply } from '../pipeline/suggest-reply.js'
 import type { Db } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
@@ -47,7 +49,7 @@ export function createChannel(deps: { config: Readonly<Config>; clock: Clock; lo
 
 /** The per-message steps, in order, under the pipeline's one error boundary. */
 export function createInboundPipeline(deps: {
-  config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; knowledge: MatcherRuntime; replies: Replies
+  config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; knowledge: MatcherRuntime; replies: Replies; settings: SettingsService
 }): MessagePipeline {
   const { config, db, clock, knowledge, replies } = deps
   const currentKnowledge = () => knowledge.current().kb
@@ -59,6 +61,7 @@ export function createInboundPipeline(deps: {
     steps: [
       ignoreSelf,
       analyzeEmotion,
+      skipUnservedGroups({ servedGroups: async () => (await deps.settings.get()).servedGroups, instanceId: config.instanceId }),
       fillSlots({ slots: replies.slots, suggestions: replies.suggestions, currentKnowledge }),
       detectQuestion,
       matchIntent(() => knowledge.current()),

@@ -48,6 +48,8 @@ export interface SettingsView {
   handoffAck: string
   handoffAckByReason: Partial<Record<'keyword' | 'emotion' | 'intent' | 'misses' | 'sla', string>>
   handoffAckByGroup: Record<string, string>
+  /** By instance id or `*`: group ids or names the bot answers in; {} = every group. */
+  servedGroups: Record<string, string[]>
 }
 
 /** GET /api/health (the queue shows the account's connection and the outbox). */

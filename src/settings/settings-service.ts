@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { EscalationReason } from '../core/vocabulary.js'
+import type { ServedGroups } from './served-groups.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import { readSettings, writeSetting } from '../storage/setting.repository.js'
@@ -17,10 +18,12 @@ export interface Settings {
   handoffAckByReason: Partial<Record<EscalationReason, string>>
   /** Another text for one group, by group id ('' sends nothing in that group); a reason's own text still wins. */
   handoffAckByGroup: Record<string, string>
+  /** Groups the bot answers in, by instance id or `*` (see served-groups.ts); {} means every group. */
+  servedGroups: ServedGroups
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  slaMinutes: 15, outreachPerGroupPerHour: 3, handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: {}, handoffAckByGroup: {},
+  slaMinutes: 15, outreachPerGroupPerHour: 3, handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: {}, handoffAckByGroup: {}, servedGroups: {},
 }
 
 const ESCALATION_REASONS: readonly EscalationReason[] = ['keyword', 'emotion', 'intent', 'misses', 'sla']
@@ -56,10 +59,33 @@ const RULES: { [K in keyof Settings]: (value: unknown) => string | undefined } =
   handoffAck: (v) => ackProblem(v, '转人工提示'),
   handoffAckByReason: (v) => ackMapProblem(v, '按原因的转人工提示', (key) => (ESCALATION_REASONS as readonly string[]).includes(key), `转人工原因（${ESCALATION_REASONS.join('、')}）`),
   handoffAckByGroup: (v) => ackMapProblem(v, '按群的转人工提示', (key) => key.trim() !== '' && key.length <= 200, '群 ID'),
+  servedGroups: servedGroupsProblem,
+}
+
+function servedGroupsProblem(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return '服务的群必须是对象：{ "实例 ID 或 *": ["群 ID 或群名", ...] }'
+  for (const [instance, list] of Object.entries(v)) {
+    if (instance.trim() === '' || instance.length > 64) return `服务的群里的实例「${instance}」不是实例 ID 或 *`
+    if (!Array.isArray(list) || list.length > 5000) return `实例「${instance}」的服务的群必须是群 ID 或群名的列表（最多 5000 个）`
+    for (const entry of list) {
+      if (typeof entry !== 'string' || entry.trim() === '' || entry.length > 200) return `实例「${instance}」的服务的群里有空的或过长的群 ID/群名`
+    }
+  }
+  return undefined
 }
 
 /** Settings are stored as text: numbers and strings as they are, maps as JSON. */
 const encode = (value: unknown): string => (typeof value === 'object' ? JSON.stringify(value) : String(value))
+
+function decodeServedGroups(text: string): ServedGroups {
+  try {
+    const value = JSON.parse(text) as unknown
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {}
+    return Object.fromEntries(Object.entries(value).filter(([, list]) => Array.isArray(list)).map(([k, list]) => [k, (list as unknown[]).filter((e): e is string => typeof e === 'string')]))
+  } catch {
+    return {}
+  }
+}
 
 function decodeMap(text: string): Record<string, string> {
   try {
@@ -85,6 +111,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
     if (stored.handoffAck !== undefined) settings.handoffAck = stored.handoffAck
     if (stored.handoffAckByReason !== undefined) settings.handoffAckByReason = decodeMap(stored.handoffAckByReason)
     if (stored.handoffAckByGroup !== undefined) settings.handoffAckByGroup = decodeMap(stored.handoffAckByGroup)
+    if (stored.servedGroups !== undefined) settings.servedGroups = decodeServedGroups(stored.servedGroups)
     return settings
   }
   return {

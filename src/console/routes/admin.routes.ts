@@ -53,6 +53,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
         properties: {
           slaMinutes: finiteInteger({}), outreachPerGroupPerHour: finiteInteger({}),
           handoffAck: { type: 'string', maxLength: 1000 }, handoffAckByReason: texts, handoffAckByGroup: texts,
+          servedGroups: { type: 'object', maxProperties: 100, additionalProperties: { type: 'array', maxItems: 5000, items: { type: 'string', maxLength: 200 } } },
         },
       },
     },
