@@ -7,6 +7,8 @@ export const ADMIN_IDS = {
   handoffForm: 'handoff-form',
   handoffReasons: 'handoff-reasons',
   handoffGroups: 'handoff-groups',
+  servedForm: 'served-form',
+  servedList: 'served-list',
   retag: 'retag',
   retagStatus: 'retag-status',
 } as const

@@ -28,6 +28,18 @@ export const ADMIN_PAGE: PageDefinition = {
   </form>
 </section>
 <section class="card">
+  <h1>服务的群</h1>
+  <form id="${ADMIN_IDS.servedForm}" class="stacked-form">
+    <p class="muted hint">机器人只在这些群里回答；其他群的消息照样记录（给客服看上下文），但不回答、不追问、不进队列。</p>
+    <label class="check"><input type="radio" name="servedMode" value="all"> 全部群</label>
+    <label class="check"><input type="radio" name="servedMode" value="listed"> 仅下列勾选的群</label>
+    <fieldset id="${ADMIN_IDS.servedList}"><legend>群</legend></fieldset>
+    <p class="muted hint">这里的设置对所有实例生效；某个实例单独的列表（多实例部署）请用 PUT /api/settings 的 servedGroups 按实例 ID 设置，会一直保留。</p>
+    <button type="submit" class="primary">保存</button>
+    <p class="status" role="status"></p>
+  </form>
+</section>
+<section class="card">
   <h1>转人工提示</h1>
   <form id="${ADMIN_IDS.handoffForm}" class="stacked-form">
     <p class="muted hint">问题转给人工时（客户要求、情绪激动、投诉、连续答不上、超时未回复），机器人在群里 @ 客户说一句，让客户知道有人会来。每位客户每个未解决的问题最多一次。</p>

@@ -124,6 +124,41 @@ handoffForm.addEventListener('submit', async (event) => {
   }
 })
 
+const servedForm = byId<HTMLFormElement>(ADMIN_IDS.servedForm)
+let servedAll: Record<string, string[]> = {}
+
+async function showServed(s: SettingsView): Promise<void> {
+  servedAll = s.servedGroups
+  const listed = s.servedGroups['*']
+  const mode = listed === undefined ? 'all' : 'listed'
+  for (const radio of servedForm.querySelectorAll<HTMLInputElement>('input[name=servedMode]')) radio.checked = radio.value === mode
+  const groups = await api<GroupView[]>('GET', '/api/groups').catch(() => [] as GroupView[])
+  // Listed entries the bot does not see now (a name or id typed through the API) stay listed and visible.
+  const entries = [...groups.map((g) => ({ value: g.groupId, label: g.groupName, checked: (listed ?? []).some((e) => e === g.groupId || e === g.groupName) }))]
+  for (const entry of listed ?? []) if (!groups.some((g) => g.groupId === entry || g.groupName === entry)) entries.push({ value: entry, label: entry, checked: true })
+  const fieldset = byId(ADMIN_IDS.servedList)
+  fieldset.replaceChildren(h('legend', {}, '群'), ...entries.map((e) => {
+    const box = h('input', { type: 'checkbox', name: 'servedGroup', value: e.value })
+    box.checked = e.checked
+    return h('label', { class: 'check' }, box, ` ${e.label}`)
+  }))
+}
+
+servedForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const status = servedForm.querySelector('.status') as HTMLElement
+  const mode = (servedForm.querySelector('input[name=servedMode]:checked') as HTMLInputElement | null)?.value ?? 'all'
+  const { ['*']: _everyInstance, ...perInstance } = servedAll
+  const checked = [...servedForm.querySelectorAll<HTMLInputElement>('input[name=servedGroup]:checked')].map((box) => box.value)
+  try {
+    const saved = await api<SettingsView>('PUT', '/api/settings', { servedGroups: mode === 'all' ? perInstance : { ...perInstance, '*': checked } })
+    await showServed(saved)
+    status.textContent = mode === 'listed' && checked.length === 0 ? '已保存：没有勾选任何群，机器人不会在任何群回答' : '已保存'
+  } catch (e) {
+    status.textContent = e instanceof ApiError ? e.message : String(e)
+  }
+})
+
 const retag = byId<HTMLButtonElement>(ADMIN_IDS.retag)
 retag.addEventListener('click', async () => {
   const status = byId(ADMIN_IDS.retagStatus)
@@ -140,4 +175,4 @@ retag.addEventListener('click', async () => {
 })
 
 void loadUsers()
-void api<SettingsView>('GET', '/api/settings').then(async (s) => { showSettings(s); await showHandoff(s) })
+void api<SettingsView>('GET', '/api/settings').then(async (s) => { showSettings(s); await showServed(s); await showHandoff(s) })
