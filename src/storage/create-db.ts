@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
@@ -10,7 +9,7 @@ import { createContentCipher, type ContentKey } from './content-cipher.js'
 import { checkContentKeys } from './content-keys.repository.js'
 import { ContentSealingPlugin } from './content-sealing-plugin.js'
 import { checkDatabase, damagedDatabaseMessage } from './database-check.js'
-import { decideDatabaseOpening, missingDatabaseMessage, readRememberedDatabase, recordDatabase } from './database-marker.js'
+import { checkDatabaseOpening, recordDatabase } from './database-marker.js'
 import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
 import { prepareSqliteFile, tightenSqliteSidecars } from './sqlite-files.js'
@@ -65,8 +64,7 @@ export async function createDb(options: DbOptions): Promise<Db> {
     ? { file: path.resolve(options.file), stateDir: options.markers.stateDir, newDatabase: options.markers.newDatabase }
     : undefined
   // Decided before SQLite opens the path: opening a missing file creates it.
-  const opening = marked ? decideDatabaseOpening({ exists: fs.existsSync(marked.file), remembered: readRememberedDatabase(marked), newDatabase: marked.newDatabase }) : undefined
-  if (marked && opening?.kind === 'refuse') throw new QunDeskError('config_invalid', missingDatabaseMessage(marked.file, opening.remembered), { file: marked.file })
+  const creates = marked ? checkDatabaseOpening(marked) : false
   const db = options.url ? openPostgres(options.url, options.poolSize ?? 10, options.logger) : openSqlite(options.file ?? ':memory:')
   try {
     if (!options.url && options.file && options.file !== ':memory:') {
@@ -80,7 +78,7 @@ export async function createDb(options: DbOptions): Promise<Db> {
       }
       throw error
     })
-    if (marked) recordDatabase(marked, opening?.kind === 'create', new Date().toISOString(), options.logger)
+    if (marked) recordDatabase(marked, creates, new Date().toISOString(), options.logger)
     const cipher = options.contentKeys ? createContentCipher(options.contentKeys.active, options.contentKeys.keys) : undefined
     await checkContentKeys(db, cipher, new Date().toISOString())
     return cipher ? db.withPlugin(new ContentSealingPlugin(cipher)) : db

@@ -43,6 +43,16 @@ export function decideDatabaseOpening(input: { exists: boolean; remembered: Reme
   return { kind: 'create' }
 }
 
+/**
+ * Before anything opens (and so creates) the SQLite file: throws the refusal when it is missing where a marker
+ * remembers one; returns true when opening will create it (record it with `fresh` then).
+ */
+export function checkDatabaseOpening(markers: DatabaseMarkers & { newDatabase: boolean }): boolean {
+  const opening = decideDatabaseOpening({ exists: fs.existsSync(markers.file), remembered: readRememberedDatabase(markers), newDatabase: markers.newDatabase })
+  if (opening.kind === 'refuse') throw new QunDeskError('config_invalid', missingDatabaseMessage(markers.file, opening.remembered), { file: markers.file })
+  return opening.kind === 'create'
+}
+
 /** The marker next to the database, inside the data folder. */
 export function folderMarkerFile(file: string): string {
   return `${file}.marker`

@@ -6,7 +6,8 @@ import { loadConfig, type Env } from '../../src/config/load-config.js'
 import type { HealthView } from '../../src/console/contract.js'
 import { startFakeWecom, type FakeWecom } from '../support/fake-wecom-server.js'
 import { onPostgres } from '../support/test-database.js'
-import { callApi, makeWorkdir, testEnv, waitFor, type Workdir } from './test-context.js'
+import { runCli } from '../../src/cli.js'
+import { callApi, makeWorkdir, testEnv, waitFor, withWorkdirDb, type Workdir } from './test-context.js'
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/qundesk.js')
 // Generous: a start loads Wechaty and the NLU, which takes tens of seconds on a busy two-core machine.
@@ -180,5 +181,25 @@ describe.skipIf(onPostgres())('the SQLite database file lost', () => {
     const plain = startCli(work)
     await urlOf(plain)
     expect(plain.stdout()).not.toContain('演示管理员')
+  })
+
+  it('the other commands that open the database refuse too, and --new-database goes with start only', { timeout: 120_000 }, async () => {
+    const work = await makeWorkdir()
+    await withWorkdirDb(work, async () => undefined)
+    const file = loadConfig(testEnv(work)).databaseFile
+    fs.rmSync(work.dataDir, { recursive: true, force: true })
+    const run = async (args: string[]) => {
+      const out: string[] = []
+      const err: string[] = []
+      const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: testEnv(work), cwd: work.dir })
+      return { code, stderr: err.join('\n') }
+    }
+    for (const args of [['migrate'], ['audit', 'verify'], ['instances']]) {
+      const refused = await run(args)
+      expect(refused.code, args.join(' ')).toBe(1)
+      expect(refused.stderr).toContain(`QunDesk refuses to create an empty one: ${file}`)
+    }
+    expect(await run(['migrate', '--new-database'])).toEqual({ code: 2, stderr: expect.stringContaining('--new-database goes with qundesk start only') })
+    expect(fs.existsSync(work.dataDir)).toBe(false)
   })
 })
