@@ -22,7 +22,10 @@ COPY package.json ./
 COPY bin ./bin
 COPY knowledge ./knowledge
 COPY rules ./rules
-RUN mkdir -p /data && chown node:node /data
+# QUNDESK_STATE_DIR's default for the node user: made here so that a volume mounted on it belongs to node (a mount
+# point Docker creates itself is root's, and QunDesk could not record the database there).
+RUN mkdir -p /data /home/node/.local/state/qundesk && chown node:node /data && chown -R node:node /home/node/.local \
+    && chmod 700 /home/node/.local/state/qundesk
 VOLUME ["/data"]
 EXPOSE 3000
 USER node

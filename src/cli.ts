@@ -17,7 +17,8 @@ import { startCommand } from './cli/start-command.js'
 export const HELP = `qundesk — 群客服助手 QunDesk
 
 Usage:
-  qundesk start                                  run the bot, the HTTP API and (in demo mode) simulated customers
+  qundesk start [--new-database]                 run the bot, the HTTP API and (in demo mode) simulated customers;
+                                                 refuses when the SQLite file is missing where one existed before
   qundesk kb check [--kb DIR]                    validate the knowledge YAML; exit 1 with file:line per problem
   qundesk kb test "问题" [--kb DIR] [--group NAME] [--json]
                                                  show the decision and the top 3 intents with scores
@@ -67,13 +68,16 @@ Options:
   --force       overwrite an existing backup FILE (backup)
   --from DB     the database to copy from: sqlite:FILE or postgres://USER:PASSWORD@HOST:5432/NAME (db copy)
   --to DB       the empty database to copy to, same forms (db copy)
+  --new-database
+                start with a new, empty SQLite file although one existed at that path before (start; see README
+                「备份与恢复」 first: restoring the backup keeps the data)
 
 Environment (see README): QUNDESK_DATA_DIR, QUNDESK_KNOWLEDGE_DIR, QUNDESK_RULES_DIR, QUNDESK_HOST, QUNDESK_PORT,
 QUNDESK_API_TOKEN, QUNDESK_DEMO, QUNDESK_DEMO_PUBLIC, QUNDESK_DEMO_INTERVAL_SECONDS, QUNDESK_BOT_NAME, QUNDESK_LOG_LEVEL,
 QUNDESK_COOKIE_SECURE, QUNDESK_TRUST_PROXY, QUNDESK_UTC_OFFSET_MINUTES, QUNDESK_WECOM_CORP_ID, QUNDESK_WECOM_AGENT_ID,
 QUNDESK_WECOM_JSAPI_TICKET, QUNDESK_WECOM_AGENT_TICKET, WECHATY_PUPPET, WECHATY_PUPPET_SERVICE_TOKEN,
 WECHATY_PUPPET_SERVICE_ENDPOINT, QUNDESK_RETENTION_DAYS, QUNDESK_SEND_GROUP_INTERVAL_MS, QUNDESK_SEND_GLOBAL_INTERVAL_MS,
-QUNDESK_SEND_JITTER_MS, QUNDESK_SEND_MAX_ATTEMPTS, QUNDESK_OFFLINE_ALERT_MINUTES, QUNDESK_CONTENT_KEYS.
+QUNDESK_SEND_JITTER_MS, QUNDESK_SEND_MAX_ATTEMPTS, QUNDESK_OFFLINE_ALERT_MINUTES, QUNDESK_CONTENT_KEYS, QUNDESK_STATE_DIR.
 Several processes on one PostgreSQL: QUNDESK_DATABASE_URL (postgres://…; unset: SQLite in QUNDESK_DATA_DIR), QUNDESK_INSTANCE_ID.
 Rate limits: QUNDESK_RATE_LIMIT_PER_SECOND (0: off), QUNDESK_RATE_LIMIT_BURST.
 `
@@ -103,6 +107,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         force: { type: 'boolean' },
         from: { type: 'string' },
         to: { type: 'string' },
+        'new-database': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -117,7 +122,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0
     }
     const kbFlags = { ...(values.kb ? { kb: values.kb } : {}) }
-    if (command === 'start') return await startCommand(io)
+    // Only start: a deliberate fresh database is a start, and the other commands refuse with the same message.
+    if (values['new-database'] && command !== 'start') throw new UsageError('--new-database goes with qundesk start only')
+    if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
     if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
     if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)

@@ -19,7 +19,9 @@ import { createReportService } from './reports/report-service.js'
 import type { Scheduler } from './scheduler/create-scheduler.js'
 import { createSettingsService } from './settings/settings-service.js'
 import { openDb, type Db } from './storage/create-db.js'
+import { createDatabaseFileCheck } from './storage/database-file-check.js'
 import { isPostgres } from './storage/dialect.js'
+import { watchDatabaseFile } from './notifications/database-file-watch.js'
 import type { SuggestionService } from './suggestions/suggestion-service.js'
 import type { ActionRunSummary } from './tagging/tag-action-runner.js'
 import type { TaggingService } from './tagging/tagging-service.js'
@@ -62,6 +64,9 @@ export interface QunDesk {
   stop(): Promise<void>
 }
 
+/** How often the SQLite file's identity is checked between health requests: a stat, so often is cheap. */
+const DATABASE_FILE_CHECK_MS = 15_000
+
 export interface StartOverrides {
   logger?: Logger
   clock?: Clock
@@ -88,6 +93,11 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
   stack.defer(() => db.destroy())
   // Fold the WAL into the main file, so a stopped install is one file to copy.
   stack.defer(async () => { if (!isPostgres(db)) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db) })
+  // SQLite only: a deleted or replaced file shows in health, the log and the agents' group (PostgreSQL fails loudly).
+  const databaseFile = isPostgres(db) ? undefined : watchDatabaseFile({
+    check: createDatabaseFileCheck(config.databaseFile), file: config.databaseFile, intervalMs: DATABASE_FILE_CHECK_MS, logger,
+  })
+  if (databaseFile) stack.defer(() => databaseFile.stop())
   try {
     const base = { config, db, clock, logger }
     const fleet = await joinFleet({ ...base, instanceLockWaitMs: overrides.instanceLockWaitMs }, stack)
@@ -103,10 +113,10 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const directory = createMemberDirectory({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const wecomInbox = createWecomCallbackInbox({ db, clock, logger })
-    const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, wecomInbox }, stack)
+    const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, wecomInbox, databaseFile }, stack)
     const syncMembers = memberSync({ channel, groups: fleet.groups, members, logger })
     const demo = await connectInbound({ config, logger, channel, handle, pipeline, knowledge, members, tagging, groups: fleet.groups, outbox, syncMembers }, stack)
-    const wecom = await startWecom({ ...base, inbox: wecomInbox, pipeline, members, tagging, suggestions, channel }, stack)
+    const wecom = await startWecom({ ...base, inbox: wecomInbox, pipeline, members, tagging, suggestions, channel, databaseFile }, stack)
     const scheduler = startJobs({
       ...base, jobClaims: fleet.jobClaims, pipeline, outbox, suggestions, slots: replies.slots, settings, reports, syncMembers, tagActions,
       wecomInbox, wecomProcessor: wecom.processor, webhook: wecom.webhook,

@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import { createLearningService, type LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
+import type { DatabaseFileWatch } from '../notifications/database-file-watch.js'
 import type { ReportService } from '../reports/report-service.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { Db } from '../storage/create-db.js'
@@ -41,6 +42,8 @@ export async function startHttp(
     config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel; knowledge: MatcherRuntime
     suggestions: SuggestionService; settings: SettingsService; reports: ReportService; directory: MemberDirectory; tagging: TaggingService
     wecomInbox: WecomCallbackInbox
+    /** SQLite: whether the open file is still at its path (undefined on PostgreSQL). */
+    databaseFile: DatabaseFileWatch | undefined
   },
   stack: StopStack,
 ): Promise<Http> {
@@ -68,15 +71,19 @@ export async function startHttp(
     knowledge: () => knowledge,
     // WeCom's endpoints (the sidebar's signatures, the callback URLs) belong to the channel; the server only registers them.
     channelRoutes: [wecomSidebarRoutes(config.wecom), wecomCallbackRoutes({ config: config.wecomOfficial, inbox: deps.wecomInbox, clock })],
-    health: async () => ({
-      loggedIn: channel.isLoggedIn(),
-      intents: knowledge.current().kb.intents.length,
-      channel: channel.status(),
-      outbox: await countOutboxByStatus(db),
-      // Which process answered: behind a load balancer over several instances, the one to look at.
-      instance: config.instanceId,
-      database: await databaseCheck(),
-    }),
+    health: async () => {
+      // A deleted file passes quick_check (SQLite still has it open): its loss is the problem to show.
+      const file = deps.databaseFile?.check()
+      return {
+        loggedIn: channel.isLoggedIn(),
+        intents: knowledge.current().kb.intents.length,
+        channel: channel.status(),
+        outbox: await countOutboxByStatus(db),
+        // Which process answered: behind a load balancer over several instances, the one to look at.
+        instance: config.instanceId,
+        database: file?.ok === false ? file : await databaseCheck(),
+      }
+    },
     members: deps.directory,
     tagging: deps.tagging,
   })

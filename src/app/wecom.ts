@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { MemberService } from '../members/member-service.js'
 import { notifyAgents } from '../notifications/agent-notifier.js'
+import type { DatabaseFileWatch } from '../notifications/database-file-watch.js'
 import { watchOffline } from '../notifications/offline-notifier.js'
 import type { MessagePipeline } from '../pipeline/create-message-pipeline.js'
 import type { Db } from '../storage/create-db.js'
@@ -31,6 +32,7 @@ export async function startWecom(
   deps: {
     config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; inbox: WecomCallbackInbox; pipeline: MessagePipeline
     members: MemberService; tagging: TaggingService; suggestions: SuggestionService; channel: WechatyChannel
+    databaseFile: DatabaseFileWatch | undefined
   },
   stack: StopStack,
 ): Promise<Wecom> {
@@ -58,6 +60,11 @@ export async function startWecom(
     // Changes relayed from other instances are told by the instance that made them.
     stack.defer(notifyAgents({ subscribe: (listener) => deps.suggestions.subscribe((event) => { if (!event.remote) listener(event) }), send: (text) => webhook.sendText(text), logger }))
     stack.defer(() => webhook.stop())
+    if (deps.databaseFile) {
+      stack.defer(deps.databaseFile.onLost((problem) => {
+        webhook.sendText(`【数据库告警】${problem}`).catch((error: unknown) => logger.warn({ err: error }, 'could not tell the agents\' group that the database file is gone'))
+      }))
+    }
   }
   return { processor, webhook }
 }

@@ -16,6 +16,7 @@ import {
   type CopyReport,
   type DatabaseLocation,
 } from '../storage/db-copy.js'
+import { checkDatabaseOpening, recordDatabase } from '../storage/database-marker.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
 /**
@@ -27,6 +28,9 @@ export async function migrateCommand(io: CliIo): Promise<number> {
   const location: DatabaseLocation = config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', file: config.databaseFile }
   const where = `${kindName(location)} ${describeLocation(location)}`
   const fail = (message: string) => (io.stderr(message), 1)
+  // Like start: a missing SQLite file that existed before is not quietly migrated into an empty one.
+  const markers = location.kind === 'sqlite' ? { file: path.resolve(location.file), stateDir: config.stateDir, newDatabase: false } : undefined
+  const creates = markers ? checkDatabaseOpening(markers) : false
   let db: ReturnType<typeof openStoredDatabase>
   try {
     db = openStoredDatabase(location)
@@ -40,6 +44,7 @@ export async function migrateCommand(io: CliIo): Promise<number> {
     } catch (error) {
       return fail(`无法读取数据库 ${where}：${errorText(error, location)}`)
     }
+    if (markers) recordDatabase(markers, creates, new Date().toISOString())
     if (state.unknown.length > 0) {
       return fail(`数据库 ${where} 已由更新版本的 QunDesk 迁移过（本版本不认识的迁移：${state.unknown.join('、')}）：请使用那个版本，本版本不改动它`)
     }

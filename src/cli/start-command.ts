@@ -2,9 +2,9 @@ import { loadConfig } from '../config/load-config.js'
 import { startQunDesk } from '../main.js'
 import type { CliIo } from './cli-io.js'
 
-/** `qundesk start`: runs the bot until SIGINT/SIGTERM. */
-export async function startCommand(io: CliIo): Promise<number> {
-  const config = loadConfig(io.env, io.cwd)
+/** `qundesk start [--new-database]`: runs the bot until SIGINT/SIGTERM. */
+export async function startCommand(io: CliIo, flags: { newDatabase: boolean } = { newDatabase: false }): Promise<number> {
+  const config = { ...loadConfig(io.env, io.cwd), newDatabase: flags.newDatabase }
   const app = await startQunDesk(config)
   io.stdout('')
   io.stdout(`QunDesk 群客服助手 已启动 — ${config.demo.enabled ? '演示模式（wechaty-puppet-mock）' : `puppet: ${config.puppet.kind}`}`)

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { QunDeskError } from '../core/errors.js'
 import { DEFAULT_PACING } from '../outbox/pacing.js'
@@ -15,6 +16,13 @@ export interface Config {
   databaseFile: string
   /** QUNDESK_DATABASE_URL: PostgreSQL (postgres://user:password@host:port/db) instead of the SQLite file. */
   databaseUrl?: string
+  /**
+   * QUNDESK_STATE_DIR: where QunDesk remembers which SQLite files it has created, outside the data folder, so a
+   * deleted data folder is noticed at the next start (default $XDG_STATE_HOME/qundesk or ~/.local/state/qundesk).
+   */
+  stateDir: string
+  /** `qundesk start --new-database`: a missing database that existed before may be created afresh (never from env). */
+  newDatabase: boolean
   /** QUNDESK_INSTANCE_ID: this process among several on one database; it sends for the groups its account is in. */
   instanceId: string
   knowledgeDir: string
@@ -171,11 +179,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   }
 
   const dataDir = dir('QUNDESK_DATA_DIR', './data')
+  // XDG's place for state that should survive restarts but is not user data; HOME from the env passed in.
+  const stateDir = dir('QUNDESK_STATE_DIR', path.join(str('XDG_STATE_HOME') ?? path.join(str('HOME') ?? os.homedir(), '.local', 'state'), 'qundesk'))
   const demoEnabled = puppet?.kind === 'mock'
   return Object.freeze({
     dataDir,
     databaseFile: path.join(dataDir, 'qundesk.sqlite'),
     ...(databaseUrl ? { databaseUrl } : {}),
+    stateDir,
+    newDatabase: false,
     instanceId,
     knowledgeDir: dir('QUNDESK_KNOWLEDGE_DIR', './knowledge'),
     rulesDir: dir('QUNDESK_RULES_DIR', './rules'),

@@ -63,7 +63,10 @@ export interface HealthView {
   outbox: Record<OutboxStatus, number>
   /** QUNDESK_INSTANCE_ID of the process that answered. */
   instance: string
-  /** SQLite's quick_check of the database file (rerun every few minutes); always ok on PostgreSQL. */
+  /**
+   * SQLite: the open file still at its path (checked on every request), then quick_check (rerun every few
+   * minutes); always ok on PostgreSQL.
+   */
   database: { ok: boolean; problems: string[] }
 }
 

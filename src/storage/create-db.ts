@@ -1,3 +1,4 @@
+import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
 import pg from 'pg'
@@ -8,6 +9,7 @@ import { createContentCipher, type ContentKey } from './content-cipher.js'
 import { checkContentKeys } from './content-keys.repository.js'
 import { ContentSealingPlugin } from './content-sealing-plugin.js'
 import { checkDatabase, damagedDatabaseMessage } from './database-check.js'
+import { checkDatabaseOpening, recordDatabase } from './database-marker.js'
 import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
 import { prepareSqliteFile, tightenSqliteSidecars } from './sqlite-files.js'
@@ -24,18 +26,26 @@ export interface DbOptions {
   poolSize?: number
   /** QUNDESK_CONTENT_KEYS: seal message content with the first key (null: write plain), open it with any. */
   contentKeys?: { active: string | null; keys: readonly ContentKey[] }
-  /** Told when an idle PostgreSQL connection breaks (the pool replaces it). */
+  /** Told when an idle PostgreSQL connection breaks (the pool replaces it), or a database marker cannot be written. */
   logger?: Pick<Logger, 'warn'>
+  /**
+   * SQLite: remember the file in markers, and refuse to create it where one existed before unless `newDatabase`
+   * (database-marker.ts). Without it any file is opened or created (tests, `db copy`'s target).
+   */
+  markers?: { stateDir: string; newDatabase: boolean }
 }
 
 /** The database as configured: PostgreSQL when QUNDESK_DATABASE_URL is set, else the SQLite file in the data folder. */
 export function openDb(
-  config: { databaseFile: string; databaseUrl?: string | undefined; contentKeys?: DbOptions['contentKeys'] | undefined },
+  config: {
+    databaseFile: string; databaseUrl?: string | undefined; contentKeys?: DbOptions['contentKeys'] | undefined
+    stateDir: string; newDatabase: boolean
+  },
   logger?: Pick<Logger, 'warn'>,
 ): Promise<Db> {
   return createDb({
     ...(logger ? { logger } : {}),
-    ...(config.databaseUrl ? { url: config.databaseUrl } : { file: config.databaseFile }),
+    ...(config.databaseUrl ? { url: config.databaseUrl } : { file: config.databaseFile, markers: { stateDir: config.stateDir, newDatabase: config.newDatabase } }),
     ...(config.contentKeys ? { contentKeys: config.contentKeys } : {}),
   })
 }
@@ -50,6 +60,11 @@ export function openDb(
  * await db.destroy()
  */
 export async function createDb(options: DbOptions): Promise<Db> {
+  const marked = !options.url && options.file && options.file !== ':memory:' && options.markers
+    ? { file: path.resolve(options.file), stateDir: options.markers.stateDir, newDatabase: options.markers.newDatabase }
+    : undefined
+  // Decided before SQLite opens the path: opening a missing file creates it.
+  const creates = marked ? checkDatabaseOpening(marked) : false
   const db = options.url ? openPostgres(options.url, options.poolSize ?? 10, options.logger) : openSqlite(options.file ?? ':memory:')
   try {
     if (!options.url && options.file && options.file !== ':memory:') {
@@ -63,6 +78,7 @@ export async function createDb(options: DbOptions): Promise<Db> {
       }
       throw error
     })
+    if (marked) recordDatabase(marked, creates, new Date().toISOString(), options.logger)
     const cipher = options.contentKeys ? createContentCipher(options.contentKeys.active, options.contentKeys.keys) : undefined
     await checkContentKeys(db, cipher, new Date().toISOString())
     return cipher ? db.withPlugin(new ContentSealingPlugin(cipher)) : db

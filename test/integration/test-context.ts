@@ -41,6 +41,8 @@ export async function useRules(work: { kbDir: string }, fixture: string): Promis
 export function testEnv(work: { kbDir: string; dataDir: string; databaseUrl?: string }, extra: Env = {}): Env {
   return {
     QUNDESK_DATA_DIR: work.dataDir,
+    // The database markers (database-marker.ts) stay in the workdir: no test writes to the real ~/.local/state.
+    QUNDESK_STATE_DIR: path.join(path.dirname(work.kbDir), 'state'),
     ...(work.databaseUrl ? { QUNDESK_DATABASE_URL: work.databaseUrl } : {}),
     QUNDESK_KNOWLEDGE_DIR: work.kbDir,
     // Tagging is off unless a test puts rules here (useRules); the repo's own rules/ are never picked up.

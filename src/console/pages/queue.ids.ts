@@ -4,6 +4,7 @@ export const QUEUE_IDS = {
   sidebarNote: 'sidebar-note',
   liveNote: 'live-note',
   channelNote: 'channel-note',
+  databaseNote: 'database-note',
   list: 'queue-list',
   detail: 'detail',
   draft: 'draft',

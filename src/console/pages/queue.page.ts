@@ -19,6 +19,7 @@ export const QUEUE_PAGE: PageDefinition = {
       <p class="sidebar-note" id="${QUEUE_IDS.sidebarNote}" hidden></p>
       <p class="error" id="${QUEUE_IDS.liveNote}" role="status" hidden>实时连接已断开，正在重连…</p>
       <p class="error" id="${QUEUE_IDS.channelNote}" role="status" hidden></p>
+      <p class="error" id="${QUEUE_IDS.databaseNote}" role="alert" hidden></p>
     </div>
     <ol class="queue-list" id="${QUEUE_IDS.list}" role="listbox" aria-label="建议列表" tabindex="0"></ol>
     <p class="shortcuts muted">快捷键：J/K 上下移动 · Enter 发送 · E 编辑 · R 拒绝 · I 意图不对</p>

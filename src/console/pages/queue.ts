@@ -156,6 +156,11 @@ function showHealth(health: HealthView): void {
     const since = health.channel.since ? `（自 ${formatTime(health.channel.since)}）` : ''
     note.textContent = `机器人账号${health.channel.state === 'starting' ? '正在连接' : '离线'}${since}：回复已排队${health.outbox.queued ? ` ${health.outbox.queued} 条` : ''}，恢复连接后自动发送`
   }
+  // The database's own problems (file deleted or replaced, damage found by quick_check): the agents' alert when no
+  // group robot is configured, and what they tell the admin.
+  const database = byId(QUEUE_IDS.databaseNote)
+  database.hidden = health.database.ok
+  if (!health.database.ok) database.textContent = `数据库告警（请通知管理员）：${health.database.problems.join('；')}`
 }
 
 function renderList(): void {

@@ -110,6 +110,14 @@ describe('database and instance settings', () => {
     expect(config.instanceId).toBe('default')
   })
 
+  it('keeps the database markers in QUNDESK_STATE_DIR, else XDG_STATE_HOME/qundesk, else ~/.local/state/qundesk', () => {
+    expect(loadConfig({ HOME: '/home/kf' }, cwd).stateDir).toBe('/home/kf/.local/state/qundesk')
+    expect(loadConfig({ HOME: '/home/kf', XDG_STATE_HOME: '/var/state' }, cwd).stateDir).toBe('/var/state/qundesk')
+    expect(loadConfig({ HOME: '/home/kf', QUNDESK_STATE_DIR: 'state' }, cwd).stateDir).toBe(path.join(cwd, 'state'))
+    // A fresh database where one existed is a deliberate flag of qundesk start, never a setting left on.
+    expect(loadConfig({ QUNDESK_NEW_DATABASE: '1' }, cwd).newDatabase).toBe(false)
+  })
+
   it('takes a PostgreSQL URL and an instance id', () => {
     const config = loadConfig({ QUNDESK_DATABASE_URL: 'postgresql://qd:pw@db.internal:5432/qundesk', QUNDESK_INSTANCE_ID: 'sales-1' }, cwd)
     expect(config).toMatchObject({ databaseUrl: 'postgresql://qd:pw@db.internal:5432/qundesk', instanceId: 'sales-1' })
