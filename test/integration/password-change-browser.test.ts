@@ -13,7 +13,7 @@ const browser = useBrowser()
 let t: TestApp | undefined
 
 describe('changing a password in Chromium', () => {
-  it('takes the demo admin from the login form to the change page, and after the change to the page they asked for', async () => {
+  it('takes the demo admin from the login form to the change page, and after the change to the page they asked for', { timeout: 90_000 }, async () => {
     t = browser.adopt(await startTestApp(await makeWorkdir()))
     const demo = t.app.demoAdmin!
     const page = await browser.newPage()
@@ -47,7 +47,7 @@ describe('changing a password in Chromium', () => {
     expect((await login(t.app.url, demo.name, NEW_PASSWORD)).status).toBe(200)
   })
 
-  it('is reachable for an agent from the header, and not forced on them', async () => {
+  it('is reachable for an agent from the header, and not forced on them', { timeout: 60_000 }, async () => {
     t = browser.adopt(await startTestApp(await makeWorkdir()))
     await t.app.auth.addUser({ name: '小王', role: 'agent', password: PASSWORD, actor: 'test' })
     const page = await browser.newPage()

@@ -51,7 +51,7 @@ const change = (session: ConsoleSession, currentPassword: string, newPassword: s
   session.call<{ error?: string; message?: string; otherSessionsEnded?: number }>('POST', '/api/session/password', { currentPassword, newPassword })
 
 describe('the demo admin\'s one-time password', () => {
-  it('opens only the change page and its API until changed; the change checks the passwords, ends the other sessions, keeps this one and is audited', async () => {
+  it('opens only the change page and its API until changed; the change checks the passwords, ends the other sessions, keeps this one and is audited', { timeout: 90_000 }, async () => {
     const work = await makeWorkdir()
     t = await startTestApp(work)
     const demo = t.app.demoAdmin!
@@ -108,7 +108,7 @@ describe('the demo admin\'s one-time password', () => {
     expect(await auditVerify(work)).toMatchObject({ code: 0, stdout: expect.stringContaining('哈希链校验通过') })
   })
 
-  it('throttles wrong current passwords like logins, sharing the user\'s budget with the login form', async () => {
+  it('throttles wrong current passwords like logins, sharing the user\'s budget with the login form', { timeout: 60_000 }, async () => {
     t = await startTestApp(await makeWorkdir())
     const demo = t.app.demoAdmin!
     const session = (await login(t.app.url, demo.name, demo.password)).session!
@@ -123,7 +123,7 @@ describe('the demo admin\'s one-time password', () => {
 })
 
 describe('a password an admin resets', () => {
-  it('must be changed by its user at their next login; a user an admin adds need not change theirs', async () => {
+  it('must be changed by its user at their next login; a user an admin adds need not change theirs', { timeout: 60_000 }, async () => {
     t = await startTestApp(await makeWorkdir())
     await t.app.auth.addUser({ name: '小王', role: 'agent', password: PASSWORD, actor: 'test' })
     await t.app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })
