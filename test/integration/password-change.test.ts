@@ -1,16 +1,26 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { login, type ConsoleSession } from './console-session.js'
-import { makeWorkdir, startTestApp, testEnv, type TestApp, type Workdir } from './test-context.js'
+import { makeWorkdir, startTestApp, testEnv, waitFor, type TestApp, type Workdir } from './test-context.js'
 
 let t: TestApp | undefined
+let child: ChildProcess | undefined
 afterEach(async () => {
   await t?.stop()
   t = undefined
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  }
+  child = undefined
 })
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/qundesk.js')
 
 const PASSWORD = '坐席密码-0123456789'
 const NEW_PASSWORD = '我自己的新密码-2026'
@@ -51,6 +61,21 @@ const change = (session: ConsoleSession, currentPassword: string, newPassword: s
   session.call<{ error?: string; message?: string; otherSessionsEnded?: number }>('POST', '/api/session/password', { currentPassword, newPassword })
 
 describe('the demo admin\'s one-time password', () => {
+  it('is printed by qundesk start as one to change at first login, and opens nothing else until changed', { timeout: 90_000 }, async () => {
+    const work = await makeWorkdir()
+    const env = { ...process.env, ...testEnv(work, { QUNDESK_DEMO_INTERVAL_SECONDS: '600' }) }
+    delete env.WECHATY_PUPPET
+    child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
+    const printed = await waitFor(() => /坐席工作台: (\S+)\/\n\s+演示管理员（一次性密码，首次登录时必须修改）: (\S+) \/ (\S+)/.exec(stdout), { timeoutMs: 60_000, intervalMs: 100 })
+    const [, url, name, password] = printed
+    const session = (await login(url!, name!, password!)).session!
+    expect((await session.call<{ error: string }>('GET', '/api/suggestions')).body.error).toBe('password_change_required')
+    expect((await change(session, password!, NEW_PASSWORD)).status).toBe(200)
+    expect((await session.call('GET', '/api/suggestions')).status).toBe(200)
+  })
+
   it('opens only the change page and its API until changed; the change checks the passwords, ends the other sessions, keeps this one and is audited', { timeout: 90_000 }, async () => {
     const work = await makeWorkdir()
     t = await startTestApp(work)
