@@ -150,11 +150,11 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
         if (admins.length <= 1) throw new QunDeskError('conflict', '至少要保留一个可用的管理员')
       }
       // A password an admin set for someone else is known to two people: its owner must replace it at the next login.
-      const mustChangePassword = change.password !== undefined ? row.name !== actor : undefined
+      const mustChangePassword = row.name !== actor
       await updateUser(db, id, {
         ...(change.role ? { role: change.role } : {}),
         ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
-        ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password), mustChangePassword: mustChangePassword! } : {}),
+        ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password), mustChangePassword } : {}),
       })
       // A role change, a disable or a new password ends the user's open sessions.
       await deleteUserSessions(db, id)
