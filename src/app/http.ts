@@ -54,7 +54,8 @@ export async function startHttp(
   const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions: deps.suggestions })
   const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
   const demoAdmin = config.demo.enabled && !(await auth.hasUsers()) ? { name: 'admin', password: randomPassword() } : undefined
-  if (demoAdmin) await auth.addUser({ ...demoAdmin, role: 'admin', actor: 'system' })
+  // The password is printed to the terminal (and so to scrollback and CI logs): it opens only the change page.
+  if (demoAdmin) await auth.addUser({ ...demoAdmin, role: 'admin', actor: 'system', mustChangePassword: true })
   const http = createHttpServer({
     logger,
     clock,

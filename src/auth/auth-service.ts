@@ -6,7 +6,7 @@ import type { Db } from '../storage/create-db.js'
 import { countLoginAttempt, pruneLoginAttemptWindows } from '../storage/login-attempt-window.repository.js'
 import type { UserRow } from '../storage/schema.js'
 import type { Role } from '../core/vocabulary.js'
-import { deleteExpiredSessions, deleteSession, deleteUserSessions, extendSession, findLiveSession, insertSession } from '../storage/session.repository.js'
+import { deleteExpiredSessions, deleteOtherUserSessions, deleteSession, deleteUserSessions, extendSession, findLiveSession, insertSession } from '../storage/session.repository.js'
 import { countUsers, findUserById, findUserByName, insertUser, listUsers, updateUser } from '../storage/user.repository.js'
 import { createLoginThrottle } from './login-throttle.js'
 import { hashPassword, verifyPassword } from './password-hash.js'
@@ -21,10 +21,12 @@ export interface User {
   role: Role
   disabled: boolean
   createdAt: string
+  /** Set while the password is one someone else chose (the demo's, an admin's reset): the console allows nothing else. */
+  mustChangePassword: boolean
 }
 
 export interface Session {
-  user: Pick<User, 'id' | 'name' | 'role'>
+  user: Pick<User, 'id' | 'name' | 'role' | 'mustChangePassword'>
   csrfToken: string
   /** When the session ends unless it is used (sliding). */
   expiresAt: string
@@ -33,9 +35,16 @@ export interface Session {
 }
 
 export interface AuthService {
-  addUser(input: { name: string; role: Role; password: string; actor: string }): Promise<User>
+  /** `mustChangePassword` for a password the user did not choose (the demo admin's printed one). */
+  addUser(input: { name: string; role: Role; password: string; actor: string; mustChangePassword?: boolean }): Promise<User>
   listUsers(): Promise<User[]>
+  /** A new password set by someone other than the user (an admin's reset) must be changed at the next login. */
   updateUser(id: number, change: { role?: Role; disabled?: boolean; password?: string }, actor: string): Promise<User>
+  /**
+   * A signed-in user's own change: checks the current password (throttled like a login), the policy and that the new
+   * one differs; clears the must-change flag and ends the user's other sessions, keeping this one.
+   */
+  changePassword(input: { token: string; currentPassword: string; newPassword: string; ip: string }): Promise<{ otherSessionsEnded: number }>
   hasUsers(): Promise<boolean>
   /** Checks the password (throttled per name and per IP) and opens a session; the token goes in an HTTP-only cookie. */
   login(input: { name: string; password: string; ip: string }): Promise<{ token: string; session: Session }>
@@ -83,7 +92,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
   // Verifying against a dummy hash for unknown names keeps the timing of "no such user" and "wrong password" alike.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'))
 
-  const toUser = (row: UserRow): User => ({ id: row.id, name: row.name, role: row.role, disabled: row.disabled === 1, createdAt: row.created_at })
+  const toUser = (row: UserRow): User => ({ id: row.id, name: row.name, role: row.role, disabled: row.disabled === 1, createdAt: row.created_at, mustChangePassword: row.must_change_password === 1 })
 
   async function auditLoginFailure(action: 'login.failed' | 'login.throttled', name: string, ip: string, now: Date): Promise<void> {
     const windowStart = new Date(Math.floor(now.getTime() / LOGIN_AUDIT_WINDOW_MS) * LOGIN_AUDIT_WINDOW_MS).toISOString()
@@ -112,7 +121,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
   }
 
   return {
-    async addUser({ name, role, password, actor }) {
+    async addUser({ name, role, password, actor, mustChangePassword = false }) {
       // Stored normalised, so "Boss", "boss" and "ｂｏｓｓ" are one name (see user-name.ts).
       const clean = normaliseUserName(name)
       if (!/^[\p{L}\p{N}_.-]{1,32}$/u.test(clean) || RESERVED_NAMES.test(clean)) {
@@ -125,8 +134,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       const lookalike = (await listUsers(db)).find((u) => userNameSkeleton(u.name) === skeleton)
       if (lookalike && normaliseUserName(lookalike.name) === clean) throw new QunDeskError('conflict', `用户“${clean}”已存在`)
       if (lookalike) throw new QunDeskError('conflict', `用户名“${clean}”与已有用户“${lookalike.name}”看起来一样（大小写、全角或形近的西里尔/希腊字母），请换一个`)
-      const row = await insertUser(db, { name: clean, role, passwordHash: await hashPassword(password), createdAt: clock().toISOString() })
-      await appendAudit(db, { at: clock(), actor, action: 'user.added', subjectType: 'user', subjectId: clean, detail: { role } })
+      const row = await insertUser(db, { name: clean, role, passwordHash: await hashPassword(password), createdAt: clock().toISOString(), mustChangePassword })
+      await appendAudit(db, { at: clock(), actor, action: 'user.added', subjectType: 'user', subjectId: clean, detail: { role, ...(mustChangePassword ? { mustChangePassword } : {}) } })
       return toUser(row)
     },
     listUsers: async () => (await listUsers(db)).map(toUser),
@@ -140,14 +149,20 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
         const admins = (await listUsers(db)).filter((u) => u.role === 'admin' && u.disabled === 0)
         if (admins.length <= 1) throw new QunDeskError('conflict', '至少要保留一个可用的管理员')
       }
+      // A password an admin set for someone else is known to two people: its owner must replace it at the next login.
+      const mustChangePassword = row.name !== actor
       await updateUser(db, id, {
         ...(change.role ? { role: change.role } : {}),
         ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
-        ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
+        ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password), mustChangePassword } : {}),
       })
       // A role change, a disable or a new password ends the user's open sessions.
       await deleteUserSessions(db, id)
-      const detail = { ...(change.role ? { role: change.role } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}), ...(change.password !== undefined ? { password: 'changed' } : {}) }
+      const detail = {
+        ...(change.role ? { role: change.role } : {}),
+        ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+        ...(change.password !== undefined ? { password: 'changed', mustChangePassword } : {}),
+      }
       await appendAudit(db, { at: clock(), actor, action: 'user.updated', subjectType: 'user', subjectId: row.name, detail })
       return toUser((await findUserById(db, id))!)
     },
@@ -175,7 +190,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       await deleteExpiredSessions(db, now.toISOString())
       await insertSession(db, { idHash: hashToken(token), userId: row.id, csrfToken, createdAt: now.toISOString(), expiresAt })
       await appendAudit(db, { at: now, actor: row.name, action: 'login', subjectType: 'user', subjectId: row.name, detail: { ip } })
-      return { token, session: { user: { id: row.id, name: row.name, role: row.role }, csrfToken, expiresAt, maxExpiresAt } }
+      return { token, session: { user: { id: row.id, name: row.name, role: row.role, mustChangePassword: row.must_change_password === 1 }, csrfToken, expiresAt, maxExpiresAt } }
     },
     async authenticate(token) {
       if (!token || token.length > 128) return undefined
@@ -190,7 +205,31 @@ export function createAuthService(deps: { db: Db; clock: Clock; sessionTtlMs?: n
       // Sliding expiry, never past the absolute end, written at most every few minutes rather than on every request.
       const expiresAt = new Date(Math.min(now.getTime() + ttl, end))
       if (expiresAt.getTime() - Date.parse(found.expiresAt) > 5 * 60 * 1000) await extendSession(db, found.idHash, expiresAt.toISOString())
-      return { user: { id: found.userId, name: found.userName, role: found.role }, csrfToken: found.csrfToken, expiresAt: found.expiresAt, maxExpiresAt: new Date(end).toISOString() }
+      return { user: { id: found.userId, name: found.userName, role: found.role, mustChangePassword: found.mustChangePassword }, csrfToken: found.csrfToken, expiresAt: found.expiresAt, maxExpiresAt: new Date(end).toISOString() }
+    },
+    async changePassword({ token, currentPassword, newPassword, ip }) {
+      const now = clock()
+      const session = token && token.length <= 128 ? await findLiveSession(db, hashToken(token), now.toISOString()) : undefined
+      if (!session) throw new QunDeskError('unauthorized', '登录已过期，请重新登录')
+      // Checked before the current password, so a typo in the new one costs no throttled attempt.
+      checkPassword(newPassword)
+      if (newPassword === currentPassword) throw new QunDeskError('bad_request', '新密码不能与当前密码相同')
+      // The same keys as a login: a stolen session guessing the current password shares the user's login budget.
+      const keys = [`user:${normaliseUserName(session.userName)}`, `ip:${ip}`]
+      const gate = await throttle.begin(keys, now.getTime())
+      if (!gate.allowed) throw new QunDeskError('too_many_requests', `当前密码错误次数过多，请 ${Math.ceil(gate.retryAfterSeconds / 60)} 分钟后再试`, { retryAfterSeconds: gate.retryAfterSeconds })
+      const row = await findUserById(db, session.userId)
+      if (!row || !(await verifyPassword(currentPassword, row.password_hash))) {
+        // Bounded by the throttle (a few per window), so each one is audited.
+        await appendAudit(db, { at: now, actor: session.userName, action: 'password.change_failed', subjectType: 'user', subjectId: session.userName, detail: { ip } })
+        throw new QunDeskError('bad_request', '当前密码不正确')
+      }
+      await throttle.succeeded([keys[0]!], gate)
+      await updateUser(db, row.id, { passwordHash: await hashPassword(newPassword), mustChangePassword: false })
+      // Whoever else held a session (the one the one-time password opened, a stolen cookie) is out; this tab stays.
+      const otherSessionsEnded = await deleteOtherUserSessions(db, row.id, session.idHash)
+      await appendAudit(db, { at: clock(), actor: row.name, action: 'password.changed', subjectType: 'user', subjectId: row.name, detail: { ip, otherSessionsEnded, ...(row.must_change_password === 1 ? { wasRequired: true } : {}) } })
+      return { otherSessionsEnded }
     },
     async isLive(token) {
       if (!token || token.length > 128) return false

@@ -9,7 +9,7 @@ export async function startCommand(io: CliIo, flags: { newDatabase: boolean } = 
   io.stdout('')
   io.stdout(`QunDesk 群客服助手 已启动 — ${config.demo.enabled ? '演示模式（wechaty-puppet-mock）' : `puppet: ${config.puppet.kind}`}`)
   io.stdout(`  坐席工作台: ${app.url}/`)
-  if (app.demoAdmin) io.stdout(`  演示管理员（一次性密码，请登录后在「用户与设置」中修改）: ${app.demoAdmin.name} / ${app.demoAdmin.password}`)
+  if (app.demoAdmin) io.stdout(`  演示管理员（一次性密码，首次登录时必须修改）: ${app.demoAdmin.name} / ${app.demoAdmin.password}`)
   io.stdout(`  API:  ${app.url}/api/health`)
   if (config.demo.enabled && !config.apiToken) {
     // Printed once to the terminal (not the log) so the demo API is usable; set QUNDESK_API_TOKEN in production.

@@ -130,6 +130,26 @@ export interface UserView {
   role: Role
   disabled: boolean
   createdAt: string
+  /** The user has a password someone else set (demo, admin reset) and must choose their own at the next login. */
+  mustChangePassword: boolean
+}
+
+/** POST /api/session/password: a signed-in user's own change. */
+export interface PasswordChangeRequest {
+  currentPassword: string
+  newPassword: string
+}
+
+/** The answer to POST /api/session/password: the caller's session stays, the user's others ended. */
+export interface PasswordChangeView {
+  otherSessionsEnded: number
+}
+
+/** POST /api/session (login) and GET /api/session. */
+export interface SessionView {
+  user: { name: string; role: Role; mustChangePassword: boolean }
+  /** null for an API token: it has no session. */
+  csrfToken: string | null
 }
 
 /** GET /api/audit */

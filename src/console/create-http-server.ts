@@ -5,7 +5,8 @@ import { wellFormedDeep } from '../core/well-formed-text.js'
 import { isAuthorizedBearer, isBearerScheme } from './bearer-auth.js'
 import { CSRF_HEADER, csrfOk } from './csrf.js'
 import { HTTP_STATUS } from './http-errors.js'
-import { allows, type Identity } from './identity.js'
+import { allows, awaitsPasswordChange, type Identity } from './identity.js'
+import { PASSWORD_PAGE_URL } from './pages/password.ids.js'
 import { createRequestRateLimit } from './rate-limit.js'
 import { registerAdminRoutes } from './routes/admin.routes.js'
 import { registerAssetRoutes } from './routes/asset.routes.js'
@@ -67,6 +68,11 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     if (identity === 'invalid-token') return deny(request, reply, 401, deps.apiToken ? '需要有效的 Authorization: Bearer <QUNDESK_API_TOKEN>' : '接口未启用：请设置 QUNDESK_API_TOKEN')
     if (identity) request.identity = identity
     if (!allows(identity, access)) return deny(request, reply, identity ? 403 : 401, identity ? '没有权限：需要管理员角色' : '请先登录')
+    // Enforced here, not only in the page: until a one-time or reset password is replaced, nothing else answers.
+    if (awaitsPasswordChange(identity, { access, beforePasswordChange: request.routeOptions.config.beforePasswordChange })) {
+      if (wantsPage(request)) return reply.redirect(`${PASSWORD_PAGE_URL}?next=${encodeURIComponent(request.url)}`)
+      throw new QunDeskError('password_change_required', '请先修改密码：当前密码是一次性密码或管理员重置的密码，修改后才能使用其他功能')
+    }
     if (identity?.kind === 'session' && !csrfOk(request.method, request.headers[CSRF_HEADER], identity.csrfToken)) {
       return deny(request, reply, 403, 'CSRF 校验失败：请刷新页面后重试')
     }
@@ -122,13 +128,17 @@ async function identify(request: FastifyRequest, deps: HttpServerDeps): Promise<
   const token = request.cookies[SESSION_COOKIE]
   if (!token) return undefined
   const session = await deps.auth.authenticate(token)
-  return session ? { kind: 'session', name: session.user.name, role: session.user.role, csrfToken: session.csrfToken, token } : undefined
+  return session ? { kind: 'session', name: session.user.name, role: session.user.role, csrfToken: session.csrfToken, token, mustChangePassword: session.user.mustChangePassword } : undefined
+}
+
+/** A browser navigating to a page (answered with a redirect or HTML), rather than a script calling the API. */
+function wantsPage(request: FastifyRequest): boolean {
+  return request.method === 'GET' && !request.url.startsWith('/api/')
 }
 
 function deny(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, message: string) {
-  const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/')
-  if (wantsPage && status === 401) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
+  if (wantsPage(request) && status === 401) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
   if (status === 401 && request.url.startsWith('/api/')) reply.header('www-authenticate', 'Bearer')
-  if (wantsPage) return reply.code(403).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>没有权限</title><p>${message}</p><p><a href="/">返回工作台</a></p>`)
+  if (wantsPage(request)) return reply.code(403).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>没有权限</title><p>${message}</p><p><a href="/">返回工作台</a></p>`)
   return reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'forbidden', message })
 }

@@ -9,6 +9,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
+  password_change_required: 403,
   too_many_requests: 429,
   bad_request: 400,
   channel_unavailable: 503,

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
+  | 'password_change_required'
   | 'too_many_requests'
   | 'bad_request'
   | 'channel_unavailable'

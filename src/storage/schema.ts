@@ -120,6 +120,8 @@ export interface UserTable {
   password_hash: string
   created_at: string
   disabled: Generated<number>
+  /** 1 while the password is one someone else set (demo admin, admin reset): the user must choose their own (migration 017). */
+  must_change_password: Generated<number>
 }
 
 export interface SessionTable {

@@ -13,7 +13,7 @@ async function loadUsers(): Promise<void> {
     role.value = u.role
     role.addEventListener('change', () => void update(u, { role: role.value as UserView['role'] }))
     return h('tr', {},
-      h('td', {}, u.name), h('td', {}, role), h('td', {}, u.disabled ? '已停用' : '正常'), h('td', {}, formatTime(u.createdAt)),
+      h('td', {}, u.name), h('td', {}, role), h('td', {}, u.disabled ? '已停用' : u.mustChangePassword ? '待修改密码' : '正常'), h('td', {}, formatTime(u.createdAt)),
       h('td', {}, h('button', { type: 'button', onclick: () => void update(u, { disabled: !u.disabled }) }, u.disabled ? '启用' : '停用')))
   }))
 }

@@ -1,4 +1,5 @@
 import type { ApiErrorBody } from '../contract.js'
+import { PASSWORD_PAGE_URL } from './password.ids.js'
 
 /** Fetch wrapper for the console: JSON in and out, the CSRF header on every change, errors with the server's message. */
 const csrfToken = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? ''
@@ -22,6 +23,8 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   const data = text ? (JSON.parse(text) as unknown) : undefined
   if (!response.ok) {
     const err = (data ?? {}) as Partial<ApiErrorBody>
+    // An admin reset the password while this page was open: the server answers nothing until it is changed.
+    if (err.error === 'password_change_required') location.href = `${PASSWORD_PAGE_URL}?next=${encodeURIComponent(location.pathname + location.search)}`
     throw new ApiError(response.status, err.error ?? 'error', err.message ?? `请求失败（${response.status}）`)
   }
   return data as T

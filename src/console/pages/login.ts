@@ -1,6 +1,7 @@
-import type { ApiErrorBody } from '../contract.js'
+import type { ApiErrorBody, SessionView } from '../contract.js'
 import { byId } from './dom.js'
 import { LOGIN_IDS, safeNextPath } from './login.ids.js'
+import { PASSWORD_PAGE_URL } from './password.ids.js'
 
 const form = byId<HTMLFormElement>(LOGIN_IDS.form)
 const error = byId<HTMLParagraphElement>(LOGIN_IDS.error)
@@ -19,7 +20,10 @@ form.addEventListener('submit', async (event) => {
     })
     if (response.ok) {
       // Checked again here: whatever the markup says, never leave this origin.
-      location.href = safeNextPath(form.dataset.next, location.origin)
+      const next = safeNextPath(form.dataset.next, location.origin)
+      const session = (await response.json()) as SessionView
+      // A one-time or reset password: straight to the change page (the server would redirect any page there).
+      location.href = session.user.mustChangePassword ? `${PASSWORD_PAGE_URL}?next=${encodeURIComponent(next)}` : next
       return
     }
     const body = (await response.json().catch(() => ({}))) as Partial<ApiErrorBody>

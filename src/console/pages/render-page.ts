@@ -1,6 +1,7 @@
 import type { Identity } from '../identity.js'
 import { CHROME_IDS } from './chrome.ids.js'
 import { escapeHtml } from './html.js'
+import { PASSWORD_PAGE_URL } from './password.ids.js'
 
 export type PageName = 'queue' | 'reports' | 'members' | 'member' | 'audit' | 'admin'
 
@@ -54,7 +55,7 @@ export function renderPage(options: PageDefinition & { identity: Identity & { ki
 <header class="topbar">
   <span class="brand">群客服助手 <small>QunDesk</small></span>
   <nav aria-label="主导航">${nav}</nav>
-  <span class="me">${escapeHtml(identity.name)}（${identity.role === 'admin' ? '管理员' : '坐席'}）<button type="button" id="${CHROME_IDS.logout}" class="link">退出</button></span>
+  <span class="me">${escapeHtml(identity.name)}（${identity.role === 'admin' ? '管理员' : '坐席'}）<a href="${PASSWORD_PAGE_URL}" class="link">修改密码</a><button type="button" id="${CHROME_IDS.logout}" class="link">退出</button></span>
 </header>
 <main id="${CHROME_IDS.main}">${options.body}</main>
 ${scripts}

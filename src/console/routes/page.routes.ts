@@ -3,6 +3,8 @@ import { ADMIN_PAGE } from '../pages/admin.page.js'
 import { AUDIT_PAGE } from '../pages/audit.page.js'
 import { safeNextPath } from '../pages/login.ids.js'
 import { renderLoginPage } from '../pages/login.page.js'
+import { PASSWORD_PAGE_URL } from '../pages/password.ids.js'
+import { renderPasswordPage } from '../pages/password.page.js'
 import { MEMBER_PAGE } from '../pages/member.page.js'
 import { MEMBERS_PAGE } from '../pages/members.page.js'
 import { QUEUE_PAGE } from '../pages/queue.page.js'
@@ -27,5 +29,18 @@ export function registerPageRoutes(app: FastifyInstance): void {
     // is a stand-in: only whether `next` leaves it matters.
     const safeNext = safeNextPath(request.query.next, 'http://qundesk.invalid')
     return reply.type('text/html; charset=utf-8').send(renderLoginPage({ next: safeNext }))
+  })
+
+  // Open while a change is due (every other page redirects here then); for everyone else, reached from the header.
+  app.get<{ Querystring: { next?: string | string[] } }>(PASSWORD_PAGE_URL, { config: { access: 'agent', beforePasswordChange: true } }, async (request, reply) => {
+    const identity = request.identity
+    if (identity?.kind !== 'session') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
+    const next = safeNextPath(request.query.next, 'http://qundesk.invalid')
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPasswordPage({
+      name: identity.name,
+      csrfToken: identity.csrfToken,
+      required: identity.mustChangePassword,
+      next: next.startsWith(PASSWORD_PAGE_URL) ? '/' : next,
+    }))
   })
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
+import type { PasswordChangeRequest, PasswordChangeView } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 
 export const SESSION_COOKIE = 'qundesk_session'
 
-/** Log in, log out, who am I. */
+/** Log in, log out, who am I, and a user's own password change. */
 export function registerSessionRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'auth' | 'cookieSecure'>): void {
   app.post<{ Body: { name: string; password: string } }>('/api/session', {
     config: { access: 'public' },
@@ -30,17 +31,37 @@ export function registerSessionRoutes(app: FastifyInstance, deps: Pick<HttpServe
       // idle expiry here, the browser dropped the cookie 12 h after login, however active the agent was.
       expires: new Date(session.maxExpiresAt),
     })
+    // mustChangePassword tells the login page to go to the change page (the server would redirect there anyway).
     return { user: session.user, csrfToken: session.csrfToken }
   })
 
-  app.get('/api/session', { config: { access: 'agent' } }, async (request) => {
+  // Open while a password change is due: the change page asks who is signed in, and anyone may leave.
+  const whilePasswordChangeDue = { access: 'agent', beforePasswordChange: true } as const
+
+  app.get('/api/session', { config: whilePasswordChangeDue }, async (request) => {
     const identity = request.identity!
     return identity.kind === 'session'
-      ? { user: { name: identity.name, role: identity.role }, csrfToken: identity.csrfToken }
-      : { user: { name: identity.name, role: identity.role }, csrfToken: null }
+      ? { user: { name: identity.name, role: identity.role, mustChangePassword: identity.mustChangePassword }, csrfToken: identity.csrfToken }
+      : { user: { name: identity.name, role: identity.role, mustChangePassword: false }, csrfToken: null }
   })
 
-  app.delete('/api/session', { config: { access: 'agent' } }, async (request, reply) => {
+  app.post<{ Body: PasswordChangeRequest }>('/api/session/password', {
+    config: whilePasswordChangeDue,
+    schema: {
+      body: {
+        type: 'object',
+        required: ['currentPassword', 'newPassword'],
+        additionalProperties: false,
+        properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 256 }, newPassword: { type: 'string', minLength: 1, maxLength: 256 } },
+      },
+    },
+  }, async (request): Promise<PasswordChangeView> => {
+    const identity = request.identity!
+    if (identity.kind !== 'session') throw new QunDeskError('bad_request', 'API token 没有密码可改：请在控制台登录后修改自己的密码')
+    return deps.auth.changePassword({ token: identity.token, currentPassword: request.body.currentPassword, newPassword: request.body.newPassword, ip: request.ip })
+  })
+
+  app.delete('/api/session', { config: whilePasswordChangeDue }, async (request, reply) => {
     const identity = request.identity!
     if (identity.kind !== 'session') throw new QunDeskError('bad_request', 'API token 没有会话可退出')
     await deps.auth.logout(identity.token, identity.name)

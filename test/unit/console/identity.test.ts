@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { actorOf, allows, type Identity } from '../../../src/console/identity.js'
+import { actorOf, allows, awaitsPasswordChange, type Identity } from '../../../src/console/identity.js'
 
-const agent: Identity = { kind: 'session', name: '小王', role: 'agent', csrfToken: 'c', token: 't' }
-const admin: Identity = { kind: 'session', name: '老板', role: 'admin', csrfToken: 'c', token: 't' }
+const agent: Identity = { kind: 'session', name: '小王', role: 'agent', csrfToken: 'c', token: 't', mustChangePassword: false }
+const admin: Identity = { kind: 'session', name: '老板', role: 'admin', csrfToken: 'c', token: 't', mustChangePassword: false }
 const token: Identity = { kind: 'token', name: 'api', role: 'agent' }
 
 describe('access levels', () => {
@@ -19,5 +19,20 @@ describe('access levels', () => {
     expect(actorOf(agent, '冒充')).toBe('小王')
     expect(actorOf(token)).toBe('api')
     expect(actorOf(token, 'crm')).toBe('api:crm')
+  })
+})
+
+describe('a password change due', () => {
+  const due: Identity = { ...agent, mustChangePassword: true } as Identity
+
+  it('holds up a flagged session on every signed-in route but those declared beforePasswordChange', () => {
+    expect(awaitsPasswordChange(due, { access: 'agent' })).toBe(true)
+    expect(awaitsPasswordChange(due, { access: 'admin' })).toBe(true)
+    expect(awaitsPasswordChange(due, { access: 'agent', beforePasswordChange: true })).toBe(false)
+    expect(awaitsPasswordChange(due, { access: 'public' })).toBe(false)
+  })
+
+  it('never holds up an unflagged session, an API token or an anonymous caller', () => {
+    for (const identity of [agent, admin, token, undefined]) expect(awaitsPasswordChange(identity, { access: 'agent' })).toBe(false)
   })
 })

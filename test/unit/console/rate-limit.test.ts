@@ -75,8 +75,8 @@ describe('token bucket', () => {
 })
 
 describe('request rate-limit policy', () => {
-  const alice: Identity = { kind: 'session', name: '小王', role: 'agent', csrfToken: 'c', token: 't' }
-  const bob: Identity = { kind: 'session', name: '老板', role: 'admin', csrfToken: 'c', token: 't2' }
+  const alice: Identity = { kind: 'session', name: '小王', role: 'agent', csrfToken: 'c', token: 't', mustChangePassword: false }
+  const bob: Identity = { kind: 'session', name: '老板', role: 'admin', csrfToken: 'c', token: 't2', mustChangePassword: false }
   const api: Identity = { kind: 'token', name: 'api', role: 'agent' }
   const req = (over: Partial<LimitedRequest>): LimitedRequest => ({ method: 'GET', route: '/api/suggestions', access: 'agent', ip: '10.0.0.1', ...over })
   const allowedOf = (limit: ReturnType<typeof createRequestRateLimit>, request: LimitedRequest, n: number, now = 0) =>
