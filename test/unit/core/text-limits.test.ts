@@ -6,6 +6,8 @@ import { analyzedText, ANALYZED_TEXT_MAX_CHARS, capInboundMessage, STORED_TEXT_M
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 /** Every grapheme boundary of the whole text (0 and its length included): the reference the cut is checked against. */
 const boundaries = (text: string) => new Set([...[...graphemes.segment(text)].map((s) => s.index), text.length])
+/** No lone surrogate (String.prototype.isWellFormed is ES2024, past this project's lib). */
+const isWellFormed = (text: string) => !/\p{Surrogate}/u.test(text)
 const codePointBoundary = (text: string, i: number) => !(/[\ud800-\udbff]/.test(text[i - 1] ?? '') && /[\udc00-\udfff]/.test(text[i] ?? ''))
 
 // Pieces that make cuts interesting: pairs, combining marks, ZWJ sequences, flags, skin tones, lone surrogates.
@@ -36,7 +38,7 @@ describe('truncateText', () => {
 
   it('never leaves half a surrogate pair, so well-formed text stays well-formed', () => {
     fc.assert(fc.property(fc.string({ maxLength: 80, unit: 'grapheme' }), fc.integer({ min: 0, max: 100 }), (input, max) => {
-      expect(truncateText(input, max).isWellFormed()).toBe(true)
+      expect(isWellFormed(truncateText(input, max))).toBe(true)
     }), { numRuns: 2000 })
   })
 
@@ -66,7 +68,7 @@ describe('truncateText', () => {
     expect(truncateText(pairs, 101)).toHaveLength(101)
     const cut = truncateText(pairs, 102) // the limit falls between the halves of a pair
     expect(cut).toHaveLength(101)
-    expect(cut.isWellFormed()).toBe(true)
+    expect(isWellFormed(cut)).toBe(true)
   })
 
   it('costs the same for a megabyte as for the limit', () => {
