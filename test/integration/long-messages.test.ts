@@ -137,6 +137,26 @@ describe('WeCom acknowledgements while a 1 MB message arrives', () => {
     expect(await t.app.db.selectFrom('wecom_callbacks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: acks.length + 3 })
   }, 60_000)
 
+  it('refuses a chunked 1 MB WeCom body (no Content-Length) with 413 once it passes 64 KB', async () => {
+    t = await startTestApp(await makeWorkdir(), { env: WECOM_ENV })
+    const chunk = new TextEncoder().encode('A'.repeat(16 * 1024))
+    let sentChunks = 0
+    // Streamed slowly, so the refusal is seen to come before the whole megabyte was sent.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sentChunks++ >= ONE_MB / chunk.length) return controller.close()
+        await new Promise((r) => setTimeout(r, 5))
+        controller.enqueue(chunk)
+      },
+    })
+    const start = performance.now()
+    const res = await fetch(`${t.app.url}/wecom/callback?msg_signature=x&timestamp=1&nonce=1`, { method: 'POST', body, headers: { 'content-type': 'text/xml' }, duplex: 'half' } as RequestInit)
+    expect(res.status).toBe(413)
+    expect(await res.json()).toMatchObject({ error: 'payload_too_large' })
+    expect(performance.now() - start).toBeLessThan(5000)
+    expect(sentChunks).toBeLessThan(ONE_MB / chunk.length)
+  })
+
   it(`stores an AI-bot message longer than ${STORED_TEXT_MAX_CHARS} characters cut, with its length, and keeps the whole delivery in the inbox`, async () => {
     t = await startTestApp(await makeWorkdir(), { env: WECOM_ENV })
     // Under the 64 KB body limit once encrypted, over the stored cap: WeCom's own limit is 2,048 bytes, a relay's may not be.
