@@ -15,7 +15,9 @@ export function world(topic = '压测群') {
   const login = () => { mocker.login(me); puppet.emit('ready', { data: 'ready' }) }
   /** @param {number} i */
   const ask = (i) => customers[i % customers.length]?.say(`@${BOT}\u2005${DEMO_QUESTIONS[i % DEMO_QUESTIONS.length]} ${i}`, [me]).to(room)
-  return { puppet, login, ask }
+  /** A customer says `text` (with the bot in the mention list). @param {number} i @param {string} text */
+  const say = (i, text) => customers[i % customers.length]?.say(text, [me]).to(room)
+  return { puppet, login, ask, say }
 }
 
 /** @param {() => boolean | Promise<boolean>} done */

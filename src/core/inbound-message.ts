@@ -17,7 +17,7 @@ export interface InboundMessage {
   groupName: string
   senderId: string
   senderName: string
-  /** The text exactly as received. */
+  /** The text as received, cut to STORED_TEXT_MAX_CHARS (core/text-limits.ts) when it was longer. */
   text: string
   /** The text with the @-mention of the bot removed; equals `text` when the bot is not mentioned. */
   question: string
@@ -25,4 +25,6 @@ export interface InboundMessage {
   /** Sent by the bot's own account (echoes of our replies, or an agent typing on the bot's phone). */
   fromSelf: boolean
   sentAt: Date
+  /** Set only when the text was cut to STORED_TEXT_MAX_CHARS: its length as received (UTF-16 units). */
+  textOriginalLength?: number
 }

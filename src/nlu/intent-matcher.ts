@@ -8,6 +8,7 @@ import { normalizeText } from './normalize-text.js'
 import { extractFeatures } from './text-features.js'
 import { getChineseDictionary } from './zh-dictionary.js'
 import { getZhTokenizer } from './zh-tokens.js'
+import { analyzedText } from '../core/text-limits.js'
 
 export interface ScoredIntent {
   intentId: string
@@ -164,7 +165,8 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
 
   /** Every intent's evidence for the text; undefined when there is nothing to score (empty-ish text, no intents). */
   const scoreAll = (text: string) => {
-    const normalized = normalizeText(text)
+    // Segmentation and scoring grow with the text: only its first ANALYZED_TEXT_MAX_CHARS are read.
+    const normalized = normalizeText(analyzedText(text))
     if (normalized === '' || intents.length === 0) return undefined
     const { centroid, nearest } = lexical.score(extractFeatures(normalized, dictionary))
     return { centroid, nearest, activation: neural.score(normalized) }

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { inboundFromRow, insertMessageOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
 import { limitConcurrency } from '../core/limit-concurrency.js'
+import { capInboundMessage, STORED_TEXT_MAX_CHARS } from '../core/text-limits.js'
 import { compose, type MessageContext, type Step } from './message-context.js'
 
 export type HandleOutcome = 'duplicate' | 'handled' | 'ignored' | 'failed'
@@ -75,9 +76,13 @@ export function createMessagePipeline(deps: {
     }
   }
 
-  /** Stores the message (the insert is the dedupe): once it resolves 'accepted', the message is safe. */
-  async function store(message: InboundMessage): Promise<'accepted' | 'duplicate' | 'ignored'> {
-    if (draining) return 'ignored'
+  /**
+   * Stores the message (the insert is the dedupe): once it resolves 'accepted', the message is safe. The text is cut
+   * to STORED_TEXT_MAX_CHARS here whatever the channel did, and the steps get the stored (cut) message.
+   */
+  async function store(received: InboundMessage): Promise<{ outcome: 'accepted' | 'duplicate' | 'ignored'; message: InboundMessage }> {
+    if (draining) return { outcome: 'ignored', message: received }
+    const message = capInboundMessage(received)
     const stored = await track(insertMessageOnce(db, {
       id: message.id,
       channel: message.channel,
@@ -93,24 +98,29 @@ export function createMessagePipeline(deps: {
       received_at: clock().toISOString(),
       status: 'received',
       ...(deps.instanceId ? { instance_id: deps.instanceId } : {}),
+      ...(message.textOriginalLength !== undefined ? { text_original_length: message.textOriginalLength } : {}),
     }))
     if (!stored) {
       deps.logger.debug({ messageId: message.id }, 'duplicate message ignored')
-      return 'duplicate'
+      return { outcome: 'duplicate', message }
     }
-    return 'accepted'
+    // The rest of the text is gone: say so where an operator looks, with its size (never its content).
+    if (message.textOriginalLength !== undefined) {
+      deps.logger.warn({ messageId: message.id, groupId: message.groupId, originalLength: message.textOriginalLength, storedLength: message.text.length, limit: STORED_TEXT_MAX_CHARS }, 'message text too long: stored cut')
+    }
+    return { outcome: 'accepted', message }
   }
 
   return {
-    handle: async (message) => {
-      const accepted = await store(message)
-      if (accepted !== 'accepted') return accepted
+    handle: async (received) => {
+      const { outcome, message } = await store(received)
+      if (outcome !== 'accepted') return outcome
       return queue(message)
     },
-    async accept(message) {
-      const accepted = await store(message)
-      if (accepted === 'accepted') void queue(message)
-      return accepted
+    async accept(received) {
+      const { outcome, message } = await store(received)
+      if (outcome === 'accepted') void queue(message)
+      return outcome
     },
     async replayUnhandled() {
       let replayed = 0
@@ -133,4 +143,3 @@ export function createMessagePipeline(deps: {
     },
   }
 }
-

@@ -63,5 +63,6 @@ export function inboundFromRow(row: MessageRow): InboundMessage {
     mentionsBot: row.mentions_bot === 1,
     fromSelf: row.from_self === 1,
     sentAt: new Date(row.sent_at),
+    ...(row.text_original_length !== null ? { textOriginalLength: row.text_original_length } : {}),
   }
 }

@@ -59,6 +59,8 @@ export interface MessageTable {
   content_purged_at: Generated<string | null>
   /** The instance that received it (QUNDESK_INSTANCE_ID); null before multi-instance support. */
   instance_id: Generated<string | null>
+  /** Null when `text` is whole; else the text was cut to STORED_TEXT_MAX_CHARS and this is its length as received. */
+  text_original_length: Generated<number | null>
 }
 
 

@@ -1,5 +1,6 @@
 import { types, type Message, type Wechaty } from 'wechaty'
 import type { InboundMessage } from '../../core/inbound-message.js'
+import { STORED_TEXT_MAX_CHARS, truncateText } from '../../core/text-limits.js'
 import { wellFormed } from '../../core/well-formed-text.js'
 import { detectMention } from './mention.js'
 
@@ -13,7 +14,9 @@ export async function toInboundMessage(message: Message, bot: Wechaty): Promise<
   if (!room) return null
   const talker = message.talker()
   const isText = message.type() === types.Message.Text
-  const text = isText ? message.text() : `[${types.Message[message.type()] ?? 'Unknown'}]`
+  const received = isText ? message.text() : `[${types.Message[message.type()] ?? 'Unknown'}]`
+  // Cut before anything reads it (the mention search, the well-formedness pass): a 1 MB paste costs what 4,000 do.
+  const text = truncateText(received, STORED_TEXT_MAX_CHARS)
   const fromSelf = message.self()
 
   let mentionsBot = false
@@ -25,7 +28,7 @@ export async function toInboundMessage(message: Message, bot: Wechaty): Promise<
     const byPuppet = byText.mentioned ? true : await message.mentionSelf().catch(() => false)
     mentionsBot = byText.mentioned || byPuppet
     if (byText.mentioned) question = byText.question
-    else if (byPuppet) question = (await message.mentionText().catch(() => text)).trim()
+    else if (byPuppet) question = truncateText((await message.mentionText().catch(() => text)).trim(), STORED_TEXT_MAX_CHARS)
   }
 
   // Puppets pass on what the platform sent, a nickname cut inside an emoji included: the text enters well-formed.
@@ -42,5 +45,6 @@ export async function toInboundMessage(message: Message, bot: Wechaty): Promise<
     mentionsBot,
     fromSelf,
     sentAt: message.date(),
+    ...(text.length < received.length ? { textOriginalLength: received.length } : {}),
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js'
 import type { InboundMessage } from '../../core/inbound-message.js'
 import type { Logger } from '../../core/logger.js'
+import { STORED_TEXT_MAX_CHARS, truncateText } from '../../core/text-limits.js'
 import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Db } from '../../storage/create-db.js'
 import { findMembership, listGroupMembers } from '../../storage/group-member.repository.js'
@@ -116,12 +117,15 @@ export function createWecomCallbackProcessor(deps: {
       await saveResponseUrl(db, { messageId: id, groupId: message.chatId, responseUrl: message.responseUrl, expiresAt: new Date(receivedAt.getTime() + RESPONSE_URL_TTL_MS).toISOString() })
     }
     const member = await findMembership(db, message.chatId, message.userId)
+    // Stored cut like every channel's text; the whole text stays in the inbox entry's payload.
+    const text = truncateText(message.text, STORED_TEXT_MAX_CHARS)
     // The AI bot is only told about messages that @-mention it; the text may still carry the @name.
-    const question = message.text.replace(/^\s*[@＠]\S+[\s\u2005\u00a0]*/u, '').trim() || message.text
+    const question = text.replace(/^\s*[@＠]\S+[\s\u2005\u00a0]*/u, '').trim() || text
     await deps.handleMessage({
       id, channel: AIBOT_CHANNEL, groupId: message.chatId, groupName: member?.group_name ?? (await groupName(message.chatId)),
-      senderId: message.userId, senderName: member?.member_name ?? message.userId, text: message.text, question,
+      senderId: message.userId, senderName: member?.member_name ?? message.userId, text, question,
       mentionsBot: true, fromSelf: false, sentAt: receivedAt,
+      ...(text.length < message.text.length ? { textOriginalLength: message.text.length } : {}),
     })
     return `message ${message.msgId}`
   }

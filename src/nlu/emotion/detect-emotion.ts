@@ -2,13 +2,12 @@ import { buildEmotionIndex, normalizeForEmotion } from './build-emotion-index.js
 import type { EmotionIndex, HeadPattern } from './build-emotion-index.js'
 import { IMPATIENT_CHARACTERS, INTENSIFIER_WINDOW, NEGATOR_FILLERS, REPETITION_EXEMPT, WAITING_PATTERNS } from './emotion-lexicon.js'
 import type { EmotionResult, EmotionSignal, EmotionSignalKind } from './emotion-types.js'
+import { analyzedText } from '../../core/text-limits.js'
 import { SEVERITY_ORDER, type Severity } from '../../core/vocabulary.js'
 import { minimumScoreFor, scoreToSeverity, sumToScore } from './score-to-severity.js'
 
 export type { EmotionResult, EmotionSignal, EmotionSignalKind } from './emotion-types.js'
 
-/** Group messages are short; anything longer is a paste, and its first 2000 characters say enough about the mood. */
-const MAX_SCAN_LENGTH = 2000
 /** By 64 signals the score has long saturated; stopping keeps hostile input (垃圾 × 1000) cheap and the result small. */
 const MAX_SIGNALS = 64
 /** Each further occurrence of the same signal counts half the one before: 垃圾垃圾垃圾 is angrier than 垃圾, not 3×. */
@@ -42,14 +41,8 @@ let sharedIndex: EmotionIndex | undefined
 export function detectEmotion(text: string): EmotionResult {
   if (typeof text !== 'string' || text.length === 0) return { severity: 'none', score: 0, signals: [] }
   const index = (sharedIndex ??= buildEmotionIndex())
-  return summarize(scan(normalizeForEmotion(clip(text)), index))
-}
-
-function clip(text: string): string {
-  if (text.length <= MAX_SCAN_LENGTH) return text
-  // Do not leave half a surrogate pair at the end.
-  const end = isHighSurrogate(text.charCodeAt(MAX_SCAN_LENGTH - 1)) ? MAX_SCAN_LENGTH - 1 : MAX_SCAN_LENGTH
-  return text.slice(0, end)
+  // Group messages are short; anything longer is a paste, and its opening says enough about the mood.
+  return summarize(scan(normalizeForEmotion(analyzedText(text)), index))
 }
 
 function scan(text: string, index: EmotionIndex): RawSignal[] {
@@ -296,8 +289,4 @@ function isHan(code: number): boolean {
 
 function isAsciiWord(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a)
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff
 }

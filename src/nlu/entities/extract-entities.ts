@@ -1,4 +1,5 @@
 import type { Entity, EntityCandidate, EntityType, ExtractEntitiesOptions } from './entity-types.js'
+import { analyzedText } from '../../core/text-limits.js'
 import { findAmounts } from './find-amounts.js'
 import { findDates } from './find-dates.js'
 import { findIdentifiers } from './find-identifiers.js'
@@ -9,8 +10,6 @@ export type { Entity, EntityType, ExtractEntitiesOptions } from './entity-types.
 
 /** China Standard Time; WeCom/WeChat customers are almost all on it. */
 const DEFAULT_UTC_OFFSET_MINUTES = 480
-/** Entities live in short messages; past this a paste (a log, an order export) is cut rather than scanned whole. */
-const MAX_TEXT_LENGTH = 5000
 
 /**
  * Order ids, mainland mobile numbers, amounts of money (in yuan) and calendar days in a customer message, in reading
@@ -24,7 +23,8 @@ const MAX_TEXT_LENGTH = 5000
  */
 export function extractEntities(text: string, options: ExtractEntitiesOptions = {}): Entity[] {
   if (typeof text !== 'string' || text.length === 0) return []
-  const original = text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text
+  // Entities live in short messages: a paste (a log, an order export) is read only as far as the analysis reads.
+  const original = analyzedText(text)
   const half = toHalfWidth(original)
   const today = localDateAt(options.now ?? new Date(), options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES)
   const candidates = [...findIdentifiers(half, original), ...findDates(half, original, today), ...findAmounts(half, original)]

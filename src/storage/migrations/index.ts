@@ -15,6 +15,7 @@ import * as instances from './2026-11-23-013-instances.js'
 import * as loginFailures from './2026-11-24-014-login-failures.js'
 import * as loginAttemptWindows from './2026-12-02-015-login-attempt-windows.js'
 import * as passwordChange from './2026-12-02-017-password-change.js'
+import * as messageTextLength from './2026-12-02-018-message-text-length.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-014-login-failures': loginFailures,
   '2026-12-02-015-login-attempt-windows': loginAttemptWindows,
   '2026-12-02-017-password-change': passwordChange,
+  '2026-12-02-018-message-text-length': messageTextLength,
 }

@@ -25,7 +25,7 @@ describe('toMemberExport', () => {
 
   it('lists every name the person was seen under, once', () => {
     const membership = { group_id: 'g1', member_id: 'wxid_a', channel: 'wechaty', group_name: '群', member_name: '张三', joined_at: at, joined_at_estimated: 0, join_source: 'event', invited_by: null, left_at: null, left_at_estimated: 0, updated_at: at, lifecycle: null, rule_tags: '["新成员"]', tags_changed_at: null, join_scene: null }
-    const message = { id: 'm1', channel: 'wechaty', group_id: 'g1', group_name: '群', sender_id: 'wxid_a', text: 'hi', question: 'hi', mentions_bot: 0, from_self: 0, sent_at: at, received_at: at, status: 'handled' as const, handled_at: at, error: null, emotion_severity: null, emotion_score: null, content_purged_at: null, instance_id: null }
+    const message = { id: 'm1', channel: 'wechaty', group_id: 'g1', group_name: '群', sender_id: 'wxid_a', text: 'hi', question: 'hi', mentions_bot: 0, from_self: 0, sent_at: at, received_at: at, status: 'handled' as const, handled_at: at, error: null, emotion_severity: null, emotion_score: null, content_purged_at: null, instance_id: null, text_original_length: null }
     const result = toMemberExport('wxid_a', { ...empty, memberships: [membership], messages: [{ ...message, sender_name: '张三' }, { ...message, id: 'm2', sender_name: '小张' }, { ...message, id: 'm3', sender_name: '' }] }, new Date(at))
     expect(result.names).toEqual(['张三', '小张'])
     expect(result.memberships[0]).toMatchObject({ memberName: '张三', ruleTags: ['新成员'] })
