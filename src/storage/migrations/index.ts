@@ -14,6 +14,7 @@ import * as contentKeys from './2026-11-23-012-content-keys.js'
 import * as instances from './2026-11-23-013-instances.js'
 import * as loginFailures from './2026-11-24-014-login-failures.js'
 import * as loginAttemptWindows from './2026-12-02-015-login-attempt-windows.js'
+import * as announcedMessages from './2026-12-02-016-announced-messages.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-013-instances': instances,
   '2026-11-24-014-login-failures': loginFailures,
   '2026-12-02-015-login-attempt-windows': loginAttemptWindows,
+  '2026-12-02-016-announced-messages': announcedMessages,
 }
