@@ -14,7 +14,9 @@ import { freePort } from '../support/free-port.js'
  * The "nothing lost" soak: customers @-mention the bot at SOAK_RATE messages/s for SOAK_SECONDS through the
  * puppet service while the bot process is killed with SIGKILL at random moments and restarted. A message is
  * acknowledged once it is in SQLite (the pipeline stores before it acts); every acknowledged message must end up
- * handled exactly once, with one suggestion, and no reply may go out twice.
+ * handled exactly once, with one suggestion, and no reply may go out twice. And few are lost: the ids the puppet
+ * announced are on disk before the messages are read, and read again after the restart (issue item 16); only
+ * those still on their way to the process when it died are gone. QUNDESK_REPLAY_ANNOUNCED=0 shows the loss without.
  */
 const RATE = Number(process.env.SOAK_RATE ?? 1000)
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
@@ -142,7 +144,8 @@ describe('soak: 1,000 @-mentions/s through the puppet service, with random SIGKI
     const doubleSends = d.prepare("SELECT source, count(*) AS n FROM outbox WHERE status = 'sent' GROUP BY source HAVING n > 1").all()
     d.close()
 
-    const figures = { rate: RATE, seconds: SECONDS, emitted: emitted.size, acknowledged: stored.length, kills, starts, byStatus, outbox, interrupted, botReplies }
+    const lost = emitted.size - stored.length
+    const figures = { rate: RATE, seconds: SECONDS, emitted: emitted.size, acknowledged: stored.length, lost, lostPercent: Number(((100 * lost) / Math.max(1, emitted.size)).toFixed(2)), kills, starts, byStatus, outbox, interrupted, botReplies }
     console.log('soak figures', JSON.stringify(figures), 'bot log:', logFile)
     expect(kills).toBeGreaterThanOrEqual(Math.floor(SECONDS / 12))
     // Every acknowledged message is one the puppet delivered, and every one of them was handled.
@@ -156,5 +159,7 @@ describe('soak: 1,000 @-mentions/s through the puppet service, with random SIGKI
     expect(botReplies).toBeGreaterThanOrEqual(outbox.sent ?? 0)
     expect(botReplies).toBeLessThanOrEqual((outbox.sent ?? 0) + interrupted)
     expect(stored.length).toBeGreaterThan(0)
+    // The crash window: messages the puppet said while a bot was up and that never reached the database.
+    expect(lost / emitted.size).toBeLessThan(0.05)
   }, 30 * 60_000)
 })

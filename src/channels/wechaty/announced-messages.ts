@@ -19,8 +19,8 @@ export interface AnnouncedMessages {
   prune(): Promise<number>
   /** Resolves once everything announced or settled so far is written. */
   flush(): Promise<void>
-  /** Writes so far and the longest time an announced id waited to be written (ms): the crash window left. */
-  stats(): { ids: number; writes: number; maxLagMs: number }
+  /** Writes so far, and how long the oldest id of each write waited for it (ms): the crash window left. */
+  stats(): { ids: number; writes: number; maxLagMs: number; meanLagMs: number }
 }
 
 /**
@@ -44,7 +44,7 @@ export function createAnnouncedMessages(deps: { db: Db; instanceId: string; chan
   const toClear = new Set<string>()
   let writing: Promise<void> | undefined
   let retryTimer: NodeJS.Timeout | undefined
-  const totals = { ids: 0, writes: 0, maxLagMs: 0 }
+  const totals = { ids: 0, writes: 0, maxLagMs: 0, totalLagMs: 0 }
 
   const writeOnce = async () => {
     const batch = [...toWrite]
@@ -59,6 +59,7 @@ export function createAnnouncedMessages(deps: { db: Db; instanceId: string; chan
         totals.ids += batch.length
         totals.writes += 1
         totals.maxLagMs = Math.max(totals.maxLagMs, lag)
+        totals.totalLagMs += lag
       }
       if (clear.length > 0) await clearAnnouncedMessages(db, instanceId, channel, clear)
     } catch (error) {
@@ -66,7 +67,7 @@ export function createAnnouncedMessages(deps: { db: Db; instanceId: string; chan
       for (const [id, at] of batch) if (!toWrite.has(id)) toWrite.set(id, at)
       for (const id of clear) toClear.add(id)
       log.error({ err: error, ids: batch.length }, 'could not record announced message ids; retrying')
-      retryTimer ??= setTimeout(() => { retryTimer = undefined; schedule() }, 1000)
+      retryTimer ??= setTimeout(() => { retryTimer = undefined; schedule() }, 1000).unref()
       throw error
     }
   }
@@ -104,6 +105,6 @@ export function createAnnouncedMessages(deps: { db: Db; instanceId: string; chan
       schedule()
       while (writing) await writing
     },
-    stats: () => ({ ...totals }),
+    stats: () => ({ ids: totals.ids, writes: totals.writes, maxLagMs: totals.maxLagMs, meanLagMs: totals.writes === 0 ? 0 : totals.totalLagMs / totals.writes }),
   }
 }
