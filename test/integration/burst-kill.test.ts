@@ -64,7 +64,7 @@ describe('a SIGKILL in the middle of a burst of @-mentions through the puppet se
     const online = () => waitFor(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${env.QUNDESK_API_TOKEN}` } }).catch(() => undefined)
       return res?.ok === true && ((await res.json()) as { channel: { state: string } }).channel.state === 'online'
-    }, { timeoutMs: 60_000, intervalMs: 100 })
+    }, { timeoutMs: 180_000, intervalMs: 100 })
     startBot()
     await online()
     // Migrated by the bot; read with the same code on SQLite or PostgreSQL.
@@ -91,7 +91,7 @@ describe('a SIGKILL in the middle of a burst of @-mentions through the puppet se
         const rows = await customerRows()
         if (rows.length !== last.stored) last = { stored: rows.length, since: Date.now() }
         return rows.every((r) => r.status !== 'received') && (await announcedRows()) === 0 && Date.now() - last.since > 2000
-      }, { timeoutMs: 120_000, intervalMs: 100 })
+      }, { timeoutMs: 300_000, intervalMs: 100 })
 
       const stored = await customerRows()
       const perMessage = await db.selectFrom('suggestions').select(['message_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('message_id').execute()
@@ -116,5 +116,5 @@ describe('a SIGKILL in the middle of a burst of @-mentions through the puppet se
       await server.stop()
       log.end()
     }
-  }, 5 * 60_000)
+  }, 10 * 60_000)
 })
