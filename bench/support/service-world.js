@@ -28,7 +28,7 @@ export async function freePort() {
 
 /**
  * A mock account with 100 customers in 10 groups behind a puppet service on loopback (its own token).
- * `askedAt` maps each customer message id to when it was said; `drive(seconds, rate)` asks at `rate`/s.
+ * `askedAt` maps each customer message id to when it was said; `drive(seconds, rate)` asks at `rate`/s, `burst(n)` n at once.
  * @param {string} token
  */
 export async function serviceWorld(token) {
@@ -61,8 +61,16 @@ export async function serviceWorld(token) {
     }
     return asked
   }
+  /** Asks `n` questions at once (a burst), spread over the customers and groups; returns how many were asked in all. @param {number} n */
+  const burst = (n) => {
+    for (const end = asked + n; asked < end; asked++) {
+      const customer = /** @type {mock.ContactMock} */ (customers[asked % customers.length])
+      customer.say(`@${BOT}\u2005${DEMO_QUESTIONS[asked % DEMO_QUESTIONS.length]} ${asked}`, [me]).to(/** @type {mock.RoomMock} */ (rooms[asked % rooms.length]))
+    }
+    return asked
+  }
   const stop = async () => { clearInterval(keepLoggedIn); await server.stop() }
-  return { endpoint, token, askedAt, drive, stop }
+  return { endpoint, token, askedAt, drive, burst, stop }
 }
 
 /**

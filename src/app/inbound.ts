@@ -1,4 +1,5 @@
 import type { PuppetMock } from 'wechaty-puppet-mock'
+import { createAnnouncedMessages } from '../channels/wechaty/announced-messages.js'
 import { probeEndpoint } from '../channels/wechaty/connection-state.js'
 import { createPuppet, type PuppetHandle } from '../channels/wechaty/create-puppet.js'
 import { createDemoGroup, type DemoGroup } from '../channels/wechaty/demo/demo-group.js'
@@ -39,11 +40,18 @@ export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; l
 }
 
 /** The account's Wechaty channel on the configured puppet (or the caller's: tests pass a mock or a service client). */
-export function createChannel(deps: { config: Readonly<Config>; clock: Clock; logger: Logger; puppet?: PuppetHandle['puppet'] | undefined }): { channel: WechatyChannel; handle: PuppetHandle } {
+export function createChannel(deps: { config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; puppet?: PuppetHandle['puppet'] | undefined }): { channel: WechatyChannel; handle: PuppetHandle } {
   const { config } = deps
   const handle: PuppetHandle = deps.puppet ? { puppet: deps.puppet } : createPuppet(config.puppet)
   const endpoint = config.puppet.kind === 'service' ? config.puppet.endpoint : undefined
-  const channel = createWechatyChannel({ puppet: handle.puppet, logger: deps.logger, clock: deps.clock, ...(endpoint ? { probe: probeEndpoint(endpoint) } : {}) })
+  // Announced ids belong to this instance: only its own puppet can give their payloads after a restart.
+  const announced = config.replayAnnounced
+    ? createAnnouncedMessages({ db: deps.db, instanceId: config.instanceId, channel: 'wechaty', clock: deps.clock, logger: deps.logger })
+    : undefined
+  const channel = createWechatyChannel({
+    puppet: handle.puppet, logger: deps.logger, clock: deps.clock,
+    ...(endpoint ? { probe: probeEndpoint(endpoint) } : {}), ...(announced ? { announced } : {}),
+  })
   return { channel, handle }
 }
 
@@ -95,6 +103,8 @@ export async function connectInbound(
       await groups.claim(message.groupId)
       const accepted = await pipeline.accept(message)
       if (accepted === 'accepted' && !message.fromSelf) tagging.queueRetag(message.groupId, message.senderId)
+      // 'ignored': shutting down, not stored; its announced id waits for the next start.
+      return accepted !== 'ignored'
     },
     membership: async (event) => {
       await groups.claim(event.groupId)

@@ -58,6 +58,11 @@ export interface Config {
   rateLimit: { perSecond: number; burst: number }
   /** Message content older than this many days is purged nightly (PIPL); 0 keeps it forever. */
   retentionDays: number
+  /**
+   * QUNDESK_REPLAY_ANNOUNCED (default on; 0 only to measure what it saves): message ids are written as the puppet
+   * announces them and read again after a restart, so a crash between the announcement and the stored row loses nothing.
+   */
+  replayAnnounced: boolean
   /** QUNDESK_CONTENT_KEYS: message content is sealed (AES-256-GCM) with `active` (null: written plain) and opened with any key. */
   contentKeys?: { active: string | null; keys: readonly ContentKey[] }
 }
@@ -149,6 +154,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   }
   const instanceId = str('QUNDESK_INSTANCE_ID') ?? 'default'
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(instanceId)) problems.push(`QUNDESK_INSTANCE_ID="${instanceId}" must be 1-64 letters, digits, ".", "-" or "_" (e.g. qundesk-1), the same across restarts of one process`)
+  const replayAnnouncedText = str('QUNDESK_REPLAY_ANNOUNCED') ?? '1'
+  if (!['0', '1', 'true', 'false'].includes(replayAnnouncedText)) problems.push(`QUNDESK_REPLAY_ANNOUNCED="${replayAnnouncedText}" must be 1 (default) or 0 (only to measure the messages a crash loses without it)`)
   const contentKeysText = str('QUNDESK_CONTENT_KEYS')
   const contentKeys = contentKeysText === undefined ? undefined : parseContentKeys(contentKeysText)
   if (contentKeys) problems.push(...contentKeys.problems)
@@ -189,6 +196,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     stateDir,
     newDatabase: false,
     instanceId,
+    replayAnnounced: replayAnnouncedText !== '0' && replayAnnouncedText !== 'false',
     knowledgeDir: dir('QUNDESK_KNOWLEDGE_DIR', './knowledge'),
     rulesDir: dir('QUNDESK_RULES_DIR', './rules'),
     host,

@@ -136,6 +136,7 @@ const TABLES = {
   job_runs: { key: ['job', 'slot'] },
   login_failures: { key: ['id'], serial: true },
   login_attempt_windows: { key: ['key', 'window_start'] },
+  announced_messages: { key: ['instance_id', 'channel', 'message_id'] },
 } as const satisfies { [T in keyof Database]: TableSpec<Database[T]> }
 
 export type TableName = keyof Database & string

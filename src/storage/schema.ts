@@ -32,6 +32,7 @@ export interface Database {
   job_runs: JobRunTable
   login_failures: LoginFailureTable
   login_attempt_windows: LoginAttemptWindowTable
+  announced_messages: AnnouncedMessageTable
 }
 
 
@@ -382,4 +383,12 @@ export interface LoginAttemptWindowTable {
   key: string
   window_start: string
   attempts: number
+}
+
+/** A message id a puppet announced and this instance has not yet stored or skipped (see migration 016). */
+export interface AnnouncedMessageTable {
+  instance_id: string
+  channel: string
+  message_id: string
+  announced_at: string
 }

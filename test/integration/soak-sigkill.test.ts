@@ -14,7 +14,11 @@ import { freePort } from '../support/free-port.js'
  * The "nothing lost" soak: customers @-mention the bot at SOAK_RATE messages/s for SOAK_SECONDS through the
  * puppet service while the bot process is killed with SIGKILL at random moments and restarted. A message is
  * acknowledged once it is in SQLite (the pipeline stores before it acts); every acknowledged message must end up
- * handled exactly once, with one suggestion, and no reply may go out twice.
+ * handled exactly once, with one suggestion, and no reply may go out twice. And every message the puppet had
+ * announced to the killed process (its id on disk, written before the message is read) is stored after the
+ * restart (issue item 16). What is still lost are messages on their way to the process when it died: at this rate
+ * on 2 cores a process just started reads the stream slower than it comes (the figures print the loss;
+ * QUNDESK_REPLAY_ANNOUNCED=0 shows it without the replay).
  */
 const RATE = Number(process.env.SOAK_RATE ?? 1000)
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
@@ -93,6 +97,8 @@ describe('soak: 1,000 @-mentions/s through the puppet service, with random SIGKI
     let started = Date.now()
     let sent = 0
     let kills = 0
+    // Ids the killed processes had been told about and not stored: each must be stored in the end.
+    const announcedAtKills = new Set<string>()
     let nextKill = process.env.SOAK_NO_KILL ? Infinity : started + 3000 + random() * 9000
     while (Date.now() - started < SECONDS * 1000) {
       const due = Math.floor(((Date.now() - started) / 1000) * RATE)
@@ -106,6 +112,10 @@ describe('soak: 1,000 @-mentions/s through the puppet service, with random SIGKI
         dying.kill('SIGKILL')
         await new Promise((r) => dying.once('exit', r))
         kills += 1
+        const d = db()
+        try {
+          for (const { message_id } of d.prepare('SELECT message_id FROM announced_messages').all() as Array<{ message_id: string }>) announcedAtKills.add(`wechaty:${message_id}`)
+        } finally { d.close() }
         const down = Date.now()
         startBot()
         await online()
@@ -122,7 +132,8 @@ describe('soak: 1,000 @-mentions/s through the puppet service, with random SIGKI
       try {
         const { stored, received } = d.prepare("SELECT count(*) AS stored, sum(status = 'received') AS received FROM messages").get() as { stored: number; received: number }
         if (stored !== last.stored) last = { stored, since: Date.now() }
-        return received === 0 && Date.now() - last.since > 3000
+        const { pending } = d.prepare('SELECT count(*) AS pending FROM announced_messages').get() as { pending: number }
+        return received === 0 && (pending === 0 || process.env.QUNDESK_REPLAY_ANNOUNCED === '0') && Date.now() - last.since > 3000
       } finally { d.close() }
     }, { timeoutMs: 20 * 60_000, intervalMs: 500 })
     bot!.kill('SIGTERM')
@@ -140,9 +151,12 @@ describe('soak: 1,000 @-mentions/s through the puppet service, with random SIGKI
     const outbox = Object.fromEntries((d.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]))
     const interrupted = (d.prepare('SELECT count(*) AS n FROM outbox WHERE last_error = ?').get(INTERRUPTED_SEND) as { n: number }).n
     const doubleSends = d.prepare("SELECT source, count(*) AS n FROM outbox WHERE status = 'sent' GROUP BY source HAVING n > 1").all()
+    // The bot's own replies are announced too, and stored with from_self.
+    const storedIds = new Set((d.prepare("SELECT id FROM messages WHERE channel = 'wechaty'").all() as Array<{ id: string }>).map((r) => r.id))
     d.close()
 
-    const figures = { rate: RATE, seconds: SECONDS, emitted: emitted.size, acknowledged: stored.length, kills, starts, byStatus, outbox, interrupted, botReplies }
+    const lost = emitted.size - stored.length
+    const figures = { rate: RATE, seconds: SECONDS, emitted: emitted.size, acknowledged: stored.length, lost, lostPercent: Number(((100 * lost) / Math.max(1, emitted.size)).toFixed(2)), announcedAtKills: announcedAtKills.size, kills, starts, byStatus, outbox, interrupted, botReplies }
     console.log('soak figures', JSON.stringify(figures), 'bot log:', logFile)
     expect(kills).toBeGreaterThanOrEqual(Math.floor(SECONDS / 12))
     // Every acknowledged message is one the puppet delivered, and every one of them was handled.
@@ -156,5 +170,7 @@ describe('soak: 1,000 @-mentions/s through the puppet service, with random SIGKI
     expect(botReplies).toBeGreaterThanOrEqual(outbox.sent ?? 0)
     expect(botReplies).toBeLessThanOrEqual((outbox.sent ?? 0) + interrupted)
     expect(stored.length).toBeGreaterThan(0)
+    // The crash window: every message announced to a killed process and not stored by it was stored after the restart.
+    expect([...announcedAtKills].filter((id) => !storedIds.has(id))).toEqual([])
   }, 30 * 60_000)
 })

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { WechatyBuilder, type Contact, type Room, type Wechaty } from 'wechaty'
+import { WechatyBuilder, type Contact, type Message, type Room, type Wechaty } from 'wechaty'
 import type * as PUPPET from 'wechaty-puppet'
 import type { Clock } from '../../core/clock.js'
 import { QunDeskError } from '../../core/errors.js'
@@ -8,11 +8,13 @@ import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Logger } from '../../core/logger.js'
 import type { ReplyMention, ReplySender } from '../../core/reply-sender.js'
 import { limitConcurrency } from '../../core/limit-concurrency.js'
+import type { AnnouncedMessages } from './announced-messages.js'
 import { isConnectionLost, reconnectDelayMs } from './connection-state.js'
 import { type ConnectionState, type ConnectionStatus } from '../../core/vocabulary.js'
 import { toInboundMessage } from './to-inbound-message.js'
 
-export type InboundHandler = (message: InboundMessage) => Promise<void>
+/** Resolves once the message is stored; `false`: not taken in (e.g. shutting down), keep it for the next start. */
+export type InboundHandler = (message: InboundMessage) => Promise<void | boolean>
 
 export interface ChannelHandlers {
   message: InboundHandler
@@ -54,6 +56,11 @@ export function createWechatyChannel(deps: {
   random?: () => number
   /** Whether the puppet service's endpoint accepts connections now (reconnects wait for it). */
   probe?: () => Promise<boolean>
+  /**
+   * Message ids written as the puppet announces them, so a process killed before it stored a message reads it
+   * again after the restart (at each ready). Without it, an announced message not yet stored is lost on a crash.
+   */
+  announced?: AnnouncedMessages
 }): WechatyChannel {
   const log = deps.logger.child({ channel: 'wechaty' })
   const clock = deps.clock ?? (() => new Date())
@@ -62,6 +69,10 @@ export function createWechatyChannel(deps: {
   let status: ConnectionStatus = { state: 'starting', since: clock().toISOString(), lastError: null, reconnectAttempts: 0 }
   let stopping = false
   const inFlight = new Set<Promise<void>>()
+  // Message ids being read or stored here: one arriving live while a replay reads it is taken in once.
+  const inHand = new Set<string>()
+  const announced = deps.announced
+  let replaying: Promise<void> | undefined
   // Reading a message costs puppet calls; a burst of thousands at once would only make them all slow.
   const ingest = limitConcurrency(16)
   let reconnecting: Promise<void> | undefined
@@ -148,6 +159,48 @@ export function createWechatyChannel(deps: {
     isAvailable: () => !stopping && bot.isLoggedIn && status.state === 'online',
   }
 
+  /**
+   * Reads again, through the same path as a live message, the ids a previous run was told about and never stored
+   * (the dedupe on the stored id drops any it did store). One the puppet can no longer give is logged and forgotten,
+   * counted; while the puppet is unreachable they stay for the next ready.
+   */
+  async function replayAnnounced(announced: AnnouncedMessages, take: (id: string, read: () => Promise<Message | undefined>) => Promise<void> | undefined): Promise<void> {
+    try {
+      await announced.prune()
+      const seen = new Set<string>()
+      const counts = { read: 0, gone: 0 }
+      for (;;) {
+        // Ids settled in the last page may not be deleted yet: `seen` skips them, the limit reaches past them.
+        const ids = (await announced.pending(500 + seen.size)).filter((id) => !seen.has(id))
+        if (ids.length === 0 || stopping) break
+        const tasks: Array<Promise<void>> = []
+        for (const id of ids) {
+          seen.add(id)
+          const task = take(id, async () => {
+            try {
+              // Asked of the puppet first for its reason when it cannot; Wechaty then reads the payload it cached.
+              await deps.puppet.messagePayload(id)
+              const message = await bot.Message.find({ id })
+              if (message) counts.read += 1
+              return message
+            } catch (error) {
+              if (isConnectionLost(error) || status.state !== 'online') throw error
+              counts.gone += 1
+              log.warn({ err: error, messageId: `wechaty:${id}` }, 'the puppet can no longer give a message it announced before the restart; forgotten')
+              announced.settle(id)
+              return undefined
+            }
+          })
+          if (task) tasks.push(task)
+        }
+        await Promise.allSettled(tasks)
+      }
+      if (counts.read + counts.gone > 0) log.info(counts, 'read again the messages announced before the restart and not stored')
+    } catch (error) {
+      log.error({ err: error }, 'replaying announced messages failed; the next ready tries again')
+    }
+  }
+
   return {
     sender,
     async start(given) {
@@ -172,29 +225,47 @@ export function createWechatyChannel(deps: {
       }
       const ready = handlers.ready
       if (ready) bot.on('ready', () => void ready().catch((error: unknown) => log.error({ err: error }, 'ready handler failed')))
-      bot.on('message', (message) => {
-        // While stopping, new messages are not taken in (nothing is stored, so nothing is acknowledged).
-        if (stopping) return
+      /** Reads one message (`read`: live, the one Wechaty loaded; replayed, a fetch from the puppet) and stores it. */
+      const take = (messageId: string, read: () => Promise<Message | undefined>): Promise<void> | undefined => {
+        // While stopping, new messages are not taken in (nothing is stored; announced ids wait for the next start).
+        if (stopping || inHand.has(messageId)) return undefined
+        inHand.add(messageId)
         const task = ingest(async () => {
           let inbound: InboundMessage | null = null
           try {
+            const message = await read()
+            if (!message) return
             inbound = await toInboundMessage(message, bot)
-            if (inbound) await onMessage(inbound)
+            // Stored, or not a message we serve: either way nothing is left to read again.
+            const kept = inbound ? await onMessage(inbound) : undefined
+            if (kept !== false) announced?.settle(messageId)
           } catch (error) {
-            log.error({ err: error, messageId: inbound?.id ?? message.id }, 'failed to take a message in')
+            log.error({ err: error, messageId: inbound?.id ?? messageId }, 'failed to take a message in')
+          } finally {
+            inHand.delete(messageId)
           }
         })
         inFlight.add(task)
         void task.finally(() => inFlight.delete(task))
-      })
+        return task
+      }
+      if (announced) {
+        // The puppet's own event comes as the id is announced, before Wechaty reads the payload for its 'message'.
+        deps.puppet.on('message', (payload: PUPPET.payloads.EventMessage) => { if (!stopping) announced.announce(payload.messageId) })
+        // Ready (each start and reconnect): read again what a previous run was told about but did not store.
+        bot.on('ready', () => { replaying ??= replayAnnounced(announced, take).finally(() => { replaying = undefined }) })
+      }
+      bot.on('message', (message) => void take(message.id, async () => message))
       await bot.start()
     },
     async stop() {
       stopping = true
       reconnectTimer?.cancel()
       await reconnecting
+      await replaying
       // Messages being read from the puppet finish first: stopping the puppet under them would lose them.
       while (inFlight.size > 0) await Promise.allSettled([...inFlight])
+      await announced?.flush()
       await bot.stop()
     },
     async rosters() {

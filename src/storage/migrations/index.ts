@@ -14,6 +14,7 @@ import * as contentKeys from './2026-11-23-012-content-keys.js'
 import * as instances from './2026-11-23-013-instances.js'
 import * as loginFailures from './2026-11-24-014-login-failures.js'
 import * as loginAttemptWindows from './2026-12-02-015-login-attempt-windows.js'
+import * as announcedMessages from './2026-12-02-016-announced-messages.js'
 import * as passwordChange from './2026-12-02-017-password-change.js'
 import * as messageTextLength from './2026-12-02-018-message-text-length.js'
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-013-instances': instances,
   '2026-11-24-014-login-failures': loginFailures,
   '2026-12-02-015-login-attempt-windows': loginAttemptWindows,
+  '2026-12-02-016-announced-messages': announcedMessages,
   '2026-12-02-017-password-change': passwordChange,
   '2026-12-02-018-message-text-length': messageTextLength,
 }
