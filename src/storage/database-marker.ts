@@ -113,7 +113,7 @@ export function missingDatabaseMessage(file: string, remembered: RememberedDatab
     `  2. 删除旁边的 ${file}-wal 和 ${file}-shm（如果存在）/ delete ${file}-wal and ${file}-shm if present;`,
     '  3. 启动 QunDesk，并运行 npx qundesk audit verify 检查 / start QunDesk and check with npx qundesk audit verify.',
     '如确实要从空数据库重新开始（以前的建议、用户和记录都不会回来）/ To start empty on purpose (nothing of the old database comes back):',
-    '  qundesk start --new-database',
+    '  npx qundesk start --new-database   （或 / or: npm start -- --new-database）',
   ].join('\n')
 }
 
