@@ -13,9 +13,6 @@ export interface LoginAttempt extends ThrottleDecision {
 }
 
 export interface LoginThrottle {
-  check(keys: readonly string[], now: number): Promise<ThrottleDecision>
-  recordFailure(keys: readonly string[], now: number): Promise<void>
-  recordSuccess(keys: readonly string[]): Promise<void>
   /**
    * Reserves an attempt before the password is checked: records it as a failure first, then counts. Attempts in
    * flight count, so a burst of concurrent guesses (on one instance or many) gets no more than `maxFailures`
@@ -46,23 +43,14 @@ export function throttleDecision(failures: ReadonlyArray<{ n: number; first: num
  *
  * @example
  * const throttle = createLoginThrottle({ db, maxFailures: 5, windowMs: 15 * 60_000 })
- * if (!(await throttle.check(['user:alice', 'ip:1.2.3.4'], Date.now())).allowed) reply.code(429)
+ * const attempt = await throttle.begin(['user:alice', 'ip:1.2.3.4'], Date.now())
+ * if (!attempt.allowed) reply.code(429)
+ * else if (passwordIsRight) await throttle.succeeded(['user:alice'], attempt) // a wrong one keeps its row
  */
 export function createLoginThrottle(options: { db: Db; maxFailures: number; windowMs: number }): LoginThrottle {
   const { db } = options
   const iso = (ms: number) => new Date(ms).toISOString()
   return {
-    async check(keys, now) {
-      const rows = await recentLoginFailures(db, keys, iso(now - options.windowMs + 1))
-      return throttleDecision(rows.map((r) => ({ n: r.n, first: Date.parse(r.first) })), now, options)
-    },
-    async recordFailure(keys, now) {
-      await pruneLoginFailures(db, iso(now - options.windowMs))
-      await insertLoginFailures(db, keys, iso(now))
-    },
-    async recordSuccess(keys) {
-      await deleteLoginFailures(db, keys)
-    },
     async begin(keys, now) {
       await pruneLoginFailures(db, iso(now - options.windowMs))
       // Insert, then count (each statement commits on its own): of any concurrent attempts, the later insert's

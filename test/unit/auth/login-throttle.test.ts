@@ -19,7 +19,7 @@ describe('throttleDecision', () => {
   })
 })
 
-describe('login throttle (stored in the database)', () => {
+describe('login throttle (stored in the database; attempts in flight count)', () => {
   let db: Db
   let throttle: LoginThrottle
   beforeEach(async () => {
@@ -28,54 +28,44 @@ describe('login throttle (stored in the database)', () => {
   })
   afterEach(async () => { await db.destroy() })
 
+  /** A login attempt whose password was wrong: its reservation simply stays as a failure. */
+  const fail = async (t: LoginThrottle, keys: readonly string[], at: number) => expect((await t.begin(keys, at)).allowed).toBe(true)
+
   it('blocks a key after the maximum failures within the window, and says for how long', async () => {
     const keys = ['user:a', 'ip:1']
-    for (let i = 0; i < 3; i++) {
-      expect((await throttle.check(keys, 1000 * i)).allowed).toBe(true)
-      await throttle.recordFailure(keys, 1000 * i)
-    }
-    expect(await throttle.check(keys, 3000)).toEqual({ allowed: false, retryAfterSeconds: (WINDOW - 3000) / 1000 })
-    expect((await throttle.check(['user:b', 'ip:1'], 3000)).allowed).toBe(false)
-    expect((await throttle.check(['user:b', 'ip:2'], 3000)).allowed).toBe(true)
+    for (let i = 0; i < 3; i++) await fail(throttle, keys, 1000 * i)
+    expect(await throttle.begin(keys, 3000)).toEqual({ allowed: false, retryAfterSeconds: (WINDOW - 3000) / 1000, ids: [] })
+    expect((await throttle.begin(['user:b', 'ip:1'], 3000)).allowed).toBe(false)
+    expect((await throttle.begin(['user:b', 'ip:2'], 3000)).allowed).toBe(true)
   })
 
   it('forgets failures once they leave the window', async () => {
-    for (const at of [0, 1, 2]) await throttle.recordFailure(['user:a'], at)
-    expect((await throttle.check(['user:a'], WINDOW - 1)).allowed).toBe(false)
-    expect((await throttle.check(['user:a'], WINDOW + 1)).allowed).toBe(true)
+    for (const at of [0, 1, 2]) await fail(throttle, ['user:a'], at)
+    expect((await throttle.begin(['user:a'], WINDOW - 1)).allowed).toBe(false)
+    expect((await throttle.begin(['user:a'], WINDOW + 1)).allowed).toBe(true)
   })
 
   it('clears a key on success', async () => {
-    for (const at of [0, 1]) await throttle.recordFailure(['user:a'], at)
-    await throttle.recordSuccess(['user:a'])
-    await throttle.recordFailure(['user:a'], 2)
-    expect((await throttle.check(['user:a'], 3)).allowed).toBe(true)
+    for (const at of [0, 1]) await fail(throttle, ['user:a'], at)
+    await throttle.succeeded(['user:a'], await throttle.begin(['user:a'], 2))
+    for (const at of [3, 4]) await fail(throttle, ['user:a'], at)
+    expect((await throttle.begin(['user:a'], 5)).allowed).toBe(true)
   })
 
   it('counts the failures recorded by another instance on the same database', async () => {
     const other = createLoginThrottle({ db, maxFailures: 3, windowMs: WINDOW })
-    await throttle.recordFailure(['user:a'], 0)
-    await other.recordFailure(['user:a'], 1)
-    await throttle.recordFailure(['user:a'], 2)
-    expect((await other.check(['user:a'], 3)).allowed).toBe(false)
+    await fail(throttle, ['user:a'], 0)
+    await fail(other, ['user:a'], 1)
+    await fail(throttle, ['user:a'], 2)
+    expect((await other.begin(['user:a'], 3)).allowed).toBe(false)
   })
 
   it('keeps only the window under a spray of distinct names', async () => {
-    for (let i = 0; i < 200; i++) await throttle.recordFailure([`user:${i}`], i * 10_000)
+    for (let i = 0; i < 200; i++) await fail(throttle, [`user:${i}`], i * 10_000)
     const { n } = await db.selectFrom('login_failures').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     expect(Number(n)).toBeLessThanOrEqual(WINDOW / 10_000 + 1)
-    expect((await throttle.check(['user:199'], 199 * 10_000)).allowed).toBe(true)
+    expect((await throttle.begin(['user:199'], 199 * 10_000)).allowed).toBe(true)
   })
-})
-
-describe('login throttle reservations (attempts in flight count)', () => {
-  let db: Db
-  let throttle: LoginThrottle
-  beforeEach(async () => {
-    db = await createTestDb()
-    throttle = createLoginThrottle({ db, maxFailures: 3, windowMs: WINDOW })
-  })
-  afterEach(async () => { await db.destroy() })
 
   it('lets no more than the maximum concurrent attempts through, across instances', async () => {
     const other = createLoginThrottle({ db, maxFailures: 3, windowMs: WINDOW })
@@ -91,7 +81,7 @@ describe('login throttle reservations (attempts in flight count)', () => {
   })
 
   it('removes a successful attempt\'s own rows and clears the given keys', async () => {
-    await throttle.recordFailure(['user:a', 'ip:1'], 0)
+    await fail(throttle, ['user:a', 'ip:1'], 0)
     const attempt = await throttle.begin(['user:a', 'ip:1'], 1000)
     expect(attempt.allowed).toBe(true)
     await throttle.succeeded(['user:a'], attempt)
