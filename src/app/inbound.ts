@@ -20,7 +20,9 @@ import { fillSlots } from '../pipeline/fill-slots.js'
 import { ignoreSelf } from '../pipeline/ignore-self.js'
 import { matchIntent } from '../pipeline/match-intent.js'
 import { requireSlots } from '../pipeline/require-slots.js'
+import { noticeUpset } from '../pipeline/notice-upset.js'
 import { skipUnservedGroups } from '../pipeline/skip-unserved-groups.js'
+import { createAttentionItems } from '../suggestions/attention-items.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import { suggestReply } from '../pipeline/suggest-reply.js'
 import type { Db } from '../storage/create-db.js'
@@ -71,6 +73,7 @@ export function createInboundPipeline(deps: {
       analyzeEmotion,
       skipUnservedGroups({ servedGroups: async () => (await deps.settings.get()).servedGroups, instanceId: config.instanceId }),
       fillSlots({ slots: replies.slots, suggestions: replies.suggestions, currentKnowledge }),
+      noticeUpset({ attention: createAttentionItems({ db, clock, notify: replies.suggestions.notify }) }),
       detectQuestion,
       matchIntent(() => knowledge.current()),
       escalate({ currentKnowledge, previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId) }),

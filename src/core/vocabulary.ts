@@ -9,8 +9,11 @@ export type MessageStatus = 'received' | 'handled' | 'ignored' | 'failed'
 /** `sending`: approved and in the outbox; `failed`: the outbox gave up (an agent may retry or reject). */
 export type SuggestionStatus = 'pending' | 'sending' | 'sent' | 'rejected' | 'failed'
 
-/** answer/needs_human reply to a question; outreach (text to send) and reminder (for agents) come from tag actions. */
-export type SuggestionKind = 'answer' | 'needs_human' | 'outreach' | 'reminder'
+/**
+ * answer/needs_human reply to a question; outreach (text to send) and reminder (for agents) come from tag actions;
+ * attention: a customer upset in the group without @-mentioning the bot (no question, no draft), for an agent to see.
+ */
+export type SuggestionKind = 'answer' | 'needs_human' | 'outreach' | 'reminder' | 'attention'
 
 export type SuggestionDecision = 'auto_sent' | 'sent' | 'edited' | 'rejected'
 

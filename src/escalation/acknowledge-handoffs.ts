@@ -28,7 +28,8 @@ export function acknowledgeHandoffs(deps: {
   async function acknowledge(event: SuggestionEvent): Promise<void> {
     const s = event.suggestion
     const reason = s.escalationReason
-    if (!reason || s.status !== 'pending') return
+    // An attention item is someone venting without asking the bot: an agent decides whether to speak up.
+    if (!reason || s.status !== 'pending' || s.kind === 'attention') return
     if (event.type !== 'created' && reason !== 'sla') return
     const text = handoffAckText(await deps.settings(), reason, s.groupId)
     if (!text) return

@@ -39,7 +39,7 @@ export function createLearningService(deps: { db: Db; clock: Clock; logger: Logg
       if (!intent) throw new QunDeskError('bad_request', `意图 ${intentId} 不存在`, { intentId })
       if (suggestion.status !== 'pending') throw new QunDeskError('conflict', `建议 #${suggestionId} 已处理，不能再改意图`, { suggestionId })
       // Welcome/care messages and reminders come from tag rules, not from a question: there is no intent to fix.
-      if (suggestion.kind !== 'answer' && suggestion.kind !== 'needs_human') throw new QunDeskError('bad_request', `建议 #${suggestionId} 是标签规则触发的主动消息或提醒，没有意图可改`, { suggestionId })
+      if (suggestion.kind !== 'answer' && suggestion.kind !== 'needs_human') throw new QunDeskError('bad_request', `建议 #${suggestionId} 是标签规则触发的主动消息、提醒或需关注的消息，没有意图可改`, { suggestionId })
       const { text } = renderMemberAnswer(intent.answer, suggestion.memberName)
       const changed = await transitionSuggestion(db, suggestionId, 'pending', {
         status: 'pending',

@@ -74,3 +74,10 @@ export async function oldestOpenQuestionAt(db: Db, groupId: string, memberId: st
     .executeTakeFirst()
   return row?.at ?? undefined
 }
+
+/** The member's attention item still waiting in this group, if any: later upset messages fold into it. */
+export async function findPendingAttention(db: Db, groupId: string, memberId: string): Promise<SuggestionRow | undefined> {
+  return db.selectFrom('suggestions').selectAll()
+    .where('group_id', '=', groupId).where('member_id', '=', memberId).where('kind', '=', 'attention').where('status', '=', 'pending')
+    .orderBy('id', 'desc').limit(1).executeTakeFirst()
+}

@@ -8,12 +8,13 @@ import { initSidebar, type Sidebar } from './wecom-sidebar.js'
 const DECISION: Record<string, string> = { auto_sent: '自动发送', sent: '已发送', edited: '编辑后发送', rejected: '已拒绝' }
 const ESCALATION: Record<string, string> = { keyword: '要求人工', emotion: '情绪激动', intent: '投诉类', misses: '连续未命中', sla: '超时升级' }
 const EMOTION: Record<string, string> = { mild: '情绪：轻度不满', moderate: '情绪：中度不满', severe: '情绪：强烈不满' }
-const KIND: Record<string, string> = { needs_human: '需人工', outreach: '主动消息', reminder: '提醒' }
+const KIND: Record<string, string> = { needs_human: '需人工', outreach: '主动消息', reminder: '提醒', attention: '需关注' }
 const DRAFT_LABEL: Record<string, string> = {
   answer: '回复草稿（可编辑，发送时会 @ 客户）', needs_human: '回复草稿（可编辑，发送时会 @ 客户）',
   outreach: '主动消息草稿（可编辑，批准后发到群里并 @ 客户）', reminder: '提醒没有草稿：如需联系客户，在这里写消息（发送时会 @ 客户）；不需要就点「忽略」',
+  attention: '客户没有 @ 机器人，但情绪不满：如需安抚，在这里写消息（发送时会 @ 客户）；不需要就点「忽略」',
 }
-const PLACEHOLDER: Record<string, string> = { needs_human: '没有匹配到答案，请人工输入回复', reminder: '（可选）写一条发给客户的消息' }
+const PLACEHOLDER: Record<string, string> = { needs_human: '没有匹配到答案，请人工输入回复', reminder: '（可选）写一条发给客户的消息', attention: '（可选）写一条安抚客户的消息' }
 
 /** A customer asked something (the SLA and intents apply); outreach and reminders come from tag rules. */
 const isQuestion = (item: SuggestionItem) => item.kind === 'answer' || item.kind === 'needs_human'
@@ -23,7 +24,8 @@ function humanBadges(item: SuggestionItem): Array<HTMLElement | null> {
     item.kind === 'outreach' ? h('span', { class: 'badge outreach', title: '标签规则触发的主动消息：批准后发到群里' }, '主动消息') : null,
     item.kind === 'reminder' ? h('span', { class: 'badge reminder', title: '标签规则提醒客服关注这位成员：没有草稿，可以写一条消息发送，或忽略' }, '提醒') : null,
     item.kind === 'needs_human' ? h('span', { class: 'badge human' }, '需人工') : null,
-    item.escalationReason ? h('span', { class: 'badge human', title: item.escalationDetail ?? '' }, ESCALATION[item.escalationReason] ?? item.escalationReason) : null,
+    item.kind === 'attention' ? h('span', { class: 'badge human', title: '客户在群里表达不满，但没有 @ 机器人' }, '需关注') : null,
+    item.escalationReason && item.kind !== 'attention' ? h('span', { class: 'badge human', title: item.escalationDetail ?? '' }, ESCALATION[item.escalationReason] ?? item.escalationReason) : null,
     item.emotionSeverity && item.emotionSeverity !== 'none' ? h('span', { class: `badge emotion-${item.emotionSeverity}` }, EMOTION[item.emotionSeverity] ?? item.emotionSeverity) : null,
   ]
 }
@@ -274,7 +276,8 @@ async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<
 }
 
 function actions(s: SuggestionItem, draft: HTMLTextAreaElement): HTMLElement {
-  const reminder = s.kind === 'reminder'
+  // Reminders and attention items have no draft: the agent may write to the customer, or dismiss the item.
+  const reminder = s.kind === 'reminder' || s.kind === 'attention'
   return h('div', { class: 'actions' },
     h('button', { type: 'button', class: 'primary', id: QUEUE_IDS.send, onclick: () => void send(s, draft) }, state.sidebar ? '以我的身份发送 (Enter)' : reminder ? '发送消息 (Enter)' : '发送 (Enter)'),
     h('button', { type: 'button', id: QUEUE_IDS.reject, class: 'danger', onclick: () => showReject(s) }, reminder ? '忽略 (R)' : '拒绝 (R)'),
@@ -300,7 +303,7 @@ async function act(work: () => Promise<unknown>, done: string): Promise<void> {
 async function send(s: SuggestionItem, draft: HTMLTextAreaElement): Promise<void> {
   const text = draft.value.trim()
   if (!text) {
-    toast(s.kind === 'reminder' ? '提醒没有草稿：请先写要发给客户的消息，或点「忽略」' : '请先填写回复内容', 'error')
+    toast(s.kind === 'reminder' || s.kind === 'attention' ? '没有草稿：请先写要发给客户的消息，或点「忽略」' : '请先填写回复内容', 'error')
     draft.focus()
     return
   }
@@ -317,7 +320,7 @@ async function send(s: SuggestionItem, draft: HTMLTextAreaElement): Promise<void
 }
 
 function showReject(s: SuggestionItem): void {
-  const verb = s.kind === 'reminder' ? '忽略' : '拒绝'
+  const verb = s.kind === 'reminder' || s.kind === 'attention' ? '忽略' : '拒绝'
   const reason = h('input', { id: QUEUE_IDS.rejectReason, 'aria-label': `${verb}原因`, placeholder: '原因（可选），如：客户已私聊解决', maxlength: 500 })
   const form = h('form', { class: 'reject-form', onsubmit: (e: Event) => {
     e.preventDefault()
