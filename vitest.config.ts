@@ -7,7 +7,9 @@ export default defineConfig({
     globalSetup: ['test/support/postgres-global-setup.ts'],
     // Integration tests start Wechaty, SQLite and HTTP servers; two cores cannot run many at once.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang guards, not speed checks: an integration test on a loaded two-core machine (one core kept busy) can take
+    // several times its quiet duration; 30 s was hit by tests that take 5 s alone.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 })
