@@ -8,6 +8,7 @@ import { escalateOverdue } from '../escalation/sla-escalation.js'
 import type { JobClaims } from '../fleet/job-claims.js'
 import { createMessageTakeover } from '../fleet/message-takeover.js'
 import { sendDailyDigest } from '../notifications/daily-digest.js'
+import { alertLongWaits } from '../notifications/long-wait-alert.js'
 import type { Outbox } from '../outbox/outbox.js'
 import type { MessagePipeline } from '../pipeline/create-message-pipeline.js'
 import { createRetention } from '../privacy/retention.js'
@@ -52,6 +53,8 @@ export function startJobs(
     { name: 'tag-actions', schedule: '* * * * *', run: () => deps.tagActions.run() },
     // A WeCom delivery whose processing failed (e.g. groupchat/get unreachable) gets up to 5 tries in all.
     { name: 'wecom-retry', schedule: '*/5 * * * *', run: async () => { if (await deps.wecomInbox.requeueFailed(5)) await deps.wecomProcessor.replay() } },
+    // Items for a person waiting too long are told to the agents' group, once each.
+    ...(webhook ? [{ name: 'wait-alert', schedule: '* * * * *', run: async () => { await alertLongWaits({ db, clock, minutes: (await settings.get()).waitAlertMinutes, send: (text) => webhook.sendText(text) }) } }] : []),
     // The day's figures for the agents' internal group, when a group robot is configured.
     ...(webhook ? [{ name: 'daily-digest', schedule: '0 18 * * *', run: () => sendDailyDigest({ reports: deps.reports, slaMinutes, send: (markdown) => webhook.sendMarkdown(markdown) }) }] : []),
   ]

@@ -45,6 +45,7 @@ export interface IntentOption {
 export interface SettingsView {
   slaMinutes: number
   outreachPerGroupPerHour: number
+  waitAlertMinutes: number
   handoffAck: string
   handoffAckByReason: Partial<Record<'keyword' | 'emotion' | 'intent' | 'misses' | 'sla', string>>
   handoffAckByGroup: Record<string, string>

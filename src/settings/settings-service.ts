@@ -12,6 +12,8 @@ export interface Settings {
   slaMinutes: number
   /** Messages that tag actions (welcome, care) may put into one group's queue per hour; the rest wait. */
   outreachPerGroupPerHour: number
+  /** An item for a person waiting longer than this is told to the agents' WeCom group (when a group robot is set). */
+  waitAlertMinutes: number
   /** Said to a customer in the group when their question goes to a human; '' sends nothing. */
   handoffAck: string
   /** Another text for one escalation reason ('' sends nothing for that reason). */
@@ -23,7 +25,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  slaMinutes: 15, outreachPerGroupPerHour: 3, handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: {}, handoffAckByGroup: {}, servedGroups: {},
+  slaMinutes: 15, outreachPerGroupPerHour: 3, waitAlertMinutes: 10, handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: {}, handoffAckByGroup: {}, servedGroups: {},
 }
 
 const ESCALATION_REASONS: readonly EscalationReason[] = ['keyword', 'emotion', 'intent', 'misses', 'sla']
@@ -56,6 +58,7 @@ export interface SettingsService {
 const RULES: { [K in keyof Settings]: (value: unknown) => string | undefined } = {
   slaMinutes: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 24 * 60 ? undefined : 'SLA 必须是 1 到 1440 之间的整数（分钟）'),
   outreachPerGroupPerHour: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 60 ? undefined : '每群每小时主动消息数必须是 1 到 60 之间的整数'),
+  waitAlertMinutes: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 24 * 60 ? undefined : '等待提醒必须是 1 到 1440 之间的整数（分钟）'),
   handoffAck: (v) => ackProblem(v, '转人工提示'),
   handoffAckByReason: (v) => ackMapProblem(v, '按原因的转人工提示', (key) => (ESCALATION_REASONS as readonly string[]).includes(key), `转人工原因（${ESCALATION_REASONS.join('、')}）`),
   handoffAckByGroup: (v) => ackMapProblem(v, '按群的转人工提示', (key) => key.trim() !== '' && key.length <= 200, '群 ID'),
@@ -108,6 +111,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
     const settings: Settings = { ...DEFAULT_SETTINGS }
     if (stored.slaMinutes !== undefined) settings.slaMinutes = Number(stored.slaMinutes)
     if (stored.outreachPerGroupPerHour !== undefined) settings.outreachPerGroupPerHour = Number(stored.outreachPerGroupPerHour)
+    if (stored.waitAlertMinutes !== undefined) settings.waitAlertMinutes = Number(stored.waitAlertMinutes)
     if (stored.handoffAck !== undefined) settings.handoffAck = stored.handoffAck
     if (stored.handoffAckByReason !== undefined) settings.handoffAckByReason = decodeMap(stored.handoffAckByReason)
     if (stored.handoffAckByGroup !== undefined) settings.handoffAckByGroup = decodeMap(stored.handoffAckByGroup)

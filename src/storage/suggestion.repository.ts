@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from './create-db.js'
 import type { NewSuggestionRow, SuggestionRow, SuggestionUpdate } from './schema.js'
 import type { SuggestionKind, SuggestionStatus } from '../core/vocabulary.js'
@@ -80,4 +81,19 @@ export async function findPendingAttention(db: Db, groupId: string, memberId: st
   return db.selectFrom('suggestions').selectAll()
     .where('group_id', '=', groupId).where('member_id', '=', memberId).where('kind', '=', 'attention').where('status', '=', 'pending')
     .orderBy('id', 'desc').limit(1).executeTakeFirst()
+}
+
+/**
+ * Items for a person (needs-human, escalated, attention) still waiting since before `askedBefore` that the agents'
+ * group has not been told about yet (no `suggestion.wait_alerted` audit entry), oldest first.
+ */
+export async function listLongWaitingUnalerted(db: Db, askedBefore: string, limit = 50): Promise<SuggestionRow[]> {
+  return db.selectFrom('suggestions as s').selectAll('s')
+    .where('s.status', '=', 'pending')
+    .where((eb) => eb.or([eb('s.kind', 'in', ['needs_human', 'attention']), eb('s.escalation_reason', 'is not', null)]))
+    .where('s.asked_at', '<=', askedBefore)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('audit_log as a').select('a.id')
+      .where('a.action', '=', 'suggestion.wait_alerted').where('a.subject_type', '=', 'suggestion')
+      .whereRef('a.subject_id', '=', sql<string>`CAST(s.id AS TEXT)`))))
+    .orderBy('s.asked_at').limit(limit).execute()
 }

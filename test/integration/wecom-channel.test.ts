@@ -140,4 +140,23 @@ describe('WeCom official channel end to end', () => {
     expect(notice!.body).toMatchObject({ msgtype: 'text' })
     expect(JSON.stringify(notice!.body)).toContain('【需人工】')
   })
+
+  it('tells the agents group once when an item for a person waits past the alert time (用户与设置)', async () => {
+    await start()
+    expect(await postAibot(aibotText('msg-4', '@客服助手 转人工', wecom!.state.responseUrl('r4')))).toBe(200)
+    await waitFor(async () => (await t!.app.suggestions.list({ status: 'pending' })).length === 1)
+    await waitFor(() => wecom!.state.webhookMessages.length === 1) // the 【需人工】 notice
+    await t!.app.scheduler.tick('wait-alert', new Date(now))
+    expect(wecom!.state.webhookMessages).toHaveLength(1)
+
+    now += 11 * 60_000
+    await t!.app.scheduler.tick('wait-alert', new Date(now))
+    expect(wecom!.state.webhookMessages).toHaveLength(2)
+    const alert = JSON.stringify(wecom!.state.webhookMessages[1]!.body)
+    expect(alert).toContain('【等待过久】1 条需人工处理的消息已等待超过 10 分钟')
+    expect(alert).toContain('转人工')
+    now += 60_000
+    await t!.app.scheduler.tick('wait-alert', new Date(now))
+    expect(wecom!.state.webhookMessages).toHaveLength(2)
+  })
 })

@@ -22,6 +22,7 @@ export const ADMIN_PAGE: PageDefinition = {
   <form id="${ADMIN_IDS.settingsForm}" class="inline-form">
     <label>响应 SLA（分钟） <input name="slaMinutes" type="number" min="1" max="1440" required></label>
     <label>每群每小时主动消息上限 <input name="outreachPerGroupPerHour" type="number" min="1" max="60" required aria-describedby="${ADMIN_IDS.outreachHint}"></label>
+    <label>需人工等待提醒（分钟） <input name="waitAlertMinutes" type="number" min="1" max="1440" required title="需人工处理的消息等待超过这么久，通过群机器人提醒客服群（配置了 QUNDESK_WECOM_WEBHOOK_KEY 时）"></label>
     <button type="submit" class="primary">保存</button>
     <p class="muted hint" id="${ADMIN_IDS.outreachHint}">标签规则触发的欢迎、关怀等主动消息，每个群每小时最多进入队列这么多条，其余排队稍后再发。</p>
     <p class="status" role="status"></p>

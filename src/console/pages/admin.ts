@@ -48,15 +48,17 @@ addForm.addEventListener('submit', async (event) => {
 const settingsForm = byId<HTMLFormElement>(ADMIN_IDS.settingsForm)
 const sla = settingsForm.elements.namedItem('slaMinutes') as HTMLInputElement
 const outreach = settingsForm.elements.namedItem('outreachPerGroupPerHour') as HTMLInputElement
+const waitAlert = settingsForm.elements.namedItem('waitAlertMinutes') as HTMLInputElement
 const showSettings = (s: SettingsView) => {
   sla.value = String(s.slaMinutes)
   outreach.value = String(s.outreachPerGroupPerHour)
+  waitAlert.value = String(s.waitAlertMinutes)
 }
 settingsForm.addEventListener('submit', async (event) => {
   event.preventDefault()
   const status = settingsForm.querySelector('.status') as HTMLElement
   try {
-    showSettings(await api<SettingsView>('PUT', '/api/settings', { slaMinutes: Number(sla.value), outreachPerGroupPerHour: Number(outreach.value) }))
+    showSettings(await api<SettingsView>('PUT', '/api/settings', { slaMinutes: Number(sla.value), outreachPerGroupPerHour: Number(outreach.value), waitAlertMinutes: Number(waitAlert.value) }))
     status.textContent = '已保存'
   } catch (e) {
     status.textContent = e instanceof ApiError ? e.message : String(e)
