@@ -24,6 +24,12 @@ export interface SuggestionContextView {
   /** The customer's other questions to the bot, newest first. */
   history: SuggestionItem[]
   membership: { joinedAt: string; joinedAtEstimated: boolean } | null
+  /** Lifecycle stage and tags in this group; imported CRM value (null when none was imported). */
+  profile: {
+    lifecycle: string | null
+    tags: Array<{ tag: string; source: 'rule' | 'manual' }>
+    crm: { totalSpend: number | null; monthlySpend: number | null; orders: number | null; rfm: { r: number | null; f: number | null; m: number | null } } | null
+  }
 }
 
 /** The data of a `suggestion` server-sent event on /api/events: fetch the list again to see the change. */

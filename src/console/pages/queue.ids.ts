@@ -14,4 +14,5 @@ export const QUEUE_IDS = {
   inlineForm: 'inline-form',
   rejectReason: 'reject-reason',
   intentSelect: 'intent-select',
+  profile: 'member-profile',
 } as const
