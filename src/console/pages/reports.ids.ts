@@ -7,6 +7,9 @@ export const REPORTS_IDS = {
   sla: 'sla',
   tableDaily: 'table-daily',
   tableGroups: 'table-groups',
+  tableIntents: 'table-intents',
+  tableAgents: 'table-agents',
+  resolutionWindow: 'resolution-window',
   tableUnanswered: 'table-unanswered',
   tableUnmatched: 'table-unmatched',
 } as const
