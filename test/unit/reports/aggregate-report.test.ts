@@ -74,4 +74,19 @@ describe('aggregateReport', () => {
     expect(result.rows).toHaveLength(1)
     expect(result.groups[0]?.questions).toBe(1)
   })
+
+  it('counts resolution and satisfaction over replied questions, per day, group and intent', () => {
+    const rows = [
+      reportRow({ resolution: 'resolved', satisfaction: 'positive' }),
+      reportRow({ resolution: 'unresolved', satisfaction: 'negative' }),
+      reportRow({ resolution: 'open', satisfaction: 'unknown', intent_id: 'logistics.track' }),
+      reportRow({ decision: 'rejected', status: 'rejected', replied_at: null, response_ms: null }),
+      pendingRow({ kind: 'needs_human', intent_id: null }),
+    ]
+    const { days, groups, intents } = aggregateReport(rows, ['2026-11-23'], CHINA)
+    const outcomes = { answered: 3, resolved: 1, unresolved: 1, resolutionOpen: 1, resolutionRate: 0.5, positive: 1, negative: 1, noFeedback: 1, satisfactionRate: 0.5 }
+    expect(days[0]).toMatchObject(outcomes)
+    expect(groups[0]).toMatchObject(outcomes)
+    expect(intents.map((i) => [i.intentId, i.questions, i.answered, i.resolutionRate])).toEqual([['invoice.issue', 3, 2, 0.5], ['logistics.track', 1, 1, null], [null, 1, 0, null]])
+  })
 })
