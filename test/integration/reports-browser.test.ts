@@ -39,6 +39,12 @@ describe('the reports page in Chromium', () => {
     expect(intentRows[0]).toMatch(/^invoice\.issue2/)
     expect(intentRows.at(-1)).toMatch(/^（未匹配）1/)
     expect(await page.locator('#table-groups tbody').textContent()).toContain('80%')
+    const outcomesChart = await page.evaluate(() => {
+      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement | null): { data: { datasets: Array<{ label: string; data: Array<number | null> }> } } | undefined } })
+        .Chart.getChart(document.getElementById('chart-outcomes') as HTMLCanvasElement)
+      return chart?.data.datasets.map((d) => [d.label, d.data.filter((v) => v !== null)])
+    })
+    expect(outcomesChart).toEqual([['首次解决率', [80]], ['满意率', [50]]])
     await screenshot(page, 'reports-figures')
 
     const href = await page.locator('a.csv[data-table="agents"]').getAttribute('href')

@@ -4,6 +4,7 @@ export const REPORTS_IDS = {
   kpis: 'kpis',
   chartDaily: 'chart-daily',
   chartResponse: 'chart-response',
+  chartOutcomes: 'chart-outcomes',
   sla: 'sla',
   tableDaily: 'table-daily',
   tableGroups: 'table-groups',

@@ -16,6 +16,7 @@ export const REPORTS_PAGE: PageDefinition = {
   <div class="charts">
     <figure class="card"><figcaption>每日问题与处理方式</figcaption><canvas id="${REPORTS_IDS.chartDaily}" aria-label="每日问题与处理方式柱状图" role="img"></canvas></figure>
     <figure class="card"><figcaption>首次响应时间（中位数 / P90，秒）</figcaption><canvas id="${REPORTS_IDS.chartResponse}" aria-label="首次响应时间折线图" role="img"></canvas></figure>
+    <figure class="card"><figcaption>首次解决率与满意率（%）</figcaption><canvas id="${REPORTS_IDS.chartOutcomes}" aria-label="首次解决率与满意率折线图" role="img"></canvas></figure>
   </div>
   <section class="card"><h2>按日 <a class="csv" data-table="daily" href="#">导出 CSV</a></h2><div id="${REPORTS_IDS.tableDaily}"></div></section>
   <section class="card"><h2>按群 <a class="csv" data-table="groups" href="#">导出 CSV</a></h2><div id="${REPORTS_IDS.tableGroups}"></div></section>

@@ -100,6 +100,15 @@ async function load(): Promise<void> {
     ] },
     options: { responsive: true, animation: false, scales: { y: { beginAtZero: true } } },
   }))
+  const asPercent = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10)
+  charts.push(new Chart(byId<HTMLCanvasElement>(REPORTS_IDS.chartOutcomes), {
+    type: 'line',
+    data: { labels, datasets: [
+      { label: '首次解决率', data: report.days.map((d) => asPercent(d.resolutionRate)), borderColor: '#52c41a', backgroundColor: '#52c41a', spanGaps: true },
+      { label: '满意率', data: report.days.map((d) => asPercent(d.satisfactionRate)), borderColor: '#722ed1', backgroundColor: '#722ed1', spanGaps: true },
+    ] },
+    options: { responsive: true, animation: false, scales: { y: { beginAtZero: true, max: 100 } } },
+  }))
 
   byId(REPORTS_IDS.tableDaily).replaceChildren(table(['日期', ...COUNT_HEADERS], report.days.map((d) => [d.day, ...countCols(d)]), COUNT_NUMERIC))
   byId(REPORTS_IDS.tableGroups).replaceChildren(table(['群', ...COUNT_HEADERS], report.groups.map((g) => [g.groupName, ...countCols(g)]), COUNT_NUMERIC))
