@@ -5,7 +5,7 @@ import type { SuggestionRow } from './schema.js'
 import { QUESTION_KINDS } from './suggestion.repository.js'
 
 /** The columns the reports aggregate: small on purpose, a 92-day range can hold many suggestions. */
-export type ReportSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'group_name' | 'member_id' | 'question' | 'kind' | 'intent_id' | 'status' | 'decision' | 'decided_by' | 'asked_at' | 'replied_at' | 'response_ms' | 'escalation_reason'>
+export type ReportSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'group_name' | 'member_id' | 'question' | 'kind' | 'intent_id' | 'status' | 'decision' | 'decided_by' | 'reject_reason' | 'asked_at' | 'replied_at' | 'response_ms' | 'escalation_reason'>
 
 export type OverdueSuggestionRow = Pick<SuggestionRow, 'id' | 'group_id' | 'group_name' | 'member_name' | 'question' | 'asked_at'>
 
@@ -37,7 +37,7 @@ interface AnsweredFilter { fromIso: string; toIso: string; groupId?: string; win
 export async function listReportSuggestions(db: Db, filter: { fromIso: string; toIso: string; groupId?: string }): Promise<ReportSuggestionRow[]> {
   let query = db
     .selectFrom('suggestions')
-    .select(['id', 'group_id', 'group_name', 'member_id', 'question', 'kind', 'intent_id', 'status', 'decision', 'decided_by', 'asked_at', 'replied_at', 'response_ms', 'escalation_reason'])
+    .select(['id', 'group_id', 'group_name', 'member_id', 'question', 'kind', 'intent_id', 'status', 'decision', 'decided_by', 'reject_reason', 'asked_at', 'replied_at', 'response_ms', 'escalation_reason'])
     .where('kind', 'in', QUESTION_KINDS)
     .where('asked_at', '>=', filter.fromIso)
     .where('asked_at', '<', filter.toIso)

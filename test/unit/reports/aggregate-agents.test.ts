@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { aggregateAgents } from '../../../src/reports/aggregate-agents.js'
+import { ERASED_REJECT_REASON } from '../../../src/storage/member-data.repository.js'
 import { pendingRow, reportRow } from './report-rows.js'
 
 describe('aggregateAgents', () => {
@@ -9,9 +10,10 @@ describe('aggregateAgents', () => {
       reportRow({ decided_by: '小王', decision: 'edited', kind: 'needs_human', intent_id: null, response_ms: 30_000, resolution: 'unresolved', satisfaction: 'negative' }),
       reportRow({ decided_by: '小王', decision: 'rejected', status: 'rejected', escalation_reason: 'keyword', replied_at: null, response_ms: null }),
       reportRow({ decided_by: '小李', decision: 'sent', response_ms: 90_000, resolution: 'open', satisfaction: 'unknown' }),
-      // Not an agent's decision: the bot's own send, a claim still sending, a question nobody touched.
+      // Not an agent's decision: the bot's own send, a claim still sending, an erasure's cancel, a question nobody touched.
       reportRow({ decided_by: 'bot', decision: 'auto_sent', resolution: 'resolved', satisfaction: 'positive' }),
       pendingRow({ decided_by: '小李', status: 'sending' }),
+      reportRow({ decided_by: '老板', decision: 'rejected', status: 'rejected', reject_reason: ERASED_REJECT_REASON, replied_at: null, response_ms: null }),
       pendingRow(),
     ]
     expect(aggregateAgents(rows)).toEqual([

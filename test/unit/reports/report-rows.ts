@@ -18,6 +18,7 @@ export function reportRow(overrides: Partial<JudgedSuggestion> = {}): JudgedSugg
     status: 'sent',
     decision: 'sent',
     decided_by: '小王',
+    reject_reason: null,
     asked_at: '2026-11-23T02:00:00.000Z',
     replied_at: '2026-11-23T02:00:30.000Z',
     response_ms: 30_000,
