@@ -7,7 +7,7 @@
  */
 import type { AuditItem } from '../core/audit-item.js'
 import type { MemberDetail, MemberSummary } from '../core/member.js'
-import type { Report, ReportRow } from '../core/report.js'
+import type { AgentTotal, IntentTotal, Report, ReportRow } from '../core/report.js'
 import type { ContextMessage, Suggestion } from '../core/suggestion.js'
 import type { ConnectionStatus, OutboxStatus, Role, SuggestionStatus } from '../core/vocabulary.js'
 
@@ -79,6 +79,10 @@ export interface HealthView {
 
 /** The counts of one day or one group in GET /api/reports. */
 export type ReportCounts = Omit<ReportRow, 'day' | 'groupId' | 'groupName'>
+/** One intent's row in GET /api/reports (`intentId` null: no intent matched). */
+export type ReportIntent = IntentTotal
+/** One agent's row in GET /api/reports. */
+export type ReportAgent = AgentTotal
 
 /** GET /api/reports */
 export type ReportView = Report

@@ -27,10 +27,51 @@ export interface ReportRow {
   /** First-response time over the replied questions; null when none was replied. */
   medianResponseMs: number | null
   p90ResponseMs: number | null
+  /** Replied questions (auto-sent, sent or edited): what resolution and satisfaction are measured on. */
+  answered: number
+  /** Of `answered`: resolved on first contact (no re-ask of the same intent, no escalation within the window). */
+  resolved: number
+  /** Of `answered`: the member re-asked the same intent, or escalated, within the window after the reply. */
+  unresolved: number
+  /** Of `answered`: the window is still running and nothing came yet; counted in neither side of the rate. */
+  resolutionOpen: number
+  /** resolved / (resolved + unresolved), 0..1; null when nothing is settled yet. */
+  resolutionRate: number | null
+  /** Of `answered`: the member's messages after the reply thanked (谢谢/好的/解决了/收到 …) and none complained. */
+  positive: number
+  /** Of `answered`: a message after the reply complained (还是不行/没用/不对/没解决 …) or sounded upset. */
+  negative: number
+  /** Of `answered`: no signal either way (silence, or other talk). */
+  noFeedback: number
+  /** positive / (positive + negative), 0..1; null when no reply drew a signal. */
+  satisfactionRate: number | null
 }
+
+/** What resolution and satisfaction count, shared by every table that shows them. */
+export type OutcomeCounts = Pick<ReportRow, 'answered' | 'resolved' | 'unresolved' | 'resolutionOpen' | 'resolutionRate' | 'positive' | 'negative' | 'noFeedback' | 'satisfactionRate'>
 
 export interface DayTotal extends Omit<ReportRow, 'groupId' | 'groupName'> {}
 export interface GroupTotal extends Omit<ReportRow, 'day'> {}
+/** One intent over the range; `intentId` null gathers the questions no intent matched (需人工). */
+export interface IntentTotal extends Omit<ReportRow, 'day' | 'groupId' | 'groupName'> {
+  intentId: string | null
+}
+
+/**
+ * What one agent (the `decided_by` of their decisions; `api:小王` for API callers) did with the questions asked in
+ * the range. `handled` = sent + edited + rejected; response times are over what they sent; `escalationsClosed` are
+ * the 需人工 questions they decided. Resolution and satisfaction are over the replies they sent.
+ */
+export interface AgentTotal extends OutcomeCounts {
+  agent: string
+  handled: number
+  sent: number
+  edited: number
+  rejected: number
+  escalationsClosed: number
+  medianResponseMs: number | null
+  p90ResponseMs: number | null
+}
 
 /** An @-mention still waiting for a reply longer than the SLA. */
 export interface UnansweredItem {
@@ -56,10 +97,16 @@ export interface Report {
   range: ReportRange
   utcOffsetMinutes: number
   slaMinutes: number
+  /** The window after a reply in which a re-ask, an escalation or feedback counts (hours). */
+  resolutionWindowHours: number
   rows: ReportRow[]
   /** Every day of the range, quiet days included, oldest first. */
   days: DayTotal[]
   groups: GroupTotal[]
+  /** Busiest intents first. */
+  intents: IntentTotal[]
+  /** Agents who decided a question asked in the range, most decisions first (the bot is not an agent). */
+  agents: AgentTotal[]
   unanswered: UnansweredItem[]
   unmatched: UnmatchedItem[]
 }

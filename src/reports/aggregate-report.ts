@@ -1,6 +1,6 @@
-import type { ReportSuggestionRow } from '../storage/report.repository.js'
 import { percentile } from './percentile.js'
-import type { DayTotal, GroupTotal, ReportRow } from '../core/report.js'
+import type { DayTotal, GroupTotal, IntentTotal, ReportRow } from '../core/report.js'
+import { OutcomeTally, type JudgedSuggestion } from './outcome-tally.js'
 import { dayOf } from './report-range.js'
 
 type Counts = Omit<ReportRow, 'day' | 'groupId' | 'groupName'>
@@ -15,9 +15,11 @@ class Bucket {
   escalated = 0
   pending = 0
   readonly responseMs: number[] = []
+  readonly outcomes = new OutcomeTally()
 
-  add(row: ReportSuggestionRow): void {
+  add(row: JudgedSuggestion): void {
     this.questions += 1
+    this.outcomes.add(row)
     if (row.kind === 'needs_human' || row.escalation_reason) this.escalated += 1
     switch (row.decision) {
       case 'auto_sent': this.autoSent += 1; break
@@ -41,6 +43,7 @@ class Bucket {
       pending: this.pending,
       medianResponseMs: percentile(this.responseMs, 50),
       p90ResponseMs: percentile(this.responseMs, 90),
+      ...this.outcomes.counts(),
     }
   }
 }
@@ -48,17 +51,18 @@ class Bucket {
 /**
  * Buckets suggestions by day (at the offset, by when the customer asked) and group. Returns per day-and-group
  * rows (only buckets with questions), a total for every day in `days` (zeros for quiet days, so charts get a
- * continuous axis), and per-group totals over the whole range. Percentiles of totals are computed over the raw
+ * continuous axis), per-group and per-intent totals over the whole range. Percentiles of totals are computed over the raw
  * response times, never as a median of medians.
  *
  * @example
  * aggregateReport(rows, ['2026-11-23', '2026-11-24'], 480)
  * // { rows: [{ day: '2026-11-23', groupId: 'g1', ... }], days: [{ day: '2026-11-23', ... }, { day: '2026-11-24', questions: 0, ... }], groups: [...] }
  */
-export function aggregateReport(suggestions: readonly ReportSuggestionRow[], days: readonly string[], utcOffsetMinutes: number): { rows: ReportRow[]; days: DayTotal[]; groups: GroupTotal[] } {
+export function aggregateReport(suggestions: readonly JudgedSuggestion[], days: readonly string[], utcOffsetMinutes: number): { rows: ReportRow[]; days: DayTotal[]; groups: GroupTotal[]; intents: IntentTotal[] } {
   const byDayGroup = new Map<string, { day: string; groupId: string; bucket: Bucket }>()
   const byDay = new Map<string, Bucket>(days.map((day) => [day, new Bucket()]))
   const byGroup = new Map<string, Bucket>()
+  const byIntent = new Map<string | null, Bucket>()
   // A group can be renamed; label it with the newest name seen (rows arrive in any order).
   const names = new Map<string, { name: string; at: string }>()
 
@@ -75,6 +79,9 @@ export function aggregateReport(suggestions: readonly ReportSuggestionRow[], day
     let group = byGroup.get(row.group_id)
     if (!group) byGroup.set(row.group_id, (group = new Bucket()))
     group.add(row)
+    let intent = byIntent.get(row.intent_id)
+    if (!intent) byIntent.set(row.intent_id, (intent = new Bucket()))
+    intent.add(row)
     const named = names.get(row.group_id)
     if (!named || row.asked_at >= named.at) names.set(row.group_id, { name: row.group_name, at: row.asked_at })
   }
@@ -91,5 +98,9 @@ export function aggregateReport(suggestions: readonly ReportSuggestionRow[], day
   const groups = [...byGroup]
     .map(([groupId, bucket]): GroupTotal => ({ groupId, groupName: nameOf(groupId), ...bucket.counts() }))
     .sort((a, b) => b.questions - a.questions || byName(a, b))
-  return { rows, days: dayTotals, groups }
+  // Busiest intents first; the unmatched (null) sort last among equals.
+  const intents = [...byIntent]
+    .map(([intentId, bucket]): IntentTotal => ({ intentId, ...bucket.counts() }))
+    .sort((a, b) => b.questions - a.questions || Number(a.intentId === null) - Number(b.intentId === null) || ((a.intentId ?? '') < (b.intentId ?? '') ? -1 : 1))
+  return { rows, days: dayTotals, groups, intents }
 }

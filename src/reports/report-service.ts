@@ -1,14 +1,17 @@
 import type { Clock } from '../core/clock.js'
 import { QunDeskError } from '../core/errors.js'
 import type { Db } from '../storage/create-db.js'
-import { listOverdueSuggestions, listReportSuggestions } from '../storage/report.repository.js'
+import { listFollowUpMessages, listLaterQuestions, listOverdueSuggestions, listReportSuggestions } from '../storage/report.repository.js'
+import { aggregateAgents } from './aggregate-agents.js'
 import { aggregateReport } from './aggregate-report.js'
+import { judgeOutcomes } from './judge-outcomes.js'
+import { RESOLUTION_WINDOW_HOURS } from './first-contact-resolution.js'
 import { slaCutoffIso, toUnansweredItems } from './list-unanswered.js'
 import type { Report, ReportRange } from '../core/report.js'
 import { addDays, dayOf, toUtcInterval } from './report-range.js'
 import { topUnmatched } from './top-unmatched.js'
 
-export type { DayTotal, GroupTotal, Report, ReportRange, ReportRow, UnansweredItem, UnmatchedItem } from '../core/report.js'
+export type { AgentTotal, DayTotal, GroupTotal, IntentTotal, Report, ReportRange, ReportRow, UnansweredItem, UnmatchedItem } from '../core/report.js'
 
 export interface ReportService {
   /** Throws `bad_request` for an invalid range (bad dates, from after to, more than 92 days) or options. */
@@ -23,8 +26,9 @@ export const DEFAULT_UNMATCHED_LIMIT = 20
 export const DEFAULT_UTC_OFFSET_MINUTES = 480
 
 /**
- * Reports for the console: per day and group counts and response times, quiet days included, the @-mentions
- * waiting past the SLA (as of now) and the most asked unmatched questions. Days are calendar days at
+ * Reports for the console: per day, group and intent counts, response times, first-contact resolution and
+ * satisfaction (judged as of now, over `resolutionWindowHours` after each reply), per-agent figures, the
+ * @-mentions waiting past the SLA (as of now) and the most asked unmatched questions. Days are calendar days at
  * `utcOffsetMinutes` and a question belongs to the day it was asked.
  *
  * @example
@@ -32,9 +36,10 @@ export const DEFAULT_UTC_OFFSET_MINUTES = 480
  * const report = await reports.report({ from: '2026-11-17', to: '2026-11-23' }, { slaMinutes: 10 })
  * report.days.length   // 7
  */
-export function createReportService(deps: { db: Db; clock: Clock; utcOffsetMinutes?: number }): ReportService {
+export function createReportService(deps: { db: Db; clock: Clock; utcOffsetMinutes?: number; resolutionWindowHours?: number }): ReportService {
   const { db, clock } = deps
   const utcOffsetMinutes = deps.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES
+  const windowHours = deps.resolutionWindowHours ?? RESOLUTION_WINDOW_HOURS
 
   return {
     async report(range, options = {}) {
@@ -45,15 +50,22 @@ export function createReportService(deps: { db: Db; clock: Clock; utcOffsetMinut
       const interval = toUtcInterval(range, utcOffsetMinutes)
       const groupId = range.groupId || undefined
       const now = clock()
-      const [suggestions, overdue] = await Promise.all([
-        listReportSuggestions(db, { fromIso: interval.fromIso, toIso: interval.toIso, ...(groupId ? { groupId } : {}) }),
+      const filter = { fromIso: interval.fromIso, toIso: interval.toIso, ...(groupId ? { groupId } : {}) }
+      // Four set-based queries, whatever the number of questions: no query per row.
+      const [suggestions, later, followUps, overdue] = await Promise.all([
+        listReportSuggestions(db, filter),
+        listLaterQuestions(db, { ...filter, windowHours }),
+        listFollowUpMessages(db, { ...filter, windowHours }),
         listOverdueSuggestions(db, { askedBefore: slaCutoffIso(now, slaMinutes), ...(groupId ? { groupId } : {}) }),
       ])
+      const judged = judgeOutcomes({ suggestions, later, followUps, now, windowHours })
       return {
         range: { from: range.from, to: range.to, ...(groupId ? { groupId } : {}) },
         utcOffsetMinutes,
         slaMinutes,
-        ...aggregateReport(suggestions, interval.days, utcOffsetMinutes),
+        resolutionWindowHours: windowHours,
+        ...aggregateReport(judged, interval.days, utcOffsetMinutes),
+        agents: aggregateAgents(judged),
         unanswered: toUnansweredItems(overdue, now),
         unmatched: topUnmatched(suggestions, unmatchedLimit),
       }

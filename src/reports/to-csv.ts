@@ -1,6 +1,6 @@
-import type { Report, ReportRow } from '../core/report.js'
+import type { OutcomeCounts, Report, ReportRow } from '../core/report.js'
 
-export type ReportTable = 'daily' | 'groups' | 'rows' | 'unanswered' | 'unmatched'
+export type ReportTable = 'daily' | 'groups' | 'rows' | 'intents' | 'agents' | 'unanswered' | 'unmatched'
 export type CsvCell = string | number | null
 
 /** Excel reads a BOM-less CSV as the local ANSI code page (GBK on Chinese Windows) and garbles UTF-8 Chinese. */
@@ -33,9 +33,26 @@ function csvCell(value: CsvCell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
-const COUNT_HEADERS = ['问题', '自动发送', '坐席发送', '编辑后发送', '拒绝', '需人工', '待处理', '响应中位数(毫秒)', '响应P90(毫秒)']
+/**
+ * Durations are written in seconds (one decimal), the page's unit, so a sheet and the screen show the same number;
+ * the API's JSON keeps milliseconds.
+ *
+ * @example
+ * msToSeconds(1_550)   // 1.6
+ */
+export function msToSeconds(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms / 100) / 10
+}
+
+/** A 0..1 rate as a percentage with one decimal (66.7), as the page shows it. */
+const percent = (rate: number | null): number | null => (rate === null ? null : Math.round(rate * 1000) / 10)
+
+const OUTCOME_HEADERS = ['已回复', '首次解决', '未解决', '观察中', '首次解决率(%)', '正面反馈', '负面反馈', '无反馈', '满意率(%)']
+const outcomeCells = (c: OutcomeCounts): CsvCell[] => [c.answered, c.resolved, c.unresolved, c.resolutionOpen, percent(c.resolutionRate), c.positive, c.negative, c.noFeedback, percent(c.satisfactionRate)]
+const COUNT_HEADERS = ['问题', '自动发送', '坐席发送', '编辑后发送', '拒绝', '需人工', '待处理', '响应中位数(秒)', '响应P90(秒)', ...OUTCOME_HEADERS]
 type Counts = Omit<ReportRow, 'day' | 'groupId' | 'groupName'>
-const countCells = (c: Counts): CsvCell[] => [c.questions, c.autoSent, c.approved, c.edited, c.rejected, c.escalated, c.pending, c.medianResponseMs, c.p90ResponseMs]
+const countCells = (c: Counts): CsvCell[] => [c.questions, c.autoSent, c.approved, c.edited, c.rejected, c.escalated, c.pending, msToSeconds(c.medianResponseMs), msToSeconds(c.p90ResponseMs), ...outcomeCells(c)]
+const AGENT_HEADERS = ['坐席', '处理', '按草稿发送', '编辑后发送', '拒绝', '关闭需人工', '响应中位数(秒)', '响应P90(秒)', ...OUTCOME_HEADERS]
 
 /**
  * One table of a report as CSV with Chinese headers, for the Reports page's download links. Times are written
@@ -54,8 +71,14 @@ export function reportTableCsv(report: Report, table: ReportTable): string {
       return toCsv(['群', '群ID', ...COUNT_HEADERS], report.groups.map((g) => [g.groupName, g.groupId, ...countCells(g)]))
     case 'rows':
       return toCsv(['日期', '群', '群ID', ...COUNT_HEADERS], report.rows.map((r) => [r.day, r.groupName, r.groupId, ...countCells(r)]))
+    case 'intents':
+      return toCsv(['意图', ...COUNT_HEADERS], report.intents.map((i) => [i.intentId ?? '（未匹配）', ...countCells(i)]))
+    case 'agents':
+      return toCsv(AGENT_HEADERS, report.agents.map((a) => [
+        a.agent, a.handled, a.sent, a.edited, a.rejected, a.escalationsClosed, msToSeconds(a.medianResponseMs), msToSeconds(a.p90ResponseMs), ...outcomeCells(a),
+      ]))
     case 'unanswered':
-      return toCsv(['建议ID', '群', '客户', '问题', `提问时间(${zone})`, '已等待(毫秒)'], report.unanswered.map((u) => [u.suggestionId, u.groupName, u.memberName, u.question, at(u.askedAt), u.waitingMs]))
+      return toCsv(['建议ID', '群', '客户', '问题', `提问时间(${zone})`, '已等待(秒)'], report.unanswered.map((u) => [u.suggestionId, u.groupName, u.memberName, u.question, at(u.askedAt), msToSeconds(u.waitingMs)]))
     case 'unmatched':
       return toCsv(['问题', '次数', `最近一次(${zone})`, '群'], report.unmatched.map((u) => [u.question, u.count, at(u.lastAskedAt), u.groupNames.join('、')]))
   }

@@ -214,7 +214,7 @@ function fuzzRequest(r: Prng, route: Route): { method: Method; url: string; head
     if (name === 'id' && route.url.startsWith('/api/suggestions')) value = r.chance(0.6) ? String(r.pick(pools.suggestionIds)) : randomValue(r, pools)
     else if (name === 'id' && route.url.startsWith('/api/users')) value = r.chance(0.5) ? String(r.pick(pools.userIds)) : r.pick(['0', '-1', 'abc', '1e999', '1.5', '99999999999999999999', String(r.int(50))].filter((v) => !protectedUserIds.includes(Number(v))))
     else if (name === 'id') value = r.chance(0.5) ? r.pick(pools.memberIds) : randomValue(r, pools)
-    else if (name === 'table') value = r.chance(0.6) ? r.pick(['daily', 'groups', 'rows', 'unanswered', 'unmatched']) : randomValue(r, pools)
+    else if (name === 'table') value = r.chance(0.6) ? r.pick(['daily', 'groups', 'rows', 'intents', 'agents', 'unanswered', 'unmatched']) : randomValue(r, pools)
     else if (name === 'name') value = r.chance(0.5) ? r.pick(['app.css', 'chart.umd.min.js', 'queue.js']) : randomValue(r, pools)
     else value = r.chance(0.5) ? r.pick(pools.tags) : randomValue(r, pools)
     return encode(r, value) + (ext ?? '')

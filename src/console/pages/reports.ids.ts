@@ -4,9 +4,13 @@ export const REPORTS_IDS = {
   kpis: 'kpis',
   chartDaily: 'chart-daily',
   chartResponse: 'chart-response',
+  chartOutcomes: 'chart-outcomes',
   sla: 'sla',
   tableDaily: 'table-daily',
   tableGroups: 'table-groups',
+  tableIntents: 'table-intents',
+  tableAgents: 'table-agents',
+  resolutionWindow: 'resolution-window',
   tableUnanswered: 'table-unanswered',
   tableUnmatched: 'table-unmatched',
 } as const

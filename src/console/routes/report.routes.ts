@@ -10,7 +10,7 @@ const rangeQuery = {
   additionalProperties: false,
   properties: { from: day, to: day, groupId: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const
-const TABLES: readonly ReportTable[] = ['daily', 'groups', 'rows', 'unanswered', 'unmatched']
+const TABLES: readonly ReportTable[] = ['daily', 'groups', 'rows', 'intents', 'agents', 'unanswered', 'unmatched']
 
 type RangeQuery = { from?: string; to?: string; groupId?: string }
 

@@ -3,7 +3,8 @@ import { aggregateReport } from '../../../src/reports/aggregate-report.js'
 import { pendingRow, reportRow } from './report-rows.js'
 
 const CHINA = 480
-const zero = { questions: 0, autoSent: 0, approved: 0, edited: 0, rejected: 0, escalated: 0, pending: 0, medianResponseMs: null, p90ResponseMs: null }
+const noOutcomes = { answered: 0, resolved: 0, unresolved: 0, resolutionOpen: 0, resolutionRate: null, positive: 0, negative: 0, noFeedback: 0, satisfactionRate: null }
+const zero = { questions: 0, autoSent: 0, approved: 0, edited: 0, rejected: 0, escalated: 0, pending: 0, medianResponseMs: null, p90ResponseMs: null, ...noOutcomes }
 
 describe('aggregateReport', () => {
   it.each([
@@ -28,7 +29,7 @@ describe('aggregateReport', () => {
       pendingRow({ status: 'sending' }),
     ]
     const { rows: cells, days, groups } = aggregateReport(rows, ['2026-11-23'], CHINA)
-    const expected = { questions: 7, autoSent: 1, approved: 1, edited: 2, rejected: 1, escalated: 2, pending: 2, medianResponseMs: 2_500, p90ResponseMs: 3_700 }
+    const expected = { questions: 7, autoSent: 1, approved: 1, edited: 2, rejected: 1, escalated: 2, pending: 2, medianResponseMs: 2_500, p90ResponseMs: 3_700, ...noOutcomes }
     expect(cells).toEqual([{ day: '2026-11-23', groupId: 'g1@chatroom', groupName: '一号群', ...expected }])
     expect(days).toEqual([{ day: '2026-11-23', ...expected }])
     expect(groups).toEqual([{ groupId: 'g1@chatroom', groupName: '一号群', ...expected }])
@@ -39,6 +40,7 @@ describe('aggregateReport', () => {
       rows: [],
       days: [{ day: '2026-11-22', ...zero }, { day: '2026-11-23', ...zero }, { day: '2026-11-24', ...zero }],
       groups: [],
+      intents: [],
     })
   })
 
@@ -71,5 +73,20 @@ describe('aggregateReport', () => {
     const result = aggregateReport([reportRow({ asked_at: '2026-11-25T01:00:00.000Z' }), reportRow()], ['2026-11-23'], CHINA)
     expect(result.rows).toHaveLength(1)
     expect(result.groups[0]?.questions).toBe(1)
+  })
+
+  it('counts resolution and satisfaction over replied questions, per day, group and intent', () => {
+    const rows = [
+      reportRow({ resolution: 'resolved', satisfaction: 'positive' }),
+      reportRow({ resolution: 'unresolved', satisfaction: 'negative' }),
+      reportRow({ resolution: 'open', satisfaction: 'unknown', intent_id: 'logistics.track' }),
+      reportRow({ decision: 'rejected', status: 'rejected', replied_at: null, response_ms: null }),
+      pendingRow({ kind: 'needs_human', intent_id: null }),
+    ]
+    const { days, groups, intents } = aggregateReport(rows, ['2026-11-23'], CHINA)
+    const outcomes = { answered: 3, resolved: 1, unresolved: 1, resolutionOpen: 1, resolutionRate: 0.5, positive: 1, negative: 1, noFeedback: 1, satisfactionRate: 0.5 }
+    expect(days[0]).toMatchObject(outcomes)
+    expect(groups[0]).toMatchObject(outcomes)
+    expect(intents.map((i) => [i.intentId, i.questions, i.answered, i.resolutionRate])).toEqual([['invoice.issue', 3, 2, 0.5], ['logistics.track', 1, 1, null], [null, 1, 0, null]])
   })
 })

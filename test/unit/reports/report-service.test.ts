@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createReportService, type ReportService } from '../../../src/reports/report-service.js'
 import { type Db } from '../../../src/storage/create-db.js'
 import { insertMessageOnce } from '../../../src/storage/message.repository.js'
-import type { SuggestionDecision, SuggestionKind } from '../../../src/core/vocabulary.js'
+import type { EscalationReason, SuggestionDecision, SuggestionKind } from '../../../src/core/vocabulary.js'
 import { insertSuggestion, transitionSuggestion } from '../../../src/storage/suggestion.repository.js'
 import { createTestDb } from '../../support/test-database.js'
 
@@ -16,16 +16,17 @@ let seq = 0
 const GROUPS = { g1: '一号群', g2: '二号群' } as const
 
 /** Stores a customer's @-mention and its suggestion the way the pipeline does, then applies a decision. */
-async function ask(input: { askedAt: string; group?: keyof typeof GROUPS; question?: string; kind?: SuggestionKind; decision?: SuggestionDecision; responseMs?: number; sending?: boolean }) {
+async function ask(input: { askedAt: string; group?: keyof typeof GROUPS; question?: string; kind?: SuggestionKind; decision?: SuggestionDecision; responseMs?: number; sending?: boolean; member?: string; intentId?: string; escalation?: EscalationReason }) {
   const id = `test:${++seq}`
   const group = input.group ?? 'g1'
   const question = input.question ?? '能开发票吗'
   const kind = input.kind ?? 'answer'
-  await insertMessageOnce(db, { id, channel: 'test', group_id: group, group_name: GROUPS[group], sender_id: 'c1', sender_name: '张三', text: `@客服助手 ${question}`, question, mentions_bot: 1, from_self: 0, sent_at: input.askedAt, received_at: input.askedAt, status: 'handled' })
+  const member = input.member ?? 'c1'
+  await insertMessageOnce(db, { id, channel: 'test', group_id: group, group_name: GROUPS[group], sender_id: member, sender_name: '张三', text: `@客服助手 ${question}`, question, mentions_bot: 1, from_self: 0, sent_at: input.askedAt, received_at: input.askedAt, status: 'handled' })
   const s = await insertSuggestion(db, {
-    message_id: id, group_id: group, group_name: GROUPS[group], member_id: 'c1', member_name: '张三', question, kind,
-    intent_id: kind === 'answer' ? 'invoice.issue' : null, score: kind === 'answer' ? 0.9 : null, text: kind === 'answer' ? '可以开' : null,
-    status: 'pending', created_at: input.askedAt, asked_at: input.askedAt,
+    message_id: id, group_id: group, group_name: GROUPS[group], member_id: member, member_name: '张三', question, kind,
+    intent_id: kind === 'answer' ? input.intentId ?? 'invoice.issue' : null, score: kind === 'answer' ? 0.9 : null, text: kind === 'answer' ? '可以开' : null,
+    status: 'pending', created_at: input.askedAt, asked_at: input.askedAt, escalation_reason: input.escalation ?? null,
   })
   if (input.sending) await transitionSuggestion(db, s.id, 'pending', { status: 'sending', decided_by: 'agent:小王', decided_at: input.askedAt })
   if (input.decision === 'rejected') {
@@ -36,6 +37,11 @@ async function ask(input: { askedAt: string; group?: keyof typeof GROUPS; questi
     await transitionSuggestion(db, s.id, 'pending', { status: 'sent', decision: input.decision, decided_by: 'agent:小王', decided_at: repliedAt, final_text: '可以开', replied_at: repliedAt, response_ms: responseMs })
   }
   return s.id
+}
+
+/** A plain group message (no @): what a customer says after a reply. */
+async function say(member: string, text: string, at: string, emotion: string = 'none', group: keyof typeof GROUPS = 'g1') {
+  await insertMessageOnce(db, { id: `test:${++seq}`, channel: 'test', group_id: group, group_name: GROUPS[group], sender_id: member, sender_name: member, text, question: text, mentions_bot: 0, from_self: 0, sent_at: at, received_at: at, status: 'handled', emotion_severity: emotion })
 }
 
 beforeEach(async () => {
@@ -114,5 +120,34 @@ describe('report service over SQLite', () => {
     await expect(reports.report({ from: '2026-11-23', to: '2026-11-22' })).rejects.toMatchObject({ code: 'bad_request' })
     await expect(reports.report({ from: '2026-11-23', to: '2026-11-23' }, { slaMinutes: -1 })).rejects.toMatchObject({ code: 'bad_request' })
     await expect(reports.report({ from: '2026-11-23', to: '2026-11-23' }, { unmatchedLimit: 0 })).rejects.toMatchObject({ code: 'bad_request' })
+  })
+
+  it('judges resolution and satisfaction in SQL windows that end exactly 24 h after each reply', async () => {
+    // c1: replied at 01:01; re-asks the same intent 23:59 later → unresolved; says 谢谢 at once → positive.
+    await ask({ askedAt: '2026-11-22T01:00:00.000Z', decision: 'sent', member: 'c1' })
+    await say('c1', '好的，谢谢', '2026-11-22T01:02:00.000Z')
+    await ask({ askedAt: '2026-11-23T01:00:00.000Z', member: 'c1' })
+    // c2: re-asks the same intent one millisecond after the window, and says 还是不行 just inside it → resolved, negative.
+    await ask({ askedAt: '2026-11-22T02:00:00.000Z', decision: 'sent', member: 'c2' })
+    await say('c2', '还是不行', '2026-11-23T02:01:00.000Z', 'mild')
+    await ask({ askedAt: '2026-11-23T02:01:00.001Z', member: 'c2', group: 'g2' })
+    // c3: escalates (转人工) on another intent → unresolved; a thanks in another group does not count → unknown.
+    await ask({ askedAt: '2026-11-22T03:00:00.000Z', decision: 'edited', member: 'c3' })
+    await ask({ askedAt: '2026-11-22T05:00:00.000Z', member: 'c3', kind: 'needs_human', question: '转人工', escalation: 'keyword' })
+    await say('c3', '谢谢', '2026-11-22T03:05:00.000Z', 'none', 'g2')
+    // c4: asks a different intent later, thanks with insults → resolved (another intent), negative (emotion wins).
+    await ask({ askedAt: '2026-11-22T04:00:00.000Z', decision: 'auto_sent', member: 'c4' })
+    await ask({ askedAt: '2026-11-22T06:00:00.000Z', member: 'c4', intentId: 'logistics.track' })
+    await say('c4', '谢谢你们的垃圾服务', '2026-11-22T04:02:00.000Z', 'moderate')
+    // c5: replied at 07:01 on the 23rd, nothing since: at NOW (08:20) the window is still open.
+    await ask({ askedAt: '2026-11-23T07:00:00.000Z', decision: 'sent', member: 'c5' })
+
+    const report = await reports.report({ from: '2026-11-22', to: '2026-11-22' })
+    expect(report.resolutionWindowHours).toBe(24)
+    expect(report.days[0]).toMatchObject({ answered: 4, resolved: 2, unresolved: 2, resolutionOpen: 0, resolutionRate: 0.5, positive: 1, negative: 2, noFeedback: 1, satisfactionRate: 0.3333 })
+
+    const today = await reports.report({ from: '2026-11-23', to: '2026-11-23' })
+    expect(today.days[0]).toMatchObject({ answered: 1, resolved: 0, unresolved: 0, resolutionOpen: 1, resolutionRate: null, noFeedback: 1, satisfactionRate: null })
+    expect(today.agents).toEqual([expect.objectContaining({ agent: 'agent:小王', handled: 1, sent: 1, resolutionOpen: 1 })])
   })
 })

@@ -37,27 +37,47 @@ describe('toCsv', () => {
   })
 })
 
+// Durations in seconds with one decimal (1550 ms → 1.6), the page's unit; rates as percentages (0.6667 → 66.7).
+const OUTCOMES = '已回复,首次解决,未解决,观察中,首次解决率(%),正面反馈,负面反馈,无反馈,满意率(%)'
+const OUTCOME_CELLS = '2,1,1,0,50,2,1,0,66.7'
+const COUNTS = `问题,自动发送,坐席发送,编辑后发送,拒绝,需人工,待处理,响应中位数(秒),响应P90(秒),${OUTCOMES}`
+const CELLS = `3,1,1,0,0,1,1,1.6,,${OUTCOME_CELLS}`
+
 describe('reportTableCsv', () => {
-  const counts = { questions: 3, autoSent: 1, approved: 1, edited: 0, rejected: 0, escalated: 1, pending: 1, medianResponseMs: 1500, p90ResponseMs: null }
+  const outcomes = { answered: 2, resolved: 1, unresolved: 1, resolutionOpen: 0, resolutionRate: 0.5, positive: 2, negative: 1, noFeedback: 0, satisfactionRate: 0.6667 }
+  const counts = { questions: 3, autoSent: 1, approved: 1, edited: 0, rejected: 0, escalated: 1, pending: 1, medianResponseMs: 1550, p90ResponseMs: null, ...outcomes }
   const report: Report = {
     range: { from: '2026-11-23', to: '2026-11-23' },
     utcOffsetMinutes: 480,
     slaMinutes: 15,
+    resolutionWindowHours: 24,
     rows: [{ day: '2026-11-23', groupId: 'g1', groupName: '一号群', ...counts }],
     days: [{ day: '2026-11-23', ...counts }],
     groups: [{ groupId: 'g1', groupName: '一号群', ...counts }],
-    unanswered: [{ suggestionId: 9, groupId: 'g1', groupName: '一号群', memberName: '张三', question: '=在吗', askedAt: '2026-11-23T08:00:00.000Z', waitingMs: 1_200_000 }],
+    intents: [{ intentId: 'invoice.issue', ...counts }, { intentId: null, ...counts }],
+    agents: [{ agent: '小王', handled: 3, sent: 1, edited: 1, rejected: 1, escalationsClosed: 1, medianResponseMs: 45_000, p90ResponseMs: 61_234, ...outcomes }],
+    unanswered: [{ suggestionId: 9, groupId: 'g1', groupName: '一号群', memberName: '张三', question: '=在吗', askedAt: '2026-11-23T08:00:00.000Z', waitingMs: 1_200_456 }],
     unmatched: [{ question: '今天天气怎么样', count: 2, lastAskedAt: '2026-11-23T16:30:00.000Z', groupNames: ['一号群', '二号群'] }],
   }
 
   it.each([
-    { table: 'daily', lines: ['日期,问题,自动发送,坐席发送,编辑后发送,拒绝,需人工,待处理,响应中位数(毫秒),响应P90(毫秒)', '2026-11-23,3,1,1,0,0,1,1,1500,'] },
-    { table: 'groups', lines: ['群,群ID,问题,自动发送,坐席发送,编辑后发送,拒绝,需人工,待处理,响应中位数(毫秒),响应P90(毫秒)', '一号群,g1,3,1,1,0,0,1,1,1500,'] },
-    { table: 'rows', lines: ['日期,群,群ID,问题,自动发送,坐席发送,编辑后发送,拒绝,需人工,待处理,响应中位数(毫秒),响应P90(毫秒)', '2026-11-23,一号群,g1,3,1,1,0,0,1,1,1500,'] },
-    { table: 'unanswered', lines: ['建议ID,群,客户,问题,提问时间(UTC+08:00),已等待(毫秒)', "9,一号群,张三,'=在吗,2026-11-23 16:00:00,1200000"] },
+    { table: 'daily', lines: [`日期,${COUNTS}`, `2026-11-23,${CELLS}`] },
+    { table: 'groups', lines: [`群,群ID,${COUNTS}`, `一号群,g1,${CELLS}`] },
+    { table: 'rows', lines: [`日期,群,群ID,${COUNTS}`, `2026-11-23,一号群,g1,${CELLS}`] },
+    { table: 'intents', lines: [`意图,${COUNTS}`, `invoice.issue,${CELLS}`, `（未匹配）,${CELLS}`] },
+    { table: 'agents', lines: [`坐席,处理,按草稿发送,编辑后发送,拒绝,关闭需人工,响应中位数(秒),响应P90(秒),${OUTCOMES}`, `小王,3,1,1,1,1,45,61.2,${OUTCOME_CELLS}`] },
+    { table: 'unanswered', lines: ['建议ID,群,客户,问题,提问时间(UTC+08:00),已等待(秒)', "9,一号群,张三,'=在吗,2026-11-23 16:00:00,1200.5"] },
     { table: 'unmatched', lines: ['问题,次数,最近一次(UTC+08:00),群', '今天天气怎么样,2,2026-11-24 00:30:00,一号群、二号群'] },
   ] as const)('$table', ({ table, lines }) => {
     expect(reportTableCsv(report, table)).toBe(BOM + lines.map((l) => `${l}\r\n`).join(''))
+  })
+
+  it('writes no duration column in milliseconds: every one says 秒', () => {
+    for (const table of ['daily', 'groups', 'rows', 'intents', 'agents', 'unanswered', 'unmatched'] as const) {
+      const header = reportTableCsv(report, table).slice(BOM.length).split('\r\n')[0]!
+      expect(header).not.toMatch(/毫秒|_ms|Ms/)
+      for (const column of header.split(',').filter((c) => /响应|等待/.test(c))) expect(column).toMatch(/\(秒\)$/)
+    }
   })
 
   it('formats times in the offset', () => {
