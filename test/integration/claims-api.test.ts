@@ -95,7 +95,7 @@ describe('claims on the approval queue (two agents)', () => {
     const taken = await li.call<{ status: string }>('POST', `/api/suggestions/${item.id}/send`, { version: item.version, takeOver: true })
     expect([200, 202]).toContain(taken.status)
     await waitFor(() => t.world.said.length === 1)
-    const sent = await waitFor(async () => (await t.app.suggestions.get(item.id)).status === 'sent' && t.app.suggestions.get(item.id))
+    const sent = await waitFor(async () => { const s = await t.app.suggestions.get(item.id); return s.status === 'sent' ? s : undefined })
     expect(sent).toMatchObject({ decidedBy: '小李', claimedBy: null })
     const takeover = (await auditActions(t)).find((a) => a.action === 'suggestion.taken_over')
     expect(takeover).toMatchObject({ actor: '小李' })
@@ -143,7 +143,7 @@ describe('claims on the approval queue (two agents)', () => {
     const escalated = await t.app.suggestions.get(item.id)
     expect(escalated).toMatchObject({ escalationReason: 'sla', version: item.version + 1 })
     await t.app.suggestions.send(item.id, { actor: 'api', version: escalated.version })
-    const sent = await waitFor(async () => { const s = await t.app.suggestions.get(item.id); return s.status === 'sent' && s })
+    const sent = await waitFor(async () => { const s = await t.app.suggestions.get(item.id); return s.status === 'sent' ? s : undefined })
     // sending, then sent (the outbox outcome).
     expect(sent.version).toBe(item.version + 3)
   })
