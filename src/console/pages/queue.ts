@@ -324,12 +324,16 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
     showNote(ctx.suggestion)
     return
   }
+  // Words the agent typed into this item's draft survive a reload of it (a live change, a stale answer); only
+  // their own decision (act() forgets the item) starts from the new draft.
+  const typedDraft = document.getElementById(QUEUE_IDS.draft) as HTMLTextAreaElement | null
+  const keep = options.keepDraft ?? (state.shown?.id === id && typedDraft && !typedDraft.readOnly && typedDraft.value !== (state.shown.text ?? '') ? typedDraft.value : undefined)
   const s = ctx.suggestion
   state.shown = s
   // A reply the outbox gave up on is decided again like a pending one: send again (maybe edited) or reject.
   const pending = s.status === 'pending' || s.status === 'failed'
   const draft = h('textarea', { id: QUEUE_IDS.draft, 'aria-label': s.kind === 'reminder' ? '给客户的消息' : '回复内容', placeholder: PLACEHOLDER[s.kind] ?? '', disabled: !pending })
-  draft.value = pending ? options.keepDraft ?? s.text ?? '' : s.finalText ?? s.text ?? ''
+  draft.value = pending ? keep ?? s.text ?? '' : s.finalText ?? s.text ?? ''
   // Typing is activity: it claims an item nobody holds and keeps this agent's claim alive.
   draft.addEventListener('input', () => {
     const since = Date.now() - state.renewedAt
@@ -395,6 +399,7 @@ async function act(work: (takeOver: boolean) => Promise<unknown>, done: string, 
   try {
     await work(takeOver)
     state.advance = true
+    state.shown = null
     toast(done)
   } catch (error) {
     const current = error instanceof ApiError ? (error.body as Partial<SuggestionConflictBody> | undefined)?.current : undefined
