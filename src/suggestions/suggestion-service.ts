@@ -179,7 +179,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
   }
 
   /** Records `actor`'s decision on a suggestion that waits for one (pending, or failed to send); false when someone decided first or the guard refused. */
-  async function claimPending(conn: Db, id: number, options: Decision, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<boolean> {
+  async function decidePending(conn: Db, id: number, options: Decision, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<boolean> {
     return transitionSuggestion(conn, id, SENDABLE, { ...extra, status: to, decided_by: options.actor, decided_at: clock().toISOString() }, guard(options))
   }
 
@@ -340,7 +340,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       const text = options.text.trim()
       if (!text) throw new QunDeskError('bad_request', '请提供实际发送的内容')
       const decision = text === (before.text ?? '').trim() ? 'sent' : 'edited'
-      const recorded = await recordSent(before, { actor: options.actor, text, decision, via: options.via }, (conn, { status, ...fields }) => claimPending(conn, id, options, status, fields))
+      const recorded = await recordSent(before, { actor: options.actor, text, decision, via: options.via }, (conn, { status, ...fields }) => decidePending(conn, id, options, status, fields))
       if (!recorded) throw await refusal(id, options)
       const sent = await get(id)
       emit('updated', sent)
@@ -351,7 +351,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       await prepare(id, options)
       // The decision and its audit entry commit together.
       const rejectedNow = await db.transaction().execute(async (trx) => {
-        if (!(await claimPending(trx, id, options, 'rejected', { decision: 'rejected', reject_reason: reason }))) return false
+        if (!(await decidePending(trx, id, options, 'rejected', { decision: 'rejected', reject_reason: reason }))) return false
         await appendAudit(trx, { at: clock(), actor: options.actor, action: 'suggestion.rejected', subjectType: 'suggestion', subjectId: String(id), detail: { reason } })
         return true
       })

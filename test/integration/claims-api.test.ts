@@ -54,7 +54,8 @@ async function watchEvents(base: string, session: ConsoleSession) {
 
 const auditActions = async (t: TestApp) => t.app.db.selectFrom('audit_log').select(['action', 'actor', 'detail']).orderBy('id').execute()
 
-describe('claims on the approval queue (two agents)', () => {
+// Each test starts the whole app and signs two agents in: room for a busy two-core machine.
+describe('claims on the approval queue (two agents)', { timeout: 90_000 }, () => {
   it('shows the item opened by one agent as theirs to the other, live', async () => {
     const { t, wang, li, item } = await twoAgents()
     const stream = await watchEvents(t.app.url, li)
@@ -187,7 +188,7 @@ describe('claims on the approval queue (two agents)', () => {
 })
 
 // Several processes on one database is a PostgreSQL setup: the claim and the version are checked by the database.
-describe.skipIf(!onPostgres())('claims across two instances on one PostgreSQL database', () => {
+describe.skipIf(!onPostgres())('claims across two instances on one PostgreSQL database', { timeout: 90_000 }, () => {
   it("shows a claim made on one instance on the other's stream and refuses the other's send", async () => {
     skewMs = 0
     const work = await makeWorkdir()

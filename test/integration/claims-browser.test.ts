@@ -67,7 +67,7 @@ async function askAndWait(agents: Agent[]): Promise<number> {
   return (await t!.app.suggestions.list({ status: 'pending' })).find((s) => s.question === QUESTION)!.id
 }
 
-describe('several agents on one queue, in Chromium', () => {
+describe('several agents on one queue, in Chromium', { timeout: 120_000 }, () => {
   it('lets one of two agents opening the same item at once claim it; the other sees 「…处理中」', async () => {
     t = await startTestApp(await makeWorkdir())
     const wang = await agent('小王')
