@@ -38,6 +38,25 @@ export interface SuggestionEventData {
   id: number
   status: SuggestionStatus
   groupId: string
+  /** The suggestion's version after the change (claims do not move it). */
+  version: number
+  /** Who holds it now (「小王 处理中」), or null. */
+  claimedBy: string | null
+}
+
+/**
+ * What every decision on a suggestion may carry (send, reject, fix-intent, mark-sent): the version the agent saw
+ * (the console always sends it; an API-token caller may leave it out) and, after a confirm, `takeOver` to decide on
+ * an item a colleague holds. POST /api/suggestions/:id/claim takes `takeOver` alone.
+ */
+export interface SuggestionDecisionRequest {
+  version?: number
+  takeOver?: boolean
+}
+
+/** A 409 on a suggestion (`stale`, `claimed_by_other`, `conflict`): the item as it is now, to show at once. */
+export interface SuggestionConflictBody extends ApiErrorBody {
+  current: SuggestionItem
 }
 
 /** GET /api/intents: the choices of the 意图不对 form. */

@@ -7,6 +7,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rules_invalid: 422,
   not_found: 404,
   conflict: 409,
+  stale: 409,
+  claimed_by_other: 409,
   unauthorized: 401,
   forbidden: 403,
   password_change_required: 403,

@@ -5,6 +5,10 @@ export type ErrorCode =
   | 'rules_invalid'
   | 'not_found'
   | 'conflict'
+  /** A decision taken on a version of a suggestion that has changed since (context.current: the item now). */
+  | 'stale'
+  /** A colleague's claim is in force on the suggestion; send again with takeOver (context.current). */
+  | 'claimed_by_other'
   | 'unauthorized'
   | 'forbidden'
   | 'password_change_required'

@@ -40,6 +40,12 @@ export interface Suggestion {
   /** Why a human must look at it (keyword, emotion, intent, misses, sla), or null. */
   escalationReason: EscalationReason | null
   escalationDetail: string | null
+  /** Bumped by every change; a decision sends the version the agent saw and is refused (`stale`) if it moved on. */
+  version: number
+  /** The agent working on it (「小王 处理中」), or null: never claimed, decided, or idle past the claim's limit. */
+  claimedBy: string | null
+  /** The claimer's last activity (opening, typing, a decision); null when unclaimed. */
+  claimedAt: string | null
 }
 
 /** A message of the group conversation around a question, as an agent reads it. */

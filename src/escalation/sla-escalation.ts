@@ -24,7 +24,7 @@ export async function escalateOverdue(deps: { db: Db; clock: Clock; notify: (sug
     await appendAudit(db, { at: now, actor: 'system', action: 'suggestion.escalated', subjectType: 'suggestion', subjectId: String(row.id), detail: { reason: 'sla', waitedMinutes: waited } })
     const updated = await findSuggestion(db, row.id)
     if (!updated) continue
-    const suggestion = toSuggestion(updated)
+    const suggestion = toSuggestion(updated, now)
     deps.notify(suggestion)
     escalated.push(suggestion)
   }

@@ -8,7 +8,7 @@ import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
 import { insertLearnedExample, listLearnedExamples } from '../storage/learned-example.repository.js'
 import { transitionSuggestion } from '../storage/suggestion.repository.js'
-import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import type { Decision, SuggestionService } from '../suggestions/suggestion-service.js'
 import type { Suggestion } from '../suggestions/suggestion.js'
 
 export interface LearningService {
@@ -16,7 +16,7 @@ export interface LearningService {
    * "Wrong intent": stores the question as an example of the right intent, redrafts the pending suggestion with
    * that intent's answer, and retrains in the background so the next such question matches.
    */
-  fixIntent(suggestionId: number, options: { intentId: string; actor: string }): Promise<Suggestion>
+  fixIntent(suggestionId: number, options: Decision & { intentId: string }): Promise<Suggestion>
   /** Learned examples for training, limited to intents that still exist. */
   trainingExamples(): Promise<Array<{ intentId: string; text: string }>>
   /** The learned examples as YAML an admin can merge into knowledge/. */
@@ -33,8 +33,10 @@ export interface LearningService {
 export function createLearningService(deps: { db: Db; clock: Clock; logger: Logger; knowledge: () => MatcherRuntime; suggestions: SuggestionService }): LearningService {
   const { db, clock } = deps
   return {
-    async fixIntent(suggestionId, { intentId, actor }) {
-      const suggestion = await deps.suggestions.get(suggestionId)
+    async fixIntent(suggestionId, options) {
+      const { intentId, actor } = options
+      // Same guard as a send: on the version the agent saw, and not on a colleague's item unless taken over.
+      const suggestion = await deps.suggestions.prepare(suggestionId, options)
       const intent = deps.knowledge().current().kb.get(intentId)
       if (!intent) throw new QunDeskError('bad_request', `意图 ${intentId} 不存在`, { intentId })
       if (suggestion.status !== 'pending') throw new QunDeskError('conflict', `建议 #${suggestionId} 已处理，不能再改意图`, { suggestionId })
@@ -47,8 +49,8 @@ export function createLearningService(deps: { db: Db; clock: Clock; logger: Logg
         matched_intent_id: suggestion.intentId ?? '',
         kind: 'answer',
         text,
-      })
-      if (!changed) throw new QunDeskError('conflict', `建议 #${suggestionId} 刚被其他人处理了`, { suggestionId })
+      }, deps.suggestions.guard(options))
+      if (!changed) throw await deps.suggestions.refusal(suggestionId, options)
       await insertLearnedExample(db, { intentId: intent.id, text: suggestion.question, suggestionId, createdBy: actor, createdAt: clock().toISOString() })
       await appendAudit(db, {
         at: clock(), actor, action: 'suggestion.intent_fixed', subjectType: 'suggestion', subjectId: String(suggestionId),

@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from './create-db.js'
 import { blankIfSet } from './retention.repository.js'
+import { NEXT_VERSION } from './suggestion.repository.js'
 import type {
   AuditLogRow, GroupMemberRow, MemberAttributeRow, MemberTagHistoryRow, MemberTagRow, MessageRow, OutboxRow, SlotRequestRow, SuggestionRow, TagActionRow,
 } from './schema.js'
@@ -196,13 +197,13 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
     .set({
       member_id: anon, member_name: ERASED_NAME, question: '', text: blankIfSet('text'), final_text: blankIfSet('final_text'),
       reject_reason: blankIfSet('reject_reason'), escalation_detail: blankIfSet('escalation_detail'), last_error: blankIfSet('last_error'),
-      content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})`,
+      content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})`, version: NEXT_VERSION,
     })
     .where('member_id', '=', memberId).executeTakeFirst())
   // Every item still waiting for an agent is cancelled (answers, needs-human, outreach, reminders): sending one
   // later would post "@已删除成员 …" into the group. After the blanking above, so the reason stays readable.
   const pendingCancelled = n(await trx.updateTable('suggestions')
-    .set({ status: 'rejected', decision: 'rejected', decided_by: input.actor, decided_at: at, reject_reason: ERASED_REJECT_REASON })
+    .set({ status: 'rejected', decision: 'rejected', decided_by: input.actor, decided_at: at, reject_reason: ERASED_REJECT_REASON, claimed_by: null, claimed_at: null, version: NEXT_VERSION })
     .where('member_id', '=', anon).where('status', '=', 'pending')
     .executeTakeFirst())
   const messages = n(await trx.updateTable('messages')
@@ -236,7 +237,7 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
   }
   for (let i = 0; i < suggestionIds.length; i += CHUNK) {
     mentioningSuggestions += n(await trx.updateTable('suggestions')
-      .set({ question: '', text: blankIfSet('text'), final_text: blankIfSet('final_text'), reject_reason: blankIfSet('reject_reason'), content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})` })
+      .set({ question: '', text: blankIfSet('text'), final_text: blankIfSet('final_text'), reject_reason: blankIfSet('reject_reason'), content_purged_at: sql<string>`COALESCE(content_purged_at, ${at})`, version: NEXT_VERSION })
       .where('id', 'in', suggestionIds.slice(i, i + CHUNK)).executeTakeFirst())
   }
   for (let i = 0; i < outboxIds.length; i += CHUNK) {

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from './create-db.js'
+import { NEXT_VERSION } from './suggestion.repository.js'
 
 /**
  * One bounded step of the retention purge each: at most `limit` rows per statement, so SQLite's single writer is
@@ -42,7 +43,7 @@ export async function purgeSuggestionContent(db: Db, step: PurgeStep): Promise<n
     .updateTable('suggestions')
     .set({
       question: '', member_name: '', text: blankIfSet('text'), final_text: blankIfSet('final_text'), reject_reason: blankIfSet('reject_reason'),
-      escalation_detail: blankIfSet('escalation_detail'), last_error: blankIfSet('last_error'), content_purged_at: step.at,
+      escalation_detail: blankIfSet('escalation_detail'), last_error: blankIfSet('last_error'), content_purged_at: step.at, version: NEXT_VERSION,
     })
     .where('id', 'in', ids)
     .executeTakeFirst()

@@ -98,6 +98,11 @@ export interface SuggestionTable {
   escalation_detail: string | null
   /** When question, replies and member_name were blanked (retention, or the member's erasure); null while kept. */
   content_purged_at: Generated<string | null>
+  /** Bumped by every change (status, draft, intent, escalation, blanking): a decision names the version it saw. */
+  version: Generated<number>
+  /** The agent working on it (opened it, typed) and their last activity; expired after CLAIM_IDLE_MS. */
+  claimed_by: Generated<string | null>
+  claimed_at: Generated<string | null>
 }
 
 

@@ -23,14 +23,55 @@ export async function listSuggestions(db: Db, filter: { status?: SuggestionStatu
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 200).execute()
 }
 
+/** What a decision must still hold true in the row, checked by the same UPDATE that records it. */
+export interface TransitionGuard {
+  /** The version the agent saw: refused when the row changed since. */
+  version?: number | undefined
+  /** Refused while someone else's claim is in force (claimed_at at or after `since`, see claimCutoff). */
+  claim?: { actor: string; since: string } | undefined
+}
+
+/** Every change to a suggestion moves its version on: decisions name the version they were taken on. */
+export const NEXT_VERSION = sql<number>`version + 1`
+
 /**
- * Moves a suggestion from one status to another only if it is still in `from`. The single conditional UPDATE is
- * what makes "two agents click send" safe: exactly one of them gets `true`.
+ * Moves a suggestion from one status to another only if it is still in `from` (and, with a guard, still at the
+ * version the agent saw and not held by a colleague). The single conditional UPDATE is what makes "two agents click
+ * send" safe, on one process or several: exactly one of them gets `true`. The version moves on; a decided
+ * suggestion (anything but pending or failed) holds no claim.
  */
-export async function transitionSuggestion(db: Db, id: number, from: SuggestionStatus | readonly SuggestionStatus[], set: SuggestionUpdate & { status: SuggestionStatus }): Promise<boolean> {
+export async function transitionSuggestion(db: Db, id: number, from: SuggestionStatus | readonly SuggestionStatus[], set: SuggestionUpdate & { status: SuggestionStatus }, guard: TransitionGuard = {}): Promise<boolean> {
   const states = typeof from === 'string' ? [from] : [...from]
-  const result = await db.updateTable('suggestions').set(set).where('id', '=', id).where('status', 'in', states).executeTakeFirst()
+  const open = set.status === 'pending' || set.status === 'failed'
+  const result = await db.updateTable('suggestions')
+    .set({ ...set, ...(open ? {} : { claimed_by: null, claimed_at: null }), version: NEXT_VERSION })
+    .where('id', '=', id).where('status', 'in', states)
+    .$if(guard.version !== undefined, (q) => q.where('version', '=', guard.version as number))
+    .$if(guard.claim !== undefined, (q) => q.where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', guard.claim!.actor), eb('claimed_at', '<', guard.claim!.since)])))
+    .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * Claims (or renews the claim on) a suggestion in `states` for `actor` at `at`: refused while another's claim
+ * younger than `since` is in force, unless `takeOver`. A claim is not a change to the item: the version stays, so a
+ * colleague's view of the draft is not made stale by someone opening it.
+ */
+export async function claimSuggestion(db: Db, id: number, states: readonly SuggestionStatus[], claim: { actor: string; at: string; since: string; takeOver: boolean }): Promise<boolean> {
+  const result = await db.updateTable('suggestions').set({ claimed_by: claim.actor, claimed_at: claim.at })
+    .where('id', '=', id).where('status', 'in', [...states])
+    .$if(!claim.takeOver, (q) => q.where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', claim.actor), eb('claimed_at', '<', claim.since)])))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Lets go of `actor`'s claims in force other than on `keepId` (an agent works on one item at a time); returns their ids. */
+export async function releaseOtherClaims(db: Db, actor: string, keepId: number, since: string): Promise<number[]> {
+  const held = await db.selectFrom('suggestions').select('id').where('claimed_by', '=', actor).where('claimed_at', '>=', since).where('id', '!=', keepId).execute()
+  if (held.length === 0) return []
+  const ids = held.map((r) => r.id)
+  await db.updateTable('suggestions').set({ claimed_by: null, claimed_at: null }).where('id', 'in', ids).where('claimed_by', '=', actor).execute()
+  return ids
 }
 
 /** Pending suggestions of one group and recent decided ones for a member: the context beside a suggestion. */

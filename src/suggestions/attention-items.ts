@@ -39,7 +39,7 @@ export function createAttentionItems(deps: { db: Db; clock: Clock; notify: (sugg
         created_at: deps.clock().toISOString(), asked_at: message.sentAt.toISOString(), emotion_severity: severity,
         escalation_reason: 'emotion', escalation_detail: `情绪${SEVERITY_TEXT[severity]}，未 @ 机器人`,
       })
-      const created = toSuggestion(row)
+      const created = toSuggestion(row, deps.clock())
       deps.notify(created)
       return created
     }
@@ -50,7 +50,7 @@ export function createAttentionItems(deps: { db: Db; clock: Clock; notify: (sugg
     await transitionSuggestion(db, open.id, 'pending', {
       status: 'pending', emotion_severity: worst, escalation_detail: `情绪${SEVERITY_TEXT[worst]}，未 @ 机器人，共 ${count} 条，最新：${message.question.slice(0, 120)}`,
     })
-    const updated = toSuggestion((await findSuggestion(db, open.id)) ?? open)
+    const updated = toSuggestion((await findSuggestion(db, open.id)) ?? open, deps.clock())
     deps.notify(updated)
     return updated
   }

@@ -32,9 +32,9 @@ export interface MemberProfile {
  * questions to the bot, since when they are in the group, and their tags, lifecycle stage and CRM value.
  *
  * @example
- * const { conversation, history } = await loadConversationContext(db, await suggestions.get(12))
+ * const { conversation, history } = await loadConversationContext(db, await suggestions.get(12), clock())
  */
-export async function loadConversationContext(db: Db, suggestion: Suggestion): Promise<SuggestionContext> {
+export async function loadConversationContext(db: Db, suggestion: Suggestion, now: Date): Promise<SuggestionContext> {
   const [messages, history, memberships, tags, attributes] = await Promise.all([
     listGroupMessagesAround(db, suggestion.groupId, suggestion.askedAt),
     listMemberSuggestions(db, suggestion.memberId),
@@ -54,7 +54,7 @@ export async function loadConversationContext(db: Db, suggestion: Suggestion): P
   return {
     suggestion,
     conversation: messages.map((m) => ({ id: m.id, senderName: m.sender_name, text: m.text, sentAt: m.sent_at, fromSelf: m.from_self === 1, mentionsBot: m.mentions_bot === 1 })),
-    history: history.filter((h) => h.id !== suggestion.id).map(toSuggestion),
+    history: history.filter((h) => h.id !== suggestion.id).map((h) => toSuggestion(h, now)),
     membership: membership ? { joinedAt: membership.joined_at, joinedAtEstimated: membership.joined_at_estimated === 1 } : null,
     profile,
   }

@@ -9,9 +9,9 @@ import type { Db } from '../storage/create-db.js'
 import type { SuggestionUpdate } from '../storage/schema.js'
 import type { EscalationReason, SuggestionDecision, SuggestionStatus } from '../core/vocabulary.js'
 import { insertMessageOnce } from '../storage/message.repository.js'
-import { findSuggestion, insertSuggestion, listSuggestions, transitionSuggestion } from '../storage/suggestion.repository.js'
+import { claimSuggestion, findSuggestion, insertSuggestion, listSuggestions, releaseOtherClaims, transitionSuggestion, type TransitionGuard } from '../storage/suggestion.repository.js'
 import { loadConversationContext, type SuggestionContext } from './conversation-context.js'
-import { toSuggestion, type Suggestion } from './suggestion.js'
+import { claimCutoff, toSuggestion, type Suggestion } from './suggestion.js'
 
 export interface NewSuggestion {
   message: InboundMessage
@@ -43,6 +43,17 @@ export interface NewOutreach {
   at: Date
 }
 
+/**
+ * Who decides, and on what they saw: `version` is the suggestion's version on the agent's screen (the console always
+ * sends it; API-token callers may leave it out and decide on whatever is current); `takeOver` confirms deciding on
+ * an item a colleague holds (audited as a takeover).
+ */
+export interface Decision {
+  actor: string
+  version?: number | undefined
+  takeOver?: boolean | undefined
+}
+
 /** `remote`: the change happened on another instance (relayed over the database), not in this process. */
 export type SuggestionEvent = { type: 'created' | 'updated'; suggestion: Suggestion; remote?: boolean }
 
@@ -52,14 +63,30 @@ export interface SuggestionService {
   createOutreach(input: NewOutreach): Promise<Suggestion>
   list(filter?: { status?: SuggestionStatus; groupId?: string; limit?: number }): Promise<Suggestion[]>
   get(id: number): Promise<Suggestion>
-  /** Sends the drafted text, or `text` when the agent edited it. Throws `conflict` if already decided. */
-  send(id: number, options: { actor: string; text?: string }): Promise<Suggestion>
-  reject(id: number, options: { actor: string; reason?: string }): Promise<Suggestion>
+  /**
+   * Sends the drafted text, or `text` when the agent edited it. Throws `conflict` if already decided, `stale` if
+   * `version` is not the current one, `claimed_by_other` while a colleague holds it (unless `takeOver`).
+   */
+  send(id: number, options: Decision & { text?: string }): Promise<Suggestion>
+  reject(id: number, options: Decision & { reason?: string }): Promise<Suggestion>
+  /**
+   * An agent opened (or is typing in) a suggestion: it is theirs until CLAIM_IDLE_MS pass without activity, and
+   * their claims on other items end. Renewing one's own claim is silent; a new holder is announced. A decided
+   * suggestion is returned unclaimed. Throws `claimed_by_other` while a colleague holds it, unless `takeOver`
+   * (audited `suggestion.taken_over`).
+   */
+  claim(id: number, options: { actor: string; takeOver?: boolean | undefined }): Promise<Suggestion>
+  /** The guard a decision's conditional UPDATE carries (version seen, colleague's claim): for services deciding elsewhere (fix-intent). */
+  guard(options: Decision): TransitionGuard
+  /** Why a guarded decision wrote nothing: `stale`, `conflict` or `claimed_by_other`, each with the current item. */
+  refusal(id: number, options: Decision): Promise<QunDeskError>
+  /** Takes the item over for `options.actor` first when `options.takeOver` asks (audited), and refuses a stale version at once. */
+  prepare(id: number, options: Decision): Promise<Suggestion>
   /**
    * Records that an agent sent the reply themselves (the WeCom sidebar's sendChatMessage): the bot sends nothing,
    * but the decision, the text and the response time are stored as for any send.
    */
-  markSent(id: number, options: { actor: string; text: string; via: string }): Promise<Suggestion>
+  markSent(id: number, options: Decision & { text: string; via: string }): Promise<Suggestion>
   /** The conversation around the question and the customer's history with the bot. */
   context(id: number): Promise<SuggestionContext>
   /** Tells live views about a change made elsewhere (e.g. an intent fix). */
@@ -96,18 +123,64 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
   async function get(id: number): Promise<Suggestion> {
     const row = await findSuggestion(db, id)
     if (!row) throw new QunDeskError('not_found', `建议 #${id} 不存在`, { suggestionId: id })
-    return toSuggestion(row)
+    return toSuggestion(row, clock())
   }
 
-  async function conflict(id: number): Promise<QunDeskError> {
+  /** The version must still be the one seen, and no colleague's claim in force unless taken over (the bot has none). */
+  function guard(options: Decision & { auto?: boolean }): TransitionGuard {
+    return {
+      version: options.version,
+      claim: options.auto || options.takeOver ? undefined : { actor: options.actor, since: claimCutoff(clock()) },
+    }
+  }
+
+  function staleError(current: Suggestion): QunDeskError {
+    const what = current.status === 'pending' ? '内容已更新' : `${current.decidedBy ? `${current.decidedBy} ` : ''}${STATUS_TEXT[current.status]}`
+    return new QunDeskError('stale', `建议 #${current.id} 刚有变化（${what}），已显示最新内容，请确认后再操作`, { suggestionId: current.id, current })
+  }
+
+  async function refusal(id: number, options: Decision): Promise<QunDeskError> {
     const current = await get(id)
+    if (options.version !== undefined && current.version !== options.version) return staleError(current)
+    if (SENDABLE.includes(current.status) && current.claimedBy && current.claimedBy !== options.actor && !options.takeOver) {
+      return new QunDeskError('claimed_by_other', `${current.claimedBy} 正在处理建议 #${id}，确认接手后才能操作`, { suggestionId: id, claimedBy: current.claimedBy, current })
+    }
     const by = current.decidedBy ? `（${current.decidedBy}）` : ''
-    return new QunDeskError('conflict', `建议 #${id} ${STATUS_TEXT[current.status]}${by}，不能重复处理`, { suggestionId: id, status: current.status })
+    return new QunDeskError('conflict', `建议 #${id} ${STATUS_TEXT[current.status]}${by}，不能重复处理`, { suggestionId: id, status: current.status, current })
   }
 
-  /** Records `actor`'s decision on a suggestion that waits for one (pending, or failed to send); false when someone decided first. */
-  async function claimPending(conn: Db, id: number, actor: string, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<boolean> {
-    return transitionSuggestion(conn, id, SENDABLE, { ...extra, status: to, decided_by: actor, decided_at: clock().toISOString() })
+  async function claim(id: number, options: { actor: string; takeOver?: boolean | undefined }): Promise<Suggestion> {
+    const before = await get(id)
+    if (!SENDABLE.includes(before.status)) return before
+    const at = clock()
+    const since = claimCutoff(at)
+    const takenFrom = options.takeOver && before.claimedBy && before.claimedBy !== options.actor ? before.claimedBy : null
+    const claimed = await db.transaction().execute(async (trx) => {
+      if (!(await claimSuggestion(trx, id, SENDABLE, { actor: options.actor, at: at.toISOString(), since, takeOver: options.takeOver === true }))) return false
+      if (takenFrom) await appendAudit(trx, { at, actor: options.actor, action: 'suggestion.taken_over', subjectType: 'suggestion', subjectId: String(id), detail: { from: takenFrom, groupId: before.groupId } })
+      return true
+    })
+    if (!claimed) {
+      const current = await get(id)
+      if (!SENDABLE.includes(current.status)) return current
+      throw await refusal(id, { actor: options.actor })
+    }
+    for (const released of await releaseOtherClaims(db, options.actor, id, since)) emit('updated', await get(released))
+    const after = await get(id)
+    if (before.claimedBy !== options.actor) emit('updated', after)
+    return after
+  }
+
+  async function prepare(id: number, options: Decision): Promise<Suggestion> {
+    const before = await get(id)
+    if (options.version !== undefined && before.version !== options.version) throw staleError(before)
+    if (!options.takeOver || !before.claimedBy || before.claimedBy === options.actor) return before
+    return claim(id, { actor: options.actor, takeOver: true })
+  }
+
+  /** Records `actor`'s decision on a suggestion that waits for one (pending, or failed to send); false when someone decided first or the guard refused. */
+  async function decidePending(conn: Db, id: number, options: Decision, to: SuggestionStatus, extra: SuggestionUpdate = {}): Promise<boolean> {
+    return transitionSuggestion(conn, id, SENDABLE, { ...extra, status: to, decided_by: options.actor, decided_at: clock().toISOString() }, guard(options))
   }
 
   /**
@@ -143,8 +216,8 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     })
   }
 
-  async function send(id: number, options: { actor: string; text?: string; auto?: boolean }): Promise<Suggestion> {
-    const before = await get(id)
+  async function send(id: number, options: Decision & { text?: string; auto?: boolean }): Promise<Suggestion> {
+    const before = await prepare(id, options)
     const text = (options.text ?? before.finalText ?? before.text ?? '').trim()
     if (SENDABLE.includes(before.status) && text.length === 0) {
       throw new QunDeskError('bad_request', `建议 #${id} 没有可发送的内容，请填写回复`, { suggestionId: id })
@@ -152,14 +225,14 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     // The claim and the queued send are one transaction: a crash leaves either both or neither.
     const queued = await db.transaction().execute(async (trx) => {
       const now = clock().toISOString()
-      const claimed = await transitionSuggestion(trx, id, SENDABLE, { status: 'sending', decided_by: options.actor, decided_at: now, last_error: null })
+      const claimed = await transitionSuggestion(trx, id, SENDABLE, { status: 'sending', decided_by: options.actor, decided_at: now, last_error: null }, guard(options))
       if (!claimed) return undefined
       return outbox.enqueue({
         source: `suggestion:${id}`, groupId: before.groupId, text, actor: options.actor,
         mention: { memberId: before.memberId, memberName: before.memberName, messageId: before.messageId },
       }, trx)
     })
-    if (!queued) throw await conflict(id)
+    if (!queued) throw await refusal(id, options)
     emit('updated', await get(id))
     const outcome = await outbox.deliver(queued.id)
     // A reply refused for good is reported to whoever clicked; the suggestion already shows it as failed.
@@ -214,7 +287,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
         escalation_reason: input.escalation?.reason ?? null,
         escalation_detail: input.escalation?.detail ?? null,
       })
-      const created = toSuggestion(row)
+      const created = toSuggestion(row, clock())
       emit('created', created)
       if (input.autoSend && created.status === 'pending' && created.text) {
         try {
@@ -241,7 +314,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
         question: input.reason, kind: input.kind, intent_id: null, score: null, text: input.text, status: 'pending', created_at: at, asked_at: at,
         emotion_severity: null, escalation_reason: null, escalation_detail: null,
       })
-      const created = toSuggestion(row)
+      const created = toSuggestion(row, clock())
       emit('created', created)
       if (input.autoSend && input.kind === 'outreach' && created.status === 'pending' && created.text) {
         try {
@@ -252,34 +325,42 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       }
       return created
     },
-    list: async (filter) => (await listSuggestions(db, filter)).map(toSuggestion),
+    list: async (filter) => {
+      const now = clock()
+      return (await listSuggestions(db, filter)).map((row) => toSuggestion(row, now))
+    },
     get,
-    send: (id, options) => send(id, { actor: options.actor, ...(options.text !== undefined ? { text: options.text } : {}) }),
+    send: (id, options) => send(id, { actor: options.actor, version: options.version, takeOver: options.takeOver, ...(options.text !== undefined ? { text: options.text } : {}) }),
+    claim,
+    guard,
+    refusal,
+    prepare,
     async markSent(id, options) {
-      const before = await get(id)
+      const before = await prepare(id, options)
       const text = options.text.trim()
       if (!text) throw new QunDeskError('bad_request', '请提供实际发送的内容')
       const decision = text === (before.text ?? '').trim() ? 'sent' : 'edited'
-      const recorded = await recordSent(before, { actor: options.actor, text, decision, via: options.via }, (conn, { status, ...fields }) => claimPending(conn, id, options.actor, status, fields))
-      if (!recorded) throw await conflict(id)
+      const recorded = await recordSent(before, { actor: options.actor, text, decision, via: options.via }, (conn, { status, ...fields }) => decidePending(conn, id, options, status, fields))
+      if (!recorded) throw await refusal(id, options)
       const sent = await get(id)
       emit('updated', sent)
       return sent
     },
     async reject(id, options) {
       const reason = options.reason?.trim() || null
+      await prepare(id, options)
       // The decision and its audit entry commit together.
       const rejectedNow = await db.transaction().execute(async (trx) => {
-        if (!(await claimPending(trx, id, options.actor, 'rejected', { decision: 'rejected', reject_reason: reason }))) return false
+        if (!(await decidePending(trx, id, options, 'rejected', { decision: 'rejected', reject_reason: reason }))) return false
         await appendAudit(trx, { at: clock(), actor: options.actor, action: 'suggestion.rejected', subjectType: 'suggestion', subjectId: String(id), detail: { reason } })
         return true
       })
-      if (!rejectedNow) throw await conflict(id)
+      if (!rejectedNow) throw await refusal(id, options)
       const rejected = await get(id)
       emit('updated', rejected)
       return rejected
     },
-    context: async (id) => loadConversationContext(db, await get(id)),
+    context: async (id) => loadConversationContext(db, await get(id), clock()),
     notify: (suggestion) => emit('updated', suggestion),
     subscribe(listener) {
       events.on('event', listener)
@@ -287,7 +368,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
     },
     async relay(type, id) {
       const row = await findSuggestion(db, id)
-      if (row) events.emit('event', { type, suggestion: toSuggestion(row), remote: true } satisfies SuggestionEvent)
+      if (row) events.emit('event', { type, suggestion: toSuggestion(row, clock()), remote: true } satisfies SuggestionEvent)
     },
     onSendOutcome,
   }

@@ -4,8 +4,18 @@ import { needsHuman } from '../core/vocabulary.js'
 
 export type { Suggestion } from '../core/suggestion.js'
 
-/** Maps a stored row to the domain's Suggestion (core/suggestion.ts). */
-export function toSuggestion(row: SuggestionRow): Suggestion {
+/**
+ * How long a claim lasts without activity from its holder (opening the item, typing in its draft, a decision):
+ * past it the item is free again for anyone, with no job needed: expiry is read from claimed_at.
+ */
+export const CLAIM_IDLE_MS = 5 * 60_000
+
+/** The oldest claimed_at still in force at `now`: claims older than this are expired. */
+export const claimCutoff = (now: Date): string => new Date(now.getTime() - CLAIM_IDLE_MS).toISOString()
+
+/** Maps a stored row to the domain's Suggestion (core/suggestion.ts); a claim idle past CLAIM_IDLE_MS at `now` reads as none. */
+export function toSuggestion(row: SuggestionRow, now: Date): Suggestion {
+  const claimed = row.claimed_by !== null && row.claimed_at !== null && row.claimed_at >= claimCutoff(now)
   return {
     id: row.id,
     messageId: row.message_id,
@@ -34,5 +44,8 @@ export function toSuggestion(row: SuggestionRow): Suggestion {
     emotionSeverity: row.emotion_severity,
     escalationReason: row.escalation_reason,
     escalationDetail: row.escalation_detail,
+    version: row.version,
+    claimedBy: claimed ? row.claimed_by : null,
+    claimedAt: claimed ? row.claimed_at : null,
   }
 }

@@ -164,6 +164,9 @@ describe('DELETE /api/members/:id', () => {
     // His question, his 转人工 and the welcome the 'valid' rules drafted for him.
     const pending = (await t.app.suggestions.list({ status: 'pending' })).filter((s) => s.memberId === bobId)
     expect(pending.map((s) => s.kind).sort()).toEqual(['answer', 'needs_human', 'outreach'])
+    // His 转人工 was acknowledged in the group (「已为您转接人工客服…」): wait for it, so only what follows counts.
+    await waitFor(() => t.world.said.some((line) => line.includes('已为您转接人工客服')))
+    await waitFor(async () => Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM outbox WHERE status IN ('queued', 'sending')`.execute(t.app.db)).rows[0]!.n) === 0)
     const said = t.world.said.length
 
     const res = await admin.call<Record<string, number>>('DELETE', `/api/members/${encodeURIComponent(bobId)}`)

@@ -5,7 +5,8 @@ import { PASSWORD_PAGE_URL } from './password.ids.js'
 const csrfToken = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? ''
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `body`: the whole error answer (a 409 on a suggestion carries the item as it is now: SuggestionConflictBody). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly body?: unknown) {
     super(message)
   }
 }
@@ -25,7 +26,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     const err = (data ?? {}) as Partial<ApiErrorBody>
     // An admin reset the password while this page was open: the server answers nothing until it is changed.
     if (err.error === 'password_change_required') location.href = `${PASSWORD_PAGE_URL}?next=${encodeURIComponent(location.pathname + location.search)}`
-    throw new ApiError(response.status, err.error ?? 'error', err.message ?? `请求失败（${response.status}）`)
+    throw new ApiError(response.status, err.error ?? 'error', err.message ?? `请求失败（${response.status}）`, data)
   }
   return data as T
 }

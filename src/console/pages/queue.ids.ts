@@ -15,4 +15,8 @@ export const QUEUE_IDS = {
   rejectReason: 'reject-reason',
   intentSelect: 'intent-select',
   profile: 'member-profile',
+  /** Who holds or handled the open item (「小王 处理中」, 「小李 已发送」). */
+  paneNote: 'pane-note',
+  takeOver: 'take-over',
+  confirmTakeOver: 'confirm-take-over',
 } as const

@@ -1,4 +1,4 @@
-import type { HealthView, IntentOption, SettingsView, SuggestionContextView, SuggestionEventData, SuggestionItem } from '../contract.js'
+import type { HealthView, IntentOption, SettingsView, SuggestionConflictBody, SuggestionContextView, SuggestionEventData, SuggestionItem } from '../contract.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
 import { memberHref } from './member-tags.js'
@@ -45,10 +45,22 @@ function humanBadges(item: SuggestionItem): Array<HTMLElement | null> {
     item.emotionSeverity && item.emotionSeverity !== 'none' ? h('span', { class: `badge emotion-${item.emotionSeverity}` }, EMOTION[item.emotionSeverity] ?? item.emotionSeverity) : null,
   ]
 }
+/** The signed-in agent: the name claims and decisions are recorded under. */
+const ME = document.querySelector<HTMLMetaElement>('meta[name="user-name"]')?.content ?? ''
+/** Typing renews the claim at most this often (the server frees a claim after 5 minutes without activity). */
+const RENEW_EVERY_MS = 60_000
+
 const state = {
   status: 'pending' as string,
   items: [] as SuggestionItem[],
   selectedId: null as number | null,
+  /** The item in the pane as the agent last saw it whole: its version goes with every decision. */
+  shown: null as SuggestionItem | null,
+  /** Who holds the open item, if not this agent (kept current live, even while the agent types). */
+  holder: null as string | null,
+  /** Set by this agent's own successful decision: the next list moves on to the next item. Nothing else moves it. */
+  advance: false,
+  renewedAt: 0,
   slaMs: 15 * 60_000,
   intents: [] as IntentOption[],
   sidebar: null as Sidebar | null,
@@ -154,13 +166,19 @@ async function refresh(reloadDetail: boolean | 'unless-editing' = true): Promise
   showHealth(health)
   // Pending work reads oldest-waiting first; history reads newest first.
   state.items = state.status === 'pending' ? items.reverse() : items
-  if (state.selectedId === null || !state.items.some((i) => i.id === state.selectedId)) {
-    const lost = state.selectedId
+  // The selection moves only when the agent acts: a first item to show, or the next one after their own decision.
+  // A colleague's decision on the open item leaves it on screen, saying who did what (issue 17: the agent's next
+  // Enter must never land on a customer they did not look at).
+  const gone = state.selectedId !== null && !state.items.some((i) => i.id === state.selectedId)
+  if (state.selectedId === null || (gone && state.advance)) {
     state.selectedId = state.items[0]?.id ?? null
     reloadDetail = true
-    if (lost !== null && state.status === 'pending') toast(`建议 #${lost} 已被处理`)
   }
+  state.advance = false
   renderList()
+  // Claims expire without an event: the list read every 15 s shows the open item's holder too.
+  const listed = state.items.find((i) => i.id === state.selectedId)
+  if (listed && state.shown?.id === listed.id) showNote(listed)
   if (reloadDetail === true) await renderDetail()
   else if (reloadDetail === 'unless-editing') await renderDetail({ unlessEditing: true })
 }
@@ -207,6 +225,7 @@ function renderList(): void {
       ...humanBadges(item),
       item.kind === 'answer' ? h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`) : null,
       late ? h('span', { class: 'badge late' }, `超时 ${formatWait(waiting)}`) : null,
+      item.claimedBy ? h('span', { class: item.claimedBy === ME ? 'badge claim mine' : 'badge claim' }, item.claimedBy === ME ? '我处理中' : `${item.claimedBy} 处理中`) : null,
       item.status === 'failed' || item.status === 'sending'
         ? h('span', { class: item.status === 'failed' ? 'badge late' : 'badge' }, STATUS[item.status])
         : item.status !== 'pending' ? h('span', { class: 'badge ok' }, DECISION[item.decision ?? ''] ?? item.status) : null,
@@ -225,6 +244,72 @@ function select(id: number): void {
   renderList()
   document.getElementById(optionId(id))?.scrollIntoView({ block: 'nearest' })
   void renderDetail({ unlessEditing: shown })
+  // Opening an item claims it: colleagues see 「<name> 处理中」 live.
+  void claim(id)
+}
+
+const isOpen = (s: SuggestionItem) => s.status === 'pending' || s.status === 'failed'
+
+/**
+ * Claims (or renews the claim on) an item for this agent; `takeOver` takes it from a colleague (audited). A
+ * colleague's claim is not an error here: the pane shows 「<name> 处理中」 and a 接手 button.
+ */
+async function claim(id: number, takeOver = false): Promise<void> {
+  const listed = state.items.find((i) => i.id === id)
+  if (listed && !isOpen(listed)) return
+  state.renewedAt = Date.now()
+  try {
+    const now = await api<SuggestionItem>('POST', `/api/suggestions/${id}/claim`, takeOver ? { takeOver: true } : {})
+    noteClaim(now)
+    if (takeOver) toast('已接手')
+  } catch (error) {
+    const current = error instanceof ApiError ? (error.body as Partial<SuggestionConflictBody> | undefined)?.current : undefined
+    if (current) noteClaim(current)
+    else toast(error instanceof ApiError ? error.message : `认领失败：${(error as Error).message}`, 'error')
+  }
+}
+
+/** A claim's answer: the list row and, for the open item, the pane's note. */
+function noteClaim(item: SuggestionItem): void {
+  const index = state.items.findIndex((i) => i.id === item.id)
+  if (index >= 0) {
+    state.items[index] = { ...state.items[index]!, claimedBy: item.claimedBy, claimedAt: item.claimedAt }
+    renderList()
+  }
+  if (state.shown?.id === item.id) {
+    state.shown = { ...state.shown, claimedBy: item.claimedBy, claimedAt: item.claimedAt }
+    showNote(item)
+  }
+}
+
+/**
+ * Says who holds or handled the open item, and turns its actions off once it is decided. Runs on every live
+ * change, also while the agent types: the draft stays as typed, but is never sent once a colleague decided.
+ */
+function showNote(s: SuggestionItem): void {
+  const note = document.getElementById(QUEUE_IDS.paneNote)
+  if (!note || state.shown?.id !== s.id) return
+  const open = isOpen(s)
+  state.holder = open && s.claimedBy && s.claimedBy !== ME ? s.claimedBy : null
+  const who = s.decidedBy ?? ''
+  const verb = s.status === 'sending' ? '正在发送'
+    : s.status === 'sent' ? s.decision === 'auto_sent' ? '已自动发送' : '已发送'
+      : s.status === 'rejected' ? s.kind === 'reminder' ? '已忽略' : '已拒绝' : ''
+  if (!open) {
+    note.className = 'pane-note done'
+    note.replaceChildren(`${who} ${verb}`.trim())
+  } else if (state.holder) {
+    note.className = 'pane-note held'
+    note.replaceChildren(`${state.holder} 处理中`, ' ', h('button', { type: 'button', id: QUEUE_IDS.takeOver, onclick: () => void claim(s.id, true) }, '接手'))
+  } else {
+    note.className = 'pane-note'
+    note.replaceChildren(s.claimedBy === ME ? '我处理中（其他坐席会看到）' : '')
+  }
+  if (!open) {
+    for (const button of detail.querySelectorAll<HTMLButtonElement>('.actions button, #inline-form button')) button.disabled = true
+    const draft = document.getElementById(QUEUE_IDS.draft) as HTMLTextAreaElement | null
+    if (draft) draft.readOnly = true
+  }
 }
 
 function move(delta: number): void {
@@ -235,7 +320,7 @@ function move(delta: number): void {
 }
 
 let detailLoads = 0
-async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<void> {
+async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: string } = {}): Promise<void> {
   const id = state.selectedId
   if (id === null) {
     delete detail.dataset.id
@@ -251,15 +336,31 @@ async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<
   const ctx = await api<SuggestionContextView>('GET', `/api/suggestions/${id}/context`)
   // An older load answering late must not replace a newer one.
   if (state.selectedId !== id || mine !== detailLoads) return
-  if (options.unlessEditing && isEditing() && detail.contains(document.activeElement)) return
+  if (options.unlessEditing && isEditing() && detail.contains(document.activeElement) && state.shown?.id === id) {
+    // The words being typed stay, and so does the version they were typed on; who holds it and whether it is
+    // still open show at once.
+    showNote(ctx.suggestion)
+    return
+  }
+  // Words the agent typed into this item's draft survive a reload of it (a live change, a stale answer); only
+  // their own decision (act() forgets the item) starts from the new draft.
+  const typedDraft = document.getElementById(QUEUE_IDS.draft) as HTMLTextAreaElement | null
+  const keep = options.keepDraft ?? (state.shown?.id === id && typedDraft && !typedDraft.readOnly && typedDraft.value !== (state.shown.text ?? '') ? typedDraft.value : undefined)
   const s = ctx.suggestion
+  state.shown = s
   // A reply the outbox gave up on is decided again like a pending one: send again (maybe edited) or reject.
   const pending = s.status === 'pending' || s.status === 'failed'
   const draft = h('textarea', { id: QUEUE_IDS.draft, 'aria-label': s.kind === 'reminder' ? '给客户的消息' : '回复内容', placeholder: PLACEHOLDER[s.kind] ?? '', disabled: !pending })
-  draft.value = pending ? s.text ?? '' : s.finalText ?? s.text ?? ''
+  draft.value = pending ? keep ?? s.text ?? '' : s.finalText ?? s.text ?? ''
+  // Typing is activity: it claims an item nobody holds and keeps this agent's claim alive.
+  draft.addEventListener('input', () => {
+    const since = Date.now() - state.renewedAt
+    if (state.holder === null && since > 1000 && (state.shown?.claimedBy !== ME || since > RENEW_EVERY_MS)) void claim(s.id)
+  })
 
   const main = h('section', { class: 'card', 'aria-label': '建议详情' },
     h('div', { class: 'muted' }, `${s.groupName} · `, h('a', { href: memberHref(s.memberId), title: '查看成员的标签、历史和指标' }, s.memberName), ` · ${formatTime(s.askedAt)}`, pending ? ` · 已等待 ${formatWait(Date.now() - Date.parse(s.askedAt))}` : ''),
+    h('p', { id: QUEUE_IDS.paneNote, class: 'pane-note', role: 'status' }),
     h('p', { class: 'question' }, s.question),
     h('div', { class: 'meta' },
       ...humanBadges(s),
@@ -286,6 +387,7 @@ async function renderDetail(options: { unlessEditing?: boolean } = {}): Promise<
       h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, KIND[x.kind] ?? x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
   )
   detail.replaceChildren(h('div', { class: 'detail-grid' }, main, side))
+  showNote(s)
   // Show the question itself in the conversation, with what came just before it.
   const list = side.querySelector<HTMLElement>('.conversation')
   const current = list?.querySelector<HTMLElement>('li.current')
@@ -303,18 +405,52 @@ function actions(s: SuggestionItem, draft: HTMLTextAreaElement): HTMLElement {
   )
 }
 
-async function act(work: () => Promise<unknown>, done: string): Promise<void> {
+/**
+ * Runs one decision on the open item. It names the version on screen; a colleague's claim is confirmed first
+ * (`takeOver` after the confirm). A refusal keeps the pane on the item: `stale` shows the item as it is now (keeping
+ * the words typed), `claimed_by_other` asks for the takeover.
+ */
+async function act(work: (takeOver: boolean) => Promise<unknown>, done: string, takeOver = false): Promise<void> {
   if (state.busy) return
+  if (!takeOver && state.holder) return confirmTakeOver(state.holder, () => void act(work, done, true))
   state.busy = true
+  const typed = (document.getElementById(QUEUE_IDS.draft) as HTMLTextAreaElement | null)?.value
+  let after: 'next' | 'reload' | 'keep' = 'next'
   try {
-    await work()
+    await work(takeOver)
+    state.advance = true
+    state.shown = null
     toast(done)
   } catch (error) {
-    toast(error instanceof ApiError ? error.message : `操作失败：${(error as Error).message}`, 'error')
+    const current = error instanceof ApiError ? (error.body as Partial<SuggestionConflictBody> | undefined)?.current : undefined
+    if (error instanceof ApiError && error.code === 'claimed_by_other' && current?.claimedBy) {
+      after = 'keep'
+      noteClaim(current)
+      confirmTakeOver(current.claimedBy, () => void act(work, done, true))
+    } else {
+      after = current ? 'reload' : 'next'
+      toast(error instanceof ApiError ? error.message : `操作失败：${(error as Error).message}`, 'error')
+    }
   } finally {
     state.busy = false
-    await refresh()
+    if (after === 'next') await refresh()
+    else {
+      await refresh(false)
+      if (after === 'reload') await renderDetail(typed !== undefined ? { keepDraft: typed } : {})
+    }
   }
+}
+
+/** Asks before deciding on an item a colleague holds. 取消 has the focus: a stray Enter must not take it over. */
+function confirmTakeOver(holder: string, proceed: () => void): void {
+  const cancel = h('button', { type: 'button', onclick: () => form.remove() }, '取消')
+  const form = h('form', { class: 'confirm-takeover', id: QUEUE_IDS.confirmTakeOver, role: 'alertdialog', 'aria-label': '确认接手', onsubmit: (e: Event) => {
+    e.preventDefault()
+    form.remove()
+    proceed()
+  } }, h('p', {}, `${holder} 正在处理这条建议。确定接手并继续吗？（会记录在审计日志）`), h('button', { type: 'submit', class: 'primary' }, '接手并继续'), cancel)
+  byId(QUEUE_IDS.inlineForm).replaceChildren(form)
+  cancel.focus()
 }
 
 async function send(s: SuggestionItem, draft: HTMLTextAreaElement): Promise<void> {
@@ -327,13 +463,17 @@ async function send(s: SuggestionItem, draft: HTMLTextAreaElement): Promise<void
   const edited = text !== (s.text ?? '').trim()
   const sidebar = state.sidebar
   if (sidebar) {
-    await act(async () => {
+    await act(async (takeOver) => {
+      // The words leave through the agent's own WeCom: ask the queue first (claim, version), then record what went out.
+      await api('POST', `/api/suggestions/${s.id}/claim`, takeOver ? { takeOver: true } : {})
+      const now = await api<SuggestionItem>('GET', `/api/suggestions/${s.id}`)
+      if (now.version !== s.version) throw new ApiError(409, 'stale', `建议 #${s.id} 刚有变化，已显示最新内容，请确认后再发送`, { current: now })
       await sidebar.send(text)
-      await api('POST', `/api/suggestions/${s.id}/mark-sent`, { text, via: 'wecom-sidebar' })
+      await api('POST', `/api/suggestions/${s.id}/mark-sent`, { text, via: 'wecom-sidebar', version: s.version, takeOver: true })
     }, '已以您的身份发送')
     return
   }
-  await act(() => api('POST', `/api/suggestions/${s.id}/send`, edited ? { text } : undefined), edited ? '已编辑并发送' : '已发送')
+  await act((takeOver) => api('POST', `/api/suggestions/${s.id}/send`, { version: s.version, ...(edited ? { text } : {}), ...(takeOver ? { takeOver } : {}) }), edited ? '已编辑并发送' : '已发送')
 }
 
 function showReject(s: SuggestionItem): void {
@@ -341,7 +481,7 @@ function showReject(s: SuggestionItem): void {
   const reason = h('input', { id: QUEUE_IDS.rejectReason, 'aria-label': `${verb}原因`, placeholder: '原因（可选），如：客户已私聊解决', maxlength: 500 })
   const form = h('form', { class: 'reject-form', onsubmit: (e: Event) => {
     e.preventDefault()
-    void act(() => api('POST', `/api/suggestions/${s.id}/reject`, reason.value.trim() ? { reason: reason.value.trim() } : {}), `已${verb}`)
+    void act((takeOver) => api('POST', `/api/suggestions/${s.id}/reject`, { version: s.version, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}), ...(takeOver ? { takeOver } : {}) }), `已${verb}`)
   } }, reason, h('button', { type: 'submit', class: 'danger' }, `确认${verb}`), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
   byId(QUEUE_IDS.inlineForm).replaceChildren(form)
   reason.focus()
@@ -356,7 +496,7 @@ function showFixIntent(s: SuggestionItem): void {
     }))
   const form = h('form', { class: 'fix-intent', onsubmit: (e: Event) => {
     e.preventDefault()
-    void act(() => api('POST', `/api/suggestions/${s.id}/fix-intent`, { intentId: select.value }), '已纠正意图：这个问题已作为新例句学习')
+    void act((takeOver) => api('POST', `/api/suggestions/${s.id}/fix-intent`, { intentId: select.value, version: s.version, ...(takeOver ? { takeOver } : {}) }), '已纠正意图：这个问题已作为新例句学习')
   } }, h('label', { for: QUEUE_IDS.intentSelect }, '正确的意图'), select, h('button', { type: 'submit', class: 'primary' }, '确认并重新起草'), h('button', { type: 'button', onclick: () => form.remove() }, '取消'))
   byId(QUEUE_IDS.inlineForm).replaceChildren(form)
   select.focus()

@@ -48,6 +48,7 @@ export function renderPage(options: PageDefinition & { identity: Identity & { ki
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${escapeHtml(identity.csrfToken)}">
 <meta name="user-role" content="${identity.role}">
+<meta name="user-name" content="${escapeHtml(identity.name)}">
 <title>${escapeHtml(options.title)} · 群客服助手</title>
 <link rel="stylesheet" href="/assets/app.css">
 </head>

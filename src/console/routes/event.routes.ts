@@ -38,7 +38,8 @@ export function registerEventRoutes(app: FastifyInstance, deps: Pick<HttpServerD
       })
     }
     const unsubscribe = deps.suggestions.subscribe((event) => {
-      const data: SuggestionEventData = { type: event.type, id: event.suggestion.id, status: event.suggestion.status, groupId: event.suggestion.groupId }
+      const s = event.suggestion
+      const data: SuggestionEventData = { type: event.type, id: s.id, status: s.status, groupId: s.groupId, version: s.version, claimedBy: s.claimedBy }
       send(`event: suggestion\ndata: ${JSON.stringify(data)}\n\n`)
     })
     const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS)

@@ -87,6 +87,6 @@ describe('missingDatabaseMessage', () => {
     const message = missingDatabaseMessage('/srv/qundesk/data/qundesk.sqlite', remembered)
     expect(message).toContain('/srv/qundesk/data/qundesk.sqlite')
     expect(message).toContain(`此处自 ${remembered.since} 起有过 QunDesk 数据库（记录于 ${remembered.marker}）`)
-    expect(message).toMatch(/备份与恢复[\s\S]*qundesk\.sqlite-wal[\s\S]*audit verify[\s\S]*qundesk start --new-database$/)
+    expect(message).toMatch(/备份与恢复[\s\S]*qundesk\.sqlite-wal[\s\S]*audit verify[\s\S]*npx qundesk start --new-database[\s\S]*npm start -- --new-database/)
   })
 })
