@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.js'
+import { serializeByKey } from '../core/serialize-by-key.js'
 import type { Outbox } from '../outbox/outbox.js'
 import type { Db } from '../storage/create-db.js'
 import { hasSendToMemberSince } from '../storage/outbox.repository.js'
@@ -23,7 +24,7 @@ export function acknowledgeHandoffs(deps: {
 }): () => void {
   const log = deps.logger.child({ component: 'handoff-ack' })
   // One decision at a time per member and group: two escalations processed together must not both find "none yet".
-  const chains = new Map<string, Promise<void>>()
+  const serial = serializeByKey()
 
   async function acknowledge(event: SuggestionEvent): Promise<void> {
     const s = event.suggestion
@@ -47,11 +48,8 @@ export function acknowledgeHandoffs(deps: {
   return deps.subscribe((event) => {
     // Remote events are another instance's to act on.
     if (event.remote || !event.suggestion.escalationReason) return
-    const key = `${event.suggestion.groupId}\u0000${event.suggestion.memberId}`
-    const next = (chains.get(key) ?? Promise.resolve()).then(() => acknowledge(event)).catch((error: unknown) => {
+    void serial(`${event.suggestion.groupId}\u0000${event.suggestion.memberId}`, () => acknowledge(event)).catch((error: unknown) => {
       log.error({ err: error, suggestionId: event.suggestion.id }, 'acknowledging a handoff failed')
     })
-    chains.set(key, next)
-    void next.finally(() => { if (chains.get(key) === next) chains.delete(key) })
   })
 }

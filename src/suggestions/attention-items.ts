@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js'
+import { serializeByKey } from '../core/serialize-by-key.js'
 import type { InboundMessage } from '../core/inbound-message.js'
 import type { Severity } from '../core/vocabulary.js'
 import type { Db } from '../storage/create-db.js'
@@ -28,7 +29,7 @@ export interface AttentionItems {
 export function createAttentionItems(deps: { db: Db; clock: Clock; notify: (suggestion: Suggestion) => void }): AttentionItems {
   const { db } = deps
   // One decision at a time per member and group: two upset lines handled together must not open two items.
-  const chains = new Map<string, Promise<unknown>>()
+  const serial = serializeByKey()
 
   async function note(message: InboundMessage, severity: Severity): Promise<Suggestion> {
     const open = await findPendingAttention(db, message.groupId, message.senderId)
@@ -56,12 +57,6 @@ export function createAttentionItems(deps: { db: Db; clock: Clock; notify: (sugg
   }
 
   return {
-    note(message, severity) {
-      const key = `${message.groupId}\u0000${message.senderId}`
-      const next = (chains.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => note(message, severity))
-      chains.set(key, next)
-      void next.finally(() => { if (chains.get(key) === next) chains.delete(key) }).catch(() => undefined)
-      return next
-    },
+    note: (message, severity) => serial(`${message.groupId}\u0000${message.senderId}`, () => note(message, severity)),
   }
 }
