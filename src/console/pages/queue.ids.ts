@@ -1,6 +1,9 @@
 /** DOM ids of the 工作台 (queue.page.ts), and of the detail parts queue.ts builds itself. */
 export const QUEUE_IDS = {
   stats: 'queue-stats',
+  filterGroup: 'filter-group',
+  filterReason: 'filter-reason',
+  filterClaim: 'filter-claim',
   sidebarNote: 'sidebar-note',
   liveNote: 'live-note',
   channelNote: 'channel-note',

@@ -16,6 +16,15 @@ export const QUEUE_PAGE: PageDefinition = {
         <button type="button" role="tab" data-status="failed" aria-selected="false">发送失败</button>
         <button type="button" role="tab" data-status="" aria-selected="false">全部</button>
       </div>
+      <div class="queue-filters">
+        <label>群 <select id="${QUEUE_IDS.filterGroup}"><option value="">全部群</option></select></label>
+        <label>原因 <select id="${QUEUE_IDS.filterReason}">
+          <option value="">全部</option><option value="keyword">要求转人工</option><option value="emotion">情绪激动</option>
+          <option value="intent">投诉类问题</option><option value="misses">连续答不上</option><option value="sla">超时</option>
+          <option value="unmatched">未匹配</option><option value="attention">需关注</option>
+        </select></label>
+        <label>认领 <select id="${QUEUE_IDS.filterClaim}"><option value="all">全部</option><option value="mine">我处理中</option><option value="unclaimed">未认领</option></select></label>
+      </div>
       <p class="sidebar-note" id="${QUEUE_IDS.sidebarNote}" hidden></p>
       <p class="error" id="${QUEUE_IDS.liveNote}" role="status" hidden>实时连接已断开，正在重连…</p>
       <p class="error" id="${QUEUE_IDS.channelNote}" role="status" hidden></p>

@@ -3,6 +3,7 @@ import { api, ApiError } from './api.js'
 import { byId, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
 import { memberHref } from './member-tags.js'
 import { QUEUE_IDS } from './queue.ids.js'
+import { byUrgency, passesFilter, slaLeftMs, type QueueFilter } from './queue-order.js'
 import { initSidebar, type Sidebar } from './wecom-sidebar.js'
 
 const DECISION: Record<string, string> = { auto_sent: '自动发送', sent: '已发送', edited: '编辑后发送', rejected: '已拒绝' }
@@ -52,7 +53,10 @@ const RENEW_EVERY_MS = 60_000
 
 const state = {
   status: 'pending' as string,
+  /** The list as the server sent it, and as shown: filtered, and for pending work in order of urgency. */
+  all: [] as SuggestionItem[],
   items: [] as SuggestionItem[],
+  filter: { groupId: '', reason: '', claim: 'all' } as QueueFilter,
   selectedId: null as number | null,
   /** The item in the pane as the agent last saw it whole: its version goes with every decision. */
   shown: null as SuggestionItem | null,
@@ -99,6 +103,14 @@ async function start(): Promise<void> {
       for (const t of document.querySelectorAll('.tabs [data-status]')) t.setAttribute('aria-selected', String(t === tab))
       state.selectedId = null
       void refresh()
+    })
+  }
+  for (const [id, key] of [[QUEUE_IDS.filterGroup, 'groupId'], [QUEUE_IDS.filterReason, 'reason'], [QUEUE_IDS.filterClaim, 'claim']] as const) {
+    byId<HTMLSelectElement>(id).addEventListener('change', (event) => {
+      state.filter = { ...state.filter, [key]: (event.target as HTMLSelectElement).value }
+      // The agent's own choice: the list changes, the pane stays on what they were reading.
+      applyView()
+      renderList()
     })
   }
   document.addEventListener('keydown', onKey)
@@ -164,8 +176,8 @@ async function refresh(reloadDetail: boolean | 'unless-editing' = true): Promise
   // A slower, older response must not overwrite a newer list.
   if (mine !== refreshes) return
   showHealth(health)
-  // Pending work reads oldest-waiting first; history reads newest first.
-  state.items = state.status === 'pending' ? items.reverse() : items
+  state.all = items
+  applyView()
   // The selection moves only when the agent acts: a first item to show, or the next one after their own decision.
   // A colleague's decision on the open item leaves it on screen, saying who did what (issue 17: the agent's next
   // Enter must never land on a customer they did not look at).
@@ -181,6 +193,28 @@ async function refresh(reloadDetail: boolean | 'unless-editing' = true): Promise
   if (listed && state.shown?.id === listed.id) showNote(listed)
   if (reloadDetail === true) await renderDetail()
   else if (reloadDetail === 'unless-editing') await renderDetail({ unlessEditing: true })
+}
+
+/** The list shown: the agent's filters, and pending work by urgency (history stays newest first). */
+function applyView(): void {
+  const shown = state.all.filter((item) => passesFilter(item, state.filter, ME))
+  state.items = state.status === 'pending' ? byUrgency(shown) : shown
+}
+
+const BASE_TITLE = document.title
+/** The tab's title counts what waits for a person, so a background tab still says there is work. */
+function showTitleCount(): void {
+  const waiting = state.status === 'pending' ? state.all.filter((i) => i.status === 'pending' && i.needsHuman).length : 0
+  document.title = waiting > 0 ? `(${waiting}) ${BASE_TITLE}` : BASE_TITLE
+}
+
+/** The group choices come from the items listed; a chosen group stays listed even when it has no items now. */
+function fillGroupFilter(): void {
+  const select = byId<HTMLSelectElement>(QUEUE_IDS.filterGroup)
+  const groups = new Map(state.all.map((i) => [i.groupId, i.groupName]))
+  if (state.filter.groupId && !groups.has(state.filter.groupId)) groups.set(state.filter.groupId, state.filter.groupId)
+  select.replaceChildren(h('option', { value: '' }, '全部群'), ...[...groups].sort((a, b) => a[1].localeCompare(b[1], 'zh-CN')).map(([id, name]) => h('option', { value: id }, name)))
+  select.value = state.filter.groupId
 }
 
 function showHealth(health: HealthView): void {
@@ -201,6 +235,8 @@ function showHealth(health: HealthView): void {
 
 function renderList(): void {
   const now = Date.now()
+  showTitleCount()
+  fillGroupFilter()
   const pending = state.items.filter((i) => i.status === 'pending')
   const failedCount = state.failed
   const oldest = pending.reduce<SuggestionItem | undefined>((a, b) => (!a || b.askedAt < a.askedAt ? b : a), undefined)
@@ -214,7 +250,8 @@ function renderList(): void {
   )
   list.replaceChildren(...state.items.map((item) => {
     const waiting = now - Date.parse(item.askedAt)
-    const late = isQuestion(item) && item.status === 'pending' && waiting > state.slaMs
+    const left = slaLeftMs(item, state.slaMs, now)
+    const late = left !== undefined && left < 0
     const li = h('li', {
       id: optionId(item.id), role: 'option', 'aria-selected': String(item.id === state.selectedId),
       class: item.needsHuman ? 'escalated' : item.kind === 'reminder' ? 'reminder' : undefined, 'data-id': item.id, 'data-kind': item.kind,
@@ -225,6 +262,7 @@ function renderList(): void {
       ...humanBadges(item),
       item.kind === 'answer' ? h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`) : null,
       late ? h('span', { class: 'badge late' }, `超时 ${formatWait(waiting)}`) : null,
+      left !== undefined && !late ? h('span', { class: 'badge sla', title: `距 SLA（${Math.round(state.slaMs / 60_000)} 分钟）还剩` }, `剩 ${formatWait(left)}`) : null,
       item.claimedBy ? h('span', { class: item.claimedBy === ME ? 'badge claim mine' : 'badge claim' }, item.claimedBy === ME ? '我处理中' : `${item.claimedBy} 处理中`) : null,
       item.status === 'failed' || item.status === 'sending'
         ? h('span', { class: item.status === 'failed' ? 'badge late' : 'badge' }, STATUS[item.status])
