@@ -237,7 +237,8 @@ function renderList(): void {
   const now = Date.now()
   showTitleCount()
   fillGroupFilter()
-  const pending = state.items.filter((i) => i.status === 'pending')
+  // The counts are the whole queue's, whatever the filters show.
+  const pending = state.all.filter((i) => i.status === 'pending')
   const failedCount = state.failed
   const oldest = pending.reduce<SuggestionItem | undefined>((a, b) => (!a || b.askedAt < a.askedAt ? b : a), undefined)
   const newest = pending.reduce<SuggestionItem | undefined>((a, b) => (!a || b.askedAt > a.askedAt ? b : a), undefined)
