@@ -4,6 +4,8 @@ export const QUEUE_IDS = {
   filterGroup: 'filter-group',
   filterReason: 'filter-reason',
   filterClaim: 'filter-claim',
+  alertDesktop: 'alert-desktop',
+  alertSound: 'alert-sound',
   sidebarNote: 'sidebar-note',
   liveNote: 'live-note',
   channelNote: 'channel-note',

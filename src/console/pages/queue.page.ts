@@ -24,6 +24,8 @@ export const QUEUE_PAGE: PageDefinition = {
           <option value="unmatched">未匹配</option><option value="attention">需关注</option>
         </select></label>
         <label>认领 <select id="${QUEUE_IDS.filterClaim}"><option value="all">全部</option><option value="mine">我处理中</option><option value="unclaimed">未认领</option></select></label>
+        <label title="有新的需人工消息时弹出桌面通知（标签页在后台也会提醒）"><input type="checkbox" id="${QUEUE_IDS.alertDesktop}"> 桌面提醒</label>
+        <label title="有新的需人工消息时响一声"><input type="checkbox" id="${QUEUE_IDS.alertSound}"> 提示音</label>
       </div>
       <p class="sidebar-note" id="${QUEUE_IDS.sidebarNote}" hidden></p>
       <p class="error" id="${QUEUE_IDS.liveNote}" role="status" hidden>实时连接已断开，正在重连…</p>

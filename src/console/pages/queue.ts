@@ -3,6 +3,7 @@ import { api, ApiError } from './api.js'
 import { byId, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
 import { memberHref } from './member-tags.js'
 import { QUEUE_IDS } from './queue.ids.js'
+import { createQueueAlerts } from './queue-alerts.js'
 import { byUrgency, passesFilter, slaLeftMs, type QueueFilter } from './queue-order.js'
 import { initSidebar, type Sidebar } from './wecom-sidebar.js'
 
@@ -77,6 +78,9 @@ const STATUS: Record<string, string> = { sending: '发送中', failed: '发送�
 const optionId = (id: number) => `s-${id}`
 const list = byId(QUEUE_IDS.list)
 const detail = byId(QUEUE_IDS.detail)
+const alerts = createQueueAlerts({
+  desktop: byId<HTMLInputElement>(QUEUE_IDS.alertDesktop), sound: byId<HTMLInputElement>(QUEUE_IDS.alertSound), onRefused: (message) => toast(message, 'error'),
+})
 
 initChrome()
 void start()
@@ -177,6 +181,7 @@ async function refresh(reloadDetail: boolean | 'unless-editing' = true): Promise
   if (mine !== refreshes) return
   showHealth(health)
   state.all = items
+  if (state.status === 'pending') alerts.seen(items)
   applyView()
   // The selection moves only when the agent acts: a first item to show, or the next one after their own decision.
   // A colleague's decision on the open item leaves it on screen, saying who did what (issue 17: the agent's next
