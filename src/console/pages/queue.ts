@@ -23,14 +23,13 @@ const isQuestion = (item: SuggestionItem) => item.kind === 'answer' || item.kind
 
 const money = (n: number | null) => (n === null ? '—' : `¥${n.toLocaleString('zh-CN', { maximumFractionDigits: 2 })}`)
 
-/** Who the customer is to the team, beside the question: lifecycle stage, tags, CRM value; links to the member page. */
-function memberProfile(s: SuggestionItem, profile: SuggestionContextView['profile']): HTMLElement {
+/** Who the customer is to the team, beside the question: lifecycle stage, tags, CRM value (the name links to the member page). */
+function memberProfile(profile: SuggestionContextView['profile']): HTMLElement {
   const crm = profile.crm
   return h('div', { class: 'member-profile', id: QUEUE_IDS.profile },
     h('p', {},
       profile.lifecycle ? h('span', { class: 'badge', title: '生命周期阶段（rules/ 规则计算）' }, profile.lifecycle) : h('span', { class: 'muted' }, '未分阶段'), ' ',
-      ...profile.tags.map((t) => h('span', { class: `tag ${t.source}`, title: t.source === 'manual' ? '手动标签' : '规则标签' }, t.tag)), ' ',
-      h('a', { href: memberHref(s.memberId) }, '成员详情')),
+      ...profile.tags.map((t) => h('span', { class: `tag ${t.source}`, title: t.source === 'manual' ? '手动标签' : '规则标签' }, t.tag))),
     crm
       ? h('p', { class: 'muted' }, `累计消费 ${money(crm.totalSpend)} · 近 30 天 ${money(crm.monthlySpend)} · 订单 ${crm.orders ?? '—'}${crm.rfm.r === null ? '' : ` · RFM ${crm.rfm.r}/${crm.rfm.f ?? '—'}/${crm.rfm.m ?? '—'}`}`)
       : h('p', { class: 'muted' }, '未导入 CRM 资料'),
@@ -426,7 +425,7 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
         h('div', { class: 'who' }, `${m.id.startsWith('rules:') ? m.senderName : m.fromSelf ? '机器人' : m.senderName} · ${formatTime(m.sentAt)}`), m.text))),
     h('h2', {}, `${s.memberName} 的历史提问`),
     ctx.membership ? h('p', { class: 'muted' }, `${ctx.membership.joinedAtEstimated ? '最晚' : ''}${formatTime(ctx.membership.joinedAt)} 入群（${`${formatWait(Date.now() - Date.parse(ctx.membership.joinedAt))}前`.replace('刚刚前', '刚刚')}${ctx.membership.joinedAtEstimated ? '，估计' : ''}）`) : null,
-    memberProfile(s, ctx.profile),
+    memberProfile(ctx.profile),
     ctx.history.length === 0 ? h('p', { class: 'muted' }, '第一次提问') : h('ul', { class: 'history' }, ...ctx.history.map((x) =>
       h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, KIND[x.kind] ?? x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
   )
@@ -500,7 +499,7 @@ function confirmTakeOver(holder: string, proceed: () => void): void {
 async function send(s: SuggestionItem, draft: HTMLTextAreaElement): Promise<void> {
   const text = draft.value.trim()
   if (!text) {
-    toast(s.kind === 'reminder' || s.kind === 'attention' ? '没有草稿：请先写要发给客户的消息，或点「忽略」' : '请先填写回复内容', 'error')
+    toast(s.kind === 'reminder' ? '提醒没有草稿：请先写要发给客户的消息，或点「忽略」' : s.kind === 'attention' ? '需关注没有草稿：请先写要发给客户的消息，或点「忽略」' : '请先填写回复内容', 'error')
     draft.focus()
     return
   }
