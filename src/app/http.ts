@@ -5,6 +5,7 @@ import { wecomCallbackRoutes } from '../channels/wecom/callback-routes.js'
 import { wecomSidebarRoutes } from '../channels/wecom/sidebar-routes.js'
 import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
 import type { Config } from '../config/load-config.js'
+import { createQuickReplyService } from '../settings/quick-replies.js'
 import { createAuditService } from '../audit/audit-service.js'
 import { createAuthService, type AuthService } from '../auth/auth-service.js'
 import { randomPassword } from '../auth/password-hash.js'
@@ -67,6 +68,8 @@ export async function startHttp(
     learning,
     auth,
     settings: deps.settings,
+    quickReplies: createQuickReplyService({ db, clock }),
+    utcOffsetMinutes: config.utcOffsetMinutes,
     reports: deps.reports,
     audit: createAuditService({ db }),
     knowledge: () => knowledge,

@@ -211,3 +211,12 @@ export interface ApiErrorBody {
   error: string
   message: string
 }
+
+/** GET /api/quick-replies (as kept) and GET /api/suggestions/:id/quick-replies (filled for that item). */
+export interface QuickReplyView {
+  id: number
+  title: string
+  text: string
+  updatedBy: string
+  updatedAt: string
+}

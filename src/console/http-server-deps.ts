@@ -8,6 +8,7 @@ import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
 import type { ReportService } from '../reports/report-service.js'
+import type { QuickReplyService } from '../settings/quick-replies.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import type { TaggingService } from '../tagging/tagging-service.js'
@@ -28,6 +29,9 @@ export interface HttpServerDeps {
   learning: LearningService
   auth: AuthService
   settings: SettingsService
+  quickReplies: QuickReplyService
+  /** The customers' time zone (QUNDESK_UTC_OFFSET_MINUTES): dates in a question are read in it. */
+  utcOffsetMinutes?: number
   reports: ReportService
   audit: AuditService
   knowledge: () => MatcherRuntime

@@ -137,6 +137,7 @@ const TABLES = {
   login_failures: { key: ['id'], serial: true },
   login_attempt_windows: { key: ['key', 'window_start'] },
   announced_messages: { key: ['instance_id', 'channel', 'message_id'] },
+  quick_replies: { key: ['id'], serial: true },
 } as const satisfies { [T in keyof Database]: TableSpec<Database[T]> }
 
 export type TableName = keyof Database & string

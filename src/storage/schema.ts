@@ -33,6 +33,7 @@ export interface Database {
   login_failures: LoginFailureTable
   login_attempt_windows: LoginAttemptWindowTable
   announced_messages: AnnouncedMessageTable
+  quick_replies: QuickReplyTable
 }
 
 
@@ -397,3 +398,13 @@ export interface AnnouncedMessageTable {
   message_id: string
   announced_at: string
 }
+
+/** 常用语: a snippet agents insert into a reply; `{{name}}` and slot names are filled per item (migration 020). */
+export interface QuickReplyTable {
+  id: Generated<number>
+  title: string
+  text: string
+  updated_by: string
+  updated_at: string
+}
+export type QuickReplyRow = Selectable<QuickReplyTable>

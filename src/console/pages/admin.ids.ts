@@ -7,6 +7,8 @@ export const ADMIN_IDS = {
   handoffForm: 'handoff-form',
   handoffReasons: 'handoff-reasons',
   handoffGroups: 'handoff-groups',
+  quickReplies: 'quick-replies',
+  quickReplyForm: 'quick-reply-form',
   servedForm: 'served-form',
   servedList: 'served-list',
   retag: 'retag',

@@ -29,6 +29,19 @@ export const ADMIN_PAGE: PageDefinition = {
   </form>
 </section>
 <section class="card">
+  <h1>常用语</h1>
+  <p class="muted hint">坐席回复时按 Q 或在「常用语」里选择插入。可用变量：{{name}}（客户昵称）、{{order_id}} 订单号、{{phone}} 手机号、{{amount}} 金额、{{date}} 日期——从客户的问题里找，找不到时显示为【订单号】等，请坐席补上。</p>
+  <table class="table" id="${ADMIN_IDS.quickReplies}"><thead><tr><th>标题</th><th>内容</th><th>最后修改</th><th>操作</th></tr></thead><tbody></tbody></table>
+  <form id="${ADMIN_IDS.quickReplyForm}" class="stacked-form">
+    <h2>添加或修改常用语</h2>
+    <input type="hidden" name="id">
+    <label>标题 <input name="title" required maxlength="20"></label>
+    <label>内容 <textarea name="text" required maxlength="500" rows="3"></textarea></label>
+    <button type="submit" class="primary">保存常用语</button>
+    <p class="status" role="status"></p>
+  </form>
+</section>
+<section class="card">
   <h1>服务的群</h1>
   <form id="${ADMIN_IDS.servedForm}" class="stacked-form">
     <p class="muted hint">机器人只在这些群里回答；其他群的消息照样记录（给客服看上下文），但不回答、不追问、不进队列。</p>

@@ -1,4 +1,4 @@
-import type { GroupView, RetagView, SettingsView, UserView } from '../contract.js'
+import type { GroupView, QuickReplyView, RetagView, SettingsView, UserView } from '../contract.js'
 import { ADMIN_IDS } from './admin.ids.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, h, initChrome, toast } from './dom.js'
@@ -126,6 +126,45 @@ handoffForm.addEventListener('submit', async (event) => {
   }
 })
 
+const quickForm = byId<HTMLFormElement>(ADMIN_IDS.quickReplyForm)
+const quickField = (name: string) => quickForm.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement
+
+async function loadQuickReplies(): Promise<void> {
+  const snippets = await api<QuickReplyView[]>('GET', '/api/quick-replies')
+  byId(ADMIN_IDS.quickReplies).querySelector('tbody')!.replaceChildren(...snippets.map((q) => h('tr', {},
+    h('td', {}, q.title), h('td', { class: 'pre' }, q.text), h('td', { class: 'muted' }, `${q.updatedBy} · ${formatTime(q.updatedAt)}`),
+    h('td', {},
+      h('button', { type: 'button', 'aria-label': `修改常用语「${q.title}」`, onclick: () => { quickField('id').value = String(q.id); quickField('title').value = q.title; quickField('text').value = q.text; quickField('title').focus() } }, '修改'), ' ',
+      h('button', { type: 'button', class: 'danger', 'aria-label': `删除常用语「${q.title}」`, onclick: () => void removeQuickReply(q) }, '删除')))))
+}
+
+async function removeQuickReply(q: QuickReplyView): Promise<void> {
+  if (!window.confirm(`删除常用语「${q.title}」？`)) return
+  try {
+    await api('DELETE', `/api/quick-replies/${q.id}`)
+    toast(`已删除常用语「${q.title}」`)
+  } catch (e) {
+    toast(e instanceof ApiError ? e.message : String(e), 'error')
+  }
+  await loadQuickReplies()
+}
+
+quickForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const status = quickForm.querySelector('.status') as HTMLElement
+  const id = quickField('id').value
+  const body = { title: quickField('title').value, text: quickField('text').value }
+  try {
+    await api(id ? 'PUT' : 'POST', id ? `/api/quick-replies/${id}` : '/api/quick-replies', body)
+    quickForm.reset()
+    quickField('id').value = ''
+    status.textContent = '已保存'
+    await loadQuickReplies()
+  } catch (e) {
+    status.textContent = e instanceof ApiError ? e.message : String(e)
+  }
+})
+
 const servedForm = byId<HTMLFormElement>(ADMIN_IDS.servedForm)
 let servedAll: Record<string, string[]> = {}
 
@@ -177,4 +216,5 @@ retag.addEventListener('click', async () => {
 })
 
 void loadUsers()
+void loadQuickReplies()
 void api<SettingsView>('GET', '/api/settings').then(async (s) => { showSettings(s); await showServed(s); await showHandoff(s) })

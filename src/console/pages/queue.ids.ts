@@ -6,6 +6,7 @@ export const QUEUE_IDS = {
   filterClaim: 'filter-claim',
   alertDesktop: 'alert-desktop',
   alertSound: 'alert-sound',
+  quickReply: 'quick-reply',
   sidebarNote: 'sidebar-note',
   liveNote: 'live-note',
   channelNote: 'channel-note',

@@ -33,7 +33,7 @@ export const QUEUE_PAGE: PageDefinition = {
       <p class="error" id="${QUEUE_IDS.databaseNote}" role="alert" hidden></p>
     </div>
     <ol class="queue-list" id="${QUEUE_IDS.list}" role="listbox" aria-label="建议列表" tabindex="0"></ol>
-    <p class="shortcuts muted">快捷键：J/K 上下移动 · Enter 发送 · E 编辑 · R 拒绝 · I 意图不对</p>
+    <p class="shortcuts muted">快捷键：J/K 上下移动 · Enter 发送 · E 编辑 · R 拒绝 · I 意图不对 · Q 常用语</p>
   </aside>
   <section class="detail-pane" id="${QUEUE_IDS.detail}" aria-live="polite">
     <p class="muted empty">在左侧选择一条建议</p>

@@ -1,4 +1,4 @@
-import type { HealthView, IntentOption, SettingsView, SuggestionConflictBody, SuggestionContextView, SuggestionEventData, SuggestionItem } from '../contract.js'
+import type { HealthView, IntentOption, QuickReplyView, SettingsView, SuggestionConflictBody, SuggestionContextView, SuggestionEventData, SuggestionItem } from '../contract.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
 import { memberHref } from './member-tags.js'
@@ -445,7 +445,30 @@ function actions(s: SuggestionItem, draft: HTMLTextAreaElement): HTMLElement {
     h('button', { type: 'button', id: QUEUE_IDS.reject, class: 'danger', onclick: () => showReject(s) }, reminder ? '忽略 (R)' : '拒绝 (R)'),
     // Only a customer's question can teach the matcher; a tag action's text is not an example of any intent.
     isQuestion(s) ? h('button', { type: 'button', id: QUEUE_IDS.fixIntent, onclick: () => showFixIntent(s) }, '意图不对 (I)') : null,
+    quickReplyPicker(s, draft),
   )
+}
+
+/** 常用语 (Q): filled for this customer by the server; the chosen one goes into the draft where the cursor is. */
+function quickReplyPicker(s: SuggestionItem, draft: HTMLTextAreaElement): HTMLSelectElement {
+  const picker = h('select', { id: QUEUE_IDS.quickReply, 'aria-label': '插入常用语 (Q)', hidden: true }, h('option', { value: '' }, '常用语 (Q)…'))
+  const texts = new Map<string, string>()
+  void api<QuickReplyView[]>('GET', `/api/suggestions/${s.id}/quick-replies`).then((snippets) => {
+    if (snippets.length === 0) return
+    for (const q of snippets) texts.set(String(q.id), q.text)
+    picker.append(...snippets.map((q) => h('option', { value: String(q.id), title: q.text }, q.title)))
+    picker.hidden = false
+  }).catch(() => undefined)
+  picker.addEventListener('change', () => {
+    const text = texts.get(picker.value)
+    picker.value = ''
+    if (text === undefined || draft.disabled) return
+    draft.setRangeText(text, draft.selectionStart, draft.selectionEnd, 'end')
+    // As if typed: the claim is renewed and a live change will not replace the words.
+    draft.dispatchEvent(new Event('input', { bubbles: true }))
+    draft.focus()
+  })
+  return picker
 }
 
 /**
@@ -569,6 +592,7 @@ function onKey(event: KeyboardEvent): void {
     draft.setSelectionRange(draft.value.length, draft.value.length)
   } else if (key === 'r') document.getElementById(QUEUE_IDS.reject)?.click()
   else if (key === 'i') document.getElementById(QUEUE_IDS.fixIntent)?.click()
+  else if (key === 'q') document.getElementById(QUEUE_IDS.quickReply)?.focus()
   else return
   event.preventDefault()
 }

@@ -18,6 +18,7 @@ import * as announcedMessages from './2026-12-02-016-announced-messages.js'
 import * as passwordChange from './2026-12-02-017-password-change.js'
 import * as messageTextLength from './2026-12-02-018-message-text-length.js'
 import * as claims from './2026-12-02-019-claims.js'
+import * as quickReplies from './2026-12-02-020-quick-replies.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-017-password-change': passwordChange,
   '2026-12-02-018-message-text-length': messageTextLength,
   '2026-12-02-019-claims': claims,
+  '2026-12-02-020-quick-replies': quickReplies,
 }
