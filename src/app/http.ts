@@ -5,6 +5,7 @@ import { wecomCallbackRoutes } from '../channels/wecom/callback-routes.js'
 import { wecomSidebarRoutes } from '../channels/wecom/sidebar-routes.js'
 import type { WecomCallbackInbox } from '../channels/wecom/wecom-callback-inbox.js'
 import type { Config } from '../config/load-config.js'
+import { createMediaLibrary } from '../media/media-library.js'
 import { createQuickReplyService } from '../settings/quick-replies.js'
 import { createAuditService } from '../audit/audit-service.js'
 import { createAuthService, type AuthService } from '../auth/auth-service.js'
@@ -69,6 +70,7 @@ export async function startHttp(
     auth,
     settings: deps.settings,
     quickReplies: createQuickReplyService({ db, clock }),
+    media: createMediaLibrary({ db, logger }),
     utcOffsetMinutes: config.utcOffsetMinutes,
     reports: deps.reports,
     audit: createAuditService({ db }),

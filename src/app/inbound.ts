@@ -17,6 +17,7 @@ import { createMessagePipeline, type MessagePipeline } from '../pipeline/create-
 import { detectQuestion } from '../pipeline/detect-question.js'
 import { escalate } from '../pipeline/escalate.js'
 import { fillSlots } from '../pipeline/fill-slots.js'
+import { handOverMedia } from '../pipeline/hand-over-media.js'
 import { ignoreSelf } from '../pipeline/ignore-self.js'
 import { matchIntent } from '../pipeline/match-intent.js'
 import { requireSlots } from '../pipeline/require-slots.js'
@@ -27,7 +28,8 @@ import type { SettingsService } from '../settings/settings-service.js'
 import { suggestReply } from '../pipeline/suggest-reply.js'
 import type { Db } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
-import { countRecentMisses } from '../storage/suggestion.repository.js'
+import { countRecentMisses, findPendingMediaItem } from '../storage/suggestion.repository.js'
+import { mentionedBotSince } from '../storage/message.repository.js'
 import type { TaggingService } from '../tagging/tagging-service.js'
 import type { Replies } from './replies.js'
 import type { StopStack } from './stop-stack.js'
@@ -51,7 +53,7 @@ export function createChannel(deps: { config: Readonly<Config>; db: Db; clock: C
     ? createAnnouncedMessages({ db: deps.db, instanceId: config.instanceId, channel: 'wechaty', clock: deps.clock, logger: deps.logger })
     : undefined
   const channel = createWechatyChannel({
-    puppet: handle.puppet, logger: deps.logger, clock: deps.clock,
+    puppet: handle.puppet, logger: deps.logger, clock: deps.clock, mediaMaxBytes: config.mediaMaxBytes,
     ...(endpoint ? { probe: probeEndpoint(endpoint) } : {}), ...(announced ? { announced } : {}),
   })
   return { channel, handle }
@@ -74,6 +76,11 @@ export function createInboundPipeline(deps: {
       skipUnservedGroups({ servedGroups: async () => (await deps.settings.get()).servedGroups, instanceId: config.instanceId }),
       fillSlots({ slots: replies.slots, suggestions: replies.suggestions, currentKnowledge }),
       noticeUpset({ attention: createAttentionItems({ db, clock, notify: replies.suggestions.notify }) }),
+      handOverMedia({
+        suggestions: replies.suggestions,
+        mentionedBotSince: (groupId, memberId, since, before) => mentionedBotSince(db, groupId, memberId, since.toISOString(), before.toISOString()),
+        hasPendingMediaItem: async (groupId, memberId) => (await findPendingMediaItem(db, groupId, memberId)) !== undefined,
+      }),
       detectQuestion,
       matchIntent(() => knowledge.current()),
       escalate({ currentKnowledge, previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId) }),

@@ -58,6 +58,8 @@ export interface Config {
   rateLimit: { perSecond: number; burst: number }
   /** Message content older than this many days is purged nightly (PIPL); 0 keeps it forever. */
   retentionDays: number
+  /** QUNDESK_MEDIA_MAX_MB (default 20): a picture, voice note or file up to this size is kept; a larger one by name and size only. */
+  mediaMaxBytes: number
   /**
    * QUNDESK_REPLAY_ANNOUNCED (default on; 0 only to measure what it saves): message ids are written as the puppet
    * announces them and read again after a restart, so a crash between the announcement and the stored row loses nothing.
@@ -148,6 +150,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   }
   const wecomOfficial = readWecomOfficial(str, problems)
   const retentionDays = readRetentionDays(str('QUNDESK_RETENTION_DAYS'), problems)
+  const mediaMaxText = str('QUNDESK_MEDIA_MAX_MB') ?? '20'
+  const mediaMaxMb = /^\d+(\.\d+)?$/.test(mediaMaxText) ? Number(mediaMaxText) : NaN
+  if (!(mediaMaxMb >= 0 && mediaMaxMb <= 100)) problems.push(`QUNDESK_MEDIA_MAX_MB="${mediaMaxText}" must be a number of megabytes from 0 to 100 (default 20; 0 keeps no files, only their names and sizes)`)
   const databaseUrl = str('QUNDESK_DATABASE_URL')
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
     problems.push(`QUNDESK_DATABASE_URL must be a PostgreSQL URL such as postgres://qundesk:PASSWORD@127.0.0.1:5432/qundesk (unset it to use the SQLite file in QUNDESK_DATA_DIR); got ${redactDatabaseUrl(databaseUrl)}`)
@@ -219,6 +224,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     offlineAlertMinutes,
     rateLimit: Object.freeze(rateLimit),
     retentionDays,
+    mediaMaxBytes: Math.round((mediaMaxMb >= 0 && mediaMaxMb <= 100 ? mediaMaxMb : 20) * 1024 * 1024),
     ...(contentKeys ? { contentKeys: Object.freeze({ active: contentKeys.active, keys: Object.freeze(contentKeys.keys) }) } : {}),
   })
 }

@@ -9,6 +9,7 @@ import { allows, awaitsPasswordChange, type Identity } from './identity.js'
 import { PASSWORD_PAGE_URL } from './pages/password.ids.js'
 import { createRequestRateLimit } from './rate-limit.js'
 import { registerAdminRoutes } from './routes/admin.routes.js'
+import { registerMediaRoutes } from './routes/media.routes.js'
 import { registerQuickReplyRoutes } from './routes/quick-reply.routes.js'
 import { registerAssetRoutes } from './routes/asset.routes.js'
 import { registerEventRoutes } from './routes/event.routes.js'
@@ -112,6 +113,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerAdminRoutes(app, deps)
   registerQuickReplyRoutes(app, deps)
   registerMemberRoutes(app, deps)
+  registerMediaRoutes(app, deps)
   for (const routes of deps.channelRoutes ?? []) void app.register(routes)
   registerPageRoutes(app)
   registerAssetRoutes(app)

@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { LearningService } from '../learning/learning-service.js'
+import type { MediaLibrary } from '../media/media-library.js'
 import type { MemberDirectory } from '../members/member-directory.js'
 import type { ReportService } from '../reports/report-service.js'
 import type { QuickReplyService } from '../settings/quick-replies.js'
@@ -42,6 +43,8 @@ export interface HttpServerDeps {
   channelRoutes?: readonly FastifyPluginAsync[] | undefined
   health: () => Promise<HealthReport>
   members: MemberDirectory
+  /** Pictures, voice notes and files customers sent. */
+  media: MediaLibrary
   tagging: TaggingService
   /** Requests per second and burst per user, API token or client address (perSecond 0: off); absent: 20/s, burst 60. */
   rateLimit?: RateLimitSettings | undefined

@@ -1,3 +1,5 @@
+import type { InboundMedia } from './media.js'
+
 /**
  * A group message as QunDesk sees it, whatever channel it came from. Channels translate platform payloads into
  * this shape once, at the edge; everything past `channels/` only knows this type.
@@ -27,4 +29,9 @@ export interface InboundMessage {
   sentAt: Date
   /** Set only when the text was cut to STORED_TEXT_MAX_CHARS: its length as received (UTF-16 units). */
   textOriginalLength?: number
+  /**
+   * What came with the message besides text: a picture, voice note, video or file (a WeCom mixed message may carry
+   * several). `text` then holds its Chinese label ([图片], [文件] 发票.pdf) or the text parts.
+   */
+  media?: InboundMedia[]
 }

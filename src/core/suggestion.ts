@@ -56,4 +56,17 @@ export interface ContextMessage {
   sentAt: string
   fromSelf: boolean
   mentionsBot: boolean
+  /** Pictures, voice notes and files that came with it (absent for plain text). */
+  media?: MediaView[]
+}
+
+/** A file in the conversation view: `url` serves it (the picture, playable audio); `status` says why there is none. */
+export interface MediaView {
+  kind: 'image' | 'voice' | 'video' | 'file'
+  fileName: string
+  sizeBytes: number | null
+  status: 'stored' | 'too_large' | 'unavailable' | 'purged'
+  /** What the platform transcribed of a voice note, when it did. */
+  transcript: string | null
+  url: string
 }

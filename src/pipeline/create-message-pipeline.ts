@@ -3,6 +3,7 @@ import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { inboundFromRow, insertMessageOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
+import { insertMessageMedia } from '../storage/message-media.repository.js'
 import { limitConcurrency } from '../core/limit-concurrency.js'
 import { capInboundMessage, STORED_TEXT_MAX_CHARS } from '../core/text-limits.js'
 import { compose, type MessageContext, type Step } from './message-context.js'
@@ -83,7 +84,7 @@ export function createMessagePipeline(deps: {
   async function store(received: InboundMessage): Promise<{ outcome: 'accepted' | 'duplicate' | 'ignored'; message: InboundMessage }> {
     if (draining) return { outcome: 'ignored', message: received }
     const message = capInboundMessage(received)
-    const stored = await track(insertMessageOnce(db, {
+    const row = {
       id: message.id,
       channel: message.channel,
       group_id: message.groupId,
@@ -99,6 +100,13 @@ export function createMessagePipeline(deps: {
       status: 'received',
       ...(deps.instanceId ? { instance_id: deps.instanceId } : {}),
       ...(message.textOriginalLength !== undefined ? { text_original_length: message.textOriginalLength } : {}),
+    } as const
+    const media = message.media ?? []
+    // With media, the message and its files go in one transaction: neither is ever stored without the other.
+    const stored = await track(media.length === 0 ? insertMessageOnce(db, row) : db.transaction().execute(async (trx) => {
+      const inserted = await insertMessageOnce(trx, row)
+      if (inserted) await insertMessageMedia(trx, { id: row.id, groupId: row.group_id, senderId: row.sender_id, sentAt: row.sent_at }, media, row.received_at)
+      return inserted
     }))
     if (!stored) {
       deps.logger.debug({ messageId: message.id }, 'duplicate message ignored')

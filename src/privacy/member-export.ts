@@ -32,6 +32,8 @@ export interface MemberExport {
   /** The bot's sends that @-mentioned them. */
   outbox: Record_[]
   audit: Record_[]
+  /** Pictures, voice notes and files they sent: `content` is the file in base64 (null once retention took it). */
+  media: Record_[]
 }
 
 const JSON_COLUMNS = new Set(['slots', 'seen', 'rule_tags', 'detail'])
@@ -81,5 +83,6 @@ export function toMemberExport(memberId: string, data: MemberData, now: Date): M
     tagActions: data.tagActions.map(toRecord),
     outbox: data.outbox.map(toRecord),
     audit: data.audit.map(toRecord),
+    media: data.media.map(toRecord),
   }
 }

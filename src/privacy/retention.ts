@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
+import { purgeMediaContent } from '../storage/message-media.repository.js'
 import {
   deleteExpiredResponseUrls, purgeMessageContent, purgeOutboxContent, purgeSlotRequestContent, purgeSuggestionContent, purgeWecomCallbackPayloads,
   type KeysetResult, type KeysetStep,
@@ -12,6 +13,7 @@ export const PURGE_BATCH = 5000
 /** An expired AI-bot reply address is kept a day, so an agent replying late still reads "expired" rather than "none". */
 const RESPONSE_URL_GRACE_MS = 86_400_000
 const DAY_MS = 86_400_000
+const MEDIA_PURGE_BATCH = 100
 
 export interface PurgeSummary {
   /** False when retention is off (QUNDESK_RETENTION_DAYS=0): nothing was looked at. */
@@ -25,6 +27,8 @@ export interface PurgeSummary {
   wecomCallbacks: number
   outbox: number
   wecomResponseUrls: number
+  /** Pictures, voice notes and files whose bytes went. */
+  media: number
   ms: number
 }
 
@@ -50,7 +54,7 @@ export function createRetention(deps: { db: Db; clock: Clock; logger: Logger; re
 
   async function run(): Promise<PurgeSummary> {
     const started = clock()
-    const empty = { messages: 0, suggestions: 0, slotRequests: 0, wecomCallbacks: 0, outbox: 0, wecomResponseUrls: 0 }
+    const empty = { messages: 0, suggestions: 0, slotRequests: 0, wecomCallbacks: 0, outbox: 0, wecomResponseUrls: 0, media: 0 }
     if (deps.retentionDays <= 0) return { enabled: false, retentionDays: 0, cutoff: null, ...empty, ms: 0 }
     const before = new Date(started.getTime() - deps.retentionDays * DAY_MS).toISOString()
     const at = started.toISOString()
@@ -63,6 +67,8 @@ export function createRetention(deps: { db: Db; clock: Clock; logger: Logger; re
       wecomCallbacks: await walk((afterId) => purgeWecomCallbackPayloads(db, { ...step, afterId })),
       outbox: await walk((afterId) => purgeOutboxContent(db, { ...step, afterId })),
       wecomResponseUrls: await repeat(() => deleteExpiredResponseUrls(db, { before: new Date(started.getTime() - RESPONSE_URL_GRACE_MS).toISOString(), limit })),
+      // Smaller steps: each row's bytes are rewritten, and a row can hold megabytes.
+      media: await repeat(() => purgeMediaContent(db, { ...step, limit: Math.min(limit, MEDIA_PURGE_BATCH) }), Math.min(limit, MEDIA_PURGE_BATCH)),
     }
     const summary: PurgeSummary = { enabled: true, retentionDays: deps.retentionDays, cutoff: before, ...counts, ms: Date.now() - t0 }
     await appendAudit(db, { at: clock(), actor: 'system', action: 'retention.purged', subjectType: 'retention', subjectId: before, detail: { ...summary } })
@@ -70,12 +76,12 @@ export function createRetention(deps: { db: Db; clock: Clock; logger: Logger; re
     return summary
   }
 
-  async function repeat(step: () => Promise<number>): Promise<number> {
+  async function repeat(step: () => Promise<number>, size = limit): Promise<number> {
     let total = 0
     for (;;) {
       const changed = await step()
       total += changed
-      if (changed < limit) return total
+      if (changed < size) return total
       await yieldToOthers()
     }
   }

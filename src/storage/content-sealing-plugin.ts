@@ -32,6 +32,7 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   slot_requests: ['question'],
   wecom_callbacks: ['payload'],
   audit_log: ['detail'],
+  message_media: ['content', 'transcript', 'file_name'],
 }
 
 /**

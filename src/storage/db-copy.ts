@@ -104,6 +104,8 @@ interface TableSpec<Row> {
   key: readonly (keyof Row & string)[]
   /** An autoincrement / serial `id`: the next id must continue after the copied ones. */
   serial?: true
+  /** Rows per page when fewer than the batch size: a media row can hold megabytes. */
+  pageRows?: number
 }
 
 /**
@@ -138,6 +140,7 @@ const TABLES = {
   login_attempt_windows: { key: ['key', 'window_start'] },
   announced_messages: { key: ['instance_id', 'channel', 'message_id'] },
   quick_replies: { key: ['id'], serial: true },
+  message_media: { key: ['id'], serial: true, pageRows: 8 },
 } as const satisfies { [T in keyof Database]: TableSpec<Database[T]> }
 
 export type TableName = keyof Database & string
@@ -146,12 +149,14 @@ export interface CopyTable {
   name: TableName
   key: readonly string[]
   serial: boolean
+  pageRows?: number
 }
 
 export const COPY_TABLES: readonly CopyTable[] = Object.entries(TABLES).map(([name, spec]) => ({
   name: name as TableName,
   key: spec.key,
   serial: 'serial' in spec && spec.serial === true,
+  ...('pageRows' in spec ? { pageRows: spec.pageRows } : {}),
 }))
 
 /** Every migration QunDesk knows, oldest first. */
@@ -332,14 +337,14 @@ export async function copyDatabase(sourceDb: Kysely<Database>, targetDb: Kysely<
       try {
         await target.transaction().execute(async (trx) => {
           // The next page is read while this one is written: the two databases work at the same time.
-          const pages = readPages(src, table, batchSize)
+          const pages = readPages(src, table, Math.min(batchSize, table.pageRows ?? batchSize))
           let next = pages.next()
           for (;;) {
             const page = await next
             if (page.done) break
             next = pages.next()
             next.catch(() => undefined) // a failed write ends the copy; a read in flight then must not go unhandled
-            await insertRows(trx, table.name, page.value, batchSize)
+            await insertRows(trx, table.name, page.value, Math.min(batchSize, table.pageRows ?? batchSize))
             rows += page.value.length
           }
         })

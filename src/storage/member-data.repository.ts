@@ -1,9 +1,10 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from './create-db.js'
+import { deleteMemberMedia, listMemberMedia } from './message-media.repository.js'
 import { blankIfSet } from './retention.repository.js'
 import { NEXT_VERSION } from './suggestion.repository.js'
 import type {
-  AuditLogRow, GroupMemberRow, MemberAttributeRow, MemberTagHistoryRow, MemberTagRow, MessageRow, OutboxRow, SlotRequestRow, SuggestionRow, TagActionRow,
+  AuditLogRow, GroupMemberRow, MessageMediaRow, MemberAttributeRow, MemberTagHistoryRow, MemberTagRow, MessageRow, OutboxRow, SlotRequestRow, SuggestionRow, TagActionRow,
 } from './schema.js'
 
 /** What an erased person's rows are called from then on. */
@@ -59,6 +60,7 @@ export interface MemberData {
   tagActions: TagActionRow[]
   outbox: OutboxRow[]
   audit: AuditLogRow[]
+  media: MessageMediaRow[]
 }
 
 /**
@@ -83,7 +85,8 @@ export async function readMemberData(db: Db, memberId: string): Promise<MemberDa
     }
   }
   audit.sort((a, b) => a.id - b.id)
-  return { memberships, messages, suggestions, tags, tagHistory, attributes, slotRequests, tagActions, outbox, audit }
+  const media = await listMemberMedia(db, memberId)
+  return { memberships, messages, suggestions, tags, tagHistory, attributes, slotRequests, tagActions, outbox, audit, media }
 }
 
 /** How many rows an erasure would touch, for the confirmation prompt. */
@@ -144,6 +147,8 @@ export interface EraseCounts {
   outbox: number
   wecomCallbacks: number
   wecomResponseUrls: number
+  /** Their pictures, voice notes and files: deleted, bytes and all. */
+  media: number
 }
 
 const PAGE = 2000
@@ -260,6 +265,7 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
     wecomCallbacks += n(await trx.updateTable('wecom_callbacks').set({ payload: '' }).where('id', 'in', callbackIds.slice(i, i + CHUNK)).executeTakeFirst())
   }
 
+  const media = await deleteMemberMedia(trx, memberId)
   const slotRequests = n(await trx.deleteFrom('slot_requests').where('member_id', '=', memberId).executeTakeFirst())
   const tags = n(await trx.deleteFrom('member_tags').where('member_id', '=', memberId).executeTakeFirst())
   const tagHistory = n(await trx.deleteFrom('member_tag_history').where('member_id', '=', memberId).executeTakeFirst())
@@ -276,6 +282,6 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
 
   return {
     messages, mentioningMessages, suggestions, mentioningSuggestions, pendingCancelled, memberships, tags, tagHistory, tagActions, attributes,
-    slotRequests, learnedExamples, outbox, wecomCallbacks, wecomResponseUrls,
+    slotRequests, learnedExamples, outbox, wecomCallbacks, wecomResponseUrls, media,
   }
 }

@@ -66,3 +66,12 @@ export function inboundFromRow(row: MessageRow): InboundMessage {
     ...(row.text_original_length !== null ? { textOriginalLength: row.text_original_length } : {}),
   }
 }
+
+/** Whether the member @-mentioned the bot in the group between `since` and `before` (a question a picture may follow). */
+export async function mentionedBotSince(db: Db, groupId: string, senderId: string, since: string, before: string): Promise<boolean> {
+  const row = await db.selectFrom('messages').select('id')
+    .where('group_id', '=', groupId).where('sender_id', '=', senderId).where('mentions_bot', '=', 1).where('from_self', '=', 0)
+    .where('sent_at', '>=', since).where('sent_at', '<=', before)
+    .limit(1).executeTakeFirst()
+  return row !== undefined
+}

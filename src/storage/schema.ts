@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import type { MediaKind, MediaStatus } from '../core/media.js'
 import type { EscalationReason, MessageStatus, OutboxStatus, Role, SuggestionDecision, SuggestionKind, SuggestionStatus, TagActionStatus, TagSource, WecomCallbackKind, WecomCallbackStatus } from '../core/vocabulary.js'
 
 /** The database handle every repository takes first (SQLite or PostgreSQL behind the same kysely API). */
@@ -34,6 +35,7 @@ export interface Database {
   login_attempt_windows: LoginAttemptWindowTable
   announced_messages: AnnouncedMessageTable
   quick_replies: QuickReplyTable
+  message_media: MessageMediaTable
 }
 
 
@@ -408,3 +410,32 @@ export interface QuickReplyTable {
   updated_at: string
 }
 export type QuickReplyRow = Selectable<QuickReplyTable>
+
+/**
+ * A picture, voice note, video or file that came with a message (a WeCom mixed message can carry several, by
+ * `position`). The bytes are base64 text so that content encryption seals them like any other content column.
+ */
+export interface MessageMediaTable {
+  id: Generated<number>
+  message_id: string
+  position: number
+  /** Copied from the message: retention purges by it and erasure by the sender, without a join. */
+  group_id: string
+  sender_id: string
+  sent_at: string
+  kind: MediaKind
+  mime_type: string
+  file_name: string
+  size_bytes: number | null
+  /** Hex SHA-256 of the bytes as received, for an export to be checked against. */
+  sha256: string | null
+  /** Base64 of the bytes; null unless status is stored. */
+  content: string | null
+  /** A voice note as the platform transcribed it (WeCom's AI bot); null otherwise. */
+  transcript: string | null
+  status: MediaStatus
+  created_at: string
+  content_purged_at: string | null
+}
+export type MessageMediaRow = Selectable<MessageMediaTable>
+export type NewMessageMediaRow = Insertable<MessageMediaTable>

@@ -124,6 +124,14 @@ export async function findPendingAttention(db: Db, groupId: string, memberId: st
     .orderBy('id', 'desc').limit(1).executeTakeFirst()
 }
 
+/** The member's needs-human item for a picture or file they sent, still waiting in this group (the newest). */
+export async function findPendingMediaItem(db: Db, groupId: string, memberId: string): Promise<SuggestionRow | undefined> {
+  return db.selectFrom('suggestions').selectAll()
+    .where('group_id', '=', groupId).where('member_id', '=', memberId).where('kind', '=', 'needs_human').where('status', '=', 'pending')
+    .where('message_id', 'in', db.selectFrom('message_media').select('message_id').where('group_id', '=', groupId).where('sender_id', '=', memberId))
+    .orderBy('id', 'desc').limit(1).executeTakeFirst()
+}
+
 /**
  * Items for a person (needs-human, escalated, attention) still waiting since before `askedBefore` that the agents'
  * group has not been told about yet (no `suggestion.wait_alerted` audit entry), oldest first.

@@ -4,7 +4,8 @@ import { listTagsOf } from '../storage/member-directory.repository.js'
 import { listMemberships } from '../storage/group-member.repository.js'
 import { listGroupMessagesAround } from '../storage/message.repository.js'
 import { listMemberSuggestions } from '../storage/suggestion.repository.js'
-import type { ContextMessage } from '../core/suggestion.js'
+import type { ContextMessage, MediaView } from '../core/suggestion.js'
+import { listMediaOf, type MediaSummary } from '../storage/message-media.repository.js'
 import { toSuggestion, type Suggestion } from './suggestion.js'
 
 
@@ -51,11 +52,26 @@ export async function loadConversationContext(db: Db, suggestion: Suggestion, no
       rfm: { r: attributes.rfm_r, f: attributes.rfm_f, m: attributes.rfm_m },
     } : null,
   }
+  const media = await listMediaOf(db, messages.map((m) => m.id))
   return {
     suggestion,
-    conversation: messages.map((m) => ({ id: m.id, senderName: m.sender_name, text: m.text, sentAt: m.sent_at, fromSelf: m.from_self === 1, mentionsBot: m.mentions_bot === 1 })),
+    conversation: messages.map((m) => {
+      const files = media.get(m.id)
+      return {
+        id: m.id, senderName: m.sender_name, text: m.text, sentAt: m.sent_at, fromSelf: m.from_self === 1, mentionsBot: m.mentions_bot === 1,
+        ...(files ? { media: files.map(toMediaView) } : {}),
+      }
+    }),
     history: history.filter((h) => h.id !== suggestion.id).map((h) => toSuggestion(h, now)),
     membership: membership ? { joinedAt: membership.joined_at, joinedAtEstimated: membership.joined_at_estimated === 1 } : null,
     profile,
+  }
+}
+
+/** A stored file as the conversation view links it. */
+export function toMediaView(m: MediaSummary): MediaView {
+  return {
+    kind: m.kind, fileName: m.fileName, sizeBytes: m.sizeBytes, status: m.status, transcript: m.transcript,
+    url: `/api/messages/${encodeURIComponent(m.messageId)}/media/${m.position}`,
   }
 }

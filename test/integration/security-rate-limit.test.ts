@@ -4,6 +4,7 @@ import { createAuditService } from '../../src/audit/audit-service.js'
 import { createHttpServer } from '../../src/console/create-http-server.js'
 import type { HttpServerDeps } from '../../src/console/http-server-deps.js'
 import { createReportService } from '../../src/reports/report-service.js'
+import { createMediaLibrary } from '../../src/media/media-library.js'
 import { createQuickReplyService } from '../../src/settings/quick-replies.js'
 import { createSettingsService } from '../../src/settings/settings-service.js'
 import { captureLog } from '../support/wecom-test-kit.js'
@@ -141,7 +142,7 @@ describe('createHttpServer rate-limit settings (what main.ts passes from QUNDESK
       logger: app.logger, clock, apiToken: TEST_TOKEN, suggestions: app.suggestions, learning: app.learning, auth: app.auth,
       settings: createSettingsService({ db: app.db, clock }), quickReplies: createQuickReplyService({ db: app.db, clock }),
       reports: createReportService({ db: app.db, clock }), audit: createAuditService({ db: app.db }),
-      knowledge: () => app.knowledge, members: app.directory, tagging: app.tagging,
+      knowledge: () => app.knowledge, members: app.directory, tagging: app.tagging, media: createMediaLibrary({ db: app.db, logger: app.logger }),
       health: (async () => ({ status: 'ok' })) as unknown as HttpServerDeps['health'],
       ...(rateLimit ? { rateLimit } : {}),
     })

@@ -1,20 +1,24 @@
 import { types, type Message, type Wechaty } from 'wechaty'
 import type { InboundMessage } from '../../core/inbound-message.js'
+import { MEDIA_MAX_BYTES } from '../../core/media.js'
 import { STORED_TEXT_MAX_CHARS, truncateText } from '../../core/text-limits.js'
 import { wellFormed } from '../../core/well-formed-text.js'
 import { detectMention } from './mention.js'
+import { fetchMessageMedia, mediaKindOf, nonTextLabel } from './message-media.js'
 
 /**
  * Translates a Wechaty room message into an InboundMessage (null for one-to-one chats, which QunDesk does not serve).
  * Mention detection trusts either signal: the puppet's mention list (`mentionSelf`) or the text "@<bot name or
  * room alias>", because mentionSelf is unreliable on several puppets (wechaty #2149, #1969).
  */
-export async function toInboundMessage(message: Message, bot: Wechaty): Promise<InboundMessage | null> {
+export async function toInboundMessage(message: Message, bot: Wechaty, options: { mediaMaxBytes?: number } = {}): Promise<InboundMessage | null> {
   const room = message.room()
   if (!room) return null
   const talker = message.talker()
   const isText = message.type() === types.Message.Text
-  const received = isText ? message.text() : `[${types.Message[message.type()] ?? 'Unknown'}]`
+  const kind = mediaKindOf(message.type())
+  const media = kind ? await fetchMessageMedia(message, kind, options.mediaMaxBytes ?? MEDIA_MAX_BYTES) : undefined
+  const received = isText ? message.text() : nonTextLabel(message.type(), media)
   // Cut before anything reads it (the mention search, the well-formedness pass): a 1 MB paste costs what 4,000 do.
   const text = truncateText(received, STORED_TEXT_MAX_CHARS)
   const fromSelf = message.self()
@@ -29,6 +33,9 @@ export async function toInboundMessage(message: Message, bot: Wechaty): Promise<
     mentionsBot = byText.mentioned || byPuppet
     if (byText.mentioned) question = byText.question
     else if (byPuppet) question = truncateText((await message.mentionText().catch(() => text)).trim(), STORED_TEXT_MAX_CHARS)
+  } else if (media && !fromSelf) {
+    // A picture cannot carry "@name" in its text; a puppet that knows the mentions says so.
+    mentionsBot = await message.mentionSelf().catch(() => false)
   }
 
   // Puppets pass on what the platform sent, a nickname cut inside an emoji included: the text enters well-formed.
@@ -46,5 +53,6 @@ export async function toInboundMessage(message: Message, bot: Wechaty): Promise<
     fromSelf,
     sentAt: message.date(),
     ...(text.length < received.length ? { textOriginalLength: received.length } : {}),
+    ...(media ? { media: [media] } : {}),
   }
 }

@@ -61,6 +61,8 @@ export function createWechatyChannel(deps: {
    * again after the restart (at each ready). Without it, an announced message not yet stored is lost on a crash.
    */
   announced?: AnnouncedMessages
+  /** Pictures, voice notes and files up to this size are fetched and kept (default MEDIA_MAX_BYTES). */
+  mediaMaxBytes?: number
 }): WechatyChannel {
   const log = deps.logger.child({ channel: 'wechaty' })
   const clock = deps.clock ?? (() => new Date())
@@ -235,7 +237,7 @@ export function createWechatyChannel(deps: {
           try {
             const message = await read()
             if (!message) return
-            inbound = await toInboundMessage(message, bot)
+            inbound = await toInboundMessage(message, bot, deps.mediaMaxBytes === undefined ? {} : { mediaMaxBytes: deps.mediaMaxBytes })
             // Stored, or not a message we serve: either way nothing is left to read again.
             const kept = inbound ? await onMessage(inbound) : undefined
             if (kept !== false) announced?.settle(messageId)

@@ -2,6 +2,7 @@ import type { HealthView, IntentOption, QuickReplyView, SettingsView, Suggestion
 import { api, ApiError } from './api.js'
 import { byId, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
 import { memberHref } from './member-tags.js'
+import { mediaView } from './media-view.js'
 import { QUEUE_IDS } from './queue.ids.js'
 import { createQueueAlerts } from './queue-alerts.js'
 import { byUrgency, passesFilter, slaLeftMs, type QueueFilter } from './queue-order.js'
@@ -401,10 +402,13 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
     if (state.holder === null && since > 1000 && (state.shown?.claimedBy !== ME || since > RENEW_EVERY_MS)) void claim(s.id)
   })
 
+  // A picture or voice note the customer sent to the bot is the question itself: shown where the question is.
+  const questionMedia = mediaView(ctx.conversation.find((m) => m.id === s.messageId)?.media)
   const main = h('section', { class: 'card', 'aria-label': '建议详情' },
     h('div', { class: 'muted' }, `${s.groupName} · `, h('a', { href: memberHref(s.memberId), title: '查看成员的标签、历史和指标' }, s.memberName), ` · ${formatTime(s.askedAt)}`, pending ? ` · 已等待 ${formatWait(Date.now() - Date.parse(s.askedAt))}` : ''),
     h('p', { id: QUEUE_IDS.paneNote, class: 'pane-note', role: 'status' }),
     h('p', { class: 'question' }, s.question),
+    questionMedia ? h('div', { class: 'question-media' }, questionMedia) : null,
     h('div', { class: 'meta' },
       ...humanBadges(s),
       s.kind === 'needs_human' ? h('span', { class: 'muted' }, ' 没有匹配到知识库') : null,
@@ -422,7 +426,7 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
     // Tag actions store their trigger as a message of their own (rules:…); only this suggestion's belongs here.
     h('ol', { class: 'conversation' }, ...ctx.conversation.filter((m) => !m.id.startsWith('rules:') || m.id === s.messageId).map((m) =>
       h('li', { class: [m.fromSelf ? 'self' : '', m.id === s.messageId ? 'current' : ''].join(' ').trim() || undefined },
-        h('div', { class: 'who' }, `${m.id.startsWith('rules:') ? m.senderName : m.fromSelf ? '机器人' : m.senderName} · ${formatTime(m.sentAt)}`), m.text))),
+        h('div', { class: 'who' }, `${m.id.startsWith('rules:') ? m.senderName : m.fromSelf ? '机器人' : m.senderName} · ${formatTime(m.sentAt)}`), m.text, mediaView(m.media)))),
     h('h2', {}, `${s.memberName} 的历史提问`),
     ctx.membership ? h('p', { class: 'muted' }, `${ctx.membership.joinedAtEstimated ? '最晚' : ''}${formatTime(ctx.membership.joinedAt)} 入群（${`${formatWait(Date.now() - Date.parse(ctx.membership.joinedAt))}前`.replace('刚刚前', '刚刚')}${ctx.membership.joinedAtEstimated ? '，估计' : ''}）`) : null,
     memberProfile(ctx.profile),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { toMemberExport } from '../../../src/privacy/member-export.js'
 import type { MemberData } from '../../../src/storage/member-data.repository.js'
 
-const empty: MemberData = { memberships: [], messages: [], suggestions: [], tags: [], tagHistory: [], attributes: undefined, slotRequests: [], tagActions: [], outbox: [], audit: [] }
+const empty: MemberData = { memberships: [], messages: [], suggestions: [], tags: [], tagHistory: [], attributes: undefined, slotRequests: [], tagActions: [], outbox: [], audit: [], media: [] }
 const at = '2026-11-23T08:00:00.000Z'
 
 describe('toMemberExport', () => {
