@@ -72,7 +72,7 @@ export function sniffMediaType(bytes: Uint8Array): string | null {
  */
 export function safeFileName(name: string | undefined, fallback = 'file'): string {
   const base = (name ?? '').split(/[\\/]/u).pop() ?? ''
-  const clean = wellFormed(base).replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '').replace(/^\.+/u, '').trim()
+  const clean = wellFormed(base.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '')).replace(/^\.+/u, '').trim()
   const cut = [...clean].slice(0, 120).join('')
   return cut === '' ? fallback : cut
 }

@@ -27,7 +27,7 @@ export function mediaView(files: readonly MediaView[] | undefined): HTMLElement 
     const size = formatSize(m.sizeBytes)
     const label = `${KIND_TEXT[m.kind]}${m.fileName && m.kind === 'file' ? ` ${m.fileName}` : ''}${size ? `（${size}）` : ''}`
     if (m.status !== 'stored') return h('p', { class: 'media-missing muted' }, `[${label}] ${MISSING_TEXT[m.status]}`)
-    const download = h('a', { href: `${m.url}?download=1`, download: m.fileName || true, class: 'media-download' }, m.kind === 'file' ? `下载 ${label}` : '下载原文件')
+    const download = h('a', { href: `${m.url}?download=1`, download: m.fileName || true, class: 'media-download' }, m.kind === 'file' ? `下载 ${m.fileName}${size ? `（${size}）` : ''}` : '下载原文件')
     const transcript = m.transcript ? h('p', { class: 'media-transcript' }, `语音转文字：${m.transcript}`) : null
     if (m.kind === 'image') {
       return h('figure', { class: 'media-item' },
@@ -40,6 +40,6 @@ export function mediaView(files: readonly MediaView[] | undefined): HTMLElement 
     if (m.kind === 'video') {
       return h('figure', { class: 'media-item' }, h('video', { src: m.url, controls: true, preload: 'metadata', class: 'media-video', 'aria-label': '客户发来的视频' }), h('figcaption', { class: 'muted' }, label, ' ', download))
     }
-    return h('p', { class: 'media-item' }, '📎 ', download)
+    return h('p', { class: 'media-item' }, download)
   }))
 }
