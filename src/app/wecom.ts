@@ -41,6 +41,7 @@ export async function startWecom(
   const api = wecomOfficial.api ? createWecomApiClient({ ...wecomOfficial.api, clock, logger }) : undefined
   const processor = createWecomCallbackProcessor({
     db, clock, logger, inbox, members: deps.members, api,
+    aibotEncodingAesKey: wecomOfficial.aibot?.encodingAesKey, mediaMaxBytes: config.mediaMaxBytes,
     handleMessage: async (message) => {
       await deps.pipeline.handle(message)
       tagging.queueRetag(message.groupId, message.senderId)

@@ -7,8 +7,11 @@ import { wellFormed } from './well-formed-text.js'
 
 export type MediaKind = 'image' | 'voice' | 'video' | 'file'
 
-/** stored: the bytes are kept; too_large / unavailable: only what is known about them; purged: retention or erasure took them. */
-export type MediaStatus = 'stored' | 'too_large' | 'unavailable' | 'purged'
+/**
+ * stored: the bytes are kept; too_large / unavailable: only what is known about them; transcript_only: the platform
+ * sends no audio, only what it transcribed (WeCom's AI bot); purged: retention or erasure took them.
+ */
+export type MediaStatus = 'stored' | 'too_large' | 'unavailable' | 'transcript_only' | 'purged'
 
 export interface InboundMedia {
   kind: MediaKind
@@ -16,11 +19,12 @@ export interface InboundMedia {
   fileName: string
   /** What the bytes are, checked against their first bytes where the kind allows (never the sender's word alone). */
   mimeType: string
-  /** The bytes; null when they were too large to keep or could not be fetched (`missing` says which). */
+  /** The bytes; null when they were too large to keep, could not be fetched, or never sent (`missing` says which). */
   data: Buffer | null
   /** Size in bytes when known (the bytes' length, or what the platform reported). */
   size: number | null
-  missing?: 'too_large' | 'unavailable'
+  /** Why `data` is null; `transcript_only` goes with `transcript` (a voice note the platform sent as text only). */
+  missing?: 'too_large' | 'unavailable' | 'transcript_only'
   /** What the platform transcribed of a voice note (WeCom's AI bot sends voice as text only). */
   transcript?: string
 }

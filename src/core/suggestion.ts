@@ -65,7 +65,7 @@ export interface MediaView {
   kind: 'image' | 'voice' | 'video' | 'file'
   fileName: string
   sizeBytes: number | null
-  status: 'stored' | 'too_large' | 'unavailable' | 'purged'
+  status: 'stored' | 'too_large' | 'unavailable' | 'transcript_only' | 'purged'
   /** What the platform transcribed of a voice note, when it did. */
   transcript: string | null
   url: string

@@ -1,13 +1,16 @@
 import type { Clock } from '../../core/clock.js'
 import type { InboundMessage } from '../../core/inbound-message.js'
+import { MEDIA_LABEL, type InboundMedia } from '../../core/media.js'
+import { limitConcurrency } from '../../core/limit-concurrency.js'
 import type { Logger } from '../../core/logger.js'
 import { STORED_TEXT_MAX_CHARS, truncateText } from '../../core/text-limits.js'
 import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Db } from '../../storage/create-db.js'
 import { findMembership, listGroupMembers } from '../../storage/group-member.repository.js'
 import { saveResponseUrl } from '../../storage/wecom-response-url.repository.js'
-import { parseAibotMessage } from './aibot-message.js'
+import { parseAibotMessage, type AibotMediaMessage } from './aibot-message.js'
 import { parseAppCallback, type ChangeExternalChatEvent } from './app-callback-event.js'
+import { fetchAibotMedia } from './fetch-aibot-media.js'
 import type { WecomApiClient } from './wecom-api-client.js'
 import type { WecomCallbackEntry, WecomCallbackInbox } from './wecom-callback-inbox.js'
 
@@ -36,8 +39,10 @@ export interface MembershipRecorder {
  * - `change_external_chat`: group membership. Callbacks can be lost or arrive out of order, so when the server API
  *   is configured the group is re-fetched with groupchat/get and reconciled (WeCom's join_time is exact); without
  *   it, the event's MemChangeList is applied at the event time.
- * - AI-bot text messages in groups: the same pipeline as Wechaty messages; the one-shot response_url is kept for
- *   the reply (valid for an hour).
+ * - AI-bot messages in groups: the same pipeline as Wechaty messages; the one-shot response_url is kept for the
+ *   reply (valid for an hour). Pictures and files are downloaded and decrypted here, after WeCom was answered (their
+ *   URLs last about five minutes); one that cannot be fetched is stored as unavailable, the message never lost.
+ *   A voice note arrives as WeCom's transcript only.
  * A failure is recorded on the entry (visible, not retried in a loop); nothing is acted on twice.
  *
  * @example
@@ -55,9 +60,16 @@ export function createWecomCallbackProcessor(deps: {
   handleMessage: (message: InboundMessage) => Promise<unknown>
   /** Members whose membership changed (for re-tagging). */
   membersChanged: (groupId: string, memberIds: string[]) => void
+  /** The AI bot's EncodingAESKey: its pictures and files are encrypted with it (unless a message carries its own). */
+  aibotEncodingAesKey?: string | undefined
+  /** The most of one picture or file kept (config mediaMaxBytes); larger ones are recorded by size only. */
+  mediaMaxBytes: number
+  /** Per download; 10 s unless a test says otherwise. */
+  mediaTimeoutMs?: number
 }): WecomCallbackProcessor {
   const { db, inbox } = deps
   const log = deps.logger.child({ component: 'wecom-processor' })
+  const downloads = limitConcurrency(4)
 
   async function groupName(chatId: string): Promise<string> {
     const known = await listGroupMembers(db, chatId)
@@ -109,25 +121,49 @@ export function createWecomCallbackProcessor(deps: {
     const parsed = parseAibotMessage(entry.payload)
     if (!parsed.ok) throw new Error(`stored AI-bot message no longer parses: ${parsed.error}`)
     const message = parsed.message
-    if (message.kind !== 'text') return `ignored ${message.msgtype}`
+    if (message.kind === 'unsupported') return `ignored ${message.msgtype}`
     if (message.chatType !== 'group' || !message.chatId) return 'ignored a single chat (QunDesk answers in customer groups)'
     const receivedAt = new Date(entry.receivedAt)
     const id = `${AIBOT_CHANNEL}:${message.msgId}`
     if (message.responseUrl) {
       await saveResponseUrl(db, { messageId: id, groupId: message.chatId, responseUrl: message.responseUrl, expiresAt: new Date(receivedAt.getTime() + RESPONSE_URL_TTL_MS).toISOString() })
     }
+    const { received, media } = message.kind === 'text' ? { received: message.text, media: undefined } : await mediaOf(message, log.child({ messageId: id }))
     const member = await findMembership(db, message.chatId, message.userId)
     // Stored cut like every channel's text; the whole text stays in the inbox entry's payload.
-    const text = truncateText(message.text, STORED_TEXT_MAX_CHARS)
+    const text = truncateText(received, STORED_TEXT_MAX_CHARS)
     // The AI bot is only told about messages that @-mention it; the text may still carry the @name.
     const question = text.replace(/^\s*[@＠]\S+[\s\u2005\u00a0]*/u, '').trim() || text
     await deps.handleMessage({
       id, channel: AIBOT_CHANNEL, groupId: message.chatId, groupName: member?.group_name ?? (await groupName(message.chatId)),
       senderId: message.userId, senderName: member?.member_name ?? message.userId, text, question,
       mentionsBot: true, fromSelf: false, sentAt: receivedAt,
-      ...(text.length < message.text.length ? { textOriginalLength: message.text.length } : {}),
+      ...(text.length < received.length ? { textOriginalLength: received.length } : {}),
+      ...(media && media.length > 0 ? { media } : {}),
     })
-    return `message ${message.msgId}`
+    return `message ${message.msgId}${message.kind === 'media' ? ` (${message.msgtype})` : ''}`
+  }
+
+  /**
+   * A media message's text and files: the text parts of a mixed message (else the Chinese label, a voice note's
+   * transcript after [语音]), and each picture or file downloaded (a few at a time: a mixed message may carry many).
+   */
+  async function mediaOf(message: AibotMediaMessage, messageLog: Logger): Promise<{ received: string; media: InboundMedia[] }> {
+    const media = await Promise.all(message.parts.map(async (part): Promise<InboundMedia | undefined> => {
+      if (part.type === 'text') return undefined
+      if (part.type === 'voice') return { kind: 'voice', fileName: 'voice', mimeType: 'application/octet-stream', data: null, size: null, missing: 'transcript_only', transcript: part.transcript }
+      const fetched = await downloads(() => fetchAibotMedia({
+        kind: part.type, url: part.url, aesKey: part.aesKey, encodingAesKey: deps.aibotEncodingAesKey, maxBytes: deps.mediaMaxBytes,
+        ...(deps.mediaTimeoutMs !== undefined ? { timeoutMs: deps.mediaTimeoutMs } : {}),
+      }))
+      // The URL's query is a credential: only where it pointed is logged.
+      if (fetched.problem) messageLog.warn({ kind: part.type, from: urlWithoutQuery(part.url), problem: fetched.problem }, 'an AI-bot file could not be fetched; the message is kept with it marked unavailable')
+      return fetched.media
+    }))
+    const files = media.filter((m): m is InboundMedia => m !== undefined)
+    const words = message.parts.flatMap((p) => p.type === 'text' ? [p.text] : []).join('\n').trim()
+    const labels = files.map((m) => m.kind === 'voice' ? `${MEDIA_LABEL.voice} ${m.transcript ?? ''}`.trim() : m.kind === 'file' ? `${MEDIA_LABEL.file} ${m.fileName}` : MEDIA_LABEL[m.kind]).join(' ')
+    return { received: words || labels, media: files }
   }
 
   async function process(id: number): Promise<void> {
@@ -155,5 +191,15 @@ export function createWecomCallbackProcessor(deps: {
         done += batch.length
       }
     },
+  }
+}
+
+/** `https://host/path`: a download URL's query carries its credential and never goes to the log. */
+function urlWithoutQuery(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return '(not a URL)'
   }
 }

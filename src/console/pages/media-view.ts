@@ -5,6 +5,7 @@ const KIND_TEXT: Record<MediaView['kind'], string> = { image: '图片', voice: '
 const MISSING_TEXT: Record<Exclude<MediaView['status'], 'stored'>, string> = {
   too_large: '文件过大，没有保存',
   unavailable: '当时没能从平台取到',
+  transcript_only: '平台只发来了转写文字',
   purged: '已按保留期限删除',
 }
 
@@ -18,12 +19,14 @@ export function formatSize(bytes: number | null): string {
 
 /**
  * What a customer sent besides text, in the conversation: a picture inline (click opens it full size), a voice
- * note as a player, a video as a player, any other file as a download with its name and size; a file that is not
- * kept says why.
+ * note as a player (or only its transcript when the platform sent no audio), a video as a player, any other file
+ * as a download with its name and size; a file that is not kept says why.
  */
 export function mediaView(files: readonly MediaView[] | undefined): HTMLElement | null {
   if (!files || files.length === 0) return null
   return h('div', { class: 'media' }, ...files.map((m) => {
+    // WeCom's AI bot sends a voice note as its transcription only: the words, no player.
+    if (m.status === 'transcript_only' && m.transcript) return h('p', { class: 'media-item media-transcript' }, `语音转文字：${m.transcript}`)
     const size = formatSize(m.sizeBytes)
     const label = `${KIND_TEXT[m.kind]}${m.fileName && m.kind === 'file' ? ` ${m.fileName}` : ''}${size ? `（${size}）` : ''}`
     if (m.status !== 'stored') return h('p', { class: 'media-missing muted' }, `[${label}] ${MISSING_TEXT[m.status]}`)

@@ -12,6 +12,7 @@ const params = {
 const WHY_NOT: Record<string, string> = {
   too_large: '文件过大，没有保存',
   unavailable: '当时没能从平台取到这个文件',
+  transcript_only: '平台只发来了这条语音的转写文字，没有音频',
   purged: '文件已按保留期限删除',
   unknown: '没有这个文件',
 }
