@@ -80,3 +80,20 @@ export function safeFileName(name: string | undefined, fallback = 'file'): strin
   const cut = [...clean].slice(0, 120).join('')
   return cut === '' ? fallback : cut
 }
+
+const EXTENSION: Readonly<Record<string, string>> = {
+  'image/jpeg': '.jpg', 'image/png': '.png', 'image/gif': '.gif', 'image/webp': '.webp', 'audio/wav': '.wav', 'audio/silk': '.silk',
+  'audio/amr': '.amr', 'video/mp4': '.mp4', 'application/pdf': '.pdf',
+}
+
+/**
+ * A name without an extension gets the one of its sniffed type, so a downloaded copy opens ("image" → "image.png").
+ * Pure.
+ *
+ * @example
+ * withTypeExtension('image', 'image/png')   // 'image.png'
+ */
+export function withTypeExtension(name: string, mimeType: string): string {
+  const extension = EXTENSION[mimeType]
+  return extension && !/\.[A-Za-z0-9]{1,8}$/u.test(name) ? `${name}${extension}` : name
+}

@@ -60,7 +60,7 @@ describe('WeCom AI bot pictures, files and voice notes', () => {
     const suggestion = await suggestionFor('wecom-aibot:img-1')
     expect(suggestion).toMatchObject({ groupId: CHAT, memberId: CUSTOMER, kind: 'needs_human', needsHuman: true, question: '[图片]' })
     expect(await storedMessage('wecom-aibot:img-1')).toEqual({ text: '[图片]', question: '[图片]', mentions_bot: 1 })
-    expect(await storedMedia('wecom-aibot:img-1')).toEqual([{ position: 0, kind: 'image', mime_type: 'image/png', file_name: 'image', size_bytes: PNG.length, status: 'stored', transcript: null }])
+    expect(await storedMedia('wecom-aibot:img-1')).toEqual([{ position: 0, kind: 'image', mime_type: 'image/png', file_name: 'image.png', size_bytes: PNG.length, status: 'stored', transcript: null }])
     expect(server.requests).toEqual(['/pic?sign=secret-download-credential&t=1'])
 
     const res = await getMedia('wecom-aibot:img-1', 0)

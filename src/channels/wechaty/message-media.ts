@@ -1,5 +1,5 @@
 import { types, type Message } from 'wechaty'
-import { MEDIA_LABEL, safeFileName, sniffMediaType, type InboundMedia, type MediaKind } from '../../core/media.js'
+import { MEDIA_LABEL, safeFileName, sniffMediaType, withTypeExtension, type InboundMedia, type MediaKind } from '../../core/media.js'
 
 /** Puppet message types that carry a file QunDesk keeps. */
 const MEDIA_KIND: Partial<Record<number, MediaKind>> = {
@@ -50,7 +50,8 @@ export async function fetchMessageMedia(message: Message, kind: MediaKind, maxBy
     if (declared !== null && declared > maxBytes) return { kind, fileName, mimeType: 'application/octet-stream', data: null, size: declared, missing: 'too_large' }
     const read = await withTimeout(readCapped(await box.toStream(), maxBytes))
     if (read === 'too_large') return { kind, fileName, mimeType: 'application/octet-stream', data: null, size: declared, missing: 'too_large' }
-    return { kind, fileName, mimeType: sniffMediaType(read) ?? 'application/octet-stream', data: read, size: read.length }
+    const mimeType = sniffMediaType(read) ?? 'application/octet-stream'
+    return { kind, fileName: withTypeExtension(fileName, mimeType), mimeType, data: read, size: read.length }
   } catch {
     return { kind, fileName, mimeType: 'application/octet-stream', data: null, size: null, missing: 'unavailable' }
   }

@@ -1,4 +1,4 @@
-import { safeFileName, sniffMediaType, type InboundMedia } from '../../core/media.js'
+import { safeFileName, sniffMediaType, withTypeExtension, type InboundMedia } from '../../core/media.js'
 import { isFetchableUrl } from './aibot-message.js'
 import { aibotMediaKey, decryptAibotMedia } from './decrypt-aibot-media.js'
 
@@ -61,7 +61,8 @@ export async function fetchAibotMedia(input: FetchAibotMediaInput): Promise<Fetc
     if (encrypted === 'too_large') return tooLarge(Number.isFinite(declared) ? declared : null)
     const data = decryptAibotMedia(encrypted, key)
     if (data.length > maxBytes) return tooLarge(data.length)
-    return { media: { kind, fileName, mimeType: sniffMediaType(data) ?? 'application/octet-stream', data, size: data.length } }
+    const mimeType = sniffMediaType(data) ?? 'application/octet-stream'
+    return { media: { kind, fileName: withTypeExtension(fileName, mimeType), mimeType, data, size: data.length } }
   } catch (error) {
     const timedOut = signal.aborted
     return unavailable(timedOut ? `the download took longer than ${input.timeoutMs ?? AIBOT_MEDIA_TIMEOUT_MS} ms` : describe(error), fileName)

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isInlineImage, safeFileName, sniffMediaType } from '../../../src/core/media.js'
+import { isInlineImage, safeFileName, sniffMediaType, withTypeExtension } from '../../../src/core/media.js'
 import { wellFormed } from '../../../src/core/well-formed-text.js'
 
 const bytes = (...parts: Array<number[] | string>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))))
@@ -62,5 +62,17 @@ describe('safeFileName makes a sender\'s file name safe to show and to put in a 
       expect(name.length).toBeGreaterThan(0)
       expect(name.startsWith('.')).toBe(false)
     }))
+  })
+})
+
+describe('withTypeExtension gives a name without an extension the one of its type', () => {
+  it.each([
+    ['image', 'image/png', 'image.png'],
+    ['file', 'application/pdf', 'file.pdf'],
+    ['发票.pdf', 'application/pdf', '发票.pdf'],
+    ['photo.jpeg', 'image/png', 'photo.jpeg'],
+    ['blob', 'application/octet-stream', 'blob'],
+  ])('%s (%s) → %s', (name, type, expected) => {
+    expect(withTypeExtension(name, type)).toBe(expected)
   })
 })

@@ -22,7 +22,7 @@ describe('fetchAibotMedia', () => {
     const s = await serve({ '/img': { body: encryptLikeWecom(PNG, KEY) } })
     const { media, problem } = await fetchAibotMedia({ kind: 'image', url: s.url('/img'), encodingAesKey: KEY, maxBytes: 1024 * 1024 })
     expect(problem).toBeUndefined()
-    expect(media).toEqual({ kind: 'image', fileName: 'image', mimeType: 'image/png', data: PNG, size: PNG.length })
+    expect(media).toEqual({ kind: 'image', fileName: 'image.png', mimeType: 'image/png', data: PNG, size: PNG.length })
   })
 
   it('uses the message\'s own aeskey when it has one', async () => {
