@@ -171,7 +171,7 @@ describe('agent console in Chromium', () => {
     await waitFor(async () => (await t!.app.suggestions.list({ status: 'pending' })).length === 2)
     await page.reload()
     await page.getByRole('option').filter({ hasText: '我的快递到哪了' }).waitFor()
-    expect(await page.getByRole('option').count()).toBe(1)
+    expect(await page.getByRole('listbox', { name: '建议列表' }).getByRole('option').count()).toBe(1)
     expect(await page.locator('#sidebar-note').textContent()).toContain('企业微信侧边栏')
     const registered = await page.evaluate(() => (window as unknown as { __ww: { registered: { corpId: string; agentId: string; jsApiList: string[] } } }).__ww.registered)
     expect(registered).toMatchObject({ corpId: 'ww-test-corp', agentId: '1000002', jsApiList: ['getCurExternalChat', 'sendChatMessage'] })
