@@ -11,6 +11,7 @@ import {
   URGENCY_WORDS,
 } from './emotion-lexicon.js'
 import type { Severity } from '../../core/vocabulary.js'
+import { toSimplified } from '../to-simplified.js'
 
 /** What a pattern does when it is the longest match at a position. */
 export type PatternRole = 'lexicon' | 'negation' | 'threat' | 'profanity' | 'emoji' | 'intensifier' | 'neutral'
@@ -49,9 +50,13 @@ export interface EmotionIndex {
   positives: Map<string, PositivePattern[]>
 }
 
-/** The same normalisation detectEmotion applies to messages, so table entries and text compare equal. */
+/**
+ * The same normalisation detectEmotion applies to messages, so table entries and text compare equal: NFKC, lower case,
+ * traditional characters as simplified (我要投訴 reads as 我要投诉). Every step keeps the text's length in UTF-16
+ * units or shortens it, never more than NFKC itself does.
+ */
 export function normalizeForEmotion(text: string): string {
-  return text.normalize('NFKC').toLowerCase()
+  return toSimplified(text.normalize('NFKC').toLowerCase())
 }
 
 /**

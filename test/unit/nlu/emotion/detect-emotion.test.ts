@@ -241,3 +241,15 @@ describe('detectEmotion: 恶意输入', () => {
     expect(detectEmotion(undefined as unknown as string)).toEqual({ severity: 'none', score: 0, signals: [] })
   })
 })
+
+describe('detectEmotion: traditional characters read like simplified ones', () => {
+  it.each<[string, Severity]>([
+    ['我要投訴', 'severe'],
+    ['再這樣我就報警了', 'severe'],
+    ['垃圾東西，退錢', 'moderate'],
+    ['怎麼還沒發貨', 'mild'],
+    ['請問什麼時候發貨', 'none'],
+  ])('「%s」是 %s', (text, severity) => {
+    expect(detectEmotion(text).severity).toBe(severity)
+  })
+})
