@@ -64,7 +64,8 @@ describe('detectEmotion on the labelled group messages', () => {
     it(`${name} half: precision and recall per level`, () => {
       const result = evaluate(set)
       console.log(report(name, set, result))
-      if (process.env.QUNDESK_SHOW_MISSES) console.log(result.misses.join('\n'))
+      // Only the tune half's mistakes may be shown: looking at the holdout's would make it a second tune half.
+      if (name === 'tune' && process.env.QUNDESK_SHOW_MISSES) console.log(result.misses.join('\n'))
       expect(result.exact).toBeGreaterThanOrEqual(FLOORS.exact)
       expect(result.farOff).toBeLessThanOrEqual(FLOORS.farOff)
       expect(result.levels.severe.precision).toBeGreaterThanOrEqual(FLOORS.severePrecision)
@@ -73,5 +74,5 @@ describe('detectEmotion on the labelled group messages', () => {
   }
 })
 
-/** Regression floors, a little below the figures measured when they were set (see the printed report). */
-const FLOORS = { exact: 0, farOff: 1, severePrecision: 0, severeRecall: 0 }
+/** Regression floors, a little below the figures measured when they were set (2026-12-02: exact 85.7% / 83.3%). */
+const FLOORS = { exact: 0.78, farOff: 0.07, severePrecision: 0.85, severeRecall: 0.85 }
