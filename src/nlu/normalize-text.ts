@@ -19,7 +19,11 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '')
     .replace(/\p{N}+/gu, '0')
+  // Until nothing changes, so the result is already normalised (请请问问 leaves 请问 after one pass).
   let stripped = plain
-  for (const phrase of COURTESY) stripped = stripped.split(phrase).join('')
+  for (let previous = ''; previous !== stripped; ) {
+    previous = stripped
+    for (const phrase of COURTESY) stripped = stripped.split(phrase).join('')
+  }
   return stripped.length > 0 ? stripped : plain
 }

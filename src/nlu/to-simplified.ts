@@ -1,6 +1,5 @@
-import nodeNlp from 'node-nlp'
 import type { ZhDictionaryEntry } from 'node-nlp'
-import { getChineseDictionary } from './zh-dictionary.js'
+import { getCompiledCedict } from './zh-dictionary.js'
 
 /** Traditional → simplified tables drawn from CC-CEDICT (node-nlp's bundled copy, maintained upstream by MDBG). */
 interface ConversionTables {
@@ -44,10 +43,9 @@ export function toSimplified(text: string): string {
 }
 
 function buildTables(): ConversionTables {
-  getChineseDictionary() // compiles the shared CC-CEDICT once, quietly
-  const cedict = nodeNlp.NlpUtil.getStemmer('zh').dictionary
-  const byTraditional = cedict?.traditional
-  const bySimplified = cedict?.simplified
+  const cedict = getCompiledCedict() // compiles the shared CC-CEDICT once, quietly
+  const byTraditional = cedict.traditional
+  const bySimplified = cedict.simplified
   if (!byTraditional || !bySimplified) throw new Error('node-nlp did not expose CC-CEDICT by traditional spelling; check the node-nlp version')
 
   // A character converts only if it is never written that way in simplified text: 後 → 后 yes, 乾 (乾坤) no.
