@@ -71,7 +71,7 @@ function buildTables(): ConversionTables {
     const simplified = entries[0]!.simplified
     // Only phrases that character conversion gets wrong, and only those that cannot occur in simplified text
     // (they hold a purely traditional character): otherwise 什么二手 would meet the entry 么二 → 幺二.
-    if (simplified === traditional || convertChars(traditional) === simplified || !letters.some((c) => chars.has(c))) continue
+    if (simplified === traditional || !letters.some((c) => chars.has(c)) || convertChars(traditional) === simplified) continue
     const list = words.get(letters[0]!) ?? []
     list.push([traditional, simplified])
     words.set(letters[0]!, list)
