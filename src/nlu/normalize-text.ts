@@ -24,6 +24,8 @@ export function normalizeText(text: string): string {
   for (let previous = ''; previous !== stripped; ) {
     previous = stripped
     for (const phrase of COURTESY) stripped = stripped.split(phrase).join('')
+    // 0请问0 leaves 00: digit runs that meet again are still one run.
+    stripped = stripped.replace(/\p{N}+/gu, '0')
   }
   return stripped.length > 0 ? stripped : plain
 }
