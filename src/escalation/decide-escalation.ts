@@ -2,6 +2,7 @@ import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
 import { SEVERITY_ORDER, type EscalationReason } from '../core/vocabulary.js'
 import type { EscalationPolicy } from '../knowledge/escalation-policy.js'
 import { intentMatches } from '../knowledge/intent-pattern.js'
+import { toSimplified } from '../nlu/to-simplified.js'
 
 export interface EscalationInput {
   question: string
@@ -31,9 +32,10 @@ const DECLINED = /(不用|不要|无需|不需要|别)\s*$/u
  * // { reason: 'keyword', detail: '客户要求人工：转人工' }
  */
 export function decideEscalation(input: EscalationInput, policy: EscalationPolicy): Escalation | null {
-  const text = input.question.normalize('NFKC').toLowerCase()
+  // Traditional and simplified alike: 轉人工 asks for a person as clearly as 转人工.
+  const text = toSimplified(input.question.normalize('NFKC').toLowerCase())
   for (const keyword of policy.keywords) {
-    const at = text.indexOf(keyword.toLowerCase())
+    const at = text.indexOf(toSimplified(keyword.normalize('NFKC').toLowerCase()))
     if (at >= 0 && !DECLINED.test(text.slice(Math.max(0, at - 4), at))) return { reason: 'keyword', detail: `客户要求人工：${keyword}` }
   }
   if (policy.emotion !== 'none' && SEVERITY_ORDER.indexOf(input.emotion.severity) >= SEVERITY_ORDER.indexOf(policy.emotion)) {

@@ -1,5 +1,6 @@
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
 import { NO_BANDS, type MatchingBands } from './matching-bands.js'
+import { NO_SYNONYMS, type Synonyms } from './synonyms.js'
 
 /** Facts an answer can require from the customer; each is found by the entity extractor. */
 export const SLOT_NAMES = ['order_id', 'phone', 'amount', 'date'] as const
@@ -37,6 +38,8 @@ export interface KnowledgeBase {
   readonly escalation: EscalationPolicy
   /** Threshold bands: global and per group (the `matching:` section). */
   readonly bands: MatchingBands
+  /** Words customers type for the examples' words (the `synonyms:` section; none by default). */
+  readonly synonyms: Synonyms
   readonly files: readonly string[]
   get(id: string): Intent | undefined
 }
@@ -50,7 +53,7 @@ export interface KnowledgeBase {
  *   autoSend: true, source: { file: 'knowledge/shop.yaml', line: 2 } }], ['knowledge/shop.yaml'])
  * kb.get('shop.hours')?.answer // '9:00-21:00'
  */
-export function createKnowledgeBase(intents: Intent[], files: string[], options: { escalation?: EscalationPolicy; bands?: MatchingBands } = {}): KnowledgeBase {
+export function createKnowledgeBase(intents: Intent[], files: string[], options: { escalation?: EscalationPolicy; bands?: MatchingBands; synonyms?: Synonyms } = {}): KnowledgeBase {
   const frozenIntents = Object.freeze(
     intents.map((intent) =>
       Object.freeze({
@@ -70,6 +73,7 @@ export function createKnowledgeBase(intents: Intent[], files: string[], options:
     intents: frozenIntents,
     escalation: options.escalation ?? DEFAULT_ESCALATION_POLICY,
     bands: options.bands ?? NO_BANDS,
+    synonyms: options.synonyms ?? NO_SYNONYMS,
     files: frozenFiles,
     get: (id: string) => byId.get(id),
   })

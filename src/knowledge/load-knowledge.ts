@@ -5,6 +5,7 @@ import type { Intent, KnowledgeBase } from './knowledge-base.js'
 import { intentMatches } from './intent-pattern.js'
 import type { EscalationPolicy } from './escalation-policy.js'
 import type { MatchingBands } from './matching-bands.js'
+import type { Synonyms } from './synonyms.js'
 import { parseKnowledgeFile } from './parse-knowledge-file.js'
 
 /** Knowledge files report problems in the shared `file:line: message — hint` form. */
@@ -53,6 +54,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
   const intents: Intent[] = []
   let escalation: { policy: EscalationPolicy; file: string; line: number } | undefined
   let bands: { bands: MatchingBands; file: string; line: number } | undefined
+  let synonyms: { synonyms: Synonyms; file: string; line: number } | undefined
   const firstById = new Map<string, Intent>()
   const firstByExample = new Map<string, Intent>()
   const folder = await loadYamlFolder(dir, KNOWLEDGE_FOLDER, problems, (file, text) => {
@@ -68,6 +70,11 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
       if (bands) {
         problems.push({ file, line: parsed.bands.line, message: `matching is already set at ${bands.file}:${bands.line}`, hint: 'keep one `matching:` section in the whole knowledge folder' })
       } else bands = { ...parsed.bands, file }
+    }
+    if (parsed.synonyms) {
+      if (synonyms) {
+        problems.push({ file, line: parsed.synonyms.line, message: `synonyms is already set at ${synonyms.file}:${synonyms.line}`, hint: 'keep one `synonyms:` section in the whole knowledge folder (knowledge/synonyms.yaml)' })
+      } else synonyms = { ...parsed.synonyms, file }
     }
     for (const intent of parsed.intents) {
       const first = firstById.get(intent.id)
@@ -108,5 +115,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
       }
     }
   }
-  return { ok: true, kb: createKnowledgeBase(intents, folder.files, { ...(escalation ? { escalation: escalation.policy } : {}), ...(bands ? { bands: bands.bands } : {}) }), warnings }
+  return { ok: true, kb: createKnowledgeBase(intents, folder.files, {
+    ...(escalation ? { escalation: escalation.policy } : {}), ...(bands ? { bands: bands.bands } : {}), ...(synonyms ? { synonyms: synonyms.synonyms } : {}),
+  }), warnings }
 }

@@ -9,6 +9,8 @@ import type { EscalationPolicy } from './escalation-policy.js'
 import { readEscalationPolicy } from './read-escalation-policy.js'
 import type { MatchingBands } from './matching-bands.js'
 import { readMatchingBands } from './read-matching-bands.js'
+import { readSynonyms } from './read-synonyms.js'
+import type { Synonyms } from './synonyms.js'
 import { SLOT_NAMES, type Intent, type SlotName } from './knowledge-base.js'
 
 export interface ParsedKnowledgeFile {
@@ -17,11 +19,13 @@ export interface ParsedKnowledgeFile {
   escalation?: { policy: EscalationPolicy; line: number }
   /** The file's `matching:` section, if it has one, with its line. */
   bands?: { bands: MatchingBands; line: number }
+  /** The file's `synonyms:` section, if it has one, with its line. */
+  synonyms?: { synonyms: Synonyms; line: number }
   problems: FileProblem[]
   warnings: FileProblem[]
 }
 
-const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching'] as const
+const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching', 'synonyms'] as const
 const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'auto_send_threshold', 'slots', 'ask'] as const
 
 /** In an admin's words about intents; the shared hints are in readYamlMapping. */
@@ -58,6 +62,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
   let intentsPair: Pair | undefined
   let escalation: ParsedKnowledgeFile['escalation']
   let bands: ParsedKnowledgeFile['bands']
+  let synonyms: ParsedKnowledgeFile['synonyms']
   for (const pair of root.items) {
     const key = keyName(pair)
     if (key === 'intents') {
@@ -70,13 +75,18 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       const line = lineOf(pair.key, 1)
       const read = readMatchingBands(resolve(doc, pair.value), line, report)
       if (read) bands = { bands: read, line }
+    } else if (key === 'synonyms') {
+      const line = lineOf(pair.key, 1)
+      const read = readSynonyms(resolve(doc, pair.value), line, report)
+      if (read) synonyms = { synonyms: read, line }
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
-      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:` and `matching:` are read at the top level')
+      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:`, `matching:` and `synonyms:` are read at the top level')
     }
   }
+  const sections = { ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}), ...(synonyms ? { synonyms } : {}) }
   if (!intentsPair) {
-    if (escalation || bands || problems.length > 0) return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}) }
+    if (escalation || bands || synonyms || problems.length > 0) return { intents, problems, warnings, ...sections }
     problem(lineOf(root, 1), 'missing `intents:`', 'add `intents:` with a list of `- id: ...` items')
     return { intents, problems, warnings }
   }
@@ -101,7 +111,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
     const intent = readIntent(doc, item, path, itemLine, report)
     if (intent) intents.push({ ...intent, source: { file, line: itemLine } })
   })
-  return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}) }
+  return { intents, problems, warnings, ...sections }
 }
 
 /** Validates one intent mapping; returns undefined when it has problems (already reported). */

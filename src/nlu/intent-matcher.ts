@@ -5,8 +5,10 @@ import type { MatcherModel, TrainingInput } from './matcher-model.js'
 import { CENTROID_CAP, LEXICAL_SHARE } from './matcher-settings.js'
 import { createNeuralScorer } from './neural-scorer.js'
 import { normalizeText } from './normalize-text.js'
+import { createSynonymRewriter } from './apply-synonyms.js'
+import { createPinyinReader, type PinyinReader } from './read-pinyin.js'
 import { extractFeatures } from './text-features.js'
-import { getChineseDictionary } from './zh-dictionary.js'
+import { getChineseDictionary, pinyinReadings } from './zh-dictionary.js'
 import { getZhTokenizer } from './zh-tokens.js'
 import { analyzedText } from '../core/text-limits.js'
 
@@ -102,8 +104,9 @@ export async function prepareTrainingInput(kb: KnowledgeBase, options: TrainOpti
   const indexOf = new Map(intents.map((intent, i) => [intent.id, i]))
   const texts: Array<{ intent: number; text: string }> = []
   const seen = new Set<string>()
+  const normalize = questionNormalizer(kb)
   const addText = (intent: number, text: string) => {
-    const normalized = normalizeText(text)
+    const normalized = normalize(text)
     const key = `${intent}\u0000${normalized}`
     if (normalized === '' || seen.has(key)) return
     seen.add(key)
@@ -160,13 +163,23 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
   const lexical = createLexicalIndex(model.lexical)
   const neural = createNeuralScorer(model.neural, getZhTokenizer())
 
+  const normalize = questionNormalizer(kb)
+  // Built on the first question that has Latin letters in it; most knowledge bases never need it.
+  let pinyinReader: PinyinReader | undefined
+  const readPinyin = (normalized: string): string => {
+    if (!/[a-z]{2}/.test(normalized)) return normalized
+    pinyinReader ??= createPinyinReader(intents.flatMap((intent) => intent.examples.map(normalize)), pinyinReadings)
+    return pinyinReader.read(normalized)
+  }
+
   // Without node-nlp (very large KBs) the lexical part carries the whole blend, so scores keep their scale.
   const lexicalShare = neural.active ? LEXICAL_SHARE : 1
 
   /** Every intent's evidence for the text; undefined when there is nothing to score (empty-ish text, no intents). */
   const scoreAll = (text: string) => {
     // Segmentation and scoring grow with the text: only its first ANALYZED_TEXT_MAX_CHARS are read.
-    const normalized = normalizeText(analyzedText(text))
+    // Pinyin typed without Han (kuaidi daonale) is read back into the examples' words first.
+    const normalized = readPinyin(normalize(analyzedText(text)))
     if (normalized === '' || intents.length === 0) return undefined
     const { centroid, nearest } = lexical.score(extractFeatures(normalized, dictionary))
     return { centroid, nearest, activation: neural.score(normalized) }
@@ -202,6 +215,15 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
       return { top, evidence, formula }
     },
   }
+}
+
+/**
+ * How examples and questions are read before matching: the knowledge base's synonyms (order → 订单), then
+ * `normalizeText` (traditional → simplified, case, punctuation, digits).
+ */
+function questionNormalizer(kb: KnowledgeBase): (text: string) => string {
+  const rewrite = createSynonymRewriter(kb.synonyms)
+  return (text) => normalizeText(rewrite(text))
 }
 
 /** Returns a function to await between small steps: it yields to the event loop once `ms` have passed since the last yield. */

@@ -29,6 +29,9 @@ declare module 'node-nlp' {
     search(word: string): ZhDictionaryEntry[] | undefined
     getPinyin(char: string): string[] | string
     segment(text: string): string[]
+    /** Filled by start(): every CC-CEDICT entry by its simplified and by its traditional spelling. */
+    simplified?: Record<string, ZhDictionaryEntry[]>
+    traditional?: Record<string, ZhDictionaryEntry[]>
   }
   export interface Stemmer {
     dictionary?: ZhDictionary

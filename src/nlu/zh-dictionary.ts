@@ -10,6 +10,7 @@ export interface ChineseDictionary {
 }
 
 let shared: ChineseDictionary | undefined
+let compiled: ZhDictionary | undefined
 
 /**
  * The process-wide dictionary. The first call compiles CC-CEDICT (about 1.5 s, synchronous); later calls and
@@ -23,6 +24,7 @@ export function getChineseDictionary(): ChineseDictionary {
   const dictionary = nodeNlp.NlpUtil.getStemmer('zh').dictionary
   if (!dictionary) throw new Error('node-nlp did not provide its Chinese dictionary (stemmer-zh)')
   compileQuietly(dictionary)
+  compiled = dictionary
   const pinyinCache = new Map<string, string | undefined>()
   shared = {
     segment: (text) => dictionary.segment(text),
@@ -37,6 +39,34 @@ export function getChineseDictionary(): ChineseDictionary {
     },
   }
   return shared
+}
+
+/**
+ * Every toneless reading of one Han character in CC-CEDICT, commonest (dictionary order) first, e.g. 了 -> ['le', 'liao'];
+ * empty for anything else. Uses the shared compiled dictionary.
+ *
+ * @example
+ * pinyinReadings('到') // ['dao']
+ */
+export function pinyinReadings(char: string): string[] {
+  const cached = readingsCache.get(char)
+  if (cached) return cached
+  const entries = getCompiledCedict().search(char) ?? []
+  const readings = [...new Set(entries.map((e) => e.pinyin.toLowerCase().replace('u:', 'v').replace(/[0-9]/g, '')).filter((p) => /^[a-z]+$/.test(p)))]
+  readingsCache.set(char, readings)
+  return readings
+}
+
+const readingsCache = new Map<string, string[]>()
+
+/**
+ * node-nlp's compiled CC-CEDICT itself (compiled on first use, like `getChineseDictionary`), for what the wrapper does
+ * not offer: every reading of a character, the traditional spellings. Held here because node-nlp's `getStemmer` builds
+ * a new stemmer on every call (milliseconds each).
+ */
+export function getCompiledCedict(): ZhDictionary {
+  if (!compiled) getChineseDictionary()
+  return compiled!
 }
 
 /** node-nlp prints "Compiling dictionary" with console.log; keep it out of our structured logs. */

@@ -7,19 +7,22 @@ import {
   NEUTRAL_PHRASES,
   POSITIVE_WORDS,
   PROFANITY,
+  SARCASM_MARKERS,
+  SARCASTIC_PHRASES,
   THREAT_WORDS,
   URGENCY_WORDS,
 } from './emotion-lexicon.js'
 import type { Severity } from '../../core/vocabulary.js'
+import { toSimplified } from '../to-simplified.js'
 
 /** What a pattern does when it is the longest match at a position. */
-export type PatternRole = 'lexicon' | 'negation' | 'threat' | 'profanity' | 'emoji' | 'intensifier' | 'neutral'
+export type PatternRole = 'lexicon' | 'negation' | 'threat' | 'profanity' | 'sarcasm' | 'marker' | 'emoji' | 'intensifier' | 'neutral'
 
 export interface HeadPattern {
   text: string
   role: PatternRole
   weight: number
-  /** Threats only. */
+  /** Threats and abuse aimed at a person. */
   floor?: Severity
   /** Intensifiers only. */
   multiplier?: number
@@ -49,9 +52,13 @@ export interface EmotionIndex {
   positives: Map<string, PositivePattern[]>
 }
 
-/** The same normalisation detectEmotion applies to messages, so table entries and text compare equal. */
+/**
+ * The same normalisation detectEmotion applies to messages, so table entries and text compare equal: NFKC, lower case,
+ * traditional characters as simplified (我要投訴 reads as 我要投诉). Every step keeps the text's length in UTF-16
+ * units or shortens it, never more than NFKC itself does.
+ */
 export function normalizeForEmotion(text: string): string {
-  return text.normalize('NFKC').toLowerCase()
+  return toSimplified(text.normalize('NFKC').toLowerCase())
 }
 
 /**
@@ -68,8 +75,12 @@ export function buildEmotionIndex(): EmotionIndex {
     ...Object.entries(NEGATED_PHRASES).map(([text, weight]): HeadPattern => ({ text, role: 'negation', weight, negatable: false })),
     ...Object.entries(THREAT_WORDS).map(([text, { weight, floor }]): HeadPattern => ({ text, role: 'threat', weight, floor, negatable: true })),
     ...Object.entries(PROFANITY).map(
-      ([text, { weight, standalone }]): HeadPattern => ({ text, role: 'profanity', weight, negatable: false, ...(standalone ? { standalone } : {}) }),
+      ([text, { weight, standalone, floor }]): HeadPattern => ({
+        text, role: 'profanity', weight, negatable: false, ...(standalone ? { standalone } : {}), ...(floor ? { floor } : {}),
+      }),
     ),
+    ...Object.entries(SARCASTIC_PHRASES).map(([text, weight]): HeadPattern => ({ text, role: 'sarcasm', weight, negatable: false })),
+    ...Object.entries(SARCASM_MARKERS).map(([text, weight]): HeadPattern => ({ text, role: 'marker', weight, negatable: false })),
     ...Object.entries(EMOJI).map(([text, weight]): HeadPattern => ({ text, role: 'emoji', weight, negatable: false })),
     ...Object.entries(INTENSIFIERS).map(
       ([text, { multiplier, standalone }]): HeadPattern => ({

@@ -1,6 +1,6 @@
 import { buildEmotionIndex, normalizeForEmotion } from './build-emotion-index.js'
 import type { EmotionIndex, HeadPattern } from './build-emotion-index.js'
-import { IMPATIENT_CHARACTERS, INTENSIFIER_WINDOW, NEGATOR_FILLERS, REPETITION_EXEMPT, WAITING_PATTERNS } from './emotion-lexicon.js'
+import { COMPLAINT_CONTEXT, IMPATIENT_CHARACTERS, INTENSIFIER_WINDOW, NEGATOR_FILLERS, REPETITION_EXEMPT, WAITING_PATTERNS } from './emotion-lexicon.js'
 import type { EmotionResult, EmotionSignal, EmotionSignalKind } from './emotion-types.js'
 import { analyzedText } from '../../core/text-limits.js'
 import { SEVERITY_ORDER, type Severity } from '../../core/vocabulary.js'
@@ -45,6 +45,11 @@ export function detectEmotion(text: string): EmotionResult {
   return summarize(scan(normalizeForEmotion(analyzedText(text)), index))
 }
 
+/** Weight of the `sarcasm` signal for 这不是坑人吗: the negated word counts as said, plus this for the turn of phrase. */
+const RHETORICAL_WEIGHT = 0.15
+/** 呵呵 in a complaint is a sneer, not a laugh: this much on top of its lexicon weight. */
+const SNEER_WEIGHT = 0.3
+
 function scan(text: string, index: EmotionIndex): RawSignal[] {
   const out: RawSignal[] = []
   const waits = findWaiting(text)
@@ -64,6 +69,7 @@ function scan(text: string, index: EmotionIndex): RawSignal[] {
     }
   }
 
+  const markers: { text: string; weight: number }[] = []
   let repetitionEnd = 0
   let i = 0
   while (i < text.length && out.length < MAX_SIGNALS) {
@@ -106,7 +112,8 @@ function scan(text: string, index: EmotionIndex): RawSignal[] {
     }
 
     // 好不好, 是不是, 有没有: an A-not-A question, not a negation; skip the 不 so neither it nor 不好用 fires.
-    if ((ch === '不' || ch === '没') && i > 0 && i + 1 < text.length && text[i - 1] === text[i + 1]) {
+    // 不错不错 is a repeated 不错, not 错-不-错.
+    if ((ch === '不' || ch === '没') && i > 0 && i + 1 < text.length && text[i - 1] === text[i + 1] && text[i - 2] !== ch) {
       i++
       continue
     }
@@ -115,7 +122,12 @@ function scan(text: string, index: EmotionIndex): RawSignal[] {
     const negation = matchNegation(text, i, index)
     if (negation !== null && (head === null || negation.end - i > head.text.length)) {
       if (negation.weight > 0) emitNegative('negation', i, negation.end, negation.weight)
-      else pending = null // a negated negative (不生气, 不会投诉) calms whatever intensifier came before
+      else if (isRhetorical(text, i)) {
+        // 这不是坑人吗 asserts what it seems to deny: read on past the negator so 坑人 counts.
+        out.push({ kind: 'sarcasm', text: text.slice(i, negation.end), weight: RHETORICAL_WEIGHT })
+        i++
+        continue
+      } else pending = null // a negated negative (不生气, 不会投诉) calms whatever intensifier came before
       i = negation.end
       continue
     }
@@ -131,6 +143,9 @@ function scan(text: string, index: EmotionIndex): RawSignal[] {
         case 'emoji':
           out.push({ kind: 'emoji', text: head.text, weight: head.weight })
           break
+        case 'marker':
+          markers.push({ text: head.text, weight: head.weight })
+          break
         default:
           emitNegative(head.role, i, end, head.weight, head.floor)
       }
@@ -140,7 +155,31 @@ function scan(text: string, index: EmotionIndex): RawSignal[] {
     i++
   }
   expire(Number.POSITIVE_INFINITY)
-  return out
+  return [...out, ...sarcasmInComplaint(text, out, markers)]
+}
+
+/**
+ * Praise and [微笑] are sarcastic when the same message complains (呵呵…真是快啊，一个月了还没到; 又坏了[微笑]), and
+ * 呵呵 is then a sneer. Without a complaint they add nothing: 真快，昨天下单今天就到了 is praise.
+ */
+function sarcasmInComplaint(text: string, found: readonly RawSignal[], markers: readonly { text: string; weight: number }[]): RawSignal[] {
+  const sneer = found.some((s) => s.kind === 'lexicon' && s.text === '呵呵')
+  const complains =
+    found.some((s) => s.kind !== 'punctuation' && s.kind !== 'intensifier' && !(s.kind === 'lexicon' && s.text === '呵呵')) ||
+    COMPLAINT_CONTEXT.some((pattern) => pattern.test(text))
+  if (!complains && !(sneer && markers.length > 0)) return []
+  const signals: RawSignal[] = markers.map((m) => ({ kind: 'sarcasm', text: m.text, weight: m.weight }))
+  if (sneer) signals.push({ kind: 'sarcasm', text: '呵呵', weight: SNEER_WEIGHT })
+  return signals
+}
+
+/** 这不是…吗, 岂不是…, 难道不是…吗: a negator after 这/那/岂/难道 in a sentence that ends as a question. */
+function isRhetorical(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 3), at)
+  if (!/(?:这|那|岂|难道|这还|这就)$/u.test(before)) return false
+  const rest = text.slice(at, at + 14)
+  const end = rest.search(/[,，。.!！;；\n]/u)
+  return /[吗嘛么?？]/u.test(end === -1 ? rest : rest.slice(0, end + 1)) || before.endsWith('岂')
 }
 
 /** 真的太慢: stacked intensifiers count as the stronger one plus a little, not as a product. */

@@ -10,7 +10,7 @@ import type { Severity } from '../../core/vocabulary.js'
 /** Plain negative words and phrases. Longer phrases win over the single characters inside them (气死了 over 气死). */
 export const NEGATIVE_WORDS: Readonly<Record<string, number>> = {
   // slowness, quality, cheating
-  慢: 0.25, 差: 0.35, 垃圾: 0.6, 坑: 0.4, 坑人: 0.55, 坑爹: 0.55, 被坑: 0.5, 骗子: 0.75, 骗人: 0.6, 欺骗: 0.6, 诈骗: 0.7,
+  慢: 0.25, 差: 0.35, 垃圾: 0.6, 辣鸡: 0.6, 垃鸡: 0.6, 坑: 0.4, 坑人: 0.55, 坑爹: 0.55, 被坑: 0.5, 骗子: 0.75, 骗人: 0.6, 欺骗: 0.6, 诈骗: 0.7,
   忽悠: 0.45, 黑心: 0.6, 奸商: 0.7, 无良: 0.6, 霸王条款: 0.5, 假货: 0.5, 山寨: 0.4, 次品: 0.45, 劣质: 0.5, 破损: 0.3,
   坏: 0.3, 烂: 0.4, 错: 0.2, 贵: 0.15, 破东西: 0.5, 什么玩意: 0.5, 什么破: 0.45,
   // feelings
@@ -24,6 +24,8 @@ export const NEGATIVE_WORDS: Readonly<Record<string, number>> = {
   说了多少次: 0.4, 多少遍: 0.35, 好几次了: 0.25, 第几次了: 0.35, 一直没: 0.25, 一直不: 0.25, 还是没: 0.25, 还是不: 0.2,
   // 再不X(我就…): an ultimatum, whatever X is
   再不: 0.25,
+  // giving up on the shop
+  再也不买: 0.4, 再也不来: 0.4, 再也不会买: 0.4,
 }
 
 /**
@@ -72,6 +74,8 @@ export const THREAT_WORDS: Readonly<Record<string, ThreatEntry>> = {
 
 export interface ProfanityEntry {
   weight: number
+  /** Abuse aimed at a person (傻逼, cnm): the least severity the message reaches, like a threat's floor. */
+  floor?: Severity
   /** Only counts when no Han character touches it on either side: 靠 alone, never 靠谱 or 可靠. */
   standalone?: boolean
 }
@@ -81,8 +85,48 @@ export const PROFANITY: Readonly<Record<string, ProfanityEntry>> = {
   妈的: { weight: 0.5 }, 他妈: { weight: 0.5 }, 他妈的: { weight: 0.55 }, tmd: { weight: 0.5 }, 特么: { weight: 0.45 },
   尼玛: { weight: 0.5 }, 卧槽: { weight: 0.4 }, 我靠: { weight: 0.35 }, 靠: { weight: 0.35, standalone: true },
   艹: { weight: 0.4 }, 操蛋: { weight: 0.5 }, wtf: { weight: 0.4 }, 见鬼: { weight: 0.35 }, 该死: { weight: 0.4 },
-  滚: { weight: 0.5, standalone: true }, 滚蛋: { weight: 0.6 }, 狗屁: { weight: 0.5 },
+  滚: { weight: 0.6, standalone: true }, 滚蛋: { weight: 0.65 }, 狗屁: { weight: 0.5 },
+  // How people actually type them: initials, homophones, softened spellings (他喵的 for 他妈的).
+  lj: { weight: 0.6 }, md: { weight: 0.5 }, mmp: { weight: 0.5 }, tm的: { weight: 0.5 }, 他喵的: { weight: 0.5 }, 特喵的: { weight: 0.5 },
+  特么的: { weight: 0.5 }, 泥马: { weight: 0.5 }, 妈蛋: { weight: 0.45 }, 我草: { weight: 0.4 }, 卧草: { weight: 0.4 },
+  草: { weight: 0.4, standalone: true }, 'what the hell': { weight: 0.45 }, wth: { weight: 0.4 }, shit: { weight: 0.45 },
+  damn: { weight: 0.3 }, fuck: { weight: 0.6 }, 脑残: { weight: 0.6 },
+  // Insults and curses aimed at a person: a human should read these whatever else the message says.
+  傻逼: { weight: 1, floor: 'severe' }, 傻b: { weight: 1, floor: 'severe' }, 傻比: { weight: 1, floor: 'severe' },
+  煞笔: { weight: 1, floor: 'severe' }, 沙比: { weight: 1, floor: 'severe' }, 傻叉: { weight: 1, floor: 'severe' },
+  sb: { weight: 1, floor: 'severe' }, cnm: { weight: 1, floor: 'severe' }, nmsl: { weight: 1, floor: 'severe' },
+  nmb: { weight: 1, floor: 'severe' }, 操你妈: { weight: 1, floor: 'severe' }, 草你妈: { weight: 1, floor: 'severe' },
+  你妈的: { weight: 0.8, floor: 'severe' }, 去死: { weight: 1, floor: 'severe' }, 死全家: { weight: 1, floor: 'severe' },
 }
+
+/**
+ * Sarcasm that needs no context: praise no customer means (你们可真行, 我谢谢你). Reported as `sarcasm` signals and
+ * weighed like an insult. Praise that is only sarcastic next to a complaint is in SARCASM_MARKERS.
+ */
+export const SARCASTIC_PHRASES: Readonly<Record<string, number>> = {
+  可真行: 0.6, 你们真行: 0.6, 你真行: 0.6, 真有你的: 0.6, 真有你们的: 0.6, 我谢谢你: 0.6, 谢谢你全家: 0.75, 谢谢你们全家: 0.75,
+  我真是谢谢: 0.6, 呵呵哒: 0.45, 好一个: 0.3,
+}
+
+/**
+ * Praise and smiles that turn sarcastic in a complaint (真是快啊，一个月了还没到; 又坏了[微笑]) and are harmless
+ * otherwise (真快，昨天下单今天就到了). Each adds its weight as a `sarcasm` signal only when the message also
+ * complains: another negative signal, or a COMPLAINT_CONTEXT pattern.
+ */
+export const SARCASM_MARKERS: Readonly<Record<string, number>> = {
+  真快: 0.6, 真是快: 0.6, 可真快: 0.6, 好快啊: 0.6, 真高: 0.6, 可真高: 0.6, 真好: 0.6, 真棒: 0.6, 真厉害: 0.6,
+  厉害了: 0.6, 好样的: 0.6, 真及时: 0.6, 真负责: 0.6, 真专业: 0.6, 真靠谱: 0.6, 效率高: 0.6, 好家伙: 0.3,
+  '[微笑]': 0.6,
+}
+
+/** What makes praise sarcastic when no other negative signal is there: a long wait, something happening again. */
+export const COMPLAINT_CONTEXT: readonly RegExp[] = [
+  /(?:[一两三四五六七八九十几半\d]+|好几)个?(?:天|星期|礼拜|周|月)了/u,
+  /第[一二三四五六七八九十几\d]+(?:天|次|遍)/u,
+  /又(?:是|要|没|不|坏|错|来|延|发错|慢)/u,
+  /还(?:没|不|是没|是不)/u,
+  /(?:一天|半天|一直)没人/u,
+]
 
 /**
  * Unicode emoji, WeChat bracket emoji (what the WeChat client sends as text for its built-in faces) and a few kaomoji
@@ -127,7 +171,7 @@ export const NEGATORS: Readonly<Record<string, number>> = {
 }
 
 /** Words allowed between a negator and what it negates: 不会给差评, 不想生气, 不是在生气. Longest first. */
-export const NEGATOR_FILLERS: readonly string[] = ['打算', '会', '想', '是在', '是', '在']
+export const NEGATOR_FILLERS: readonly string[] = ['打算', '会去', '是要', '是想', '想要', '是在', '会', '想', '要', '去', '是', '在']
 
 export interface PositiveEntry {
   /** Weight of the negated form: 不满意 adds 0.45. */
@@ -157,6 +201,7 @@ export const NEUTRAL_PHRASES: readonly string[] = [
   '没问题', '没有问题', '没什么问题', '没啥问题', '不麻烦', '麻烦', '烦请', '烦劳', '差不多', '差价', '出差', '差点', '差一点',
   '还差', '差额', '补差', '误差', '时差', '相差', '慢慢', '慢走', '工商银行', '贵司', '贵公司', '贵店', '贵姓', '错过',
   '还不错', '坑位', '好评', '好坏', '坏账', '工商注册', '工商登记', '工商执照',
+  '垃圾袋', '垃圾桶', '垃圾箱', '垃圾分类', '垃圾篓', '别着急', '别急', '不着急', '真高兴', '真好吃', '真好看', '真好用',
 ]
 
 /** Han characters whose runs are laughter, thanks or agreement rather than impatience (哈哈哈, 谢谢谢, 好好好). */

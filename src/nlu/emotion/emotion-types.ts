@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/vocabulary.js'
 
 
-export type EmotionSignalKind = 'lexicon' | 'negation' | 'intensifier' | 'emoji' | 'punctuation' | 'threat' | 'profanity' | 'repetition'
+export type EmotionSignalKind = 'lexicon' | 'negation' | 'intensifier' | 'emoji' | 'punctuation' | 'threat' | 'profanity' | 'sarcasm' | 'repetition'
 
 /**
  * One piece of evidence. `text` is the matched span in normalised form (NFKC, lower case), `weight` is what it added to

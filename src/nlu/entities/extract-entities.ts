@@ -5,6 +5,7 @@ import { findDates } from './find-dates.js'
 import { findIdentifiers } from './find-identifiers.js'
 import { localDateAt } from './local-calendar.js'
 import { toHalfWidth } from './to-half-width.js'
+import { toSimplified } from '../to-simplified.js'
 
 export type { Entity, EntityType, ExtractEntitiesOptions } from './entity-types.js'
 
@@ -25,7 +26,7 @@ export function extractEntities(text: string, options: ExtractEntitiesOptions = 
   if (typeof text !== 'string' || text.length === 0) return []
   // Entities live in short messages: a paste (a log, an order export) is read only as far as the analysis reads.
   const original = analyzedText(text)
-  const half = toHalfWidth(original)
+  const half = readableForm(original)
   const today = localDateAt(options.now ?? new Date(), options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES)
   const candidates = [...findIdentifiers(half, original), ...findDates(half, original, today), ...findAmounts(half, original)]
   return resolveOverlaps(candidates)
@@ -55,4 +56,14 @@ function resolveOverlaps(candidates: EntityCandidate[]): Entity[] {
     kept.push(entity)
   }
   return kept.sort((a, b) => a.start - b.start)
+}
+
+/**
+ * Half-width and simplified (下週一 → 下周一, 3號 → 3号), one UTF-16 unit for one so offsets found in it are offsets in
+ * the original; if simplifying would change the length (a rare phrase rewrite), only the half-width form is used.
+ */
+function readableForm(original: string): string {
+  const half = toHalfWidth(original)
+  const simplified = toSimplified(half)
+  return simplified.length === half.length ? simplified : half
 }

@@ -12,6 +12,8 @@ describe('decideEscalation', () => {
     ['转人工', null, 0, 'keyword'],
     ['麻烦帮我转人工客服', 'service.human', 0, 'keyword'],
     ['我要找客服！', null, 0, 'keyword'],
+    ['幫我轉人工', null, 0, 'keyword'],
+    ['我要投訴你們', null, 0, 'emotion'],
     ['再不处理我就去12315投诉', null, 0, 'emotion'],
     ['你们东西质量太差了', 'complaint.quality', 0, 'intent'],
     ['这个问题你们答不上来吗', null, 2, 'misses'],
@@ -22,6 +24,7 @@ describe('decideEscalation', () => {
   it.each([
     ['我的快递到哪了', 'logistics.track', 0],
     ['不用转人工了，已经好了', null, 0],
+    ['我不是要投诉，就是问问进度', null, 0],
     ['怎么还没发货', 'logistics.track', 0],
     ['这个问题你们答不上来吗', null, 1],
     ['能开发票吗', 'invoice.request', 5],

@@ -247,3 +247,51 @@ describe('matching bands in knowledge YAML', () => {
     ])
   })
 })
+
+describe('synonyms in knowledge YAML', () => {
+  const load = async (files: Record<string, string>) => {
+    const dir = await mkdtemp(join(tmpdir(), 'qundesk-synonyms-'))
+    await writeFile(join(dir, 'a.yaml'), 'intents:\n  - id: shop.invoice\n    examples: [发票怎么开, 能开发票吗, 怎么开票, 要发票, 开个发票]\n    answer: 可以\n')
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text)
+    return { dir, result: await loadKnowledge(dir) }
+  }
+
+  it('reads lists and single words, in file order', async () => {
+    const { result } = await load({ 'synonyms.yaml': 'synonyms:\n  发票: [invoice, Invoices]\n  订单: order\n' })
+    expect(result.ok && result.kb.synonyms).toEqual([
+      { term: '发票', variants: ['invoice', 'Invoices'] },
+      { term: '订单', variants: ['order'] },
+    ])
+    expect(result.ok && result.warnings).toEqual([])
+  })
+
+  it('defaults to no synonyms', async () => {
+    const { result } = await load({})
+    expect(result.ok && result.kb.synonyms).toEqual([])
+  })
+
+  it('reports bad entries with file:line and a fix', async () => {
+    const { dir, result } = await load({
+      's.yaml': 'synonyms:\n  发票: [invoice, 3]\n  订单: [order, INVOICE]\n  退款: {a: 1}\n  价格: [price]\n  价钱: [价格]\n',
+    })
+    const file = join(dir, 's.yaml')
+    expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+      `${file}:2: synonyms.发票[1] must be text — write a word; put numbers in quotes, e.g. "3q"`,
+      `${file}:3: "INVOICE" is already a synonym of 发票 (line 2) — list each word under one meaning only`,
+      `${file}:4: synonyms.退款 must be a word or a list of words — e.g. \`退款: [order, orders]\``,
+      `${file}:6: "价格" is both a word with synonyms and a synonym of 价钱 — list it in one place only, so a question reads one way`,
+    ])
+  })
+
+  it('is one section per folder, and not a mapping is a problem', async () => {
+    const twice = await load({ 'b.yaml': 'synonyms:\n  发票: [invoice]\n', 'c.yaml': 'synonyms:\n  订单: [order]\n' })
+    expect(!twice.result.ok && twice.result.problems.map((p) => p.message)).toEqual([`synonyms is already set at ${join(twice.dir, 'b.yaml')}:1`])
+    const list = await load({ 'b.yaml': 'synonyms: [invoice]\n' })
+    expect(!list.result.ok && list.result.problems.map((p) => `${p.line}: ${p.message}`)).toEqual(['1: synonyms must be a mapping'])
+  })
+
+  it('warns about a word listed as its own synonym', async () => {
+    const { result } = await load({ 's.yaml': 'synonyms:\n  发票: [发票, invoice]\n' })
+    expect(result.ok && result.warnings.map((w) => `${w.line}: ${w.message}`)).toEqual(['2: synonyms.发票[0] is the word itself'])
+  })
+})

@@ -160,3 +160,27 @@ describe('the shipped knowledge base', () => {
     expect(decideIntent(await matcher.match(text), kb).intent?.intentId).toBe(expected)
   })
 })
+
+describe('how people really type, on the shipped knowledge base', () => {
+  let kb: KnowledgeBase
+  let matcher: IntentMatcher
+  beforeAll(async () => {
+    kb = await load('knowledge')
+    matcher = await trainIntentMatcher(kb)
+  })
+
+  it.each([
+    ['kuaidi daonale', 'logistics.track'],
+    ['tui kuan', 'returns.refund_progress'],
+    ['fapiao zenme kai', 'invoice.request'],
+    ['我的order到哪了', 'logistics.track'],
+    ['refund什么时候到', 'returns.refund_progress'],
+    ['invoice怎么开', 'invoice.request'],
+    ['这个size偏大吗', 'product.size'],
+    ['有coupon吗', 'coupon.where_to_get'],
+    ['請問發票怎麼開', 'invoice.request'],
+    ['我要投訴你們客服', 'complaint.service'],
+  ])('answers %s with %s', async (text, expected) => {
+    expect(decideIntent(await matcher.match(text), kb).intent?.intentId).toBe(expected)
+  })
+})

@@ -241,3 +241,68 @@ describe('detectEmotion: 恶意输入', () => {
     expect(detectEmotion(undefined as unknown as string)).toEqual({ severity: 'none', score: 0, signals: [] })
   })
 })
+
+describe('detectEmotion: traditional characters read like simplified ones', () => {
+  it.each<[string, Severity]>([
+    ['我要投訴', 'severe'],
+    ['再這樣我就報警了', 'severe'],
+    ['什麼垃圾東西', 'moderate'],
+    ['怎麼還沒發貨', 'mild'],
+    ['請問什麼時候發貨', 'none'],
+  ])('「%s」是 %s', (text, severity) => {
+    expect(detectEmotion(text).severity).toBe(severity)
+  })
+})
+
+describe('detectEmotion: sarcasm', () => {
+  it.each<[string, Severity]>([
+    ['你们可真行啊', 'moderate'],
+    ['呵呵…真是快啊，一个月了还没到', 'moderate'],
+    ['又坏了[微笑]', 'moderate'],
+    ['说好的三天到货，这都第十天了[微笑]', 'moderate'],
+    ['那不是骗人吗', 'moderate'],
+    ['这不是骗人吗？', 'moderate'],
+    ['我谢谢你们全家', 'moderate'],
+  ])('「%s」是 %s', (text, severity) => {
+    expect(detectEmotion(text).severity).toBe(severity)
+    expect(kinds(text)).toContain('sarcasm')
+  })
+
+  it.each([['真快，昨天下单今天就到了'], ['收到[微笑]'], ['谢谢亲[微笑]'], ['真厉害，一下就修好了'], ['这不是上周买的那个吗'], ['今天真高兴']])(
+    '「%s」 is praise or a plain question, not sarcasm',
+    (text) => {
+      expect(detectEmotion(text).severity).toBe('none')
+    },
+  )
+})
+
+describe('detectEmotion: negated threats', () => {
+  it.each([['我不是要投诉，就是问问进度'], ['我不是想投诉，只想问下进度'], ['我没想投诉，就问一下'], ['不会去投诉的放心']])('「%s」 is not severe', (text) => {
+    expect(detectEmotion(text).severity).toBe('none')
+  })
+
+  it.each([['不是我要投诉，是你们太过分了'], ['不处理我就投诉'], ['我不是开玩笑，我要投诉']])('「%s」 is still severe', (text) => {
+    expect(detectEmotion(text).severity).toBe('severe')
+  })
+})
+
+describe('detectEmotion: how abuse is really typed', () => {
+  it.each<[string, Severity]>([
+    ['辣鸡客服', 'moderate'],
+    ['lj客服', 'moderate'],
+    ['tmd到底发不发货', 'moderate'],
+    ['特么的什么破东西', 'moderate'],
+    ['他喵的等了半个月', 'moderate'],
+    ['泥马，什么破东西', 'moderate'],
+    ['草，又坏了', 'moderate'],
+    ['你们是sb吗', 'severe'],
+    ['傻逼店家', 'severe'],
+    ['cnm', 'severe'],
+  ])('「%s」是 %s', (text, severity) => {
+    expect(detectEmotion(text).severity).toBe(severity)
+  })
+
+  it.each([['草莓有货吗'], ['垃圾袋有卖吗'], ['垃圾桶有几种颜色'], ['usb线多长'], ['sbs是什么'], ['不错不错，很满意'], ['别着急，我再等等']])('「%s」 is none', (text) => {
+    expect(detectEmotion(text).severity).toBe('none')
+  })
+})
