@@ -68,6 +68,7 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
   let again = false
   let lastError: KnowledgeLoadError | undefined
   let lintState: KnowledgeLintState | undefined
+  let stopped = false
 
   async function build(): Promise<ReloadResult & { next?: LoadedKnowledge }> {
     const result = await loadKnowledge(deps.dir)
@@ -139,12 +140,14 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
       const state: KnowledgeLintState = { status: 'running', version }
       lintState = state
       // Reads the files again for the warnings' lines: they may have changed since, then the intent's line is shown.
-      void lintKnowledge(current.kb, { train: (kb) => trainIntentMatcherInWorker(kb), fileText: readFileOrUndefined }).then(
+      // After stop() no further fold is trained, so a lint in flight does not outlive the bot by many seconds.
+      const train = (kb: KnowledgeBase) => (stopped ? Promise.reject(new Error('knowledge runtime stopped')) : trainIntentMatcherInWorker(kb))
+      void lintKnowledge(current.kb, { train, fileText: readFileOrUndefined }).then(
         (report) => {
           if (lintState === state) lintState = { status: 'ready', version, report }
         },
         (error: unknown) => {
-          log.error({ err: error }, 'knowledge lint failed')
+          if (!stopped) log.error({ err: error }, 'knowledge lint failed')
           if (lintState === state) lintState = { status: 'failed', version, error: (error as Error)?.message ?? String(error) }
         },
       )
@@ -155,6 +158,7 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
       watcher ??= watchYamlFolder(deps.dir, () => void reload().catch((error: unknown) => log.error({ err: error }, 'knowledge reload failed; still answering with the last good version')), { logger: log, what: 'knowledge', ...(deps.debounceMs !== undefined ? { debounceMs: deps.debounceMs } : {}) })
     },
     stop() {
+      stopped = true
       watcher?.close()
       watcher = undefined
     },
