@@ -11,7 +11,7 @@ const KIND_NAMES: Record<KnowledgeLintKind, string> = {
 
 /**
  * `qundesk kb lint [--kb DIR] [--json] [--strict]`: warnings about knowledge that loads but could match better
- * (see `lintKnowledge`), one `file:line: message — hint` each. Exit 0 with warnings (they are advice, and a
+ * (see `lintKnowledge`), one `file:line: message — hint` each, after the loader's own warnings (as `kb check`). Exit 0 with warnings (they are advice, and a
  * warning-free knowledge base is not always reachable), 1 with `--strict` when there is any, or when the
  * knowledge does not load (the `kb check` problems are printed then).
  */
@@ -24,11 +24,13 @@ export async function kbLint(flags: { kb?: string; json?: boolean; strict?: bool
     return 1
   }
   const report = await lintKnowledge(loaded.kb, { fileText: (file) => readOrUndefined(file) })
-  const failed = flags.strict === true && report.warnings.length > 0
+  // The loader's own warnings (what `kb check` prints: an example listed twice word for word, unknown keys, …) too.
+  const failed = flags.strict === true && report.warnings.length + loaded.warnings.length > 0
   if (flags.json) {
-    io.stdout(JSON.stringify({ ok: !failed, ...report }))
+    io.stdout(JSON.stringify({ ok: !failed, ...report, loadWarnings: loaded.warnings }))
     return failed ? 1 : 0
   }
+  for (const warning of loaded.warnings) io.stderr(`warning: ${formatProblem(warning)}`)
   for (const w of report.warnings) {
     io.stdout(formatProblem(w))
     if (w.kind === 'confusable') for (const text of w.examples.slice(0, 5)) io.stdout(`    ${text}`)

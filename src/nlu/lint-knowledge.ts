@@ -89,6 +89,7 @@ export function lintKnowledgeText(kb: KnowledgeBase, options: Pick<LintOptions, 
       if (key === '') continue
       const first = seen.get(key)
       if (first !== undefined) {
+        // (The loader already drops an example written twice word for word, with a kb check warning.)
         warnings.push({
           kind: 'duplicate_example', ...locate(intent, example), intentIds: [intent.id], examples: [first, example],
           message: `意图 ${intent.id} 的例句「${example}」与「${first}」重复（去掉标点、空格、数字和客套话后相同）`,
@@ -183,7 +184,10 @@ export async function findConfusablePairs(kb: KnowledgeBase, options: LintOption
   return { warnings, heldOut, folds: trained }
 }
 
-/** Finds the line of `text` inside the intent's block when the file text is known; else the intent's line. */
+/**
+ * Finds the line of `text` inside the intent's block when the file text is known; else the intent's line. A line
+ * that is the text as a list item wins over one that merely contains it (请问运费怎么算 contains 运费怎么算).
+ */
 function createLocator(fileText: LintOptions['fileText']): (intent: Intent, text: string) => { file: string; line: number } {
   const lines = new Map<string, string[] | undefined>()
   return (intent, text) => {
@@ -192,12 +196,18 @@ function createLocator(fileText: LintOptions['fileText']): (intent: Intent, text
     if (!lines.has(file)) lines.set(file, fileText(file)?.split(/\r?\n/))
     const all = lines.get(file)
     if (!all) return { file, line }
-    // Search from the intent's line to the next list item at the same indentation (the next intent).
+    // The intent's block: from its line to the next list item at the same indentation (the next intent).
     const indent = /^\s*/.exec(all[line - 1] ?? '')?.[0].length ?? 0
-    for (let n = line; n <= all.length; n++) {
-      const current = all[n - 1]!
-      if (n > line && /^\s*-\s+id\s*:/.test(current) && (/^\s*/.exec(current)?.[0].length ?? 0) <= indent) break
-      if (current.includes(text)) return { file, line: n }
+    let end = all.length
+    for (let n = line + 1; n <= all.length; n++) {
+      if (/^\s*-\s+id\s*:/.test(all[n - 1]!) && (/^\s*/.exec(all[n - 1]!)?.[0].length ?? 0) <= indent) {
+        end = n - 1
+        break
+      }
+    }
+    const item = (l: string) => l.trim().replace(/^-\s*/, '').replace(/^(["'])(.*)\1$/, '$2') === text
+    for (const fits of [item, (l: string) => l.includes(text)]) {
+      for (let n = line; n <= end; n++) if (fits(all[n - 1]!)) return { file, line: n }
     }
     return { file, line }
   }

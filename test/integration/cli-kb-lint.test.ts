@@ -14,18 +14,18 @@ function qundesk(args: string[]): Promise<{ code: number; stdout: string; stderr
 }
 
 describe('qundesk kb lint', () => {
-  it('prints file:line warnings with the crossed-over examples and exits 0; --strict exits 1', async () => {
+  it('prints file:line warnings with the crossed-over examples; --strict exits 1 on them', async () => {
     const dir = path.join(LINT, 'confusable')
-    const res = await qundesk(['kb', 'lint', '--kb', dir])
-    expect(res.code).toBe(0)
+    // One run (each costs seconds): warnings alone exit 0, shown by the --json case below.
+    const res = await qundesk(['kb', 'lint', '--strict', '--kb', dir])
+    expect(res.code).toBe(1)
     const lines = res.stdout.trim().split('\n')
     expect(lines[0]).toMatch(new RegExp(`^${path.join(dir, 'invoice.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: 意图 invoice\\.when 与 invoice\\.how_long（.*invoice\\.yaml:10）容易混淆`))
     expect(lines.some((l) => /^ {4}invoice\.(when|how_long): 发票/.test(l))).toBe(true)
     expect(lines.at(-1)).toMatch(/^共 1 条提醒（易混淆 1）：4 个意图，留出 16 个例句分 5 轮训练检验，用时 [\d.]+ 秒$/)
-    expect((await qundesk(['kb', 'lint', '--strict', '--kb', dir])).code).toBe(1)
   })
 
-  it('--json gives the warnings and how the confusion was measured', async () => {
+  it('exits 0 with warnings; --json gives them and how the confusion was measured', async () => {
     const res = await qundesk(['kb', 'lint', '--json', '--kb', path.join(LINT, 'unknown-placeholder')])
     expect(res.code).toBe(0)
     const report = JSON.parse(res.stdout) as { ok: boolean; warnings: Array<{ kind: string; line: number }>; confusion: { heldOut: number } }

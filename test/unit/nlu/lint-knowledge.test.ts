@@ -32,6 +32,11 @@ describe('lintKnowledgeText', () => {
     expect(warnings).toEqual([expect.objectContaining({ kind: 'duplicate_example', line: 7, examples: ['我的快递到哪了', '请问，我的快递到哪了？'] })])
   })
 
+  it('points at the duplicate\'s own line, not at an earlier example containing its text', async () => {
+    const warnings = lintKnowledgeText(await load('duplicate-inside'), { fileText })
+    expect(warnings).toEqual([expect.objectContaining({ kind: 'duplicate_example', line: 7, examples: ['请问运费怎么算', '运费怎么算'] })])
+  })
+
   it('reports an example shared by two intents, naming both', async () => {
     const warnings = lintKnowledgeText(await load('shared-example'), { fileText })
     expect(warnings).toEqual([expect.objectContaining({ kind: 'shared_example', line: 14, intentIds: ['logistics.track', 'logistics.ship_time'] })])
