@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
 import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
+import { kbLint } from './cli/kb-lint-command.js'
 import { membersImport } from './cli/members-commands.js'
 import { membersDelete, membersExport } from './cli/member-privacy-commands.js'
 import { rulesCheck } from './cli/rules-commands.js'
@@ -24,6 +25,11 @@ Usage:
                                                  show the decision and the top 3 intents with scores
   qundesk kb eval --cases FILE [--kb DIR] [--json]
                                                  measure matching: top1, accuracy, falseAccept, counts, timing
+  qundesk kb lint [--kb DIR] [--json] [--strict]
+                                                 advice on the knowledge: confusable intent pairs (held-out examples
+                                                 answered with the other intent), intents with under 3 examples,
+                                                 duplicate or shared examples, unknown {{variables}} in answers;
+                                                 exit 0 with warnings (1 with --strict), 1 when it does not load
   qundesk kb export-learned [--out FILE]         agents' "wrong intent" fixes as YAML to merge into knowledge/
   qundesk rules check [--rules DIR]              validate the member-tagging rules YAML; exit 1 with file:line per problem
   qundesk members import FILE [--skip-unmatched] [--dry-run]
@@ -58,6 +64,7 @@ Options:
   --rules DIR   rules folder (default: $QUNDESK_RULES_DIR or ./rules)
   --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null}]}
   --json        machine-readable output
+  --strict      exit 1 when kb lint has any warning
   --out FILE    write to FILE instead of stdout
   --role ROLE   agent (default) or admin
   --group NAME  apply that group's threshold band (matching.groups in the knowledge YAML)
@@ -105,6 +112,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'dry-run': { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         force: { type: 'boolean' },
+        strict: { type: 'boolean' },
         from: { type: 'string' },
         to: { type: 'string' },
         'new-database': { type: 'boolean' },
@@ -127,6 +135,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
     if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
+    if (command === 'kb' && sub === 'lint') return await kbLint({ ...kbFlags, json: values.json ?? false, strict: values.strict ?? false }, io)
     if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
     if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
     if (command === 'rules' && sub === 'check') return await rulesCheck({ ...(values.rules ? { rules: values.rules } : {}) }, io)

@@ -13,6 +13,7 @@ import { randomPassword } from '../auth/password-hash.js'
 import { createHttpServer } from '../console/create-http-server.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
+import { loadErrorView } from '../console/routes/knowledge.routes.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import { createLearningService, type LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
@@ -80,6 +81,7 @@ export async function startHttp(
     health: async () => {
       // A deleted file passes quick_check (SQLite still has it open): its loss is the problem to show.
       const file = deps.databaseFile?.check()
+      const loadError = knowledge.loadError()
       return {
         loggedIn: channel.isLoggedIn(),
         intents: knowledge.current().kb.intents.length,
@@ -88,6 +90,7 @@ export async function startHttp(
         // Which process answered: behind a load balancer over several instances, the one to look at.
         instance: config.instanceId,
         database: file?.ok === false ? file : await databaseCheck(),
+        knowledge: { ok: !loadError, version: knowledge.current().version, loadError: loadErrorView(loadError) },
       }
     },
     members: deps.directory,

@@ -94,6 +94,68 @@ export interface HealthView {
    * minutes); always ok on PostgreSQL.
    */
   database: { ok: boolean; problems: string[] }
+  /**
+   * The last knowledge edit that did not load (`file:line: message — hint` per problem; the bot answers with the
+   * last good version meanwhile), or null. A load error makes the status degraded.
+   */
+  knowledge: { ok: boolean; version: number; loadError: KnowledgeLoadErrorView | null }
+}
+
+/** A problem in a knowledge file, where it is and how to fix it. */
+export interface KnowledgeProblemView {
+  file: string
+  line: number
+  message: string
+  hint: string
+  /** `file:line: message — hint`, as `qundesk kb check` prints it. */
+  text: string
+}
+
+/** The last knowledge edit that did not load. */
+export interface KnowledgeLoadErrorView {
+  at: string
+  problems: KnowledgeProblemView[]
+}
+
+/** One `qundesk kb lint` warning. */
+export interface KnowledgeLintWarningView {
+  kind: 'confusable' | 'few_examples' | 'duplicate_example' | 'shared_example' | 'unknown_placeholder'
+  file: string
+  line: number
+  message: string
+  hint: string
+  intentIds: string[]
+  examples: string[]
+  share?: number
+}
+
+/** GET /api/knowledge (admin): the knowledge in use, the last load error and the lint of this version. */
+export interface KnowledgeView {
+  version: number
+  loadedAt: string
+  intents: Array<{ id: string; examples: string[]; answer: string; autoSend: boolean; file: string; line: number }>
+  loadError: KnowledgeLoadErrorView | null
+  /** `running` until the background lint of this version is done (poll again); `failed` with the reason. */
+  lint:
+    | { status: 'running' }
+    | { status: 'ready'; warnings: KnowledgeLintWarningView[]; heldOut: number; folds: number; ms: number }
+    | { status: 'failed'; error: string }
+}
+
+/** POST /api/knowledge/test (admin): what the bot would decide for a question, and why (as `qundesk kb test`). */
+export interface KnowledgeTestView {
+  decision: 'accept' | 'reject'
+  intent: { intentId: string; score: number } | null
+  confident: boolean
+  threshold: number
+  bands: string
+  top: Array<{ intentId: string; score: number }>
+  evidence: Array<{ intentId: string; score: number; centroid: number; nearest: number; classifier: number; blend: number; capped: boolean }>
+  formula: string
+  emotion: string
+  escalation: { reason: string; detail: string } | null
+  /** The accepted intent's answer template, or null. */
+  answer: string | null
 }
 
 /** The counts of one day or one group in GET /api/reports. */

@@ -1,4 +1,11 @@
+import { SLOT_NAMES } from './knowledge-base.js'
 import { safeDisplayName } from './safe-display-name.js'
+
+/**
+ * The `{{variables}}` the bot fills in an answer: the customer's name and the slots found in their question
+ * (suggest-reply, fill-slots). Anything else is left out of the reply, so an admin's typo silently loses text.
+ */
+export const ANSWER_VARIABLES: readonly string[] = ['name', ...SLOT_NAMES]
 
 /** Anything in double braces; spaces around the name are allowed (`{{ name }}`). */
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g

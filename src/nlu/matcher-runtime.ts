@@ -1,9 +1,11 @@
+import fs from 'node:fs'
 import type { Logger } from '../core/logger.js'
 import { watchYamlFolder, type FolderWatch } from '../core/yaml/watch-yaml-folder.js'
 import { QunDeskError } from '../core/errors.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { formatProblem, loadKnowledge, type KnowledgeProblem } from '../knowledge/load-knowledge.js'
 import type { IntentMatcher } from './intent-matcher.js'
+import { lintKnowledge, type KnowledgeLintReport } from './lint-knowledge.js'
 import { trainIntentMatcherInWorker } from './train-in-worker.js'
 
 export interface LoadedKnowledge {
@@ -14,6 +16,18 @@ export interface LoadedKnowledge {
   loadedAt: Date
 }
 
+/** The last edit that did not load (the bot answers with the last good version meanwhile). */
+export interface KnowledgeLoadError {
+  problems: KnowledgeProblem[]
+  at: Date
+}
+
+/** `kb lint` for the version in use: computed once per version, in the background. */
+export type KnowledgeLintState =
+  | { status: 'running'; version: number }
+  | { status: 'ready'; version: number; report: KnowledgeLintReport }
+  | { status: 'failed'; version: number; error: string }
+
 export type ReloadResult = { ok: true; version: number; intents: number } | { ok: false; problems: KnowledgeProblem[] }
 
 export interface MatcherRuntime {
@@ -23,6 +37,13 @@ export interface MatcherRuntime {
   current(): LoadedKnowledge
   /** Loads and trains again; on any problem keeps answering with the last good version. */
   reload(): Promise<ReloadResult>
+  /** The problems of the last reload when it failed and nothing has loaded since; undefined once a reload succeeds. */
+  loadError(): KnowledgeLoadError | undefined
+  /**
+   * The lint of the version in use; the first call for a version starts it (matchers trained in the worker, so
+   * messages keep flowing) and answers `running` until it is done.
+   */
+  lint(): KnowledgeLintState
   /** Reloads when a file in the folder changes (debounced). */
   watch(): void
   stop(): void
@@ -45,6 +66,9 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
   let watcher: FolderWatch | undefined
   let reloading: Promise<ReloadResult> | undefined
   let again = false
+  let lastError: KnowledgeLoadError | undefined
+  let lintState: KnowledgeLintState | undefined
+  let stopped = false
 
   async function build(): Promise<ReloadResult & { next?: LoadedKnowledge }> {
     const result = await loadKnowledge(deps.dir)
@@ -62,9 +86,11 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
     const result = await build()
     if (!result.ok) {
       for (const problem of result.problems) log.error({ problem: formatProblem(problem) }, 'knowledge edit rejected; still answering with the last good version')
+      lastError = { problems: result.problems, at: new Date() }
       return { ok: false, problems: result.problems }
     }
     loaded = result.next
+    lastError = undefined
     log.info({ version: result.version, intents: result.intents }, 'knowledge reloaded')
     return { ok: true, version: result.version, intents: result.intents }
   }
@@ -105,13 +131,44 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
       return loaded
     },
     reload,
+    loadError: () => lastError,
+    lint() {
+      const current = loaded
+      if (!current) throw new QunDeskError('internal', 'matcher runtime used before start()')
+      if (lintState?.version === current.version) return lintState
+      const version = current.version
+      const state: KnowledgeLintState = { status: 'running', version }
+      lintState = state
+      // Reads the files again for the warnings' lines: they may have changed since, then the intent's line is shown.
+      // After stop() no further fold is trained, so a lint in flight does not outlive the bot by many seconds.
+      const train = (kb: KnowledgeBase) => (stopped ? Promise.reject(new Error('knowledge runtime stopped')) : trainIntentMatcherInWorker(kb))
+      void lintKnowledge(current.kb, { train, fileText: readFileOrUndefined }).then(
+        (report) => {
+          if (lintState === state) lintState = { status: 'ready', version, report }
+        },
+        (error: unknown) => {
+          if (!stopped) log.error({ err: error }, 'knowledge lint failed')
+          if (lintState === state) lintState = { status: 'failed', version, error: (error as Error)?.message ?? String(error) }
+        },
+      )
+      return state
+    },
     watch() {
       // A reload that throws (not a broken file, which is a problem result) must not become an unhandled rejection.
       watcher ??= watchYamlFolder(deps.dir, () => void reload().catch((error: unknown) => log.error({ err: error }, 'knowledge reload failed; still answering with the last good version')), { logger: log, what: 'knowledge', ...(deps.debounceMs !== undefined ? { debounceMs: deps.debounceMs } : {}) })
     },
     stop() {
+      stopped = true
       watcher?.close()
       watcher = undefined
     },
+  }
+}
+
+function readFileOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch {
+    return undefined
   }
 }

@@ -29,6 +29,7 @@ describe('HTTP API access', () => {
         outbox: { queued: 0, sending: 0, sent: 0, failed: 0 },
         instance: 'default',
         database: { ok: true, problems: [] },
+        knowledge: { ok: true, version: 1, loadError: null },
       },
     })
   })

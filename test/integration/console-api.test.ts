@@ -70,7 +70,7 @@ describe('console login and sessions', () => {
 describe('roles and CSRF on every route', () => {
   it('keeps agents out of admin pages and APIs', async () => {
     const { agent, admin } = await withUsers()
-    for (const [method, url, body] of [['GET', '/api/users'], ['POST', '/api/users', { name: 'x1', role: 'agent', password: PASSWORD }], ['PATCH', '/api/users/1', { disabled: true }], ['PUT', '/api/settings', { slaMinutes: 5 }], ['GET', '/api/audit'], ['GET', '/audit'], ['GET', '/admin']] as const) {
+    for (const [method, url, body] of [['GET', '/api/users'], ['POST', '/api/users', { name: 'x1', role: 'agent', password: PASSWORD }], ['PATCH', '/api/users/1', { disabled: true }], ['PUT', '/api/settings', { slaMinutes: 5 }], ['GET', '/api/audit'], ['GET', '/audit'], ['GET', '/admin'], ['GET', '/knowledge'], ['GET', '/api/knowledge'], ['POST', '/api/knowledge/test', { question: '我的快递到哪了' }]] as const) {
       expect((await agent.call(method, url, body)).status, `${method} ${url}`).toBe(403)
     }
     expect((await admin.call('GET', '/api/users')).status).toBe(200)

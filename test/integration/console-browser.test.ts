@@ -139,6 +139,7 @@ describe('agent console in Chromium', () => {
   it('keeps agents out of admin pages and refuses a state change without the CSRF token', async () => {
     const page = await open()
     expect(await page.getByRole('link', { name: '审计日志' }).count()).toBe(0)
+    expect(await page.getByRole('link', { name: '知识库' }).count()).toBe(0)
     const audit = await page.goto(`${t!.app.url}/audit`)
     expect(audit?.status()).toBe(403)
     await page.goto(`${t!.app.url}/`)

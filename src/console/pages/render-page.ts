@@ -3,7 +3,7 @@ import { CHROME_IDS } from './chrome.ids.js'
 import { escapeHtml } from './html.js'
 import { PASSWORD_PAGE_URL } from './password.ids.js'
 
-export type PageName = 'queue' | 'reports' | 'members' | 'member' | 'audit' | 'admin'
+export type PageName = 'queue' | 'reports' | 'members' | 'member' | 'knowledge' | 'audit' | 'admin'
 
 /** A signed-in page: its URL, who may open it, and its static skeleton, which `/assets/<page>.js` fills in. */
 export interface PageDefinition {
@@ -22,6 +22,7 @@ const NAV: Array<{ page: PageName; href: string; label: string; admin?: boolean 
   { page: 'queue', href: '/', label: '工作台' },
   { page: 'reports', href: '/reports', label: '报表' },
   { page: 'members', href: '/members', label: '成员' },
+  { page: 'knowledge', href: '/knowledge', label: '知识库', admin: true },
   { page: 'audit', href: '/audit', label: '审计日志', admin: true },
   { page: 'admin', href: '/admin', label: '用户与设置', admin: true },
 ]

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { ADMIN_PAGE } from '../pages/admin.page.js'
 import { AUDIT_PAGE } from '../pages/audit.page.js'
+import { KNOWLEDGE_PAGE } from '../pages/knowledge.page.js'
 import { safeNextPath } from '../pages/login.ids.js'
 import { renderLoginPage } from '../pages/login.page.js'
 import { PASSWORD_PAGE_URL } from '../pages/password.ids.js'
@@ -11,7 +12,7 @@ import { QUEUE_PAGE } from '../pages/queue.page.js'
 import { REPORTS_PAGE } from '../pages/reports.page.js'
 import { renderPage, type PageDefinition } from '../pages/render-page.js'
 
-const PAGES: PageDefinition[] = [QUEUE_PAGE, REPORTS_PAGE, MEMBERS_PAGE, MEMBER_PAGE, AUDIT_PAGE, ADMIN_PAGE]
+const PAGES: PageDefinition[] = [QUEUE_PAGE, REPORTS_PAGE, MEMBERS_PAGE, MEMBER_PAGE, KNOWLEDGE_PAGE, AUDIT_PAGE, ADMIN_PAGE]
 
 /** Server-rendered page shells. Pages are for logged-in users only (an API token is not a browser login). */
 export function registerPageRoutes(app: FastifyInstance): void {

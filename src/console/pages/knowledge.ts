@@ -1,0 +1,101 @@
+import type { KnowledgeTestView, KnowledgeView } from '../contract.js'
+import { api, ApiError } from './api.js'
+import { byId, formatTime, h, initChrome, toast } from './dom.js'
+import { KNOWLEDGE_IDS } from './knowledge.ids.js'
+
+const KINDS: Record<string, string> = {
+  confusable: '易混淆', few_examples: '例句太少', duplicate_example: '重复例句', shared_example: '共用例句', unknown_placeholder: '未知变量',
+}
+const EMOTIONS: Record<string, string> = { none: '平静', mild: '轻微不满', moderate: '不满', severe: '强烈不满' }
+
+initChrome()
+const status = byId(KNOWLEDGE_IDS.status)
+const loadError = byId(KNOWLEDGE_IDS.loadError)
+const lint = byId(KNOWLEDGE_IDS.lint)
+const filter = byId<HTMLInputElement>(KNOWLEDGE_IDS.filter)
+const intentsBody = byId(KNOWLEDGE_IDS.intents).querySelector('tbody')!
+const result = byId(KNOWLEDGE_IDS.testResult)
+let view: KnowledgeView | undefined
+let timer: number | undefined
+
+/** `knowledge/shop.yaml:12`: the path as loaded, from the knowledge folder's name on when it is long. */
+const where = (file: string, line: number) => `${file}${line > 0 ? `:${line}` : ''}`
+
+async function load(): Promise<void> {
+  window.clearTimeout(timer)
+  try {
+    view = await api<KnowledgeView>('GET', '/api/knowledge')
+    render(view)
+  } catch (error) {
+    status.textContent = `读取失败：${(error as Error).message}`
+  }
+  // Lint runs in the background per version: ask again soon while it runs, and now and then for a new load error.
+  timer = window.setTimeout(() => void load(), view?.lint.status === 'running' ? 2000 : 10000)
+}
+
+function render(v: KnowledgeView): void {
+  status.textContent = `版本 ${v.version} · ${v.intents.length} 个意图 · 加载于 ${formatTime(v.loadedAt)}`
+  loadError.hidden = !v.loadError
+  loadError.replaceChildren(...(v.loadError
+    ? [h('strong', {}, `知识库文件有错误（${formatTime(v.loadError.at)}），机器人仍按上一个正确的版本回答。请修改：`),
+        h('ul', {}, ...v.loadError.problems.map((p) => h('li', {}, h('code', {}, where(p.file, p.line)), ` ${p.message}`, p.hint ? ` — ${p.hint}` : '')))]
+    : []))
+  if (v.lint.status === 'running') lint.replaceChildren(h('p', { class: 'muted' }, '检查中…（留出例句重新训练，需要几秒到几十秒）'))
+  else if (v.lint.status === 'failed') lint.replaceChildren(h('p', { class: 'error' }, `检查失败：${v.lint.error}`))
+  else {
+    const { warnings, heldOut, folds, ms } = v.lint
+    lint.replaceChildren(
+      h('p', { class: 'muted' }, `${warnings.length === 0 ? '没有提醒' : `${warnings.length} 条提醒`}（留出 ${heldOut} 个例句分 ${folds} 轮检验，用时 ${(ms / 1000).toFixed(1)} 秒）`),
+      h('ul', { class: 'history' }, ...warnings.map((w) => h('li', {},
+        h('span', { class: 'badge' }, KINDS[w.kind] ?? w.kind), ' ', w.message, ' ', h('code', { class: 'muted' }, where(w.file, w.line)),
+        h('div', { class: 'muted' }, w.hint),
+        w.kind === 'confusable' ? h('ul', {}, ...w.examples.slice(0, 5).map((e) => h('li', { class: 'muted' }, e))) : null))))
+  }
+  renderIntents()
+}
+
+function renderIntents(): void {
+  if (!view) return
+  const q = filter.value.trim().toLowerCase()
+  const shown = view.intents.filter((i) => !q || [i.id, i.answer, ...i.examples].some((t) => t.toLowerCase().includes(q)))
+  intentsBody.replaceChildren(...shown.map((i) => h('tr', {},
+    h('td', {}, h('code', {}, i.id)),
+    h('td', {}, h('ul', { class: 'history' }, ...i.examples.map((e) => h('li', {}, e)))),
+    h('td', {}, i.answer),
+    h('td', {}, i.autoSend ? '是' : '否'),
+    h('td', { class: 'muted' }, where(i.file, i.line)))))
+  if (shown.length === 0) intentsBody.append(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, '没有符合的意图')))
+}
+
+byId<HTMLFormElement>(KNOWLEDGE_IDS.testForm).addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const question = byId<HTMLInputElement>(KNOWLEDGE_IDS.question).value.trim()
+  const groupId = byId<HTMLInputElement>(KNOWLEDGE_IDS.group).value.trim()
+  if (!question) return
+  try {
+    showTest(await api<KnowledgeTestView>('POST', '/api/knowledge/test', { question, ...(groupId ? { groupId } : {}) }))
+  } catch (error) {
+    toast(error instanceof ApiError ? error.message : '请求失败', 'error')
+  }
+})
+
+function showTest(t: KnowledgeTestView): void {
+  const pct = (x: number) => x.toFixed(3)
+  const answer = t.answer ? [h('p', {}, '答案：', t.answer)] : []
+  result.replaceChildren(
+    h('p', { class: 'question' }, t.intent
+      ? `匹配：${t.intent.intentId}（得分 ${pct(t.intent.score)} ≥ 阈值 ${pct(t.threshold)}）${t.confident ? '，把握大' : ''}`
+      : `无匹配，转人工（最高分低于阈值 ${pct(t.threshold)}）`),
+    ...answer,
+    h('p', { class: 'muted' }, `阈值来自 ${t.bands}；${t.formula}`),
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, h('th', {}, '排名'), h('th', {}, '意图'), h('th', {}, '得分'), h('th', {}, '中心相似'), h('th', {}, '最近例句'), h('th', {}, '分类器'), h('th', {}, '混合'))),
+      h('tbody', {}, ...t.evidence.map((e, i) => h('tr', {},
+        h('td', {}, i + 1), h('td', {}, h('code', {}, e.intentId)), h('td', {}, pct(e.score)), h('td', {}, pct(e.centroid)),
+        h('td', {}, pct(e.nearest)), h('td', {}, pct(e.classifier)), h('td', {}, `${pct(e.blend)}${e.capped ? '（受中心相似限制）' : ''}`))))),
+    h('p', { class: 'muted' }, `情绪：${EMOTIONS[t.emotion] ?? t.emotion}${t.escalation ? `；转人工：${t.escalation.detail}` : ''}`),
+  )
+}
+
+filter.addEventListener('input', renderIntents)
+void load()

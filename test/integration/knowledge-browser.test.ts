@@ -1,0 +1,46 @@
+/// <reference lib="dom" />
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loginThroughForm, screenshot, useBrowser } from './browser.js'
+import { makeWorkdir, startTestApp } from './test-context.js'
+
+const PASSWORD = '管理密码-0123456789'
+const poll = <T>(fn: () => T | Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 })
+const browser = useBrowser()
+
+describe('知识库 in Chromium', () => {
+  it('an admin sees the intents and a lint warning, tries a question, and sees a bad edit with file:line', async () => {
+    const work = await makeWorkdir('knowledge-lint/unknown-placeholder')
+    const t = browser.adopt(await startTestApp(work))
+    await t.app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })
+    const page = await browser.newPage()
+    await loginThroughForm(page, t.app.url, '老板', PASSWORD)
+    await page.getByRole('link', { name: '知识库' }).click()
+    await page.waitForURL('**/knowledge')
+
+    const intents = page.locator('#knowledge-intents tbody')
+    await poll(() => intents.textContent()).toContain('logistics.track')
+    await page.getByLabel('筛选意图').fill('几点上班')
+    await poll(() => intents.textContent()).not.toContain('logistics.track')
+    expect(await intents.textContent()).toContain('service.hours')
+
+    // The lint runs in the background; the page asks again until it is done.
+    await poll(() => page.locator('#knowledge-lint').textContent(), 50_000).toContain('未知变量 {{days}}')
+    expect(await page.locator('#knowledge-lint').textContent()).toMatch(/shop\.yaml:8/)
+
+    await page.getByLabel('客户问题').fill('我的快递到哪了')
+    await page.getByRole('button', { name: '试一试' }).click()
+    await poll(() => page.locator('#knowledge-test-result').textContent()).toContain('匹配：logistics.track')
+    expect(await page.locator('#knowledge-test-result').textContent()).toContain('阈值来自 default')
+    await screenshot(page, 'knowledge-page')
+
+    const broken = path.join(work.kbDir, 'broken.yaml')
+    await fs.writeFile(broken, 'intents:\n  - id: broken.one\n    examples: [坏的\n    answer: 没有\n')
+    await poll(async () => {
+      await page.reload()
+      return page.getByRole('alert').textContent({ timeout: 2000 }).catch(() => '')
+    }).toMatch(new RegExp(`broken\\.yaml:\\d+`))
+    await screenshot(page, 'knowledge-load-error')
+  })
+})
