@@ -17,11 +17,20 @@ export interface ParsedKnowledgeFile {
   escalation?: { policy: EscalationPolicy; line: number }
   /** The file's `matching:` section, if it has one, with its line. */
   bands?: { bands: MatchingBands; line: number }
+  /** The file's `learned:` section (knowledge/learned.yaml): examples admins accepted for intents defined elsewhere. */
+  learned?: LearnedExamples[]
   problems: FileProblem[]
   warnings: FileProblem[]
 }
 
-const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching'] as const
+/** Examples for an intent defined in another file, from the console's 学习候选 (see src/learning/learned-yaml.ts). */
+export interface LearnedExamples {
+  intentId: string
+  examples: string[]
+  line: number
+}
+
+const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching', 'learned'] as const
 const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'auto_send_threshold', 'slots', 'ask'] as const
 
 /** In an admin's words about intents; the shared hints are in readYamlMapping. */
@@ -58,6 +67,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
   let intentsPair: Pair | undefined
   let escalation: ParsedKnowledgeFile['escalation']
   let bands: ParsedKnowledgeFile['bands']
+  let learned: LearnedExamples[] | undefined
   for (const pair of root.items) {
     const key = keyName(pair)
     if (key === 'intents') {
@@ -70,13 +80,15 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       const line = lineOf(pair.key, 1)
       const read = readMatchingBands(resolve(doc, pair.value), line, report)
       if (read) bands = { bands: read, line }
+    } else if (key === 'learned') {
+      learned = readLearned(doc, pair, report)
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
-      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:` and `matching:` are read at the top level')
+      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:`, `matching:` and `learned:` are read at the top level')
     }
   }
   if (!intentsPair) {
-    if (escalation || bands || problems.length > 0) return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}) }
+    if (escalation || bands || learned || problems.length > 0) return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}), ...(learned ? { learned } : {}) }
     problem(lineOf(root, 1), 'missing `intents:`', 'add `intents:` with a list of `- id: ...` items')
     return { intents, problems, warnings }
   }
@@ -101,7 +113,64 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
     const intent = readIntent(doc, item, path, itemLine, report)
     if (intent) intents.push({ ...intent, source: { file, line: itemLine } })
   })
-  return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}) }
+  return { intents, problems, warnings, ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}), ...(learned ? { learned } : {}) }
+}
+
+/**
+ * `learned:` — a list of `- intent: id` with `examples:` (one question per item; provenance is in comments).
+ * Problems are reported like an intent's examples; an empty list is allowed (every candidate discarded later).
+ */
+function readLearned(doc: Document, pair: Pair, { problem, warn, lineOf }: YamlReporters): LearnedExamples[] {
+  const out: LearnedExamples[] = []
+  const list = resolve(doc, pair.value)
+  const listLine = lineOf(pair.key, 1)
+  if (isEmptyNode(list)) return out
+  if (!isSeq(list)) {
+    problem(lineOf(list, listLine), 'learned is not a list', 'write each entry as `- intent: id` with `examples:` below it')
+    return out
+  }
+  list.items.forEach((rawItem, index) => {
+    const item = resolve(doc, rawItem)
+    const path = `learned[${index}]`
+    const line = lineOf(item, listLine)
+    if (!isMap(item)) {
+      problem(line, `${path} is not a mapping`, 'write `- intent: id` with `examples:` indented below it')
+      return
+    }
+    let intentId = ''
+    let examples: string[] | undefined
+    for (const p of item.items) {
+      const key = keyName(p)
+      const node = resolve(doc, p.value)
+      const valueLine = lineOf(node, lineOf(p.key, line))
+      if (key === 'intent') {
+        const raw = scalarValue(node)
+        if (typeof raw !== 'string' || raw.trim() === '' || /\s/.test(raw.trim())) problem(valueLine, `${path}.intent must be an intent id`, 'write the id of an intent defined in another file, e.g. `intent: invoice.request`')
+        else intentId = raw.trim()
+      } else if (key === 'examples') {
+        examples = []
+        if (isEmptyNode(node)) continue
+        if (!isSeq(node)) {
+          problem(valueLine, `${path}.examples must be a list`, 'write one `- 问题` per line')
+          continue
+        }
+        node.items.forEach((rawExample, i) => {
+          const exampleNode = resolve(doc, rawExample)
+          const value = scalarValue(exampleNode)
+          if (typeof value !== 'string' || value.trim() === '') problem(lineOf(exampleNode, valueLine), `${path}.examples[${i}] must be text`, 'write the question text in quotes, or remove the item')
+          else examples?.push(value.trim())
+        })
+      } else {
+        warn(lineOf(p.key, line), `${path} has unknown key "${key ?? '?'}", which is ignored`, 'an entry has only `intent:` and `examples:`')
+      }
+    }
+    if (!intentId) {
+      if (!item.items.some((p) => keyName(p) === 'intent')) problem(line, `${path} has no intent`, 'add `intent: id` naming the intent these examples belong to')
+      return
+    }
+    out.push({ intentId, examples: examples ?? [], line })
+  })
+  return out
 }
 
 /** Validates one intent mapping; returns undefined when it has problems (already reported). */
