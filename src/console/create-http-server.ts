@@ -11,6 +11,7 @@ import { createRequestRateLimit } from './rate-limit.js'
 import { registerAdminRoutes } from './routes/admin.routes.js'
 import { registerMediaRoutes } from './routes/media.routes.js'
 import { registerQuickReplyRoutes } from './routes/quick-reply.routes.js'
+import { registerLearningRoutes } from './routes/learning.routes.js'
 import { registerAssetRoutes } from './routes/asset.routes.js'
 import { registerEventRoutes } from './routes/event.routes.js'
 import { registerMemberRoutes } from './routes/member.routes.js'
@@ -112,6 +113,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerReportRoutes(app, deps)
   registerAdminRoutes(app, deps)
   registerQuickReplyRoutes(app, deps)
+  registerLearningRoutes(app, deps)
   registerMemberRoutes(app, deps)
   registerMediaRoutes(app, deps)
   for (const routes of deps.channelRoutes ?? []) void app.register(routes)

@@ -22,7 +22,7 @@ export interface ClusterOptions {
   maxClusters?: number
 }
 
-export const DEFAULT_CLUSTER_THRESHOLD = 0.45
+export const DEFAULT_CLUSTER_THRESHOLD = 0.3
 export const MAX_CLUSTERED_QUESTIONS = 2000
 
 /** Same views the matcher uses, weighted toward phrases: bigrams and words say more than single characters. */
