@@ -258,8 +258,8 @@ gapsForm.addEventListener('submit', async (event) => {
       list.replaceChildren(h('p', { class: 'muted' }, `最近 ${found.days} 天没有未匹配的问题`))
       return
     }
-    list.replaceChildren(h('p', { class: 'muted' }, `最近 ${found.days} 天 ${found.questions} 个未匹配的问题，分成 ${found.gaps.length} 组：`), ...found.gaps.map((g) => h('details', { class: 'gap' },
-      h('summary', {}, `${g.draftId}：${g.count} 次 · ${g.questions[0] ?? ''}`),
+    list.replaceChildren(h('p', { class: 'muted' }, `最近 ${found.days} 天 ${found.questions} 个未匹配的问题，分成 ${found.gaps.length} 组：`), ...found.gaps.map((g) => h('div', { class: 'gap' },
+      h('h2', {}, `${g.draftId}：${g.count} 次 · ${g.questions[0] ?? ''}`),
       h('pre', { class: 'pre' }, g.yaml),
       h('button', { type: 'button', 'aria-label': `复制为 YAML：${g.draftId}`, onclick: () => void copyYaml(g.yaml) }, '复制为 YAML'))))
   } catch (e) {
