@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { KnowledgeGapsView, LearningAcceptView, LearningCandidatesView } from '../../src/console/contract.js'
 import { decideIntent } from '../../src/nlu/decide-intent.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
+import { newContentKeyEntry } from '../../src/storage/content-cipher.js'
+import { openRawDb } from '../support/raw-db.js'
+import { textColumnsHolding } from '../support/text-columns.js'
 import { login, type ConsoleSession } from './console-session.js'
 import { makeWorkdir, startTestApp, waitFor, type TestApp, type Workdir } from './test-context.js'
 
@@ -16,9 +19,9 @@ afterEach(async () => {
 
 const PASSWORD = '坐席密码-0123456789'
 
-async function withUsers(): Promise<{ agent: ConsoleSession; admin: ConsoleSession }> {
+async function withUsers(env: Record<string, string> = {}): Promise<{ agent: ConsoleSession; admin: ConsoleSession }> {
   work = await makeWorkdir()
-  t = await startTestApp(work)
+  t = await startTestApp(work, { env })
   await t.app.auth.addUser({ name: '小王', role: 'agent', password: PASSWORD, actor: 'test' })
   await t.app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })
   return { agent: (await login(t.app.url, '小王', PASSWORD)).session!, admin: (await login(t.app.url, '老板', PASSWORD)).session! }
@@ -126,6 +129,27 @@ describe('学习候选 through the real stack', () => {
     expect(erased.status).toBe(200)
     expect(erased.body.learningCandidates).toBe(1)
     expect((await candidates(admin)).candidates.map((c) => c.text)).toEqual(['退款大概几天能到账'])
+  })
+
+  it('with QUNDESK_CONTENT_KEYS, a candidate is stored sealed, read plain, and erasure finds the ones naming the member', async () => {
+    const { agent, admin } = await withUsers({ QUNDESK_CONTENT_KEYS: newContentKeyEntry('k1') })
+    const question = '发票可以开成电子的吗，张三的单子'
+    t!.world.ask(t!.world.bob, question)
+    const s = await pendingFrom('李四')
+    await agent.call('POST', `/api/suggestions/${s.id}/send`, {})
+    expect((await waitFor(async () => (await candidates(admin)).candidates[0])).text).toBe(question)
+    const raw = openRawDb(work)
+    try {
+      expect(await textColumnsHolding(raw, '发票可以开成电子的吗')).toEqual([])
+      expect((await raw.selectFrom('learning_candidates').select('text').execute())[0]!.text).toMatch(/^qdenc1:k1:/)
+    } finally {
+      await raw.destroy()
+    }
+    // 李四's question names 张三 (the needle is 张三's name): erasing 张三 removes it.
+    const erased = await admin.call<Record<string, number>>('DELETE', `/api/members/${encodeURIComponent(t!.world.alice.id)}`)
+    expect(erased.status).toBe(200)
+    expect(erased.body.learningCandidates).toBe(1)
+    expect((await candidates(admin)).total).toBe(0)
   })
 
   it('知识缺口: unmatched questions of the last days, grouped into draft intents as YAML', async () => {
