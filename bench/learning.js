@@ -16,7 +16,8 @@
  *    produce them: fixes of questions the baseline gets wrong first, then sent-as-drafted ones it gets right.
  *    learned.yaml is written in memory only and parsed back; its examples train as extra examples.
  *
- * Ratios are against the baseline (N = 0) of the same run.
+ * Ratios are against the baseline (N = 0) of the same run. "accepted asked again" is the loop's direct effect: of the
+ * accepted questions, how many the bot now answers with their intent.
  *
  *   npm run bench            (all benches)
  *   npm run build && node bench/learning.js
@@ -49,17 +50,29 @@ function learnedYaml(/** @type {Case[]} */ accepted) {
   return text
 }
 
-/** @param {string} label @param {number[]} steps @param {(n: number) => Promise<{ accuracy: number, top1: number, falseAccept: number, negatives: number, trainMs: number, used: number, ofMisses?: number }>} run */
+/** Of the accepted questions, how many the bot now answers with their intent when asked again (the loop's direct effect). */
+async function repeatsRight(/** @type {import('../dist/knowledge/knowledge-base.js').KnowledgeBase} */ kb, /** @type {Case[]} */ used, /** @type {Array<{ intentId: string, text: string }>} */ extraExamples = []) {
+  if (used.length === 0) return '-'
+  const matcher = await trainIntentMatcher(kb, { extraExamples })
+  let right = 0
+  for (const c of used) {
+    const result = decideIntent(await matcher.match(c.text), kb)
+    if (result.decision === 'accept' && result.intent?.intentId === c.expect) right++
+  }
+  return `${right}/${used.length}`
+}
+
+/** @param {string} label @param {number[]} steps @param {(n: number) => Promise<{ accuracy: number, top1: number, falseAccept: number, negatives: number, trainMs: number, used: number, ofMisses?: number, repeats: string }>} run */
 async function table(label, steps, run) {
   console.log(`  ${label}`)
-  console.log('    accepted  of misses | held-out accuracy  ratio |  top-1  ratio | falseAccept | train')
+  console.log('    accepted  of misses | held-out accuracy  ratio |  top-1  ratio | falseAccept | accepted asked again: right | train')
   let base
   for (const step of steps) {
     const r = await run(step)
     base ??= r
     const n = step === Infinity ? `all ${r.used}` : String(r.used)
     console.log(
-      `    ${n.padStart(8)}  ${String(r.ofMisses ?? '-').padStart(9)} | ${pct(r.accuracy).padStart(17)}  ${ratio(r.accuracy, base.accuracy).padStart(5)} | ${pct(r.top1)}  ${ratio(r.top1, base.top1).padStart(5)} | ${r.negatives === 0 ? '          -' : pct(r.falseAccept).padStart(11)} | ${r.trainMs.toFixed(0).padStart(4)} ms`,
+      `    ${n.padStart(8)}  ${String(r.ofMisses ?? '-').padStart(9)} | ${pct(r.accuracy).padStart(17)}  ${ratio(r.accuracy, base.accuracy).padStart(5)} | ${pct(r.top1)}  ${ratio(r.top1, base.top1).padStart(5)} | ${r.negatives === 0 ? '          -' : pct(r.falseAccept).padStart(11)} | ${r.repeats.padStart(27)} | ${r.trainMs.toFixed(0).padStart(4)} ms`,
     )
   }
 }
@@ -91,6 +104,7 @@ async function table(label, steps, run) {
       }
       await fs.writeFile(path.join(tmp, file), doc.toString())
     }
+    const bySeedTotal = [...bySeed.values()].reduce((n, e) => n + e.length, 0)
     const steps = STEPS.filter((s) => s === Infinity || s < candidates.length)
     console.log(`bench/learning  shipped knowledge: ${shipped.kb.intents.length} intents cut to ${SEED_EXAMPLES} examples each; ${heldOut.length} held-out questions, ${candidates.length} candidates (accepted in file order, round-robin over intents)`)
     // Round-robin over intents, so the first N accepted spread like real traffic rather than filling one intent.
@@ -106,7 +120,9 @@ async function table(label, steps, run) {
       const loaded = await loadKnowledge(tmp)
       if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'))
       const report = await evaluateMatcher(loaded.kb, heldOut)
-      return { ...report, used: used.length }
+      const examples = loaded.kb.intents.reduce((n, i) => n + i.examples.length, 0)
+      if (examples !== bySeedTotal + used.length) throw new Error(`learned.yaml did not load: ${examples} examples`)
+      return { ...report, used: used.length, repeats: await repeatsRight(loaded.kb, used) }
     })
   } finally {
     await fs.rm(tmp, { recursive: true, force: true })
@@ -152,7 +168,7 @@ async function table(label, steps, run) {
       const extraExamples = learned.flatMap((l) => l.examples.map((text) => ({ intentId: l.intentId, text })))
       if (extraExamples.length !== used.length) throw new Error('learned.yaml did not round-trip')
       const report = await evaluateMatcher(kb, [...evaluation, ...negatives], { extraExamples })
-      return { ...report, used: used.length, ofMisses: used.filter((c) => misses.includes(c)).length }
+      return { ...report, used: used.length, ofMisses: used.filter((c) => misses.includes(c)).length, repeats: await repeatsRight(kb, used, extraExamples) }
     })
   }
 }
