@@ -54,7 +54,9 @@ export async function startHttp(
   const auth = createAuthService({ db, clock })
   // quick_check reads the whole file: health reruns it at most every five minutes (start already ran one).
   const databaseCheck = cachedDatabaseCheck(db)
-  const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions: deps.suggestions })
+  const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions: deps.suggestions, knowledgeDir: config.knowledgeDir })
+  // Replies sent as drafted become 学习候选 for admins to review.
+  stack.defer(learning.start())
   const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
   const demoAdmin = config.demo.enabled && !(await auth.hasUsers()) ? { name: 'admin', password: randomPassword() } : undefined
   // The password is printed to the terminal (and so to scrollback and CI logs): it opens only the change page.

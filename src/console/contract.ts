@@ -282,3 +282,49 @@ export interface QuickReplyView {
   updatedBy: string
   updatedAt: string
 }
+
+/** 学习候选: a question proposed as an example of an intent, waiting for an admin (GET /api/learning/candidates). */
+export interface LearningCandidateView {
+  id: number
+  intentId: string
+  /** False when the intent was renamed or removed since: the candidate can only be discarded. */
+  intentExists: boolean
+  text: string
+  /** `sent`: an agent sent the bot's draft unchanged; `fix`: an agent chose this intent with "wrong intent". */
+  source: 'sent' | 'fix'
+  suggestionId: number | null
+  proposedBy: string
+  createdAt: string
+}
+
+export interface LearningCandidatesView {
+  candidates: LearningCandidateView[]
+  /** All pending candidates (the list shows the oldest ones first, up to a limit). */
+  total: number
+}
+
+/** POST /api/learning/candidates/:id/accept: where the example went and whether the knowledge reloaded. */
+export interface LearningAcceptView {
+  file: string
+  intentId: string
+  text: string
+  reloaded: boolean
+}
+
+/** 知识缺口: a group of similar questions no intent matched, drafted as an intent (GET /api/learning/gaps). */
+export interface KnowledgeGapView {
+  draftId: string
+  /** Questions asked in the period that fell into this group (repeats counted). */
+  count: number
+  /** Distinct questions, most asked first. */
+  questions: string[]
+  /** The draft as a knowledge file snippet to paste into knowledge/ and complete. */
+  yaml: string
+}
+
+export interface KnowledgeGapsView {
+  days: number
+  /** Unmatched questions read (at most the cap, newest first). */
+  questions: number
+  gaps: KnowledgeGapView[]
+}

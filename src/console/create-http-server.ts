@@ -12,6 +12,7 @@ import { registerAdminRoutes } from './routes/admin.routes.js'
 import { registerMediaRoutes } from './routes/media.routes.js'
 import { registerKnowledgeRoutes } from './routes/knowledge.routes.js'
 import { registerQuickReplyRoutes } from './routes/quick-reply.routes.js'
+import { registerLearningRoutes } from './routes/learning.routes.js'
 import { registerAssetRoutes } from './routes/asset.routes.js'
 import { registerEventRoutes } from './routes/event.routes.js'
 import { registerMemberRoutes } from './routes/member.routes.js'
@@ -114,6 +115,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerAdminRoutes(app, deps)
   registerQuickReplyRoutes(app, deps)
   registerKnowledgeRoutes(app, deps)
+  registerLearningRoutes(app, deps)
   registerMemberRoutes(app, deps)
   registerMediaRoutes(app, deps)
   for (const routes of deps.channelRoutes ?? []) void app.register(routes)

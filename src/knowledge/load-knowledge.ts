@@ -6,7 +6,7 @@ import { intentMatches } from './intent-pattern.js'
 import type { EscalationPolicy } from './escalation-policy.js'
 import type { MatchingBands } from './matching-bands.js'
 import type { Synonyms } from './synonyms.js'
-import { parseKnowledgeFile } from './parse-knowledge-file.js'
+import { parseKnowledgeFile, type LearnedExamples } from './parse-knowledge-file.js'
 
 /** Knowledge files report problems in the shared `file:line: message — hint` form. */
 export type KnowledgeProblem = FileProblem
@@ -57,6 +57,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
   let synonyms: { synonyms: Synonyms; file: string; line: number } | undefined
   const firstById = new Map<string, Intent>()
   const firstByExample = new Map<string, Intent>()
+  const learned: Array<LearnedExamples & { file: string }> = []
   const folder = await loadYamlFolder(dir, KNOWLEDGE_FOLDER, problems, (file, text) => {
     const parsed = parseKnowledgeFile(text, file)
     problems.push(...parsed.problems)
@@ -76,6 +77,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
         problems.push({ file, line: parsed.synonyms.line, message: `synonyms is already set at ${synonyms.file}:${synonyms.line}`, hint: 'keep one `synonyms:` section in the whole knowledge folder (knowledge/synonyms.yaml)' })
       } else synonyms = { ...parsed.synonyms, file }
     }
+    for (const entry of parsed.learned ?? []) learned.push({ ...entry, file })
     for (const intent of parsed.intents) {
       const first = firstById.get(intent.id)
       if (first) {
@@ -107,6 +109,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
   if (!folder.ok) return { ok: false, problems: [folder.problem] }
 
   if (problems.length > 0) return { ok: false, problems }
+  mergeLearned(intents, learned, warnings)
   if (intents.length === 0) return folderProblem('knowledge base has no intents', 'add intents with id, examples and answer to a *.yaml file (see knowledge/README.md)')
   if (escalation) {
     for (const pattern of escalation.policy.intents) {
@@ -118,4 +121,24 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
   return { ok: true, kb: createKnowledgeBase(intents, folder.files, {
     ...(escalation ? { escalation: escalation.policy } : {}), ...(bands ? { bands: bands.bands } : {}), ...(synonyms ? { synonyms: synonyms.synonyms } : {}),
   }), warnings }
+}
+
+/**
+ * Adds `learned:` examples to the intents they name (in place of `intents`' items). An entry for an intent that no
+ * longer exists is a warning, not a problem: renaming or deleting an intent must not stop the bot from reloading.
+ * An example the intent already has is skipped silently (the admin may have merged it by hand).
+ */
+function mergeLearned(intents: Intent[], learned: ReadonlyArray<LearnedExamples & { file: string }>, warnings: KnowledgeProblem[]): void {
+  const index = new Map(intents.map((intent, i) => [intent.id, i]))
+  for (const entry of learned) {
+    const i = index.get(entry.intentId)
+    if (i === undefined) {
+      warnings.push({ file: entry.file, line: entry.line, message: `learned examples for "${entry.intentId}" name no intent; they are ignored`, hint: 'move them to the intent that replaced it, or delete the entry' })
+      continue
+    }
+    const intent = intents[i]!
+    const have = new Set(intent.examples)
+    const extra = entry.examples.filter((e) => !have.has(e) && (have.add(e), true))
+    if (extra.length > 0) intents[i] = { ...intent, examples: [...intent.examples, ...extra] }
+  }
 }

@@ -21,11 +21,20 @@ export interface ParsedKnowledgeFile {
   bands?: { bands: MatchingBands; line: number }
   /** The file's `synonyms:` section, if it has one, with its line. */
   synonyms?: { synonyms: Synonyms; line: number }
+  /** The file's `learned:` section (knowledge/learned.yaml): examples admins accepted for intents defined elsewhere. */
+  learned?: LearnedExamples[]
   problems: FileProblem[]
   warnings: FileProblem[]
 }
 
-const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching', 'synonyms'] as const
+/** Examples for an intent defined in another file, from the console's 学习候选 (see src/learning/learned-yaml.ts). */
+export interface LearnedExamples {
+  intentId: string
+  examples: string[]
+  line: number
+}
+
+const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching', 'synonyms', 'learned'] as const
 const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'auto_send_threshold', 'slots', 'ask'] as const
 
 /** In an admin's words about intents; the shared hints are in readYamlMapping. */
@@ -63,6 +72,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
   let escalation: ParsedKnowledgeFile['escalation']
   let bands: ParsedKnowledgeFile['bands']
   let synonyms: ParsedKnowledgeFile['synonyms']
+  let learned: LearnedExamples[] | undefined
   for (const pair of root.items) {
     const key = keyName(pair)
     if (key === 'intents') {
@@ -79,14 +89,16 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       const line = lineOf(pair.key, 1)
       const read = readSynonyms(resolve(doc, pair.value), line, report)
       if (read) synonyms = { synonyms: read, line }
+    } else if (key === 'learned') {
+      learned = readLearned(doc, pair, report)
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
-      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:`, `matching:` and `synonyms:` are read at the top level')
+      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:`, `matching:`, `synonyms:` and `learned:` are read at the top level')
     }
   }
-  const sections = { ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}), ...(synonyms ? { synonyms } : {}) }
+  const sections = { ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}), ...(synonyms ? { synonyms } : {}), ...(learned ? { learned } : {}) }
   if (!intentsPair) {
-    if (escalation || bands || synonyms || problems.length > 0) return { intents, problems, warnings, ...sections }
+    if (escalation || bands || synonyms || learned || problems.length > 0) return { intents, problems, warnings, ...sections }
     problem(lineOf(root, 1), 'missing `intents:`', 'add `intents:` with a list of `- id: ...` items')
     return { intents, problems, warnings }
   }
@@ -112,6 +124,63 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
     if (intent) intents.push({ ...intent, source: { file, line: itemLine } })
   })
   return { intents, problems, warnings, ...sections }
+}
+
+/**
+ * `learned:` — a list of `- intent: id` with `examples:` (one question per item; provenance is in comments).
+ * Problems are reported like an intent's examples; an empty list is allowed (every candidate discarded later).
+ */
+function readLearned(doc: Document, pair: Pair, { problem, warn, lineOf }: YamlReporters): LearnedExamples[] {
+  const out: LearnedExamples[] = []
+  const list = resolve(doc, pair.value)
+  const listLine = lineOf(pair.key, 1)
+  if (isEmptyNode(list)) return out
+  if (!isSeq(list)) {
+    problem(lineOf(list, listLine), 'learned is not a list', 'write each entry as `- intent: id` with `examples:` below it')
+    return out
+  }
+  list.items.forEach((rawItem, index) => {
+    const item = resolve(doc, rawItem)
+    const path = `learned[${index}]`
+    const line = lineOf(item, listLine)
+    if (!isMap(item)) {
+      problem(line, `${path} is not a mapping`, 'write `- intent: id` with `examples:` indented below it')
+      return
+    }
+    let intentId = ''
+    let examples: string[] | undefined
+    for (const p of item.items) {
+      const key = keyName(p)
+      const node = resolve(doc, p.value)
+      const valueLine = lineOf(node, lineOf(p.key, line))
+      if (key === 'intent') {
+        const raw = scalarValue(node)
+        if (typeof raw !== 'string' || raw.trim() === '' || /\s/.test(raw.trim())) problem(valueLine, `${path}.intent must be an intent id`, 'write the id of an intent defined in another file, e.g. `intent: invoice.request`')
+        else intentId = raw.trim()
+      } else if (key === 'examples') {
+        examples = []
+        if (isEmptyNode(node)) continue
+        if (!isSeq(node)) {
+          problem(valueLine, `${path}.examples must be a list`, 'write one `- 问题` per line')
+          continue
+        }
+        node.items.forEach((rawExample, i) => {
+          const exampleNode = resolve(doc, rawExample)
+          const value = scalarValue(exampleNode)
+          if (typeof value !== 'string' || value.trim() === '') problem(lineOf(exampleNode, valueLine), `${path}.examples[${i}] must be text`, 'write the question text in quotes, or remove the item')
+          else examples?.push(value.trim())
+        })
+      } else {
+        warn(lineOf(p.key, line), `${path} has unknown key "${key ?? '?'}", which is ignored`, 'an entry has only `intent:` and `examples:`')
+      }
+    }
+    if (!intentId) {
+      if (!item.items.some((p) => keyName(p) === 'intent')) problem(line, `${path} has no intent`, 'add `intent: id` naming the intent these examples belong to')
+      return
+    }
+    out.push({ intentId, examples: examples ?? [], line })
+  })
+  return out
 }
 
 /** Validates one intent mapping; returns undefined when it has problems (already reported). */

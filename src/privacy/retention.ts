@@ -2,6 +2,8 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
+import { deleteExpiredLearnedExamples } from '../storage/learned-example.repository.js'
+import { deleteExpiredLearningCandidates } from '../storage/learning-candidate.repository.js'
 import { purgeMediaContent } from '../storage/message-media.repository.js'
 import {
   deleteExpiredResponseUrls, purgeMessageContent, purgeOutboxContent, purgeSlotRequestContent, purgeSuggestionContent, purgeWecomCallbackPayloads,
@@ -29,6 +31,10 @@ export interface PurgeSummary {
   wecomResponseUrls: number
   /** Pictures, voice notes and files whose bytes went. */
   media: number
+  /** 学习候选 nobody reviewed within the period (they quote customers): deleted. */
+  learningCandidates: number
+  /** Agents' intent fixes still only in the database (not accepted into learned.yaml): deleted. */
+  learnedExamples: number
   ms: number
 }
 
@@ -54,7 +60,7 @@ export function createRetention(deps: { db: Db; clock: Clock; logger: Logger; re
 
   async function run(): Promise<PurgeSummary> {
     const started = clock()
-    const empty = { messages: 0, suggestions: 0, slotRequests: 0, wecomCallbacks: 0, outbox: 0, wecomResponseUrls: 0, media: 0 }
+    const empty = { messages: 0, suggestions: 0, slotRequests: 0, wecomCallbacks: 0, outbox: 0, wecomResponseUrls: 0, media: 0, learningCandidates: 0, learnedExamples: 0 }
     if (deps.retentionDays <= 0) return { enabled: false, retentionDays: 0, cutoff: null, ...empty, ms: 0 }
     const before = new Date(started.getTime() - deps.retentionDays * DAY_MS).toISOString()
     const at = started.toISOString()
@@ -69,6 +75,9 @@ export function createRetention(deps: { db: Db; clock: Clock; logger: Logger; re
       wecomResponseUrls: await repeat(() => deleteExpiredResponseUrls(db, { before: new Date(started.getTime() - RESPONSE_URL_GRACE_MS).toISOString(), limit })),
       // Smaller steps: each row's bytes are rewritten, and a row can hold megabytes.
       media: await repeat(() => purgeMediaContent(db, { ...step, limit: Math.min(limit, MEDIA_PURGE_BATCH) }), Math.min(limit, MEDIA_PURGE_BATCH)),
+      // Accepted examples live in knowledge/learned.yaml, which admins curate like any knowledge file.
+      learningCandidates: await repeat(() => deleteExpiredLearningCandidates(db, step)),
+      learnedExamples: await repeat(() => deleteExpiredLearnedExamples(db, step)),
     }
     const summary: PurgeSummary = { enabled: true, retentionDays: deps.retentionDays, cutoff: before, ...counts, ms: Date.now() - t0 }
     await appendAudit(db, { at: clock(), actor: 'system', action: 'retention.purged', subjectType: 'retention', subjectId: before, detail: { ...summary } })

@@ -23,7 +23,8 @@ import { isSealed, type ContentCipher } from './content-cipher.js'
 /**
  * The columns that hold what customers and agents wrote, and the audit details that quote it (edited replies).
  * Names and ids stay plain (the console searches them), as do learned examples (the bot's training data, unique by
- * text). The audit chain hashes the plain detail, so re-sealing it under a new key keeps the chain intact.
+ * text in SQL, and agents' fixes become knowledge files anyway). Learning candidates are sealed: they are copies of
+ * customers' questions no one has reviewed yet, so they get the protection of the suggestion they came from. The audit chain hashes the plain detail, so re-sealing it under a new key keeps the chain intact.
  */
 export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   messages: ['text', 'question'],
@@ -33,6 +34,7 @@ export const SEALED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   wecom_callbacks: ['payload'],
   audit_log: ['detail'],
   message_media: ['content', 'transcript', 'file_name'],
+  learning_candidates: ['text'],
 }
 
 /**

@@ -141,6 +141,7 @@ const TABLES = {
   announced_messages: { key: ['instance_id', 'channel', 'message_id'] },
   quick_replies: { key: ['id'], serial: true },
   message_media: { key: ['id'], serial: true, pageRows: 8 },
+  learning_candidates: { key: ['id'], serial: true },
 } as const satisfies { [T in keyof Database]: TableSpec<Database[T]> }
 
 export type TableName = keyof Database & string

@@ -144,6 +144,8 @@ export interface EraseCounts {
   attributes: number
   slotRequests: number
   learnedExamples: number
+  /** 学习候选 holding their question or naming them. */
+  learningCandidates: number
   outbox: number
   wecomCallbacks: number
   wecomResponseUrls: number
@@ -182,7 +184,7 @@ const likeAny = (columns: readonly string[], needles: readonly string[]): Expres
  * - suggestions about them likewise (report counts: status, decision, times stay); pending outreach is rejected;
  * - memberships are kept anonymised and marked left (join/leave history stays countable; the member sync adds
  *   the person again, as new, if they are still in the group);
- * - tags, tag history, tag actions, CRM attributes, follow-up requests, their learned examples and AI-bot reply
+ * - tags, tag history, tag actions, CRM attributes, follow-up requests, their learned examples and learning candidates, and AI-bot reply
  *   addresses are deleted; WeCom payloads and finished sends that carry their id or name are blanked;
  * - content in their groups that names them (others' messages, the bot's "@张三" replies) is blanked.
  */
@@ -250,9 +252,20 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
   }
   outbox += n(await trx.updateTable('outbox').set({ mention_member_id: anon, mention_member_name: ERASED_NAME, text: '' }).where('mention_member_id', '=', memberId).executeTakeFirst())
 
+  const ownSuggestionSet = new Set(ownSuggestionIds)
+  const mentioningSuggestionSet = new Set(suggestionIds)
   let learnedExamples = n(await trx.deleteFrom('learned_examples').where(likeAny(['text'], needles)).executeTakeFirst())
   for (let i = 0; i < ownSuggestionIds.length; i += CHUNK) {
     learnedExamples += n(await trx.deleteFrom('learned_examples').where('suggestion_id', 'in', ownSuggestionIds.slice(i, i + CHUNK)).executeTakeFirst())
+  }
+  // Candidates are sealed: the ones naming them are found by reading back (the table is capped, see candidate-rules.ts).
+  const candidateIds = new Set(await pagedIds((after) => trx.selectFrom('learning_candidates').select(['id', 'text', 'member_id', 'suggestion_id'])
+    .$if(after !== undefined, (q) => q.where('id', '>', after as number)).orderBy('id').limit(PAGE).execute(),
+  (r) => r.member_id === memberId || mentions(r.text) || (r.suggestion_id !== null && (ownSuggestionSet.has(r.suggestion_id) || mentioningSuggestionSet.has(r.suggestion_id)))))
+  let learningCandidates = 0
+  const candidateList = [...candidateIds]
+  for (let i = 0; i < candidateList.length; i += CHUNK) {
+    learningCandidates += n(await trx.deleteFrom('learning_candidates').where('id', 'in', candidateList.slice(i, i + CHUNK)).executeTakeFirst())
   }
   const wecomResponseUrls = n(await trx.deleteFrom('wecom_response_urls')
     .where('message_id', 'in', trx.selectFrom('messages').select('id').where('sender_id', '=', anon)).executeTakeFirst())
@@ -282,6 +295,6 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
 
   return {
     messages, mentioningMessages, suggestions, mentioningSuggestions, pendingCancelled, memberships, tags, tagHistory, tagActions, attributes,
-    slotRequests, learnedExamples, outbox, wecomCallbacks, wecomResponseUrls, media,
+    slotRequests, learnedExamples, learningCandidates, outbox, wecomCallbacks, wecomResponseUrls, media,
   }
 }

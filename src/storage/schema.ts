@@ -36,6 +36,7 @@ export interface Database {
   announced_messages: AnnouncedMessageTable
   quick_replies: QuickReplyTable
   message_media: MessageMediaTable
+  learning_candidates: LearningCandidateTable
 }
 
 
@@ -439,3 +440,21 @@ export interface MessageMediaTable {
 }
 export type MessageMediaRow = Selectable<MessageMediaTable>
 export type NewMessageMediaRow = Insertable<MessageMediaTable>
+
+/** Where a learning candidate came from: a reply sent as drafted confirms its intent; a "wrong intent" fix names the right one. */
+export type LearningCandidateSource = 'sent' | 'fix'
+
+/** 学习候选: a question proposed as an example of an intent, until an admin accepts or discards it (migration 022). */
+export interface LearningCandidateTable {
+  id: Generated<number>
+  intent_id: string
+  /** The customer's question (sealed). */
+  text: string
+  source: LearningCandidateSource
+  suggestion_id: number | null
+  /** Whose question it was, so erasure finds it. */
+  member_id: string | null
+  proposed_by: string
+  created_at: string
+}
+export type LearningCandidateRow = Selectable<LearningCandidateTable>

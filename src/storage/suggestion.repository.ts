@@ -146,3 +146,11 @@ export async function listLongWaitingUnalerted(db: Db, askedBefore: string, limi
       .whereRef('a.subject_id', '=', sql<string>`CAST(s.id AS TEXT)`))))
     .orderBy('s.asked_at').limit(limit).execute()
 }
+
+/** Questions no intent matched (needs-human items without an intent), asked since `since`, newest first, at most `limit`. */
+export async function listUnmatchedQuestions(db: Db, filter: { since: string; limit: number }): Promise<string[]> {
+  const rows = await db.selectFrom('suggestions').select(['question'])
+    .where('kind', '=', 'needs_human').where('intent_id', 'is', null).where('asked_at', '>=', filter.since).where('content_purged_at', 'is', null)
+    .orderBy('asked_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute()
+  return rows.map((r) => r.question).filter((q) => q.trim() !== '')
+}

@@ -13,4 +13,8 @@ export const ADMIN_IDS = {
   servedList: 'served-list',
   retag: 'retag',
   retagStatus: 'retag-status',
+  learningCandidates: 'learning-candidates',
+  learningStatus: 'learning-status',
+  gapsForm: 'gaps-form',
+  gapsList: 'gaps-list',
 } as const

@@ -1,7 +1,7 @@
 import { ADMIN_IDS } from './admin.ids.js'
 import type { PageDefinition } from './render-page.js'
 
-/** 用户与设置: users, settings and a full re-tag; admin.ts wires the forms. */
+/** 用户与设置: users, settings, a full re-tag, 学习候选 and 知识缺口; admin.ts wires the forms. */
 export const ADMIN_PAGE: PageDefinition = {
   url: '/admin', page: 'admin', title: '用户与设置', access: 'admin',
   body: `
@@ -74,5 +74,20 @@ export const ADMIN_PAGE: PageDefinition = {
     <p class="muted hint">按当前规则重新计算所有成员的标签和生命周期（平时按规则的 schedule 定时计算）。</p>
     <p class="status" id="${ADMIN_IDS.retagStatus}" role="status"></p>
   </div>
+</section>
+<section class="card">
+  <h1>学习候选</h1>
+  <p class="muted hint">坐席按原稿发送的回答，以及坐席「纠正意图」时选的意图，会把客户的问题作为例句候选列在这里（已是例句的不会重复列出）。采纳后写入知识库文件夹的 learned.yaml（注释记录谁、何时、来自哪条建议），知识库随即重新加载；丢弃则不再保留（纠正意图学到的例句也一并移除）。</p>
+  <table class="table" id="${ADMIN_IDS.learningCandidates}"><thead><tr><th>问题</th><th>意图</th><th>来源</th><th>时间</th><th>操作</th></tr></thead><tbody></tbody></table>
+  <p class="status" id="${ADMIN_IDS.learningStatus}" role="status"></p>
+</section>
+<section class="card">
+  <h1>知识缺口</h1>
+  <form id="${ADMIN_IDS.gapsForm}" class="inline-form">
+    <p class="muted hint">最近没有匹配到任何意图、交给人工的问题，按相似程度分组，每组起草成一个意图。复制为 YAML 后放进知识库文件夹，改好编号并填写回答。</p>
+    <label>最近天数 <input name="days" type="number" min="1" max="90" value="7" required></label>
+    <button type="submit">查找知识缺口</button>
+  </form>
+  <div id="${ADMIN_IDS.gapsList}"></div>
 </section>`,
 }

@@ -1,4 +1,4 @@
-import type { GroupView, QuickReplyView, RetagView, SettingsView, UserView } from '../contract.js'
+import type { GroupView, KnowledgeGapsView, LearningAcceptView, LearningCandidatesView, LearningCandidateView, QuickReplyView, RetagView, SettingsView, UserView } from '../contract.js'
 import { ADMIN_IDS } from './admin.ids.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, h, initChrome, toast } from './dom.js'
@@ -215,6 +215,68 @@ retag.addEventListener('click', async () => {
   }
 })
 
+const SOURCE_TEXT: Record<LearningCandidateView['source'], string> = { sent: '按原稿发送', fix: '纠正意图' }
+
+async function loadCandidates(): Promise<void> {
+  const { candidates, total } = await api<LearningCandidatesView>('GET', '/api/learning/candidates')
+  const status = byId(ADMIN_IDS.learningStatus)
+  status.textContent = total === 0 ? '暂无学习候选' : total > candidates.length ? `共 ${total} 条，显示最早的 ${candidates.length} 条` : `共 ${total} 条`
+  byId(ADMIN_IDS.learningCandidates).querySelector('tbody')!.replaceChildren(...candidates.map((c) => h('tr', {},
+    h('td', { class: 'pre' }, c.text),
+    h('td', {}, c.intentExists ? c.intentId : `${c.intentId}（已不在知识库中）`),
+    h('td', {}, `${SOURCE_TEXT[c.source]} · ${c.proposedBy}${c.suggestionId === null ? '' : ` · 建议 #${c.suggestionId}`}`),
+    h('td', { class: 'muted' }, formatTime(c.createdAt)),
+    h('td', {},
+      h('button', { type: 'button', class: 'primary', disabled: !c.intentExists, 'aria-label': `采纳学习候选 #${c.id}`, onclick: () => void decideCandidate(c, 'accept') }, '采纳'), ' ',
+      h('button', { type: 'button', 'aria-label': `丢弃学习候选 #${c.id}`, onclick: () => void decideCandidate(c, 'discard') }, '丢弃')))))
+}
+
+async function decideCandidate(c: LearningCandidateView, action: 'accept' | 'discard'): Promise<void> {
+  try {
+    if (action === 'accept') {
+      const done = await api<LearningAcceptView>('POST', `/api/learning/candidates/${c.id}/accept`)
+      toast(done.reloaded ? `已采纳：写入 ${done.file}，知识库已重新加载` : `已写入 ${done.file}，但知识库没有重新加载，请检查日志`, done.reloaded ? 'info' : 'error')
+    } else {
+      await api('POST', `/api/learning/candidates/${c.id}/discard`)
+      toast('已丢弃学习候选')
+    }
+  } catch (e) {
+    toast(e instanceof ApiError ? e.message : String(e), 'error')
+  }
+  await loadCandidates()
+}
+
+const gapsForm = byId<HTMLFormElement>(ADMIN_IDS.gapsForm)
+gapsForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const list = byId(ADMIN_IDS.gapsList)
+  const days = Number((gapsForm.elements.namedItem('days') as HTMLInputElement).value)
+  list.replaceChildren(h('p', { class: 'muted' }, '正在分析…'))
+  try {
+    const found = await api<KnowledgeGapsView>('GET', `/api/learning/gaps?days=${days}`)
+    if (found.gaps.length === 0) {
+      list.replaceChildren(h('p', { class: 'muted' }, `最近 ${found.days} 天没有未匹配的问题`))
+      return
+    }
+    list.replaceChildren(h('p', { class: 'muted' }, `最近 ${found.days} 天 ${found.questions} 个未匹配的问题，分成 ${found.gaps.length} 组：`), ...found.gaps.map((g) => h('div', { class: 'gap' },
+      h('h2', {}, `${g.draftId}：${g.count} 次 · ${g.questions[0] ?? ''}`),
+      h('pre', { class: 'pre' }, g.yaml),
+      h('button', { type: 'button', 'aria-label': `复制为 YAML：${g.draftId}`, onclick: () => void copyYaml(g.yaml) }, '复制为 YAML'))))
+  } catch (e) {
+    list.replaceChildren(h('p', { class: 'error' }, e instanceof ApiError ? e.message : String(e)))
+  }
+})
+
+async function copyYaml(yaml: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(yaml)
+    toast('已复制 YAML')
+  } catch {
+    toast('无法访问剪贴板，请手动选中复制', 'error')
+  }
+}
+
 void loadUsers()
 void loadQuickReplies()
+void loadCandidates()
 void api<SettingsView>('GET', '/api/settings').then(async (s) => { showSettings(s); await showServed(s); await showHandoff(s) })
