@@ -13,10 +13,15 @@ export interface HeldOutQuestion {
   /** The intent the example belongs to (for `unlisted`, the one the fold left out). */
   intentId: string
   top: readonly ScoredIntent[]
+  /** Which of several knowledge bases calibrated together it came from (index); 0 when there is one. */
+  source: number
 }
 
-/** What the bot does with a ranking under a global band: the accepted intent (null: needs a human) and whether it is confident (auto-sendable). */
-export type DecideAt = (top: readonly ScoredIntent[], band: { suggest: number; autoSend: number }) => { intentId: string | null; confident: boolean }
+/**
+ * What the bot does with a held-out question's ranking under a global band (with the question's knowledge base):
+ * the accepted intent (null: needs a human) and whether it is confident (auto-sendable).
+ */
+export type DecideAt = (question: HeldOutQuestion, band: { suggest: number; autoSend: number }) => { intentId: string | null; confident: boolean }
 
 /** The held-out questions decided at one accept threshold (S); shares of `listed` or of `unlisted` questions. */
 export interface CurvePoint {
@@ -67,7 +72,7 @@ export function thresholdGrid(from = 0.05, to = 0.95, step = 0.01): number[] {
  * Pure: `decide` is the bot's own decision (`decideIntent` with the band in place of the global one).
  *
  * @example
- * const curve = acceptCurve(questions, thresholdGrid(), (top, band) => { const d = decideIntent(top, withBand(kb, band)); return { intentId: d.intent?.intentId ?? null, confident: d.confident } })
+ * const curve = acceptCurve(questions, thresholdGrid(), (q, band) => { const d = decideIntent(q.top, withBand(kb, band)); return { intentId: d.intent?.intentId ?? null, confident: d.confident } })
  */
 export function acceptCurve(questions: readonly HeldOutQuestion[], thresholds: readonly number[], decide: DecideAt): CurvePoint[] {
   const listed = questions.filter((q) => q.kind === 'listed')
@@ -77,11 +82,11 @@ export function acceptCurve(questions: readonly HeldOutQuestion[], thresholds: r
     let right = 0
     let wrong = 0
     for (const q of listed) {
-      const got = decide(q.top, band).intentId
+      const got = decide(q, band).intentId
       if (got === q.intentId) right++
       else if (got !== null) wrong++
     }
-    const falseAccepts = unlisted.filter((q) => decide(q.top, band).intentId !== null).length
+    const falseAccepts = unlisted.filter((q) => decide(q, band).intentId !== null).length
     return {
       threshold,
       accuracy: share(right, listed.length),
@@ -106,12 +111,12 @@ export function autoSendCurve(questions: readonly HeldOutQuestion[], suggest: nu
     let sent = 0
     let wrong = 0
     for (const q of listed) {
-      const d = decide(q.top, band)
+      const d = decide(q, band)
       if (!d.confident || d.intentId === null) continue
       if (d.intentId === q.intentId) sent++
       else wrong++
     }
-    const falseSent = unlisted.filter((q) => decide(q.top, band).confident).length
+    const falseSent = unlisted.filter((q) => decide(q, band).confident).length
     return { threshold, autoSent: share(sent, listed.length), autoWrong: share(wrong, listed.length), autoFalse: share(falseSent, unlisted.length) }
   })
 }

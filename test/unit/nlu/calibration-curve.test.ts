@@ -6,13 +6,13 @@ import {
 } from '../../../src/nlu/calibration-curve.js'
 
 /** The shape of decideIntent without per-intent thresholds: accept the best at or above S, confident at or above A. */
-const decide: DecideAt = (top, band) => {
+const decide: DecideAt = ({ top }, band) => {
   const best = top[0]
   if (!best || best.score < band.suggest) return { intentId: null, confident: false }
   return { intentId: best.intentId, confident: best.score >= band.autoSend }
 }
-const listed = (intentId: string, best: string, score: number): HeldOutQuestion => ({ kind: 'listed', text: 'q', intentId, top: [{ intentId: best, score }] })
-const unlisted = (score: number): HeldOutQuestion => ({ kind: 'unlisted', text: 'q', intentId: 'gone', top: [{ intentId: 'other', score }] })
+const listed = (intentId: string, best: string, score: number): HeldOutQuestion => ({ kind: 'listed', text: 'q', intentId, top: [{ intentId: best, score }], source: 0 })
+const unlisted = (score: number): HeldOutQuestion => ({ kind: 'unlisted', text: 'q', intentId: 'gone', top: [{ intentId: 'other', score }], source: 0 })
 
 describe('thresholdGrid', () => {
   it.each([
