@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
+import { kbCalibrate } from './cli/kb-calibrate-command.js'
 import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
 import { membersImport } from './cli/members-commands.js'
 import { membersDelete, membersExport } from './cli/member-privacy-commands.js'
@@ -24,6 +25,10 @@ Usage:
                                                  show the decision and the top 3 intents with scores
   qundesk kb eval --cases FILE [--kb DIR] [--json]
                                                  measure matching: top1, accuracy, falseAccept, counts, timing
+  qundesk kb calibrate [--kb DIR] [--target-false-accept 0.05] [--target-auto-send-error 0.01] [--write] [--json]
+                                                 leave-one-out over the knowledge's own examples (no negatives file):
+                                                 the accuracy / false-accept curve and the proposed matching: band;
+                                                 --write puts it into the knowledge YAML (comments kept)
   qundesk kb export-learned [--out FILE]         agents' "wrong intent" fixes as YAML to merge into knowledge/
   qundesk rules check [--rules DIR]              validate the member-tagging rules YAML; exit 1 with file:line per problem
   qundesk members import FILE [--skip-unmatched] [--dry-run]
@@ -94,9 +99,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        kb: { type: 'string' },
+        kb: { type: 'string', multiple: true },
         cases: { type: 'string' },
         json: { type: 'boolean' },
+        write: { type: 'boolean' },
+        'target-false-accept': { type: 'string' },
+        'target-auto-send-error': { type: 'string' },
         out: { type: 'string' },
         role: { type: 'string' },
         group: { type: 'string' },
@@ -121,13 +129,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(HELP)
       return 0
     }
-    const kbFlags = { ...(values.kb ? { kb: values.kb } : {}) }
+    // --kb may be given several times for kb calibrate (pooled); elsewhere the last one counts.
+    const lastKb = values.kb?.at(-1)
+    const kbFlags = { ...(lastKb ? { kb: lastKb } : {}) }
     // Only start: a deliberate fresh database is a start, and the other commands refuse with the same message.
     if (values['new-database'] && command !== 'start') throw new UsageError('--new-database goes with qundesk start only')
     if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
     if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
     if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
+    if (command === 'kb' && sub === 'calibrate') {
+      if (rest.length > 0) throw new UsageError('kb calibrate takes no question: it holds out the knowledge\'s own examples')
+      return await kbCalibrate({
+        ...(values.kb ? { kb: values.kb } : {}), write: values.write ?? false, json: values.json ?? false,
+        ...(values['target-false-accept'] !== undefined ? { targetFalseAccept: values['target-false-accept'] } : {}),
+        ...(values['target-auto-send-error'] !== undefined ? { targetAutoSendError: values['target-auto-send-error'] } : {}),
+      }, io)
+    }
     if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
     if (command === 'rules' && sub === 'check') return await rulesCheck({ ...(values.rules ? { rules: values.rules } : {}) }, io)
     if (command === 'members' && sub === 'import') {

@@ -13,11 +13,13 @@ import { openDb } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { UsageError, type CliIo } from './cli-io.js'
 
-function kbDir(flags: { kb?: string | undefined }, io: CliIo): string {
+/** The knowledge folder a command reads: --kb, else $QUNDESK_KNOWLEDGE_DIR, else ./knowledge. */
+export function kbDir(flags: { kb?: string | undefined }, io: CliIo): string {
   return path.resolve(io.cwd, flags.kb ?? io.env.QUNDESK_KNOWLEDGE_DIR ?? 'knowledge')
 }
 
-async function loadOrReport(dir: string, io: CliIo): Promise<KnowledgeBase | undefined> {
+/** Loads the knowledge, printing each problem (and warning) as `file:line: message`; undefined when it has problems. */
+export async function loadOrReport(dir: string, io: CliIo): Promise<KnowledgeBase | undefined> {
   const result = await loadKnowledge(dir)
   if (!result.ok) {
     for (const problem of result.problems) io.stderr(formatProblem(problem))

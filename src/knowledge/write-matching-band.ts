@@ -32,7 +32,8 @@ export function setMatchingBand(text: string, band: BandToWrite): string {
   const doc = parseDocument(text)
   if (doc.errors.length > 0) throw new Error(`cannot edit the file: ${doc.errors[0]!.message}`)
   if (!isMap(doc.contents)) throw new Error('the file is not a mapping of `intents:` / `matching:` sections')
-  const values = ([['suggest', band.suggest], ['auto_send', band.autoSend]] as const).filter((v): v is readonly [string, number] => v[1] !== undefined)
+  const values: Array<readonly [string, number]> = [['suggest', band.suggest]]
+  if (band.autoSend !== undefined) values.push(['auto_send', band.autoSend])
   const matching = doc.contents.get('matching', true)
   if (matching === undefined) {
     const lines = values.map(([key, value]) => `  ${key}: ${value}\n`).join('')
@@ -64,15 +65,13 @@ export function setMatchingBand(text: string, band: BandToWrite): string {
 
 function setThroughDocument(doc: Document, values: ReadonlyArray<readonly [string, number]>): string {
   const root = doc.contents as YAMLMap
-  let map = root.get('matching', true)
-  if (!isMap(map)) {
-    map = new YAMLMap()
-    root.set('matching', map)
-  }
+  const found: unknown = root.get('matching', true)
+  const map = isMap(found) ? found : new YAMLMap()
+  if (map !== found) root.set('matching', map)
   for (const [key, value] of values) {
-    const pair = (map as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined
+    const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined
     if (pair && isScalar(pair.value)) pair.value.value = value
-    else (map as YAMLMap).set(key, new Scalar(value))
+    else map.set(key, new Scalar(value))
   }
   // lineWidth 0: never fold a long answer onto several lines.
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false })
