@@ -23,8 +23,11 @@ Usage:
   qundesk kb check [--kb DIR]                    validate the knowledge YAML; exit 1 with file:line per problem
   qundesk kb test "问题" [--kb DIR] [--group NAME] [--json]
                                                  show the decision and the top 3 intents with scores
-  qundesk kb eval --cases FILE [--kb DIR] [--json]
-                                                 measure matching: top1, accuracy, falseAccept, counts, timing
+  qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json]
+                                                 measure matching: top1, accuracy, falseAccept, counts, timing, decided
+                                                 with the matching: bands (a case's "group", or --group, adds that
+                                                 group's); --failures lists each wrong case, --by-intent per-intent
+                                                 precision / recall / support and the top confusions
   qundesk kb calibrate [--kb DIR] [--target-false-accept 0.05] [--target-auto-send-error 0.01] [--write] [--json]
                                                  leave-one-out over the knowledge's own examples (no negatives file):
                                                  the accuracy / false-accept curve and the proposed matching: band;
@@ -61,7 +64,7 @@ Usage:
 Options:
   --kb DIR      knowledge folder (default: $QUNDESK_KNOWLEDGE_DIR or ./knowledge)
   --rules DIR   rules folder (default: $QUNDESK_RULES_DIR or ./rules)
-  --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null}]}
+  --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null, "group":"<group name or id>"?}]}
   --json        machine-readable output
   --out FILE    write to FILE instead of stdout
   --role ROLE   agent (default) or admin
@@ -103,6 +106,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         cases: { type: 'string' },
         json: { type: 'boolean' },
         write: { type: 'boolean' },
+        failures: { type: 'boolean' },
+        'by-intent': { type: 'boolean' },
         'target-false-accept': { type: 'string' },
         'target-auto-send-error': { type: 'string' },
         out: { type: 'string' },
@@ -137,7 +142,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
     if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
-    if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
+    if (command === 'kb' && sub === 'eval') {
+      return await kbEval({
+        ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), ...(values.group ? { group: values.group } : {}),
+        json: values.json ?? false, failures: values.failures ?? false, byIntent: values['by-intent'] ?? false,
+      }, io)
+    }
     if (command === 'kb' && sub === 'calibrate') {
       if (rest.length > 0) throw new UsageError('kb calibrate takes no question: it holds out the knowledge\'s own examples')
       return await kbCalibrate({
