@@ -19,6 +19,7 @@ import * as passwordChange from './2026-12-02-017-password-change.js'
 import * as messageTextLength from './2026-12-02-018-message-text-length.js'
 import * as claims from './2026-12-02-019-claims.js'
 import * as quickReplies from './2026-12-02-020-quick-replies.js'
+import * as slotRequestMatch from './2026-12-02-021-slot-request-match.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-018-message-text-length': messageTextLength,
   '2026-12-02-019-claims': claims,
   '2026-12-02-020-quick-replies': quickReplies,
+  '2026-12-02-021-slot-request-match': slotRequestMatch,
 }
