@@ -31,10 +31,11 @@ export function hasMatchingSection(text: string): boolean {
 export function setMatchingBand(text: string, band: BandToWrite): string {
   const doc = parseDocument(text)
   if (doc.errors.length > 0) throw new Error(`cannot edit the file: ${doc.errors[0]!.message}`)
-  if (!isMap(doc.contents)) throw new Error('the file is not a mapping of `intents:` / `matching:` sections')
   const values: Array<readonly [string, number]> = [['suggest', band.suggest]]
   if (band.autoSend !== undefined) values.push(['auto_send', band.autoSend])
-  const matching = doc.contents.get('matching', true)
+  // An empty or comment-only file has no contents: the section goes at its end.
+  if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the file is not a mapping of `intents:` / `matching:` sections')
+  const matching = doc.contents?.get('matching', true)
   if (matching === undefined) {
     const lines = values.map(([key, value]) => `  ${key}: ${value}\n`).join('')
     return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}matching:\n${lines}`

@@ -58,6 +58,11 @@ describe('setMatchingBand', () => {
     expect(parseKnowledgeFile(out, 'm.yaml').bands?.bands.global).toEqual({ suggest: 0.3 })
   })
 
+  it('adds the section to an empty or comment-only file', () => {
+    expect(setMatchingBand('', { suggest: 0.3 })).toBe('matching:\n  suggest: 0.3\n')
+    expect(setMatchingBand('# 说明\n', { suggest: 0.3, autoSend: 0.4 })).toBe('# 说明\nmatching:\n  suggest: 0.3\n  auto_send: 0.4\n')
+  })
+
   it('refuses a file it cannot parse', () => {
     expect(() => setMatchingBand('matching: [\n', { suggest: 0.3 })).toThrow(/cannot edit/)
   })
