@@ -77,7 +77,7 @@ export async function kbCalibrate(flags: KbCalibrateFlags, io: CliIo): Promise<n
 function printReport(report: CalibrationReport, names: readonly string[], io: CliIo): void {
   io.stdout(`留一法校准：${names.join(' + ')}（${report.intents} 个意图）`)
   io.stdout(`  留出例句 ${report.listed} 条，每条用不含它的知识库训练后判断${report.skipped ? `（${report.skipped} 条是意图唯一的例句，不留出）` : ''}`)
-  io.stdout(`  留出意图 ${report.knowledgeBases > 1 ? '逐个' : `${report.intents} 个`}，其例句 ${report.unlisted} 条当作「知识库没有的同领域问题」：接受任何意图都算误接`)
+  io.stdout(`  留出意图 ${report.intents} 个，其例句 ${report.unlisted} 条当作「知识库没有的同领域问题」：接受任何意图都算误接`)
   io.stdout(`  共训练 ${report.folds} 次，用时 ${(report.ms / 1000).toFixed(1)} 秒；留出例句排第一即原意图（top1，不计阈值）：${pct(report.top1)}`)
   io.stdout('')
   const chosen = report.accept?.threshold
