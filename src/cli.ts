@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
+import { kbCalibrate } from './cli/kb-calibrate-command.js'
 import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
 import { kbLint } from './cli/kb-lint-command.js'
 import { membersImport } from './cli/members-commands.js'
@@ -23,8 +24,15 @@ Usage:
   qundesk kb check [--kb DIR]                    validate the knowledge YAML; exit 1 with file:line per problem
   qundesk kb test "问题" [--kb DIR] [--group NAME] [--json]
                                                  show the decision and the top 3 intents with scores
-  qundesk kb eval --cases FILE [--kb DIR] [--json]
-                                                 measure matching: top1, accuracy, falseAccept, counts, timing
+  qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json]
+                                                 measure matching: top1, accuracy, falseAccept, counts, timing, decided
+                                                 with the matching: bands (a case's "group", or --group, adds that
+                                                 group's); --failures lists each wrong case, --by-intent per-intent
+                                                 precision / recall / support and the top confusions
+  qundesk kb calibrate [--kb DIR] [--target-false-accept 0.05] [--target-auto-send-error 0.01] [--write] [--json]
+                                                 leave-one-out over the knowledge's own examples (no negatives file):
+                                                 the accuracy / false-accept curve and the proposed matching: band;
+                                                 --write puts it into the knowledge YAML (comments kept)
   qundesk kb lint [--kb DIR] [--json] [--strict]
                                                  advice on the knowledge: confusable intent pairs (held-out examples
                                                  answered with the other intent), intents with under 3 examples,
@@ -62,7 +70,7 @@ Usage:
 Options:
   --kb DIR      knowledge folder (default: $QUNDESK_KNOWLEDGE_DIR or ./knowledge)
   --rules DIR   rules folder (default: $QUNDESK_RULES_DIR or ./rules)
-  --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null}]}
+  --cases FILE  {"cases":[{"text":"...","expect":"<intent id>"|null, "group":"<group name or id>"?}]}
   --json        machine-readable output
   --strict      exit 1 when kb lint has any warning
   --out FILE    write to FILE instead of stdout
@@ -101,9 +109,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        kb: { type: 'string' },
+        kb: { type: 'string', multiple: true },
         cases: { type: 'string' },
         json: { type: 'boolean' },
+        write: { type: 'boolean' },
+        failures: { type: 'boolean' },
+        'by-intent': { type: 'boolean' },
+        'target-false-accept': { type: 'string' },
+        'target-auto-send-error': { type: 'string' },
         out: { type: 'string' },
         role: { type: 'string' },
         group: { type: 'string' },
@@ -129,14 +142,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(HELP)
       return 0
     }
-    const kbFlags = { ...(values.kb ? { kb: values.kb } : {}) }
+    // --kb may be given several times for kb calibrate (pooled); elsewhere the last one counts.
+    const lastKb = values.kb?.at(-1)
+    const kbFlags = { ...(lastKb ? { kb: lastKb } : {}) }
     // Only start: a deliberate fresh database is a start, and the other commands refuse with the same message.
     if (values['new-database'] && command !== 'start') throw new UsageError('--new-database goes with qundesk start only')
     if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
     if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
     if (command === 'kb' && sub === 'lint') return await kbLint({ ...kbFlags, json: values.json ?? false, strict: values.strict ?? false }, io)
-    if (command === 'kb' && sub === 'eval') return await kbEval({ ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), json: values.json ?? false }, io)
+    if (command === 'kb' && sub === 'eval') {
+      return await kbEval({
+        ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), ...(values.group ? { group: values.group } : {}),
+        json: values.json ?? false, failures: values.failures ?? false, byIntent: values['by-intent'] ?? false,
+      }, io)
+    }
+    if (command === 'kb' && sub === 'calibrate') {
+      if (rest.length > 0) throw new UsageError('kb calibrate takes no question: it holds out the knowledge\'s own examples')
+      return await kbCalibrate({
+        ...(values.kb ? { kb: values.kb } : {}), write: values.write ?? false, json: values.json ?? false,
+        ...(values['target-false-accept'] !== undefined ? { targetFalseAccept: values['target-false-accept'] } : {}),
+        ...(values['target-auto-send-error'] !== undefined ? { targetAutoSendError: values['target-auto-send-error'] } : {}),
+      }, io)
+    }
     if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
     if (command === 'rules' && sub === 'check') return await rulesCheck({ ...(values.rules ? { rules: values.rules } : {}) }, io)
     if (command === 'members' && sub === 'import') {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { evaluateMatcher, parseEvalCases } from '../nlu/evaluate-matcher.js'
+import { evaluateMatcher, parseEvalCases, type Confusion, type EvalFailure, type IntentFigures } from '../nlu/evaluate-matcher.js'
 import { decideEscalation } from '../escalation/decide-escalation.js'
 import { decideIntent } from '../nlu/decide-intent.js'
 import { detectEmotion } from '../nlu/emotion/detect-emotion.js'
@@ -12,12 +12,15 @@ import { formatLearnedYaml } from '../learning/format-learned-yaml.js'
 import { openDb } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { UsageError, type CliIo } from './cli-io.js'
+import { formatTable } from './format-table.js'
 
-function kbDir(flags: { kb?: string | undefined }, io: CliIo): string {
+/** The knowledge folder a command reads: --kb, else $QUNDESK_KNOWLEDGE_DIR, else ./knowledge. */
+export function kbDir(flags: { kb?: string | undefined }, io: CliIo): string {
   return path.resolve(io.cwd, flags.kb ?? io.env.QUNDESK_KNOWLEDGE_DIR ?? 'knowledge')
 }
 
-async function loadOrReport(dir: string, io: CliIo): Promise<KnowledgeBase | undefined> {
+/** Loads the knowledge, printing each problem (and warning) as `file:line: message`; undefined when it has problems. */
+export async function loadOrReport(dir: string, io: CliIo): Promise<KnowledgeBase | undefined> {
   const result = await loadKnowledge(dir)
   if (!result.ok) {
     for (const problem of result.problems) io.stderr(formatProblem(problem))
@@ -69,8 +72,12 @@ export async function kbTest(question: string | undefined, flags: { kb?: string;
   return 0
 }
 
-/** `qundesk kb eval --kb DIR --cases FILE [--json]`: top1, accuracy, falseAccept, counts and timing. */
-export async function kbEval(flags: { kb?: string; cases?: string; json?: boolean }, io: CliIo): Promise<number> {
+/**
+ * `qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json]`: top1, accuracy,
+ * falseAccept, counts and timing; --failures lists each wrong case, --by-intent gives per-intent precision / recall /
+ * support and the top confusions.
+ */
+export async function kbEval(flags: { kb?: string; cases?: string; json?: boolean; group?: string; failures?: boolean; byIntent?: boolean }, io: CliIo): Promise<number> {
   if (!flags.cases) throw new UsageError('kb eval needs --cases FILE ({"cases":[{"text":"...","expect":"<intent id>"|null}]})')
   const kb = await loadOrReport(kbDir(flags, io), io)
   if (!kb) return 1
@@ -91,18 +98,53 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
   }
   const unknown = [...new Set(cases.map((c) => c.expect).filter((id): id is string => id !== null && !kb.get(id)))]
   if (unknown.length > 0) io.stderr(`warning: cases expect intents the knowledge base does not have: ${unknown.slice(0, 5).join(', ')}`)
-  const report = await evaluateMatcher(kb, cases)
+  const { failures, byIntent, confusions, ...figures } = await evaluateMatcher(kb, cases, flags.group ? { group: flags.group } : {})
+  const report = figures
   if (flags.json) {
-    io.stdout(JSON.stringify(report))
+    io.stdout(JSON.stringify({ ...figures, ...(flags.failures ? { failures } : {}), ...(flags.byIntent ? { byIntent, confusions } : {}) }))
     return 0
   }
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
   io.stdout(`top1         ${pct(report.top1)}  (${report.top1Hits}/${report.positives})`)
   io.stdout(`accuracy     ${pct(report.accuracy)}  (${report.accepted}/${report.positives})`)
   io.stdout(`falseAccept  ${pct(report.falseAccept)}  (${report.falseAccepts}/${report.negatives})`)
   io.stdout(`cases        ${report.positives} positive, ${report.negatives} negative, ${kb.intents.length} intents`)
   io.stdout(`timing       train ${report.trainMs.toFixed(0)} ms, match median ${report.matchMsMedian.toFixed(3)} ms, p99 ${report.matchMsP99.toFixed(3)} ms`)
+  if (flags.failures) printFailures(failures, io)
+  if (flags.byIntent) printByIntent(byIntent, confusions, io)
   return 0
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+const NONE = '（无，应转人工）'
+
+function printFailures(failures: readonly EvalFailure[], io: CliIo): void {
+  io.stdout('')
+  io.stdout(`答错的问题（${failures.length} 条）：`)
+  if (failures.length === 0) return
+  io.stdout(formatTable([
+    ['问题', '应为', '判为', '分数', '阈值', '第二名', '第二名分数'],
+    ...failures.map((f) => [
+      f.text.length > 24 ? `${f.text.slice(0, 23)}…` : f.text,
+      f.expected ?? NONE,
+      f.got ?? `需人工（最像 ${f.best ?? '无'}）`,
+      f.score?.toFixed(3) ?? '-',
+      f.threshold.toFixed(2),
+      f.runnerUp ?? '-',
+      f.runnerUpScore?.toFixed(3) ?? '-',
+    ]),
+  ], { indent: '  ' }).join('\n'))
+}
+
+function printByIntent(byIntent: readonly IntentFigures[], confusions: readonly Confusion[], io: CliIo): void {
+  io.stdout('')
+  io.stdout('各意图（召回率低的在前）：')
+  io.stdout(formatTable([
+    ['意图', '精确率', '召回率', '样本数', '判为此意图'],
+    ...byIntent.map((f) => [f.intentId, f.precision === null ? '-' : pct(f.precision), f.recall === null ? '-' : pct(f.recall), String(f.support), String(f.predicted)]),
+  ], { indent: '  ' }).join('\n'))
+  io.stdout('')
+  io.stdout(`最常混淆（应为 → 判为）：${confusions.length === 0 ? '无' : ''}`)
+  for (const c of confusions.slice(0, 10)) io.stdout(`  ${c.expected ?? NONE} → ${c.got}  ${c.count} 次`)
 }
 
 /** `qundesk kb export-learned [--out FILE]`: agents' intent fixes as YAML to merge into knowledge/. */

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { decideIntent } from './decide-intent.js'
+import { decideIntent, type DecisionGroup } from './decide-intent.js'
 import { trainIntentMatcher } from './intent-matcher.js'
 import type { TrainOptions } from './intent-matcher.js'
 
@@ -7,6 +7,46 @@ import type { TrainOptions } from './intent-matcher.js'
 export interface EvalCase {
   text: string
   expect: string | null
+  /** The group it was asked in (name or id): that group's `matching:` band applies, as in the bot. */
+  group?: string
+}
+
+/** A case decided wrongly: a positive not accepted with its intent, or a negative accepted. */
+export interface EvalFailure {
+  text: string
+  expected: string | null
+  /** The accepted intent; null when the bot would hand it to a human. */
+  got: string | null
+  /** The best-ranked intent and its score (the one accepted, or the one that fell short of the threshold). */
+  best: string | null
+  score: number | null
+  runnerUp: string | null
+  runnerUpScore: number | null
+  /** The accept threshold that applied. */
+  threshold: number
+  group?: string
+}
+
+/** One intent's figures over the cases: precision over what was accepted as it, recall over the cases expecting it. */
+export interface IntentFigures {
+  intentId: string
+  /** Cases expecting it. */
+  support: number
+  /** Cases accepted as it (any expectation, negatives included). */
+  predicted: number
+  /** Cases expecting it and accepted as it. */
+  correct: number
+  /** correct / predicted; null when nothing was accepted as it. */
+  precision: number | null
+  /** correct / support; null when no case expects it. */
+  recall: number | null
+}
+
+/** How often cases expecting `expected` (null: a negative) were accepted as another intent `got`. */
+export interface Confusion {
+  expected: string | null
+  got: string
+  count: number
 }
 
 export interface EvalReport {
@@ -24,6 +64,12 @@ export interface EvalReport {
   trainMs: number
   matchMsMedian: number
   matchMsP99: number
+  /** Every wrongly decided case, in the cases' order. */
+  failures: EvalFailure[]
+  /** Per intent (expected or accepted in some case), worst recall first. */
+  byIntent: IntentFigures[]
+  /** Wrong accepts by (expected, got), most frequent first. */
+  confusions: Confusion[]
 }
 
 /**
@@ -42,27 +88,29 @@ export function parseEvalCases(json: unknown): EvalCase[] {
   if (cases.length === 0) throw new Error('"cases" is empty — add at least one {"text", "expect"} case')
   return cases.map((item: unknown, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new Error(`cases[${i}] must be an object {"text", "expect"}`)
-    const { text, expect } = item as { text?: unknown; expect?: unknown }
+    const { text, expect, group } = item as { text?: unknown; expect?: unknown; group?: unknown }
     if (typeof text !== 'string' || text.trim() === '') throw new Error(`cases[${i}].text must be a non-empty string`)
     if (expect === undefined) throw new Error(`cases[${i}].expect is missing — use an intent id, or null for questions the bot must not answer`)
     if (expect !== null && (typeof expect !== 'string' || expect.trim() === '')) throw new Error(`cases[${i}].expect must be an intent id string or null`)
-    return { text, expect: expect === null ? null : expect.trim() }
+    if (group !== undefined && (typeof group !== 'string' || group.trim() === '')) throw new Error(`cases[${i}].group must be a group name or id, or left out`)
+    return { text, expect: expect === null ? null : expect.trim(), ...(typeof group === 'string' ? { group: group.trim() } : {}) }
   })
 }
 
 /**
- * Trains a matcher on `kb`, matches and decides every case as the bot would (`decideIntent`, with the knowledge's
- * thresholds and global `matching:` band; group bands do not apply) and reports top-1, accuracy after the
- * threshold, false accepts on negatives, and timings (a match includes its decision). Cases expecting an id the KB
- * does not have count as misses (they cannot be hit).
+ * Trains a matcher on `kb`, matches and decides every case as the bot would (`decideIntent`, with the intents'
+ * thresholds, the global `matching:` band and, for a case asked in a group — its `group`, else `options.group` —
+ * that group's band) and reports top-1, accuracy after the threshold, false accepts on negatives, every wrong case,
+ * per-intent precision and recall, the confusions, and timings (a match includes its decision). Cases expecting an
+ * id the KB does not have count as misses (they cannot be hit).
  *
  * @example
  * const report = await evaluateMatcher(kb, parseEvalCases(JSON.parse(text)))
  * console.log(`top1 ${(report.top1 * 100).toFixed(1)}%  falseAccept ${(report.falseAccept * 100).toFixed(1)}%`)
  */
-export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], options?: TrainOptions): Promise<EvalReport> {
+export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], options: TrainOptions & { group?: string } = {}): Promise<EvalReport> {
   const trainStart = performance.now()
-  const matcher = await trainIntentMatcher(kb, options)
+  const matcher = await trainIntentMatcher(kb, options.extraExamples ? { extraExamples: options.extraExamples } : {})
   const trainMs = performance.now() - trainStart
 
   let positives = 0
@@ -71,20 +119,50 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
   let accepted = 0
   let falseAccepts = 0
   const durations: number[] = []
+  const failures: EvalFailure[] = []
+  const figures = new Map<string, { support: number; predicted: number; correct: number }>()
+  const figuresOf = (id: string) => figures.get(id) ?? figures.set(id, { support: 0, predicted: 0, correct: 0 }).get(id)!
+  const confusions = new Map<string, Confusion>()
   for (const c of cases) {
+    const groupName = c.group ?? options.group
+    const group: DecisionGroup | undefined = groupName ? { id: groupName, name: groupName } : undefined
     const start = performance.now()
-    const result = decideIntent(await matcher.match(c.text), kb)
+    const result = decideIntent(await matcher.match(c.text), kb, group)
     durations.push(performance.now() - start)
+    const got = result.intent?.intentId ?? null
     if (c.expect === null) {
       negatives++
-      if (result.decision === 'accept') falseAccepts++
+      if (got !== null) falseAccepts++
     } else {
       positives++
+      figuresOf(c.expect).support++
       if (result.top[0]?.intentId === c.expect) top1Hits++
-      if (result.decision === 'accept' && result.intent?.intentId === c.expect) accepted++
+      if (got === c.expect) accepted++
+    }
+    if (got !== null) {
+      figuresOf(got).predicted++
+      if (got === c.expect) figuresOf(got).correct++
+    }
+    if (got === c.expect) continue
+    const [best, runnerUp] = result.top
+    failures.push({
+      text: c.text, expected: c.expect, got, best: best?.intentId ?? null, score: best?.score ?? null,
+      runnerUp: runnerUp?.intentId ?? null, runnerUpScore: runnerUp?.score ?? null, threshold: result.threshold,
+      ...(groupName ? { group: groupName } : {}),
+    })
+    if (got !== null) {
+      const key = `${c.expect ?? ''}\u0000${got}`
+      const confusion = confusions.get(key) ?? confusions.set(key, { expected: c.expect, got, count: 0 }).get(key)!
+      confusion.count++
     }
   }
   durations.sort((a, b) => a - b)
+  const byIntent: IntentFigures[] = [...figures].map(([intentId, f]) => ({
+    intentId, ...f,
+    precision: f.predicted === 0 ? null : f.correct / f.predicted,
+    recall: f.support === 0 ? null : f.correct / f.support,
+  }))
+  byIntent.sort((a, b) => (a.recall ?? 2) - (b.recall ?? 2) || (a.precision ?? 2) - (b.precision ?? 2) || a.intentId.localeCompare(b.intentId))
   return {
     top1: ratio(top1Hits, positives),
     accuracy: ratio(accepted, positives),
@@ -97,6 +175,9 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
     trainMs,
     matchMsMedian: percentile(durations, 0.5),
     matchMsP99: percentile(durations, 0.99),
+    failures,
+    byIntent,
+    confusions: [...confusions.values()].sort((a, b) => b.count - a.count || (a.expected ?? '').localeCompare(b.expected ?? '') || a.got.localeCompare(b.got)),
   }
 }
 

@@ -189,7 +189,7 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
     const ranked: Ranked[] = []
     for (let i = 0; i < intents.length; i++) {
       const evidence = lexicalShare * ((centroid[i]! + nearest[i]!) / 2) + (1 - lexicalShare) * activation[i]!
-      if (evidence > 0) insertTop(ranked, { index: i, evidence, score: Math.min(evidence, CENTROID_CAP * centroid[i]!) })
+      if (evidence > 0) insertTop(ranked, { index: i, evidence, score: isCapped(centroid[i]!, nearest[i]!, evidence) ? CENTROID_CAP * centroid[i]! : evidence })
     }
     return ranked.map((r) => ({ intentId: intents[r.index]!.id, score: round(r.score) }))
   }
@@ -208,10 +208,10 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
         const blend = lexicalShare * ((scores.centroid[i]! + scores.nearest[i]!) / 2) + (1 - lexicalShare) * scores.activation[i]!
         return {
           intentId: t.intentId, score: t.score, centroid: round(scores.centroid[i]!), nearest: round(scores.nearest[i]!),
-          classifier: round(scores.activation[i]!), blend: round(blend), capped: CENTROID_CAP * scores.centroid[i]! < blend,
+          classifier: round(scores.activation[i]!), blend: round(blend), capped: isCapped(scores.centroid[i]!, scores.nearest[i]!, blend),
         }
       })
-      const formula = `blend = ${lexicalShare} × (centroid + nearest) / 2 + ${round(1 - lexicalShare)} × classifier; score = min(blend, ${CENTROID_CAP} × centroid)`
+      const formula = `blend = ${lexicalShare} × (centroid + nearest) / 2 + ${round(1 - lexicalShare)} × classifier; score = min(blend, ${CENTROID_CAP} × centroid), or the blend when the question is one of the intent's examples`
       return { top, evidence, formula }
     },
   }
@@ -224,6 +224,22 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
 function questionNormalizer(kb: KnowledgeBase): (text: string) => string {
   const rewrite = createSynonymRewriter(kb.synonyms)
   return (text) => normalizeText(rewrite(text))
+}
+
+/**
+ * Nearest-example cosine from which the question counts as one of the intent's own examples (the same text once
+ * normalised; float sums land a hair under 1).
+ */
+const EXAMPLE_ITSELF = 0.9999
+
+/**
+ * Whether the centroid cap sets the score. The cap guards against a question that shares one phrase with one example;
+ * a question that IS one of the intent's examples is not that, and keeps its blend: with thresholds calibrated by
+ * leave-one-out (paraphrases, never the examples themselves), a capped example written in the knowledge could
+ * otherwise fall below the accept threshold (17% of the shop knowledge's examples did at 0.49, 2026-12-02).
+ */
+function isCapped(centroid: number, nearest: number, blend: number): boolean {
+  return nearest < EXAMPLE_ITSELF && CENTROID_CAP * centroid < blend
 }
 
 /** Returns a function to await between small steps: it yields to the event loop once `ms` have passed since the last yield. */

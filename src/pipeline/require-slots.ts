@@ -17,7 +17,8 @@ export function requireSlots(deps: { slots: SlotService; currentKnowledge: () =>
     ctx.slotValues = values
     if (missing.length === 0) return next()
     try {
-      await deps.slots.ask(ctx.message, intent, missing)
+      // The match is remembered: the answer drafted when the facts come auto-sends only if it was confident.
+      await deps.slots.ask(ctx.message, intent, missing, { score: ctx.match?.intent?.score ?? null, confident: ctx.match?.confident ?? false })
       ctx.log.info({ intentId, missing }, 'asked the customer for missing facts')
     } catch (error) {
       ctx.log.warn({ err: error }, 'could not ask for the missing facts; drafting a suggestion instead')

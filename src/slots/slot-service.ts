@@ -22,6 +22,14 @@ export interface FilledSlots {
   intentId: string
   question: string
   values: Partial<Record<SlotName, string>>
+  /** How the original question matched: its score, and whether it was confident enough to auto-send. */
+  match: OriginalMatch
+}
+
+/** The original question's match, remembered while the bot waits for the facts. */
+export interface OriginalMatch {
+  score: number | null
+  confident: boolean
 }
 
 /** What a member's message did to the question they owe facts for. */
@@ -31,8 +39,11 @@ export type SlotReply =
   | { kind: 'handed_over'; suggestion: Suggestion }
 
 export interface SlotService {
-  /** Asks the member in the group for the missing facts and remembers the question. Returns the text sent. */
-  ask(message: InboundMessage, intent: Intent, missing: readonly SlotName[]): Promise<string>
+  /**
+   * Asks the member in the group for the missing facts and remembers the question, with how it matched (`match`;
+   * only a confident match lets the filled answer auto-send). Returns the text sent.
+   */
+  ask(message: InboundMessage, intent: Intent, missing: readonly SlotName[], match: OriginalMatch): Promise<string>
   /** If the member owes facts for an earlier question: the facts (once), or the question handed to an agent. */
   takeReply(message: InboundMessage): Promise<SlotReply | undefined>
   /**
@@ -83,7 +94,7 @@ export function createSlotService(deps: {
   }
 
   return {
-    async ask(message, intent, missing) {
+    async ask(message, intent, missing, match) {
       const now = clock()
       const template = intent.ask ?? defaultAsk(missing)
       // The question goes out at once, with no agent to look: a nickname that had to be changed is left out of it.
@@ -92,7 +103,7 @@ export function createSlotService(deps: {
       // The request is open before the question is out: a customer who answers at once must find it.
       await openSlotRequest(db, {
         messageId: message.id, groupId: message.groupId, memberId: message.senderId, intentId: intent.id, question: message.question,
-        slots: missing, askedAt: now.toISOString(), expiresAt: new Date(now.getTime() + SLOT_WAIT_MINUTES * 60_000).toISOString(),
+        slots: missing, askedAt: now.toISOString(), expiresAt: new Date(now.getTime() + SLOT_WAIT_MINUTES * 60_000).toISOString(), match,
       })
       try {
         await deps.sender.sendToGroup(message.groupId, text, { memberId: message.senderId, memberName: message.senderName, messageId: message.id })
@@ -117,7 +128,10 @@ export function createSlotService(deps: {
       }
       if (!(await fillSlotRequest(db, request.id, message.id))) return undefined
       deps.logger.debug({ messageId: message.id, intentId: request.intent_id }, 'follow-up filled the missing facts')
-      return { kind: 'filled', intentId: request.intent_id, question: request.question, values }
+      return {
+        kind: 'filled', intentId: request.intent_id, question: request.question, values,
+        match: { score: request.match_score, confident: request.match_confident === 1 },
+      }
     },
     async handOverExpired() {
       let created = 0

@@ -176,6 +176,10 @@ export interface SlotRequestTable {
   /** handed_over: the facts never came (a reply of another kind, or the wait ran out); an agent has the question. */
   status: 'open' | 'filled' | 'expired' | 'handed_over'
   filled_by_message_id: string | null
+  /** The original question's match score (null before migration 021). */
+  match_score: Generated<number | null>
+  /** 1 when the original match was confident (decideIntent); only then may the filled answer auto-send. */
+  match_confident: Generated<number>
 }
 
 export interface GroupMemberTable {

@@ -5,11 +5,15 @@ import type { SlotRequestRow } from './schema.js'
  * Remembers that a member's question waits for facts. An older open request of the same member in the group stops
  * waiting now (its wait ends): the next sweep hands that question to an agent rather than dropping it.
  */
-export async function openSlotRequest(db: Db, r: { messageId: string; groupId: string; memberId: string; intentId: string; question: string; slots: readonly string[]; askedAt: string; expiresAt: string }): Promise<void> {
+export async function openSlotRequest(db: Db, r: {
+  messageId: string; groupId: string; memberId: string; intentId: string; question: string; slots: readonly string[]; askedAt: string; expiresAt: string
+  /** How the original question matched (score, and whether confident). */
+  match: { score: number | null; confident: boolean }
+}): Promise<void> {
   await db.updateTable('slot_requests').set({ expires_at: r.askedAt }).where('member_id', '=', r.memberId).where('group_id', '=', r.groupId).where('status', '=', 'open').execute()
   await db
     .insertInto('slot_requests')
-    .values({ message_id: r.messageId, group_id: r.groupId, member_id: r.memberId, intent_id: r.intentId, question: r.question, slots: JSON.stringify(r.slots), asked_at: r.askedAt, expires_at: r.expiresAt, status: 'open' })
+    .values({ message_id: r.messageId, group_id: r.groupId, member_id: r.memberId, intent_id: r.intentId, question: r.question, slots: JSON.stringify(r.slots), asked_at: r.askedAt, expires_at: r.expiresAt, status: 'open', match_score: r.match.score, match_confident: r.match.confident ? 1 : 0 })
     .onConflict((oc) => oc.column('message_id').doNothing())
     .execute()
 }

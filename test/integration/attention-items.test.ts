@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
 
@@ -52,7 +54,10 @@ describe('an upset customer who does not @ the bot reaches an agent (需关注)'
   })
 
   it('leaves an angry @-mention to the escalation rules (a question, not an attention item)', async () => {
-    t = await startTestApp(await makeWorkdir())
+    const work = await makeWorkdir()
+    // The angry question matches service.hours at 0.35: an answer under a looser band than the calibrated default (0.49).
+    await fs.writeFile(path.join(work.kbDir, 'matching.yaml'), 'matching:\n  suggest: 0.25\n')
+    t = await startTestApp(work)
     t.world.ask(t.world.alice, '客服几点下班？再不回我就去12315投诉')
     const s = await waitFor(async () => (await t!.app.suggestions.list({ status: 'pending' }))[0])
     expect(s).toMatchObject({ kind: 'answer', escalationReason: 'emotion' })

@@ -58,7 +58,7 @@ describe('qundesk kb test', () => {
 
   it('explains the decision: thresholds, the evidence per intent, emotion and escalation', async () => {
     const res = await run(['kb', 'test', '客服几点下班？再不回我就去12315投诉', '--kb', path.join(FIXTURES, 'kb-small-shop')])
-    expect(res.stdout).toMatch(/^why: thresholds from default; blend = 0\.7 × \(centroid \+ nearest\) \/ 2 \+ 0\.3 × classifier; score = min\(blend, 1\.2 × centroid\)$/m)
+    expect(res.stdout).toMatch(/^why: thresholds from default; blend = 0\.7 × \(centroid \+ nearest\) \/ 2 \+ 0\.3 × classifier; score = min\(blend, 1\.2 × centroid\), or the blend when the question is one of the intent's examples$/m)
     expect(res.stdout).toMatch(/^ {2}service\.hours: centroid \d\.\d{3}, nearest example \d\.\d{3}, node-nlp \d\.\d{3} -> blend \d\.\d{3}/m)
     expect(res.stdout).toMatch(/^emotion: severe \(.*12315.*\)$/m)
     expect(res.stdout).toMatch(/^escalation: emotion — 情绪严重.*; never auto-sent$/m)
@@ -102,6 +102,44 @@ describe('qundesk kb eval', () => {
     const res = await run(['kb', 'eval', '--kb', path.join(FIXTURES, 'kb-small-shop'), '--cases', path.join(FIXTURES, 'eval-cases/small-shop.json')])
     expect(res.stdout).toMatch(/^top1\s+100\.0%\s+\(5\/5\)/m)
     expect(res.stdout).toMatch(/^falseAccept\s+0\.0%\s+\(0\/2\)/m)
+  })
+
+  it('lists the wrong cases with --failures, and per-intent figures and confusions with --by-intent, also as JSON', async () => {
+    const work = await makeWorkdir()
+    const file = path.join(work.dir, 'cases.json')
+    // 查物流 is accepted as logistics.track where invoice.issue was expected; a group band sends 客服几点上班 to a human.
+    await fs.writeFile(file, JSON.stringify({ cases: [
+      { text: '我的快递到哪了', expect: 'logistics.track' },
+      { text: '我的快递到哪了', expect: 'invoice.issue' },
+      { text: '你们几点上班', expect: 'service.hours', group: 'VIP客户群' },
+      { text: '今天天气怎么样', expect: null },
+    ] }))
+    await fs.writeFile(path.join(work.kbDir, 'matching.yaml'), 'matching:\n  groups:\n    - match: VIP客户群\n      suggest: 0.99\n')
+    const args = ['kb', 'eval', '--kb', work.kbDir, '--cases', file]
+    const json = JSON.parse((await run([...args, '--failures', '--by-intent', '--json'])).stdout)
+    expect(json).toMatchObject({ positives: 3, negatives: 1, accepted: 1, falseAccepts: 0 })
+    expect(json.failures).toEqual([
+      expect.objectContaining({ text: '我的快递到哪了', expected: 'invoice.issue', got: 'logistics.track', best: 'logistics.track', score: expect.any(Number) }),
+      expect.objectContaining({ text: '你们几点上班', expected: 'service.hours', got: null, best: 'service.hours', threshold: 0.99, group: 'VIP客户群' }),
+    ])
+    expect(json.failures[0].runnerUp).toEqual(expect.any(String))
+    expect(json.failures[0].runnerUpScore).toEqual(expect.any(Number))
+    expect(json.byIntent).toEqual(expect.arrayContaining([
+      { intentId: 'logistics.track', support: 1, predicted: 2, correct: 1, precision: 0.5, recall: 1 },
+      { intentId: 'invoice.issue', support: 1, predicted: 0, correct: 0, precision: null, recall: 0 },
+      { intentId: 'service.hours', support: 1, predicted: 0, correct: 0, precision: null, recall: 0 },
+    ]))
+    expect(json.confusions).toEqual([{ expected: 'invoice.issue', got: 'logistics.track', count: 1 }])
+    // Without the flags, the JSON keeps to its contract keys.
+    expect(Object.keys(JSON.parse((await run([...args, '--json'])).stdout))).not.toContain('failures')
+
+    const text = (await run([...args, '--failures', '--by-intent'])).stdout
+    expect(text).toMatch(/^答错的问题（2 条）：$/m)
+    expect(text).toMatch(/^ {2}问题\s+应为\s+判为\s+分数\s+阈值\s+第二名\s+第二名分数$/m)
+    expect(text).toMatch(/^ {2}你们几点上班\s+service\.hours\s+需人工（最像 service\.hours）\s+\d\.\d{3}\s+0\.99\s/m)
+    expect(text).toMatch(/^ {2}意图\s+精确率\s+召回率\s+样本数\s+判为此意图$/m)
+    expect(text).toMatch(/^ {2}logistics\.track\s+50\.0%\s+100\.0%\s+1\s+2$/m)
+    expect(text).toMatch(/^ {2}invoice\.issue → logistics\.track {2}1 次$/m)
   })
 
   it('explains a malformed cases file and exits 1', async () => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock } from '../../src/core/clock.js'
 import { escalateOverdue } from '../../src/escalation/sla-escalation.js'
@@ -20,7 +22,10 @@ describe('escalation to a human through the real stack', () => {
   })
 
   it('never auto-sends to an angry customer, even for an auto_send intent, and logs the emotion on the message', async () => {
-    t = await startTestApp(await makeWorkdir())
+    const work = await makeWorkdir()
+    // The angry question matches service.hours at 0.35: an answer under a looser band than the calibrated default (0.49).
+    await fs.writeFile(path.join(work.kbDir, 'matching.yaml'), 'matching:\n  suggest: 0.25\n')
+    t = await startTestApp(work)
     t.world.ask(t.world.alice, '客服几点下班？再不回我就去12315投诉')
     const s = await waitFor(async () => (await pending())[0])
     expect(s).toMatchObject({ intentId: 'service.hours', escalationReason: 'emotion', emotionSeverity: 'severe', status: 'pending' })

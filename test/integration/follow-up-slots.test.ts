@@ -29,10 +29,10 @@ async function allHandled(count: number) {
   })
 }
 
-async function start() {
+async function start(knowledge = URGE) {
   skewMs = 0
   const work = await makeWorkdir()
-  await fs.writeFile(path.join(work.kbDir, 'urge.yaml'), URGE)
+  await fs.writeFile(path.join(work.kbDir, 'urge.yaml'), knowledge)
   t = await startTestApp(work, { clock })
   return t
 }
@@ -139,4 +139,40 @@ describe('follow-up questions for missing facts (slots)', () => {
     const item = await waitFor(async () => (await app.suggestions.list({ status: 'pending' }))[0])
     expect(item).toMatchObject({ kind: 'needs_human', question: '帮我催一下发货（追问订单号，30 分钟内未回复）' })
   })
+
+  describe('auto-sending the answer drafted from the facts', () => {
+    /** The urge intent marked auto_send, with extra lines (e.g. its own auto-send threshold). */
+    const autoSendUrge = (extra = '') => `${URGE.replace('    slots: [order_id]', '    auto_send: true\n    slots: [order_id]')}${extra}`
+
+    async function replyWithOrderId(reply: string, knowledge: string) {
+      const { world, app } = await start(knowledge)
+      world.ask(world.alice, '帮我催一下发货')
+      await waitFor(() => world.said.length === 1)
+      world.alice.say(reply).to(world.room)
+      const s = await waitFor(async () => (await app.suggestions.list()).find((x) => x.intentId === 'logistics.urge'))
+      await new Promise((r) => setTimeout(r, 300))
+      return { s: (await app.suggestions.list()).find((x) => x.id === s.id)!, world }
+    }
+
+    it('goes out without an agent when the original question matched confidently and the reply is calm', async () => {
+      const { s, world } = await replyWithOrderId('订单号 DD20261123001', autoSendUrge())
+      expect(s).toMatchObject({ decision: 'auto_sent', escalationReason: null })
+      expect(s.score).toBeGreaterThan(0.59)
+      await waitFor(() => world.said.length === 2)
+      expect(world.said[1]).toContain('订单 DD20261123001 已经帮您登记催发')
+    })
+
+    it('waits for an agent when the original match was not confident, even for an auto_send intent', async () => {
+      // The same question, but this intent auto-sends only at a score no match reaches.
+      const { s, world } = await replyWithOrderId('订单号 DD20261123001', autoSendUrge().replace('    auto_send: true', '    auto_send: true\n    auto_send_threshold: 1'))
+      expect(s).toMatchObject({ status: 'pending', decision: null, text: '张三您好，订单 DD20261123001 已经帮您登记催发，今天内回复您进度～' })
+      expect(world.said).toHaveLength(1)
+    })
+
+    it('waits for an agent when the reply itself asks for a person', async () => {
+      const { s } = await replyWithOrderId('DD20261123001 转人工', autoSendUrge())
+      expect(s).toMatchObject({ status: 'pending', decision: null, escalationReason: 'keyword', intentId: 'logistics.urge' })
+    })
+  })
 })
+

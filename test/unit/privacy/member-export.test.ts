@@ -12,7 +12,7 @@ describe('toMemberExport', () => {
       tagHistory: [{ id: 1, group_id: 'g1', member_id: 'wxid_a', tag: '活跃', change: 'added', source: 'rule', at, by: 'rules.yaml:3', seen: '{"messages_7d":5}' }],
       slotRequests: [{
         id: 2, message_id: 'm1', group_id: 'g1', member_id: 'wxid_a', intent_id: 'logistics.urge', question: '催发货', slots: '["order_id"]',
-        asked_at: at, expires_at: at, status: 'filled', filled_by_message_id: 'm2', answer_text: '订单号 DD20261123001',
+        asked_at: at, expires_at: at, status: 'filled', filled_by_message_id: 'm2', match_score: 0.7, match_confident: 1, answer_text: '订单号 DD20261123001',
       }],
       audit: [{ id: 3, at, actor: '小王', action: 'member.tag_added', subject_type: 'member', subject_id: 'wxid_a', detail: '{"tag":"老客户"}', prev_hash: 'a'.repeat(64), hash: 'b'.repeat(64) }],
     }

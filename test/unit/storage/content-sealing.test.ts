@@ -45,7 +45,7 @@ describe('content sealing on the database', () => {
     const db = await openWith(file, { active: 'k1', keys: [K1] })
     await insertMessageOnce(db, message('m1', '我的快递到哪了 13812345678'))
     await insertOutboxRow(db, { source: 'suggestion:1', group_id: 'g1', text: '您好，订单 DD001 已发货', mention_member_id: 'wxid_zhang', mention_member_name: '张三', reply_to_message_id: 'm1', actor: 'agent', status: 'queued', attempts: 0, next_attempt_at: NOW, created_at: NOW })
-    await openSlotRequest(db, { messageId: 'm1', groupId: 'g1', memberId: 'wxid_zhang', intentId: 'order', question: '订单号是多少？', slots: ['order_id'], askedAt: NOW, expiresAt: NOW })
+    await openSlotRequest(db, { messageId: 'm1', groupId: 'g1', memberId: 'wxid_zhang', intentId: 'order', question: '订单号是多少？', slots: ['order_id'], askedAt: NOW, expiresAt: NOW, match: { score: 0.7, confident: true } })
     await insertWecomCallback(db, { kind: 'aibot', dedupeKey: 'x1', payload: '{"text":{"content":"退款"}}', receivedAt: NOW })
 
     const raw = db.withoutPlugins()
