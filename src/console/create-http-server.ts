@@ -89,7 +89,8 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.addHook('preValidation', async (request) => {
     request.body = wellFormedDeep(request.body)
     request.query = wellFormedDeep(request.query)
-    request.params = wellFormedDeep(request.params)
+    // The router's params object has a prototype of its own, which wellFormedDeep leaves alone: copy it plain first.
+    request.params = wellFormedDeep({ ...(request.params as Record<string, unknown>) })
   })
 
   app.setErrorHandler((error, request, reply) => {

@@ -140,7 +140,10 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     const work = await makeWorkdir()
     const a = await instance(work, 'a')
     const b = await instance(work, 'b')
-    const at = new Date('2026-11-23T10:00:00.000Z')
+    // Slots of the last minutes: finished runs over two days old are pruned by any instance's takeOver, which may
+    // run between a run finishing and the test reading it (a fixed date in the past made this flaky).
+    const minute = (ago: number) => new Date(Math.floor((Date.now() - ago * 60_000) / 60_000) * 60_000)
+    const at = minute(30)
     await Promise.all([a.app.scheduler.tick('sla-escalation', at), b.app.scheduler.tick('sla-escalation', new Date(at.getTime() + 2_000))])
     // This tick's slot only: the real every-minute schedule also runs the job if the test spans a minute boundary.
     const runs = await a.app.db.selectFrom('job_runs').selectAll().where('job', '=', 'sla-escalation').where('slot', '=', at.toISOString()).execute()
@@ -150,18 +153,20 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     // A third instance claimed a run and died (its heartbeat is old): the next instance to look runs it.
     const old = new Date(Date.now() - 10 * 60_000).toISOString()
     await a.app.db.insertInto('instances').values({ instance_id: 'c', started_at: old, heartbeat_at: old, stopped_at: null }).execute()
-    await a.app.db.insertInto('job_runs').values({ job: 'wecom-retry', slot: '2026-11-23T10:05:00.000Z', instance_id: 'c', started_at: old, finished_at: null, error: null }).execute()
+    const cSlot = minute(25).toISOString()
+    await a.app.db.insertInto('job_runs').values({ job: 'wecom-retry', slot: cSlot, instance_id: 'c', started_at: old, finished_at: null, error: null }).execute()
     const taken = await Promise.all([a.app.scheduler.takeOver(), b.app.scheduler.takeOver()])
     expect(taken.sort()).toEqual([0, 1])
-    const run = await a.app.db.selectFrom('job_runs').selectAll().where('job', '=', 'wecom-retry').executeTakeFirstOrThrow()
+    const run = await a.app.db.selectFrom('job_runs').selectAll().where('job', '=', 'wecom-retry').where('slot', '=', cSlot).executeTakeFirstOrThrow()
     expect(['a', 'b']).toContain(run.instance_id)
     expect(run.finished_at).not.toBeNull()
 
     // b's heartbeat is late but b is alive (it holds its lock): its unfinished run is left to it.
     await a.app.db.updateTable('instances').set({ heartbeat_at: old }).where('instance_id', '=', 'b').execute()
-    await a.app.db.insertInto('job_runs').values({ job: 'wecom-retry', slot: '2026-11-23T10:10:00.000Z', instance_id: 'b', started_at: old, finished_at: null, error: null }).execute()
+    const bSlot = minute(20).toISOString()
+    await a.app.db.insertInto('job_runs').values({ job: 'wecom-retry', slot: bSlot, instance_id: 'b', started_at: old, finished_at: null, error: null }).execute()
     expect(await a.app.scheduler.takeOver()).toBe(0)
-    expect(await a.app.db.selectFrom('job_runs').select('instance_id').where('slot', '=', '2026-11-23T10:10:00.000Z').executeTakeFirst()).toEqual({ instance_id: 'b' })
+    expect(await a.app.db.selectFrom('job_runs').select('instance_id').where('job', '=', 'wecom-retry').where('slot', '=', bSlot).executeTakeFirst()).toEqual({ instance_id: 'b' })
   })
 
   it('refuses to start a second process with an instance id that is already running', async () => {

@@ -54,6 +54,16 @@ describe('text from outside reaches the audit log well-formed', () => {
     expect(stored.sender_name).toBe('王\ufffd五')
   })
 
+  it('a NUL or lone surrogate in a URL path parameter is read as U+FFFD, never sent to the database as it is (a 500 on PostgreSQL)', async () => {
+    t = await startTestApp(await makeWorkdir())
+    const member = await t.api<{ message: string }>('DELETE', `/api/members/${t.world.alice.id}/tags/%00?groupId=${encodeURIComponent(t.world.room.id)}`)
+    expect(member.status).toBe(404)
+    expect(member.body.message).toContain('「\ufffd」')
+    const surrogate = await t.api('DELETE', `/api/members/%ED%A0%80/tags/x?groupId=g`)
+    expect(surrogate.status).toBeLessThan(500)
+    expect((await t.api('GET', '/api/messages/wechaty%3A%00/media/0')).status).toBe(404)
+  })
+
   it('300 failed logins with random names from one address add a handful of audit entries, with a count', async () => {
     // The request rate limit off, so every attempt reaches the login, as from a patient attacker.
     t = await startTestApp(await makeWorkdir(), { env: { QUNDESK_RATE_LIMIT_PER_SECOND: '0' } })
