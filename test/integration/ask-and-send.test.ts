@@ -150,7 +150,11 @@ describe('a customer @-mentions the bot in a group (mock puppet, SQLite, HTTP)',
     await waitFor(() => t!.world.said.length === 1)
     // The reply echoes back to the bot as its own message; it is stored (conversation context) and ignored.
     await waitFor(async () => (await countMessages(t!.app.db)) === 2)
-    const row = await t.app.db.selectFrom('messages').selectAll().where('from_self', '=', 1).executeTakeFirstOrThrow()
+    // Stored first, then handled: wait for the steps to finish with it (under load that takes a moment).
+    const row = await waitFor(async () => {
+      const echo = await t!.app.db.selectFrom('messages').selectAll().where('from_self', '=', 1).executeTakeFirst()
+      return echo && echo.status !== 'received' ? echo : undefined
+    })
     expect(row.status).toBe('ignored')
     const { body } = await t.api<ApiSuggestion[]>('GET', '/api/suggestions')
     expect(body).toHaveLength(1)
