@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loginThroughForm, screenshot, useBrowser } from './browser.js'
-import { makeWorkdir, startTestApp, waitFor } from './test-context.js'
+import { makeWorkdir, startTestApp, useBand, waitFor } from './test-context.js'
 
 const PASSWORD = '坐席密码-0123456789'
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 })
@@ -12,6 +12,7 @@ const browser = useBrowser()
 describe('学习候选 in Chromium', () => {
   it('an admin accepts a candidate on 用户与设置: it goes to learned.yaml and the knowledge reloads', async () => {
     const work = await makeWorkdir()
+    await useBand(work)
     const t = browser.adopt(await startTestApp(work))
     const { app, world } = t
     await app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })

@@ -8,7 +8,7 @@ import { newContentKeyEntry } from '../../src/storage/content-cipher.js'
 import { openRawDb } from '../support/raw-db.js'
 import { textColumnsHolding } from '../support/text-columns.js'
 import { login, type ConsoleSession } from './console-session.js'
-import { makeWorkdir, startTestApp, waitFor, type TestApp, type Workdir } from './test-context.js'
+import { makeWorkdir, startTestApp, useBand, waitFor, type TestApp, type Workdir } from './test-context.js'
 
 let t: TestApp | undefined
 let work: Workdir
@@ -21,6 +21,7 @@ const PASSWORD = '坐席密码-0123456789'
 
 async function withUsers(env: Record<string, string> = {}): Promise<{ agent: ConsoleSession; admin: ConsoleSession }> {
   work = await makeWorkdir()
+  await useBand(work)
   t = await startTestApp(work, { env })
   await t.app.auth.addUser({ name: '小王', role: 'agent', password: PASSWORD, actor: 'test' })
   await t.app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })

@@ -5,7 +5,7 @@ import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ANALYZED_TEXT_MAX_CHARS, STORED_TEXT_MAX_CHARS } from '../../src/core/text-limits.js'
 import { captureLog } from '../support/wecom-test-kit.js'
-import { BOT_NAME, FIXTURES, makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
+import { BOT_NAME, FIXTURES, makeWorkdir, startTestApp, useBand, waitFor, type TestApp } from './test-context.js'
 
 // The AI bot and app callback settings of test/integration/wecom-callback.test.ts (WeCom's official sample values).
 const TOKEN = 'QDG6eK'
@@ -158,7 +158,9 @@ describe('WeCom acknowledgements while a 1 MB message arrives', () => {
   })
 
   it(`stores an AI-bot message longer than ${STORED_TEXT_MAX_CHARS} characters cut, with its length, and keeps the whole delivery in the inbox`, async () => {
-    t = await startTestApp(await makeWorkdir(), { env: WECOM_ENV })
+    const work = await makeWorkdir()
+    await useBand(work)
+    t = await startTestApp(work, { env: WECOM_ENV })
     // Under the 64 KB body limit once encrypted, over the stored cap: WeCom's own limit is 2,048 bytes, a relay's may not be.
     const content = `@RobotA 我的快递到哪了 ${'abcdefghij'.repeat(1200)}`
     expect((await aibotText('long-1', content)).status).toBe(200)

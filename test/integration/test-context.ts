@@ -31,6 +31,14 @@ export async function makeWorkdir(kbFixture = 'kb-small-shop'): Promise<Workdir>
   return { dir, kbDir, dataDir: path.join(dir, 'data'), ...(databaseUrl ? { databaseUrl } : {}) }
 }
 
+/**
+ * Writes a `matching:` band into the workdir's knowledge. The calibrated default (0.49) leaves many of the small
+ * fixture's paraphrases to a human; tests about something else than thresholds ask for the band they assume.
+ */
+export async function useBand(work: { kbDir: string }, suggest = 0.25): Promise<void> {
+  await fs.writeFile(path.join(work.kbDir, 'matching.yaml'), `matching:\n  suggest: ${suggest}\n`)
+}
+
 /** Copies a rules fixture (test/fixtures/rules/<name>) into the workdir, where testEnv points QUNDESK_RULES_DIR. */
 export async function useRules(work: { kbDir: string }, fixture: string): Promise<string> {
   const rulesDir = path.join(path.dirname(work.kbDir), 'rules')

@@ -208,7 +208,8 @@ describe('how people really type, on the shipped knowledge base', () => {
     ['有coupon吗', 'coupon.where_to_get'],
     ['請問發票怎麼開', 'invoice.request'],
     ['我要投訴你們客服', 'complaint.service'],
-  ])('answers %s with %s', async (text, expected) => {
-    expect(decideIntent(await matcher.match(text), kb).intent?.intentId).toBe(expected)
+  ])('ranks %s first as %s', async (text, expected) => {
+    // Understanding, not the band: whether the score clears the calibrated threshold is kb calibrate's business.
+    expect((await matcher.match(text))[0]?.intentId).toBe(expected)
   })
 })
