@@ -121,6 +121,26 @@ describe('several agents on one queue, in Chromium', { timeout: 120_000 }, () =>
     expect(t!.world.said).toHaveLength(1)
   })
 
+  it('keeps the 确认接手 question on screen when a live change to the item arrives while it is asked', async () => {
+    t = await startTestApp(await makeWorkdir())
+    const li = await agent('小李')
+    const id = await askAndWait([li])
+    await t!.app.suggestions.claim(id, { actor: '小王' })
+    await openQuestion(li)
+    await poll(() => note(li).textContent()).toContain('小王 处理中')
+    await li.page.getByRole('button', { name: /^发送/ }).click()
+    const asked = li.page.getByRole('alertdialog', { name: '确认接手' })
+    await asked.waitFor()
+    // A third colleague takes the item meanwhile: the live update reaches 小李's pane, which must not drop the question.
+    await t!.app.suggestions.claim(id, { actor: '小张', takeOver: true })
+    await poll(() => note(li).textContent()).toContain('小张 处理中')
+    expect(await asked.isVisible()).toBe(true)
+    expect(li.decisions).toEqual([])
+    await li.page.getByRole('button', { name: '接手并继续' }).click()
+    await waitFor(() => t!.world.said.length === 1, { timeoutMs: 15_000 })
+    expect((await t!.app.suggestions.get(id)).decidedBy).toBe('小李')
+  })
+
   it('with three agents: a takeover shows everywhere, and Enter after a colleague sent sends nothing', async () => {
     t = await startTestApp(await makeWorkdir())
     const wang = await agent('小王')

@@ -165,6 +165,11 @@ function isEditing(): boolean {
   return active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement || active instanceof HTMLSelectElement
 }
 
+/** A question the pane is asking (接手？, a reject reason, a fixed intent): a live reload must not wipe it. */
+function isAsking(): boolean {
+  return (document.getElementById(QUEUE_IDS.inlineForm)?.childElementCount ?? 0) > 0
+}
+
 let refreshes = 0
 /**
  * Reloads the list, and the detail when `reloadDetail` says so. 'unless-editing' (a live change to the selected
@@ -380,7 +385,7 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
   const ctx = await api<SuggestionContextView>('GET', `/api/suggestions/${id}/context`)
   // An older load answering late must not replace a newer one.
   if (state.selectedId !== id || mine !== detailLoads) return
-  if (options.unlessEditing && isEditing() && detail.contains(document.activeElement) && state.shown?.id === id) {
+  if (options.unlessEditing && state.shown?.id === id && (isAsking() || (isEditing() && detail.contains(document.activeElement)))) {
     // The words being typed stay, and so does the version they were typed on; who holds it and whether it is
     // still open show at once.
     showNote(ctx.suggestion)
