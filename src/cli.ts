@@ -27,8 +27,11 @@ Usage:
   qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json]
                                                  measure matching: top1, accuracy, falseAccept, counts, timing, decided
                                                  with the matching: bands (a case's "group", or --group, adds that
-                                                 group's); --failures lists each wrong case, --by-intent per-intent
-                                                 precision / recall / support and the top confusions
+                                                 group's); a negative's "kind" gets its own falseAccept line; FILE
+                                                 may also be an intent set ({"intents":[{"id","test":[..]}],
+                                                 "negatives":[..],"negatives_kind":[..]}); --failures lists each
+                                                 wrong case, --by-intent per-intent precision / recall / support and
+                                                 the top confusions
   qundesk kb calibrate [--kb DIR] [--target-false-accept 0.05] [--target-auto-send-error 0.01] [--write] [--json]
                                                  leave-one-out over the knowledge's own examples (no negatives file):
                                                  the accuracy / false-accept curve and the proposed matching: band;

@@ -107,6 +107,10 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
   io.stdout(`top1         ${pct(report.top1)}  (${report.top1Hits}/${report.positives})`)
   io.stdout(`accuracy     ${pct(report.accuracy)}  (${report.accepted}/${report.positives})`)
   io.stdout(`falseAccept  ${pct(report.falseAccept)}  (${report.falseAccepts}/${report.negatives})`)
+  const kinds = report.falseAcceptByKind
+  if (kinds.length > 1 || (kinds.length === 1 && kinds[0]!.kind !== 'unspecified')) {
+    for (const k of kinds) io.stdout(`  ${k.kind.padEnd(22)} ${pct(k.falseAccept)}  (${k.falseAccepts}/${k.negatives})`)
+  }
   io.stdout(`cases        ${report.positives} positive, ${report.negatives} negative, ${kb.intents.length} intents`)
   io.stdout(`timing       train ${report.trainMs.toFixed(0)} ms, match median ${report.matchMsMedian.toFixed(3)} ms, p99 ${report.matchMsP99.toFixed(3)} ms`)
   if (flags.failures) printFailures(failures, io)

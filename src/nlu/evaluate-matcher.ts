@@ -9,6 +9,16 @@ export interface EvalCase {
   expect: string | null
   /** The group it was asked in (name or id): that group's `matching:` band applies, as in the bot. */
   group?: string
+  /** What sort of negative it is (e.g. off-topic, in-domain but unlisted): false accepts are also counted per kind. */
+  kind?: string
+}
+
+/** False accepts among the negatives of one `kind` (cases without a kind count as `unspecified`). */
+export interface NegativeKindFigures {
+  kind: string
+  negatives: number
+  falseAccepts: number
+  falseAccept: number
 }
 
 /** A case decided wrongly: a positive not accepted with its intent, or a negative accepted. */
@@ -64,6 +74,8 @@ export interface EvalReport {
   trainMs: number
   matchMsMedian: number
   matchMsP99: number
+  /** Per negative kind, in order of first appearance. */
+  falseAcceptByKind: NegativeKindFigures[]
   /** Every wrongly decided case, in the cases' order. */
   failures: EvalFailure[]
   /** Per intent (expected or accepted in some case), worst recall first. */
@@ -73,13 +85,16 @@ export interface EvalReport {
 }
 
 /**
- * Validates `{"cases":[{"text": "...", "expect": "intent.id" | null}]}` and returns the cases.
- * Throws an Error naming the first bad case and how to fix it.
+ * Validates `{"cases":[{"text": "...", "expect": "intent.id" | null, "group"?, "kind"?}]}` and returns the cases.
+ * An intent-set file (`{"intents": [{"id", "test": [...]}], "negatives": [...], "negatives_kind": [...]}`, the
+ * shape of nlu-dev's intents.json) is read too: each `test` question expects its intent, each negative null with
+ * its kind. Throws an Error naming the first bad case and how to fix it.
  *
  * @example
- * parseEvalCases({ cases: [{ text: '快递到哪了', expect: 'logistics.track' }, { text: '今天天气', expect: null }] })
+ * parseEvalCases({ cases: [{ text: '快递到哪了', expect: 'logistics.track' }, { text: '今天天气', expect: null, kind: 'off_topic' }] })
  */
 export function parseEvalCases(json: unknown): EvalCase[] {
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && !('cases' in json) && 'intents' in json) return parseEvalCases({ cases: casesOfIntentSet(json) })
   if (typeof json !== 'object' || json === null || Array.isArray(json) || !('cases' in json)) {
     throw new Error('eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}')
   }
@@ -88,13 +103,30 @@ export function parseEvalCases(json: unknown): EvalCase[] {
   if (cases.length === 0) throw new Error('"cases" is empty — add at least one {"text", "expect"} case')
   return cases.map((item: unknown, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new Error(`cases[${i}] must be an object {"text", "expect"}`)
-    const { text, expect, group } = item as { text?: unknown; expect?: unknown; group?: unknown }
+    const { text, expect, group, kind } = item as { text?: unknown; expect?: unknown; group?: unknown; kind?: unknown }
     if (typeof text !== 'string' || text.trim() === '') throw new Error(`cases[${i}].text must be a non-empty string`)
     if (expect === undefined) throw new Error(`cases[${i}].expect is missing — use an intent id, or null for questions the bot must not answer`)
     if (expect !== null && (typeof expect !== 'string' || expect.trim() === '')) throw new Error(`cases[${i}].expect must be an intent id string or null`)
     if (group !== undefined && (typeof group !== 'string' || group.trim() === '')) throw new Error(`cases[${i}].group must be a group name or id, or left out`)
-    return { text, expect: expect === null ? null : expect.trim(), ...(typeof group === 'string' ? { group: group.trim() } : {}) }
+    if (kind !== undefined && kind !== null && (typeof kind !== 'string' || kind.trim() === '')) throw new Error(`cases[${i}].kind must be a short name such as "off_topic", or left out`)
+    return { text, expect: expect === null ? null : expect.trim(), ...(typeof group === 'string' ? { group: group.trim() } : {}), ...(typeof kind === 'string' ? { kind: kind.trim() } : {}) }
   })
+}
+
+/** The cases of an intent-set file; shapes are checked loosely here and strictly by parseEvalCases. */
+function casesOfIntentSet(json: object): unknown[] {
+  const { intents, negatives, negatives_kind: kinds } = json as { intents?: unknown; negatives?: unknown; negatives_kind?: unknown }
+  if (!Array.isArray(intents)) throw new Error('"intents" must be a list of {"id", "test": ["question", ...]}')
+  if (negatives !== undefined && !Array.isArray(negatives)) throw new Error('"negatives" must be a list of questions')
+  if (kinds !== undefined && (!Array.isArray(kinds) || kinds.length !== (negatives as unknown[] | undefined)?.length)) throw new Error('"negatives_kind" must list one kind per negative')
+  const cases: unknown[] = []
+  intents.forEach((intent: unknown, i) => {
+    const { id, test } = (intent ?? {}) as { id?: unknown; test?: unknown }
+    if (typeof id !== 'string' || !Array.isArray(test)) throw new Error(`intents[${i}] must be {"id": "...", "test": ["question", ...]}`)
+    for (const text of test) cases.push({ text, expect: id })
+  })
+  ;((negatives ?? []) as unknown[]).forEach((text, i) => cases.push({ text, expect: null, ...(kinds ? { kind: (kinds as unknown[])[i] } : {}) }))
+  return cases
 }
 
 /**
@@ -123,6 +155,7 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
   const figures = new Map<string, { support: number; predicted: number; correct: number }>()
   const figuresOf = (id: string) => figures.get(id) ?? figures.set(id, { support: 0, predicted: 0, correct: 0 }).get(id)!
   const confusions = new Map<string, Confusion>()
+  const kinds = new Map<string, NegativeKindFigures>()
   for (const c of cases) {
     const groupName = c.group ?? options.group
     const group: DecisionGroup | undefined = groupName ? { id: groupName, name: groupName } : undefined
@@ -132,7 +165,12 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
     const got = result.intent?.intentId ?? null
     if (c.expect === null) {
       negatives++
-      if (got !== null) falseAccepts++
+      const kind = kinds.get(c.kind ?? 'unspecified') ?? kinds.set(c.kind ?? 'unspecified', { kind: c.kind ?? 'unspecified', negatives: 0, falseAccepts: 0, falseAccept: 0 }).get(c.kind ?? 'unspecified')!
+      kind.negatives++
+      if (got !== null) {
+        falseAccepts++
+        kind.falseAccepts++
+      }
     } else {
       positives++
       figuresOf(c.expect).support++
@@ -167,6 +205,7 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
     top1: ratio(top1Hits, positives),
     accuracy: ratio(accepted, positives),
     falseAccept: ratio(falseAccepts, negatives),
+    falseAcceptByKind: [...kinds.values()].map((k) => ({ ...k, falseAccept: ratio(k.falseAccepts, k.negatives) })),
     positives,
     negatives,
     top1Hits,

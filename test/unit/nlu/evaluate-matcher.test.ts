@@ -51,6 +51,21 @@ describe('evaluateMatcher', () => {
     expect(vipOnly).toMatchObject({ top1Hits: 3, accepted: 3, falseAccepts: 1 })
   })
 
+  it('counts false accepts per negative kind, unkinded negatives as unspecified', async () => {
+    const report = await evaluateMatcher(kb, [
+      { text: '能开发票吗', expect: 'invoice.request' },
+      { text: '怎么查物流', expect: null, kind: 'in_domain' },
+      { text: '积分在哪里查', expect: null, kind: 'in_domain' },
+      { text: '今天天气真不错', expect: null, kind: 'off_topic' },
+      { text: '周末去哪玩', expect: null },
+    ])
+    expect(report.falseAcceptByKind).toEqual([
+      { kind: 'in_domain', negatives: 2, falseAccepts: 2, falseAccept: 1 },
+      { kind: 'off_topic', negatives: 1, falseAccepts: 0, falseAccept: 0 },
+      { kind: 'unspecified', negatives: 1, falseAccepts: 0, falseAccept: 0 },
+    ])
+  })
+
   it('reports zero ratios rather than NaN when a side has no cases', async () => {
     const report = await evaluateMatcher(kb, [{ text: '今天天气真不错', expect: null }])
     expect(report).toMatchObject({ positives: 0, top1: 0, accuracy: 0, negatives: 1, falseAccept: 0 })
@@ -65,7 +80,22 @@ describe('parseEvalCases', () => {
     ])
   })
 
+  it('reads an intent-set file: test questions expect their intent, negatives null with their kind', () => {
+    const set = { intents: [{ id: 'a', train: ['甲'], test: ['问一', '问二'] }, { id: 'b', test: [] }], negatives: ['天气', '借钱'], negatives_kind: ['ood', 'in_domain'] }
+    expect(parseEvalCases(set)).toEqual([
+      { text: '问一', expect: 'a' },
+      { text: '问二', expect: 'a' },
+      { text: '天气', expect: null, kind: 'ood' },
+      { text: '借钱', expect: null, kind: 'in_domain' },
+    ])
+  })
+
   it.each([
+    [{ intents: {} }, '"intents" must be a list of {"id", "test": ["question", ...]}'],
+    [{ intents: [{ id: 'a' }] }, 'intents[0] must be {"id": "...", "test": ["question", ...]}'],
+    [{ intents: [{ id: 'a', test: ['问'] }], negatives: ['x'], negatives_kind: [] }, '"negatives_kind" must list one kind per negative'],
+    [{ intents: [{ id: 'a', test: [''] }] }, 'cases[0].text must be a non-empty string'],
+    [{ cases: [{ text: '快递', expect: null, kind: 7 }] }, 'cases[0].kind must be a short name'],
     [null, 'eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
     [[], 'eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
     [{ cases: 'x' }, '"cases" must be a list of {"text", "expect"} objects'],
