@@ -44,7 +44,9 @@ describe('setMatchingBand', () => {
   it('leaves every shipped knowledge file byte for byte as it was, but for the band', () => {
     for (const file of fs.readdirSync(path.join(ROOT, 'knowledge')).filter((f) => f.endsWith('.yaml'))) {
       const text = fs.readFileSync(path.join(ROOT, 'knowledge', file), 'utf8')
-      expect(setMatchingBand(text, { suggest: 0.3 })).toBe(`${text}matching:\n  suggest: 0.3\n`)
+      // The one file that has the band (written by kb calibrate --write) changes only in its value.
+      if (/^matching:/m.test(text)) expect(setMatchingBand(text, { suggest: 0.3 })).toBe(text.replace(/^(  suggest: )[\d.]+/m, '$10.3'))
+      else expect(setMatchingBand(text, { suggest: 0.3 })).toBe(`${text}matching:\n  suggest: 0.3\n`)
     }
   })
 
