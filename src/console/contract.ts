@@ -30,6 +30,11 @@ export interface SuggestionContextView {
     tags: Array<{ tag: string; source: 'rule' | 'manual' }>
     crm: { totalSpend: number | null; monthlySpend: number | null; orders: number | null; rfm: { r: number | null; f: number | null; m: number | null } } | null
   }
+  /**
+   * For an open question the bot handed over without a match: knowledge answers that ranked close below the accept
+   * threshold (可能相关), best first, for the agent to start from. Empty otherwise.
+   */
+  hints: Array<{ intentId: string; score: number; answer: string }>
 }
 
 /** The data of a `suggestion` server-sent event on /api/events: fetch the list again to see the change. */

@@ -419,6 +419,7 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
       s.kind === 'needs_human' ? h('span', { class: 'muted' }, ' 没有匹配到知识库') : null,
       s.kind === 'answer' ? h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`) : null,
       s.matchedIntentId !== null ? h('span', { class: 'muted' }, ` 已纠正（原匹配 ${s.matchedIntentId || '无'}）`) : null),
+    pending ? answerHints(ctx.hints, draft) : null,
     s.escalationDetail ? h('p', { class: 'escalation-detail', role: 'note' }, `升级原因：${s.escalationDetail}`) : null,
     h('label', { for: QUEUE_IDS.draft, class: 'muted' }, pending ? DRAFT_LABEL[s.kind] ?? DRAFT_LABEL.answer : s.status === 'rejected' && s.kind === 'reminder' ? '已忽略' : '已发送内容'),
     draft,
@@ -514,6 +515,25 @@ async function act(work: (takeOver: boolean) => Promise<unknown>, done: string, 
       if (after === 'reload') await renderDetail(typed !== undefined ? { keepDraft: typed } : {})
     }
   }
+}
+
+/**
+ * Knowledge answers that ranked close below the threshold for a question the bot handed over: one click puts one
+ * into the draft, as a start the agent checks and edits (the bot itself never sends these).
+ */
+function answerHints(hints: SuggestionContextView['hints'], draft: HTMLTextAreaElement): HTMLElement | null {
+  if (hints.length === 0) return null
+  return h('div', { class: 'answer-hints', role: 'group', 'aria-label': '可能相关的知识' },
+    h('p', { class: 'muted' }, '可能相关的知识（低于接受阈值，请核对后使用）：'),
+    ...hints.map((hint) => h('button', {
+      type: 'button', class: 'answer-hint', title: hint.answer,
+      onclick: () => {
+        draft.value = hint.answer
+        draft.focus()
+        // Typing claims the item; filling the draft is the same activity.
+        draft.dispatchEvent(new Event('input'))
+      },
+    }, `用「${hint.intentId}」的回答 · ${percent(hint.score)}`)))
 }
 
 /** Asks before deciding on an item a colleague holds. 取消 has the focus: a stray Enter must not take it over. */

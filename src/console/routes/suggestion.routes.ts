@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
 import type { SuggestionStatus } from '../../core/vocabulary.js'
+import { answerHints } from '../../suggestions/answer-hints.js'
 import type { Suggestion } from '../../suggestions/suggestion.js'
 import type { IntentOption, SuggestionConflictBody, SuggestionContextView, SuggestionItem } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
@@ -67,7 +68,14 @@ export function registerSuggestionRoutes(app: FastifyInstance, deps: Pick<HttpSe
 
   app.get<{ Params: { id: number } }>('/api/suggestions/:id/context', { config: agent, schema: { params: idParams } }, async (request): Promise<SuggestionContextView> => {
     const context = await deps.suggestions.context(request.params.id)
-    return { ...context, suggestion: toListItem(context.suggestion), history: context.history.map(toListItem) }
+    const s = context.suggestion
+    let hints: SuggestionContextView['hints'] = []
+    if (s.kind === 'needs_human' && s.intentId === null && (s.status === 'pending' || s.status === 'failed')) {
+      // Ranked again with the knowledge of now: after an edit the hint shows the answer as it reads today.
+      const { kb, matcher } = deps.knowledge().current()
+      hints = answerHints(await matcher.match(s.question), kb, s.memberName, { id: s.groupId, name: s.groupName })
+    }
+    return { ...context, suggestion: toListItem(s), history: context.history.map(toListItem), hints }
   })
 
   app.post<{ Params: { id: number }; Body: { takeOver?: boolean } | undefined }>('/api/suggestions/:id/claim', {
