@@ -46,7 +46,7 @@ describe('buildDraftPrompt', () => {
       const inner = user.slice('<question>\n'.length, -'\n</question>'.length)
       expect(inner).not.toMatch(/[^\P{Cc}\n\t]|\p{Cf}|\p{Surrogate}/u)
       expect([...inner].length).toBeLessThanOrEqual(PROMPT_QUESTION_MAX_CHARS + 1)
-      expect(user.isWellFormed()).toBe(true)
+      expect(user).not.toMatch(/\p{Surrogate}/u)
     }), { numRuns: 300 })
   })
 
