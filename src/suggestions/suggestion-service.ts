@@ -227,8 +227,8 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
   async function send(id: number, options: Decision & { text?: string; auto?: boolean }): Promise<Suggestion> {
     const before = await prepare(id, options)
     // The language model's draft never goes out on its own (decideAutoSend says so too): refused here as well, so
-    // no path that sends as the bot can carry one.
-    if (options.auto && before.aiDraft) throw new QunDeskError('forbidden', `建议 #${id} 是 AI 草稿，必须由客服审核后发送`, { suggestionId: id })
+    // no path that sends as the bot (auto-send, an API caller naming itself 'bot') can carry one.
+    if ((options.auto || options.actor === AUTO_ACTOR) && before.aiDraft) throw new QunDeskError('forbidden', `建议 #${id} 是 AI 草稿，必须由客服审核后发送`, { suggestionId: id })
     const text = (options.text ?? before.finalText ?? before.text ?? '').trim()
     if (SENDABLE.includes(before.status) && text.length === 0) {
       throw new QunDeskError('bad_request', `建议 #${id} 没有可发送的内容，请填写回复`, { suggestionId: id })
