@@ -413,7 +413,7 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
     h('div', { class: 'meta' },
       ...humanBadges(s),
       s.kind === 'needs_human' ? h('span', { class: 'muted' }, ' 没有匹配到知识库') : null,
-      s.aiDraft ? h('span', { class: 'muted ai-draft-sources' }, ` 草稿依据：${s.aiDraft.intentIds.join('、') || '（未记录）'}，从不自动发送，请核对`) : null,
+      s.aiDraft ? h('span', { class: 'muted ai-draft-sources' }, ` · AI 草稿依据：${s.aiDraft.intentIds.join('、') || '（未记录）'}；不会自动发送，请核对后再发`) : null,
       s.kind === 'answer' ? h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`) : null,
       s.matchedIntentId !== null ? h('span', { class: 'muted' }, ` 已纠正（原匹配 ${s.matchedIntentId || '无'}）`) : null),
     s.escalationDetail ? h('p', { class: 'escalation-detail', role: 'note' }, `升级原因：${s.escalationDetail}`) : null,
