@@ -2,6 +2,8 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { createRepeatWarningLimiter } from '../core/repeat-warning-limiter.js'
 import type { Suggestion } from '../core/suggestion.js'
+import { truncateText } from '../core/text-limits.js'
+import { wellFormed } from '../core/well-formed-text.js'
 import { insertAiDraft } from '../storage/ai-draft.repository.js'
 import type { Db } from '../storage/create-db.js'
 import type { AiDraftOutcome } from '../storage/schema.js'
@@ -16,6 +18,9 @@ export interface AiDrafter {
   /** Resolves when the drafts in flight have ended (each is bounded by the client's timeout): shutdown and tests. */
   drain(): Promise<void>
 }
+
+/** A reply in a customer group is a few sentences; a longer draft is cut (the agent sees and edits it anyway). */
+export const AI_DRAFT_MAX_CHARS = 1000
 
 /** One failure warning per reason per minute: a server that is down would otherwise log once per question. */
 const WARN_INTERVAL_MS = 60_000
@@ -54,7 +59,9 @@ export function createAiDrafter(deps: {
       latencyMs = answer.latencyMs
       tokens = countTokens(messages, answer.text, answer.usage)
       model = answer.model ?? deps.model
-      const attached = await deps.suggestions.attachAiDraft(suggestion.id, { text: answer.text, intentIds, version: suggestion.version })
+      // Stored like any draft: well-formed (a lone surrogate or NUL from a JSON escape would not store on PostgreSQL), bounded.
+      const text = truncateText(wellFormed(answer.text), AI_DRAFT_MAX_CHARS)
+      const attached = await deps.suggestions.attachAiDraft(suggestion.id, { text, intentIds, version: suggestion.version })
       outcome = attached ? 'drafted' : 'superseded'
       log.info({ outcome, intentIds, promptTokens: tokens.promptTokens, completionTokens: tokens.completionTokens, latencyMs }, attached ? 'AI draft attached' : 'AI draft dropped: an agent took the item first')
     } catch (failure) {
