@@ -42,5 +42,10 @@ describe('AI drafts in the console', () => {
     await poll(() => page.getByLabel('回复内容').inputValue()).toBe(DRAFT)
     await screenshot(page, 'queue-ai-draft')
     expect(world.said).toEqual([])
+
+    // 报表 → AI 草稿: one request, drafted, with the server's token counts.
+    await page.goto(`${app.url}/reports`)
+    const cells = page.locator('#ai-drafts td')
+    await poll(() => cells.allTextContents()).toEqual(['1', '1', '0', '0', '0', '0', '0', '0', '420', '36', '0', '0.0000'])
   })
 })
