@@ -51,7 +51,7 @@ export function createChatClient(deps: {
             model: deps.model, messages, stream: true, stream_options: { include_usage: true }, temperature: 0.2, max_tokens: MAX_ANSWER_TOKENS,
           }),
         })
-        if (!response.ok) throw await httpError(response)
+        if (!response.ok) throw await httpError(response, deps.apiKey)
         const type = response.headers.get('content-type') ?? ''
         const answer = type.includes('text/event-stream') ? await readStream(response) : readJson(await readBody(response))
         if (answer.text.trim() === '') throw new LlmError('empty_answer', '语言模型返回了空回答')
@@ -131,17 +131,28 @@ const STATUS_HINT: Record<number, string> = {
   429: '请求过多或额度用完，稍后再试或提高服务的限额',
 }
 
-/** The server refused: its status, what it usually means, and its own short reason (never our request). */
-async function httpError(response: Response): Promise<LlmError> {
+/**
+ * The server refused: its status, what it usually means, and its own short reason (never our request). A 401/403
+ * reason is left out (OpenAI's quotes the key, partly masked: "Incorrect API key provided: sk-proj-****abcd"), and
+ * anything key-like in other reasons is blanked.
+ */
+async function httpError(response: Response, apiKey: string | undefined): Promise<LlmError> {
   let reason = ''
   try {
     const body = (await response.text()).slice(0, 2000)
     const parsed = JSON.parse(body) as { error?: { message?: unknown } | string }
     const message = typeof parsed.error === 'string' ? parsed.error : parsed.error?.message
-    if (typeof message === 'string') reason = `：${message.slice(0, 200)}`
+    const aboutTheKey = response.status === 401 || response.status === 403
+    if (typeof message === 'string' && !aboutTheKey) reason = `：${withoutKeys(message.slice(0, 200), apiKey)}`
   } catch {
     // Not JSON: the status says enough.
   }
   const hint = STATUS_HINT[response.status] ?? (response.status >= 500 ? '服务出错，稍后再试' : '请求被拒绝')
   return new LlmError(`http_${response.status}`, `语言模型服务拒绝了请求（HTTP ${response.status}，${hint}）${reason}`)
+}
+
+/** A server's message with the key and anything shaped like one (sk-…, masked or not) blanked. */
+function withoutKeys(message: string, apiKey: string | undefined): string {
+  const blanked = apiKey ? message.split(apiKey).join('[key]') : message
+  return blanked.replace(/\b(sk|key|api[-_]?key)[-_][\w*.-]{4,}/gi, '[key]')
 }

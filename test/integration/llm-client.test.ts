@@ -58,6 +58,17 @@ describe('the chat completions client (loopback server speaking the protocol)', 
     expect(error.message).not.toContain(KEY)
   })
 
+  it('never quotes a key the server echoes: a 401 reason is left out, key-like text in others is blanked', async () => {
+    llm = await startFakeChatServer()
+    const chat = createChatClient({ url: llm.baseUrl, model: 'm', apiKey: KEY, timeoutMs: 5000 })
+    llm.state.reply = { kind: 'status', status: 401, message: `Incorrect API key provided: sk-test-****6789` }
+    const refused = await failureOf(chat.complete(ask))
+    expect(refused.message).not.toMatch(/sk-|6789/)
+    llm.state.reply = { kind: 'status', status: 429, message: `Quota for ${KEY} exceeded (key sk-proj-****abcd)` }
+    const limited = await failureOf(chat.complete(ask))
+    expect(limited.message).toContain('Quota for [key] exceeded (key [key])')
+  })
+
   it('gives up after the timeout, whether the server is slow to start or stalls mid-stream', async () => {
     llm = await startFakeChatServer()
     const chat = createChatClient({ url: llm.baseUrl, model: 'm', timeoutMs: 300 })
