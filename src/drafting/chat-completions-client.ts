@@ -53,7 +53,7 @@ export function createChatClient(deps: {
         })
         if (!response.ok) throw await httpError(response, deps.apiKey)
         const type = response.headers.get('content-type') ?? ''
-        const answer = type.includes('text/event-stream') ? await readStream(response) : readJson(await readBody(response))
+        const answer = type.includes('text/event-stream') ? await readStream(response) : readUnlabelled(await readBody(response))
         if (answer.text.trim() === '') throw new LlmError('empty_answer', '语言模型返回了空回答')
         return { ...answer, text: answer.text.trim(), latencyMs: Math.round(now() - started) }
       } catch (error) {
@@ -103,6 +103,14 @@ async function readStream(response: Response): Promise<ChatAnswer> {
     parser.push(text)
   }
   parser.push(decoder.decode())
+  return parser.end()
+}
+
+/** A body without the event-stream type: a JSON answer, or a stream some proxies relabel (text/plain). */
+function readUnlabelled(body: string): ChatAnswer {
+  if (!/^\s*(data|:)/.test(body)) return readJson(body)
+  const parser = createChatStreamParser()
+  parser.push(body)
   return parser.end()
 }
 

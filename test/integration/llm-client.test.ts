@@ -43,6 +43,13 @@ describe('the chat completions client (loopback server speaking the protocol)', 
     expect(llm.state.requests[0]!.authorization).toBeUndefined()
   })
 
+  it('reads a stream a proxy relabelled as text/plain', async () => {
+    llm = await startFakeChatServer()
+    llm.state.reply = { kind: 'stream', text: '您好，可以开电子发票。', contentType: 'text/plain; charset=utf-8' }
+    const answer = await createChatClient({ url: llm.baseUrl, model: 'm', timeoutMs: 5000 }).complete(ask)
+    expect(answer).toMatchObject({ text: '您好，可以开电子发票。', usage: { promptTokens: 420, completionTokens: 36 } })
+  })
+
   it.each([
     [{ kind: 'status', status: 429, message: 'Rate limit reached' } as const, 'http_429', /HTTP 429，请求过多.*Rate limit reached/],
     [{ kind: 'status', status: 500, message: 'internal error' } as const, 'http_500', /HTTP 500，服务出错/],

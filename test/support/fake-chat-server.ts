@@ -15,8 +15,8 @@ import type { AddressInfo } from 'node:net'
  */
 
 export type FakeChatReply =
-  /** A streamed answer in `pieces` (default: the text cut in 3), with usage unless `usage: false`; `chunkDelayMs` between chunks. */
-  | { kind: 'stream'; text: string; usage?: boolean; chunkDelayMs?: number; firstByteDelayMs?: number }
+  /** A streamed answer (the text cut in 3 chunks), with usage unless `usage: false`; `chunkDelayMs` between chunks; `contentType` to mislabel it. */
+  | { kind: 'stream'; text: string; usage?: boolean; chunkDelayMs?: number; firstByteDelayMs?: number; contentType?: string }
   /** A plain JSON answer (stream ignored), with usage unless `usage: false`. */
   | { kind: 'json'; text: string; usage?: boolean }
   /** An HTTP error with OpenAI's error body. */
@@ -82,7 +82,7 @@ export async function startFakeChatServer(): Promise<FakeChatServer> {
         return
       case 'stream': {
         if (reply.firstByteDelayMs) await later(reply.firstByteDelayMs)
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+        res.writeHead(200, { 'content-type': reply.contentType ?? 'text/event-stream', 'cache-control': 'no-cache' })
         const chars = [...reply.text]
         const third = Math.max(1, Math.ceil(chars.length / 3))
         res.write(chunk({ role: 'assistant', content: '' }))
