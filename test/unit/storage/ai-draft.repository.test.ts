@@ -1,4 +1,6 @@
+import crypto from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SEALED_PREFIX } from '../../../src/storage/content-cipher.js'
 import { fillAiDraft } from '../../../src/storage/ai-draft.repository.js'
 import type { Db } from '../../../src/storage/create-db.js'
 import { insertMessageOnce } from '../../../src/storage/message.repository.js'
@@ -51,5 +53,16 @@ describe('fillAiDraft', () => {
   it('fills an item whose claim expired (the agent walked away)', async () => {
     const id = await waiting({ claimed_by: '小王', claimed_at: '2026-12-03T01:00:00.000Z' })
     expect(await fillAiDraft(db, id, draft)).toBe(true)
+  })
+
+  it('seals the draft like any draft when content encryption is on (it is what the bot would say to a customer)', async () => {
+    await db.destroy()
+    db = await createTestDb({ contentKeys: { active: 'k1', keys: [{ id: 'k1', key: crypto.randomBytes(32) }] } })
+    const id = await waiting()
+    expect(await fillAiDraft(db, id, draft)).toBe(true)
+    expect((await read(id)).text).toBe('可以重新开票。')
+    const raw = await db.withoutPlugins().selectFrom('suggestions').select(['text', 'ai_draft_intents']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(raw.text!.startsWith(SEALED_PREFIX)).toBe(true)
+    expect(raw.ai_draft_intents).toBe('["invoice.issue"]')
   })
 })
