@@ -1,4 +1,4 @@
-import type { Config } from '../config/load-config.js'
+import { isLoopbackHost, type Config } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { createAiDrafter, type AiDrafter } from '../drafting/ai-drafter.js'
@@ -20,5 +20,9 @@ export function startAiDrafter(deps: { config: Readonly<Config>; db: Db; clock: 
   stack.defer(() => drafter.drain())
   // The URL and model help an operator check the setup; the key is never logged.
   logger.info({ url: llm.url, model: llm.model, timeoutMs: llm.timeoutMs }, 'AI drafter on (groups opt in under 用户与设置)')
+  const target = new URL(llm.url)
+  if (target.protocol === 'http:' && !isLoopbackHost(target.hostname)) {
+    logger.warn({ host: target.hostname }, 'QUNDESK_LLM_URL is plain http to another machine: customers\' questions (and the key, if set) cross the network unencrypted — use https')
+  }
   return drafter
 }
