@@ -68,6 +68,13 @@ module.exports = {
       to: { path: '^(src/(storage|outbox|suggestions|channels)/|node_modules/(kysely|pg|better-sqlite3|wechaty))' },
     },
     {
+      name: 'drafting-decisions-are-pure',
+      comment: 'The AI drafter decides, prompts, parses the stream and prices in pure functions; only ai-drafter.ts and the client touch the database and the network.',
+      severity: 'error',
+      from: { path: '^src/drafting/(decide-ai-draft|build-draft-prompt|read-chat-stream|draft-cost|llm-error)\\.ts$' },
+      to: { path: '^(src/(storage|outbox|suggestions|channels|pipeline)/|node_modules/(kysely|pg|better-sqlite3|wechaty))' },
+    },
+    {
       name: 'knowledge-imports-only-core',
       comment: 'knowledge/ turns YAML into a KnowledgeBase (data); the matcher (nlu/) and the pipeline build on it.',
       severity: 'error',

@@ -27,6 +27,7 @@ import type { ActionRunSummary } from './tagging/tag-action-runner.js'
 import type { TaggingService } from './tagging/tagging-service.js'
 import { joinFleet } from './app/fleet.js'
 import { startHttp } from './app/http.js'
+import { startAiDrafter } from './app/drafting.js'
 import { connectInbound, createChannel, createInboundPipeline, memberSync, startKnowledge } from './app/inbound.js'
 import { startJobs } from './app/jobs.js'
 import { startReplies } from './app/replies.js'
@@ -108,7 +109,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const settings = createSettingsService({ db, clock })
     stack.defer(acknowledgeHandoffs({ db, outbox, settings: () => settings.get(), subscribe: suggestions.subscribe, logger }))
     const { tagging, tagActions } = await startTagging({ ...base, suggestions, settings, jobClaims: fleet.jobClaims }, stack)
-    const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings })
+    const drafter = startAiDrafter({ ...base, suggestions }, stack)
+    const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings, drafter })
     const members = createMemberService({ db, clock, logger })
     const directory = createMemberDirectory({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })

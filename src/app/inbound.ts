@@ -26,6 +26,8 @@ import { skipUnservedGroups } from '../pipeline/skip-unserved-groups.js'
 import { createAttentionItems } from '../suggestions/attention-items.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import { suggestReply } from '../pipeline/suggest-reply.js'
+import { requestAiDraft } from '../pipeline/request-ai-draft.js'
+import type { AiDrafter } from '../drafting/ai-drafter.js'
 import type { Db } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { countRecentMisses, findPendingMediaItem } from '../storage/suggestion.repository.js'
@@ -62,7 +64,10 @@ export function createChannel(deps: { config: Readonly<Config>; db: Db; clock: C
 /** The per-message steps, in order, under the pipeline's one error boundary. */
 export function createInboundPipeline(deps: {
   config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; knowledge: MatcherRuntime; replies: Replies; settings: SettingsService
+  /** The optional AI drafter (QUNDESK_LLM_URL); without it no draft is asked for. */
+  drafter?: AiDrafter | undefined
 }): MessagePipeline {
+  const { drafter } = deps
   const { config, db, clock, knowledge, replies } = deps
   const currentKnowledge = () => knowledge.current().kb
   return createMessagePipeline({
@@ -86,6 +91,7 @@ export function createInboundPipeline(deps: {
       escalate({ currentKnowledge, previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId) }),
       requireSlots({ slots: replies.slots, currentKnowledge, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
       suggestReply({ suggestions: replies.suggestions, currentKnowledge }),
+      ...(drafter ? [requestAiDraft({ drafter, optedInGroups: async () => (await deps.settings.get()).aiDraftGroups, currentKnowledge })] : []),
     ],
   })
 }

@@ -67,6 +67,8 @@ export interface Config {
   replayAnnounced: boolean
   /** QUNDESK_CONTENT_KEYS: message content is sealed (AES-256-GCM) with `active` (null: written plain) and opened with any key. */
   contentKeys?: { active: string | null; keys: readonly ContentKey[] }
+  /** QUNDESK_LLM_*: the optional AI drafter (see readLlm below); absent = off. */
+  llm?: LlmConfig
 }
 
 export interface WecomOfficialConfig {
@@ -149,6 +151,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     agentTicket: str('QUNDESK_WECOM_AGENT_TICKET'),
   }
   const wecomOfficial = readWecomOfficial(str, problems)
+  const llm = readLlm(str, problems)
   const retentionDays = readRetentionDays(str('QUNDESK_RETENTION_DAYS'), problems)
   const mediaMaxText = str('QUNDESK_MEDIA_MAX_MB') ?? '20'
   const mediaMaxMb = /^\d+(\.\d+)?$/.test(mediaMaxText) ? Number(mediaMaxText) : NaN
@@ -226,8 +229,64 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     retentionDays,
     mediaMaxBytes: Math.round((mediaMaxMb >= 0 && mediaMaxMb <= 100 ? mediaMaxMb : 20) * 1024 * 1024),
     ...(contentKeys ? { contentKeys: Object.freeze({ active: contentKeys.active, keys: Object.freeze(contentKeys.keys) }) } : {}),
+    ...(llm ? { llm: Object.freeze(llm) } : {}),
   })
 }
+
+// ---- AI drafter (issue 18): QUNDESK_LLM_* ------------------------------------------------------------------
+// Kept in one block so the drafter's settings stay apart from the rest (other branches edit this file too).
+
+/** The OpenAI-compatible chat API the optional AI drafter asks (src/drafting/); off unless QUNDESK_LLM_URL is set. */
+export interface LlmConfig {
+  /** QUNDESK_LLM_URL: the API's base URL, e.g. http://127.0.0.1:11434/v1 (POST {url}/chat/completions). */
+  url: string
+  /** QUNDESK_LLM_MODEL: the model name the server knows, e.g. qwen2.5:7b-instruct. */
+  model: string
+  /** QUNDESK_LLM_API_KEY: sent as `Authorization: Bearer`; from the environment only, never logged. */
+  apiKey?: string
+  /** QUNDESK_LLM_TIMEOUT_MS (default 15000): a draft later than this is dropped; the question waits for an agent as it is. */
+  timeoutMs: number
+  /** QUNDESK_LLM_PRICE_INPUT_PER_1K / _OUTPUT_PER_1K: what 1000 prompt / completion tokens cost (any currency; 0 = not counted). */
+  pricePer1k: { input: number; output: number }
+}
+
+export const DEFAULT_LLM_TIMEOUT_MS = 15_000
+
+function readLlm(str: (name: string) => string | undefined, problems: string[]): LlmConfig | undefined {
+  const url = str('QUNDESK_LLM_URL')
+  const model = str('QUNDESK_LLM_MODEL')
+  const apiKey = str('QUNDESK_LLM_API_KEY')
+  const others = ['QUNDESK_LLM_MODEL', 'QUNDESK_LLM_API_KEY', 'QUNDESK_LLM_TIMEOUT_MS', 'QUNDESK_LLM_PRICE_INPUT_PER_1K', 'QUNDESK_LLM_PRICE_OUTPUT_PER_1K'].filter((n) => str(n) !== undefined)
+  if (url === undefined) {
+    if (others.length > 0) problems.push(`${others.join(', ')} set without QUNDESK_LLM_URL — set QUNDESK_LLM_URL to the OpenAI-compatible API's base URL (e.g. http://127.0.0.1:11434/v1), or unset them to keep the AI drafter off`)
+    return undefined
+  }
+  if (!isHttpBaseUrl(url)) problems.push(`QUNDESK_LLM_URL="${url.replace(/\/\/[^@/]*@/, '//…@')}" must be an http(s) base URL such as http://127.0.0.1:11434/v1 (QunDesk adds /chat/completions; put the key in QUNDESK_LLM_API_KEY, not in the URL)`)
+  if (model === undefined) problems.push('QUNDESK_LLM_URL needs QUNDESK_LLM_MODEL — the model name the server serves, e.g. qwen2.5:7b-instruct')
+  const timeoutText = str('QUNDESK_LLM_TIMEOUT_MS')
+  const timeoutMs = timeoutText === undefined ? DEFAULT_LLM_TIMEOUT_MS : parseInteger(timeoutText)
+  if (timeoutMs === undefined || timeoutMs < 100 || timeoutMs > 600_000) problems.push(`QUNDESK_LLM_TIMEOUT_MS="${timeoutText}" must be a whole number of milliseconds from 100 to 600000 (default ${DEFAULT_LLM_TIMEOUT_MS}): a draft later than this is dropped`)
+  const price = (name: string): number => {
+    const text = str(name)
+    if (text === undefined) return 0
+    const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN
+    if (!(value >= 0 && value <= 1000)) problems.push(`${name}="${text}" must be a price per 1000 tokens from 0 to 1000, e.g. 0.002`)
+    return Number.isFinite(value) ? value : 0
+  }
+  const pricePer1k = { input: price('QUNDESK_LLM_PRICE_INPUT_PER_1K'), output: price('QUNDESK_LLM_PRICE_OUTPUT_PER_1K') }
+  if (model === undefined || timeoutMs === undefined) return undefined
+  return { url: url.replace(/\/+$/, ''), model, ...(apiKey ? { apiKey } : {}), timeoutMs, pricePer1k: Object.freeze(pricePer1k) }
+}
+
+function isHttpBaseUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === ''
+  } catch {
+    return false
+  }
+}
+// ---- end AI drafter ---------------------------------------------------------------------------------------
 
 const WECOM_API = 'https://qyapi.weixin.qq.com'
 

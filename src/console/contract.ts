@@ -81,6 +81,8 @@ export interface SettingsView {
   handoffAckByGroup: Record<string, string>
   /** By instance id or `*`: group ids or names the bot answers in; {} = every group. */
   servedGroups: Record<string, string[]>
+  /** Group ids or names opted in to the optional AI drafter ([] = none); it drafts only when QUNDESK_LLM_URL is set. */
+  aiDraftGroups: string[]
 }
 
 /** GET /api/health (the queue shows the account's connection and the outbox). */

@@ -5,7 +5,7 @@ export type { Logger }
 
 /** Keys whose values never reach a log line, wherever they appear. */
 const REDACT = [
-  'token', '*.token', 'apiToken', '*.apiToken', 'password', '*.password', 'authorization', '*.authorization',
+  'token', '*.token', 'apiToken', '*.apiToken', 'apiKey', '*.apiKey', 'password', '*.password', 'authorization', '*.authorization',
   'headers.authorization', 'req.headers.authorization', 'req.headers.cookie', 'cookie', '*.cookie',
 ]
 

@@ -109,4 +109,30 @@ export interface Report {
   agents: AgentTotal[]
   unanswered: UnansweredItem[]
   unmatched: UnmatchedItem[]
+  /** The optional AI drafter's requests for questions asked in the range (all zero when it is off). */
+  aiDrafts: AiDraftTotals
+}
+
+/**
+ * What the AI drafter did and cost for questions asked in the range: each request's outcome, what agents did with
+ * the drafts that arrived (sent as drafted, edited, rejected), tokens and cost at the configured prices.
+ */
+export interface AiDraftTotals {
+  requested: number
+  /** Arrived in time and filled in a waiting item (「AI 草稿」). */
+  drafted: number
+  /** Refused (HTTP 429, 500 …), a broken stream or an empty answer. */
+  failed: number
+  timedOut: number
+  /** Arrived after an agent had taken the item: not shown. */
+  superseded: number
+  sentUnchanged: number
+  edited: number
+  rejected: number
+  promptTokens: number
+  completionTokens: number
+  /** Requests whose tokens were estimated (the server sent no usage). */
+  estimatedTokens: number
+  /** At QUNDESK_LLM_PRICE_INPUT_PER_1K / _OUTPUT_PER_1K (0 when no prices are set). */
+  cost: number
 }

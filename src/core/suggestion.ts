@@ -46,6 +46,11 @@ export interface Suggestion {
   claimedBy: string | null
   /** The claimer's last activity (opening, typing, a decision); null when unclaimed. */
   claimedAt: string | null
+  /**
+   * Set when `text` was drafted by the optional AI drafter (「AI 草稿」) from these intents' answers: never sent
+   * without an agent. Null for every other draft.
+   */
+  aiDraft: { intentIds: string[] } | null
 }
 
 /** A message of the group conversation around a question, as an agent reads it. */

@@ -5,6 +5,7 @@ import type { SlotName } from '../knowledge/knowledge-base.js'
 import type { EmotionResult } from '../nlu/emotion/emotion-types.js'
 import type { IntentDecision } from '../nlu/decide-intent.js'
 import type { MessageStatus } from '../core/vocabulary.js'
+import type { Suggestion } from '../core/suggestion.js'
 
 /** One per inbound message; the steps read and fill it in turn. */
 export interface MessageContext {
@@ -19,6 +20,8 @@ export interface MessageContext {
   escalation?: Escalation | null
   /** Facts found for the intent's slots (order_id, ...), filled into the answer. */
   slotValues?: Partial<Record<SlotName, string>>
+  /** The suggestion suggestReply queued for this question, for the steps after it (the AI drafter). */
+  suggestion?: Suggestion
 }
 
 export type Next = () => Promise<void>

@@ -21,11 +21,14 @@ export function suggestReply(deps: { suggestions: SuggestionService; currentKnow
       text: answer?.text ?? null,
       autoSend: decideAutoSend({
         intentAllows: intent?.autoSend ?? false, confident: match?.confident ?? false, escalated: Boolean(ctx.escalation), nameAltered: answer?.nameAltered ?? false,
+        // The text here is the knowledge's own answer; an AI draft only ever comes later, into a waiting item.
+        aiDrafted: false,
       }),
       emotionSeverity: ctx.emotion?.severity ?? null,
       escalation: ctx.escalation ?? null,
     })
     ctx.log.info({ suggestionId: suggestion.id, intentId: suggestion.intentId, status: suggestion.status }, 'suggestion drafted')
+    ctx.suggestion = suggestion
     await next()
   }
 }

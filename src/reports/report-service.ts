@@ -3,6 +3,8 @@ import { QunDeskError } from '../core/errors.js'
 import type { Db } from '../storage/create-db.js'
 import { listFollowUpMessages, listLaterQuestions, listOverdueSuggestions, listReportSuggestions } from '../storage/report.repository.js'
 import { aggregateAgents } from './aggregate-agents.js'
+import { aggregateAiDrafts } from './aggregate-ai-drafts.js'
+import { listAiDraftsForReport } from '../storage/ai-draft.repository.js'
 import { aggregateReport } from './aggregate-report.js'
 import { judgeOutcomes } from './judge-outcomes.js'
 import { RESOLUTION_WINDOW_HOURS } from './first-contact-resolution.js'
@@ -11,7 +13,7 @@ import type { Report, ReportRange } from '../core/report.js'
 import { addDays, dayOf, toUtcInterval } from './report-range.js'
 import { topUnmatched } from './top-unmatched.js'
 
-export type { AgentTotal, DayTotal, GroupTotal, IntentTotal, Report, ReportRange, ReportRow, UnansweredItem, UnmatchedItem } from '../core/report.js'
+export type { AgentTotal, AiDraftTotals, DayTotal, GroupTotal, IntentTotal, Report, ReportRange, ReportRow, UnansweredItem, UnmatchedItem } from '../core/report.js'
 
 export interface ReportService {
   /** Throws `bad_request` for an invalid range (bad dates, from after to, more than 92 days) or options. */
@@ -51,12 +53,13 @@ export function createReportService(deps: { db: Db; clock: Clock; utcOffsetMinut
       const groupId = range.groupId || undefined
       const now = clock()
       const filter = { fromIso: interval.fromIso, toIso: interval.toIso, ...(groupId ? { groupId } : {}) }
-      // Four set-based queries, whatever the number of questions: no query per row.
-      const [suggestions, later, followUps, overdue] = await Promise.all([
+      // Five set-based queries, whatever the number of questions: no query per row.
+      const [suggestions, later, followUps, overdue, aiDrafts] = await Promise.all([
         listReportSuggestions(db, filter),
         listLaterQuestions(db, { ...filter, windowHours }),
         listFollowUpMessages(db, { ...filter, windowHours }),
         listOverdueSuggestions(db, { askedBefore: slaCutoffIso(now, slaMinutes), ...(groupId ? { groupId } : {}) }),
+        listAiDraftsForReport(db, filter),
       ])
       const judged = judgeOutcomes({ suggestions, later, followUps, now, windowHours })
       return {
@@ -68,6 +71,7 @@ export function createReportService(deps: { db: Db; clock: Clock; utcOffsetMinut
         agents: aggregateAgents(judged),
         unanswered: toUnansweredItems(overdue, now),
         unmatched: topUnmatched(suggestions, unmatchedLimit),
+        aiDrafts: aggregateAiDrafts(aiDrafts),
       }
     },
     defaultRange() {

@@ -22,10 +22,12 @@ export interface Settings {
   handoffAckByGroup: Record<string, string>
   /** Groups the bot answers in, by instance id or `*` (see served-groups.ts); {} means every group. */
   servedGroups: ServedGroups
+  /** Groups (ids or names) opted in to the optional AI drafter (QUNDESK_LLM_URL); [] = none, the default. */
+  aiDraftGroups: string[]
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  slaMinutes: 15, outreachPerGroupPerHour: 3, waitAlertMinutes: 10, handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: {}, handoffAckByGroup: {}, servedGroups: {},
+  slaMinutes: 15, outreachPerGroupPerHour: 3, waitAlertMinutes: 10, handoffAck: '已为您转接人工客服，请稍候～', handoffAckByReason: {}, handoffAckByGroup: {}, servedGroups: {}, aiDraftGroups: [],
 }
 
 const ESCALATION_REASONS: readonly EscalationReason[] = ['keyword', 'emotion', 'intent', 'misses', 'sla']
@@ -63,6 +65,8 @@ const RULES: { [K in keyof Settings]: (value: unknown) => string | undefined } =
   handoffAckByReason: (v) => ackMapProblem(v, '按原因的转人工提示', (key) => (ESCALATION_REASONS as readonly string[]).includes(key), `转人工原因（${ESCALATION_REASONS.join('、')}）`),
   handoffAckByGroup: (v) => ackMapProblem(v, '按群的转人工提示', (key) => key.trim() !== '' && key.length <= 200, '群 ID'),
   servedGroups: servedGroupsProblem,
+  aiDraftGroups: (v) => (Array.isArray(v) && v.length <= 5000 && v.every((e) => typeof e === 'string' && e.trim() !== '' && e.length <= 200)
+    ? undefined : 'AI 草稿的群必须是群 ID 或群名的列表（最多 5000 个，不能有空的或超过 200 字的）'),
 }
 
 function servedGroupsProblem(v: unknown): string | undefined {
@@ -87,6 +91,15 @@ function decodeServedGroups(text: string): ServedGroups {
     return Object.fromEntries(Object.entries(value).filter(([, list]) => Array.isArray(list)).map(([k, list]) => [k, (list as unknown[]).filter((e): e is string => typeof e === 'string')]))
   } catch {
     return {}
+  }
+}
+
+function decodeList(text: string): string[] {
+  try {
+    const value = JSON.parse(text) as unknown
+    return Array.isArray(value) ? value.filter((e): e is string => typeof e === 'string') : []
+  } catch {
+    return []
   }
 }
 
@@ -116,6 +129,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
     if (stored.handoffAckByReason !== undefined) settings.handoffAckByReason = decodeMap(stored.handoffAckByReason)
     if (stored.handoffAckByGroup !== undefined) settings.handoffAckByGroup = decodeMap(stored.handoffAckByGroup)
     if (stored.servedGroups !== undefined) settings.servedGroups = decodeServedGroups(stored.servedGroups)
+    if (stored.aiDraftGroups !== undefined) settings.aiDraftGroups = decodeList(stored.aiDraftGroups)
     return settings
   }
   return {

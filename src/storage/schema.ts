@@ -37,6 +37,7 @@ export interface Database {
   quick_replies: QuickReplyTable
   message_media: MessageMediaTable
   learning_candidates: LearningCandidateTable
+  ai_drafts: AiDraftTable
 }
 
 
@@ -107,6 +108,8 @@ export interface SuggestionTable {
   /** The agent working on it (opened it, typed) and their last activity; expired after CLAIM_IDLE_MS. */
   claimed_by: Generated<string | null>
   claimed_at: Generated<string | null>
+  /** The draft in `text` came from the AI drafter, grounded in these intents (JSON array); null otherwise (migration 025). */
+  ai_draft_intents: Generated<string | null>
 }
 
 
@@ -462,3 +465,28 @@ export interface LearningCandidateTable {
   created_at: string
 }
 export type LearningCandidateRow = Selectable<LearningCandidateTable>
+
+/** What became of a request to the AI drafter: a draft filled in; refused or broken (failed); too late (timeout); an agent got there first (superseded). */
+export type AiDraftOutcome = 'drafted' | 'failed' | 'timeout' | 'superseded'
+
+/** One request to the AI drafter and what it cost (migration 025). No customer content: ids, counts, an error code. */
+export interface AiDraftTable {
+  id: Generated<number>
+  suggestion_id: number
+  group_id: string
+  model: string
+  outcome: AiDraftOutcome
+  /** A short code for a failure (http_429, http_500, malformed_stream, empty_answer, network), null otherwise. */
+  error: string | null
+  /** The intents whose answers the prompt carried (JSON array). */
+  intent_ids: string
+  prompt_tokens: number
+  completion_tokens: number
+  /** 1 when the server sent no usage and the counts were estimated from the text. */
+  tokens_estimated: number
+  cost: number
+  latency_ms: number
+  created_at: string
+}
+export type AiDraftRow = Selectable<AiDraftTable>
+export type NewAiDraftRow = Insertable<AiDraftTable>

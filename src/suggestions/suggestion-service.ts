@@ -9,6 +9,7 @@ import type { Db } from '../storage/create-db.js'
 import type { SuggestionUpdate } from '../storage/schema.js'
 import type { EscalationReason, SuggestionDecision, SuggestionStatus } from '../core/vocabulary.js'
 import { insertMessageOnce } from '../storage/message.repository.js'
+import { fillAiDraft } from '../storage/ai-draft.repository.js'
 import { claimSuggestion, findSuggestion, insertSuggestion, listSuggestions, releaseOtherClaims, transitionSuggestion, type TransitionGuard } from '../storage/suggestion.repository.js'
 import { loadConversationContext, type SuggestionContext } from './conversation-context.js'
 import { claimCutoff, toSuggestion, type Suggestion } from './suggestion.js'
@@ -89,6 +90,13 @@ export interface SuggestionService {
   markSent(id: number, options: Decision & { text: string; via: string }): Promise<Suggestion>
   /** The conversation around the question and the customer's history with the bot. */
   context(id: number): Promise<SuggestionContext>
+  /**
+   * Puts the AI drafter's text into a suggestion still waiting with no draft, at the version it was asked for, and
+   * marks it 「AI 草稿」 with the intents it was grounded in. Nothing is written once an agent claimed (opened, typed
+   * in) or decided it, or anything else changed it: returns undefined then. Never sends: an AI draft always waits
+   * for an agent.
+   */
+  attachAiDraft(id: number, draft: { text: string; intentIds: readonly string[]; version: number }): Promise<Suggestion | undefined>
   /** Tells live views about a change made elsewhere (e.g. an intent fix). */
   notify(suggestion: Suggestion): void
   /** Live updates for the console. Returns an unsubscribe function. */
@@ -218,6 +226,9 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
 
   async function send(id: number, options: Decision & { text?: string; auto?: boolean }): Promise<Suggestion> {
     const before = await prepare(id, options)
+    // The language model's draft never goes out on its own (decideAutoSend says so too): refused here as well, so
+    // no path that sends as the bot (auto-send, an API caller naming itself 'bot') can carry one.
+    if ((options.auto || options.actor === AUTO_ACTOR) && before.aiDraft) throw new QunDeskError('forbidden', `建议 #${id} 是 AI 草稿，必须由客服审核后发送`, { suggestionId: id })
     const text = (options.text ?? before.finalText ?? before.text ?? '').trim()
     if (SENDABLE.includes(before.status) && text.length === 0) {
       throw new QunDeskError('bad_request', `建议 #${id} 没有可发送的内容，请填写回复`, { suggestionId: id })
@@ -359,6 +370,12 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       const rejected = await get(id)
       emit('updated', rejected)
       return rejected
+    },
+    async attachAiDraft(id, draft) {
+      if (!(await fillAiDraft(db, id, { ...draft, since: claimCutoff(clock()) }))) return undefined
+      const drafted = await get(id)
+      emit('updated', drafted)
+      return drafted
     },
     context: async (id) => loadConversationContext(db, await get(id), clock()),
     notify: (suggestion) => emit('updated', suggestion),

@@ -47,5 +47,16 @@ export function toSuggestion(row: SuggestionRow, now: Date): Suggestion {
     version: row.version,
     claimedBy: claimed ? row.claimed_by : null,
     claimedAt: claimed ? row.claimed_at : null,
+    aiDraft: row.ai_draft_intents === null ? null : { intentIds: parseIntentIds(row.ai_draft_intents) },
+  }
+}
+
+/** The stored JSON array of intent ids; anything else reads as none (the label still shows). */
+function parseIntentIds(text: string): string[] {
+  try {
+    const value = JSON.parse(text) as unknown
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+  } catch {
+    return []
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startFakeChatServer, type FakeChatServer } from '../support/fake-chat-server.js'
 import { fakeGroupChat, startFakeWecom, type FakeWecom } from '../support/fake-wecom-server.js'
 import { captureLog } from '../support/wecom-test-kit.js'
 import { login } from './console-session.js'
@@ -26,6 +27,7 @@ const CONFIGURED = {
   QUNDESK_WECOM_JSAPI_TICKET: 'jsapi-ticket-HoAFfCtq1cA2',
   QUNDESK_WECOM_AGENT_TICKET: 'agent-ticket-LKJ98asdQWE7',
   QUNDESK_CONTENT_KEYS: `k2:${CONTENT_KEY},k1:${OLD_CONTENT_KEY}`,
+  QUNDESK_LLM_API_KEY: 'sk-llm-key-3Fq8Zt1Wm6Yp0Hc5',
 }
 const CORP_ID = 'ww-secrets-test-corp'
 const PASSWORD = '坐席密码-Secr3t-0123'
@@ -68,11 +70,14 @@ function findLeaks(lines: readonly string[], secrets: Record<string, string>): s
 
 let t: TestApp | undefined
 let wecom: FakeWecom | undefined
+let llm: FakeChatServer | undefined
 afterEach(async () => {
   await t?.stop()
   await wecom?.close()
+  await llm?.close()
   t = undefined
   wecom = undefined
+  llm = undefined
 })
 
 function signed(plaintext: string, token: string, key: string, receiveId: string) {
@@ -103,6 +108,9 @@ describe('secrets never reach the log', () => {
   it('logs no secret at trace level through logins, API calls, WeCom callbacks, outbound WeCom calls and errors', async () => {
     wecom = await startFakeWecom({ corpId: CORP_ID, secret: CONFIGURED.QUNDESK_WECOM_SECRET, webhookKey: CONFIGURED.QUNDESK_WECOM_WEBHOOK_KEY })
     wecom.state.groups.push(fakeGroupChat(CHAT))
+    // The AI drafter's server refuses the key (401): the key goes out in the header and is quoted nowhere.
+    llm = await startFakeChatServer()
+    llm.state.reply = { kind: 'status', status: 401, message: 'Incorrect API key provided' }
     const log = captureLog()
     const work = await makeWorkdir()
     // On PostgreSQL runs the database URL carries a password too (the test cluster trusts loopback, so any works).
@@ -117,6 +125,8 @@ describe('secrets never reach the log', () => {
         QUNDESK_WECOM_CORP_ID: CORP_ID,
         QUNDESK_WECOM_AGENT_ID: '1000002',
         QUNDESK_WECOM_API_BASE: wecom.baseUrl,
+        QUNDESK_LLM_URL: llm.baseUrl,
+        QUNDESK_LLM_MODEL: 'qwen-test',
         ...(databaseUrl ? { QUNDESK_DATABASE_URL: databaseUrl } : {}),
       },
     })
@@ -131,6 +141,7 @@ describe('secrets never reach the log', () => {
     expect((await login(base, '小王', WRONG_PASSWORD)).status).toBe(401)
     expect((await login(base, '没有这个人', PASSWORD)).status).toBe(401)
     expect((await session.call('GET', '/api/session')).status).toBe(200)
+    expect((await session.call('PUT', '/api/settings', { aiDraftGroups: [CHAT] })).status).toBe(200)
     expect((await session.call('POST', '/api/suggestions/1/reject', {}, { csrf: null })).status).toBe(403)
     expect((await session.call('PATCH', '/api/users/1', { password: `${PASSWORD}-new` })).status).toBe(200)
     expect((await login(base, '小王', `${PASSWORD}-new`)).status).toBe(200)
@@ -172,6 +183,11 @@ describe('secrets never reach the log', () => {
     const suggestion = await waitFor(async () => (await t!.app.suggestions.list()).find((s) => s.messageId === 'wecom-aibot:m2'))
     expect((await api('POST', `/api/suggestions/${suggestion.id}/send`, {})).status).toBe(200)
     await waitFor(() => wecom!.state.responsePosts.some((p) => p.accepted))
+    // A question below the threshold in the opted-in group: the AI drafter asks and is refused.
+    const unmatched = signed(aibotText('m3', '@客服助手 发票抬头开错了怎么办', wecom.state.responseUrl('r3')), CONFIGURED.QUNDESK_WECOM_AIBOT_TOKEN, aibotKey, '')
+    expect((await fetch(`${base}/wecom/aibot?${unmatched.query}`, { method: 'POST', body: JSON.stringify({ encrypt: unmatched.encrypt }) })).status).toBe(200)
+    await waitFor(async () => (await t!.app.db.selectFrom('ai_drafts').select('error').execute())[0]?.error === 'http_401')
+    expect(llm.state.requests[0]!.authorization).toBe(`Bearer ${CONFIGURED.QUNDESK_LLM_API_KEY}`)
 
     // A session after logout, and the rate limit's refusal.
     expect((await session.call('DELETE', '/api/session')).status).toBe(401) // ended by the password change
@@ -182,10 +198,11 @@ describe('secrets never reach the log', () => {
     const lines = log.raw
     // The capture saw the flows (so an empty log cannot pass): startup, refusals, WeCom calls, failures.
     const messages = new Set(log.lines().map((l) => l.msg))
-    for (const msg of ['QunDesk started', 'wecom callback refused', 'wecom callback stored', 'fetched a WeCom access token', 'WeCom request failed; retrying', 'processing a WeCom callback failed; it is kept with the error']) {
+    for (const msg of ['QunDesk started', 'wecom callback refused', 'wecom callback stored', 'fetched a WeCom access token', 'WeCom request failed; retrying', 'processing a WeCom callback failed; it is kept with the error', 'AI drafter on (groups opt in under 用户与设置)']) {
       expect(messages, msg).toContain(msg)
     }
     expect(log.lines().some((l) => l.level === 10 || l.level === 20)).toBe(true)
+    expect(log.lines().some((l) => String(l.msg).startsWith('AI draft failed: 语言模型服务拒绝了请求（HTTP 401'))).toBe(true)
 
     const cookieToken = session.cookie.split('=')[1]!
     const runtime = {

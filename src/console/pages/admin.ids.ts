@@ -11,6 +11,8 @@ export const ADMIN_IDS = {
   quickReplyForm: 'quick-reply-form',
   servedForm: 'served-form',
   servedList: 'served-list',
+  aiDraftForm: 'ai-draft-form',
+  aiDraftList: 'ai-draft-list',
   retag: 'retag',
   retagStatus: 'retag-status',
   learningCandidates: 'learning-candidates',

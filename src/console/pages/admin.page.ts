@@ -54,6 +54,15 @@ export const ADMIN_PAGE: PageDefinition = {
   </form>
 </section>
 <section class="card">
+  <h1>AI 草稿</h1>
+  <form id="${ADMIN_IDS.aiDraftForm}" class="stacked-form">
+    <p class="muted hint">勾选的群里，知识库没有匹配到的问题会先照常进入队列（需人工），同时在后台请语言模型只依据排名最前的几条知识库回答起草一条回复，标为「AI 草稿」并注明依据的意图。AI 草稿从不自动发送，一定由坐席核对后发送、修改或拒绝；坐席已打开或处理的建议不会被覆盖。需要先配置 QUNDESK_LLM_URL 和 QUNDESK_LLM_MODEL（未配置时勾选也不会起草）；默认不勾选任何群。</p>
+    <fieldset id="${ADMIN_IDS.aiDraftList}"><legend>开启 AI 草稿的群</legend></fieldset>
+    <button type="submit" class="primary">保存</button>
+    <p class="status" role="status"></p>
+  </form>
+</section>
+<section class="card">
   <h1>转人工提示</h1>
   <form id="${ADMIN_IDS.handoffForm}" class="stacked-form">
     <p class="muted hint">问题转给人工时（客户要求、情绪激动、投诉、连续答不上、超时未回复），机器人在群里 @ 客户说一句，让客户知道有人会来。每位客户每个未解决的问题最多一次。</p>

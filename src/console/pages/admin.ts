@@ -200,6 +200,33 @@ servedForm.addEventListener('submit', async (event) => {
   }
 })
 
+const aiDraftForm = byId<HTMLFormElement>(ADMIN_IDS.aiDraftForm)
+
+/** The groups opted in to AI drafts: every group the bot knows, plus listed entries it does not see now (kept). */
+async function showAiDraftGroups(s: SettingsView): Promise<void> {
+  const listed = s.aiDraftGroups
+  const groups = await api<GroupView[]>('GET', '/api/groups').catch(() => [] as GroupView[])
+  const entries = groups.map((g) => ({ value: g.groupId, label: g.groupName, checked: listed.some((e) => e === g.groupId || e === g.groupName) }))
+  for (const entry of listed) if (!groups.some((g) => g.groupId === entry || g.groupName === entry)) entries.push({ value: entry, label: entry, checked: true })
+  byId(ADMIN_IDS.aiDraftList).replaceChildren(h('legend', {}, '开启 AI 草稿的群'), ...entries.map((e) => {
+    const box = h('input', { type: 'checkbox', name: 'aiDraftGroup', value: e.value })
+    box.checked = e.checked
+    return h('label', { class: 'check' }, box, ` ${e.label}`)
+  }))
+}
+
+aiDraftForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const status = aiDraftForm.querySelector('.status') as HTMLElement
+  const checked = [...aiDraftForm.querySelectorAll<HTMLInputElement>('input[name=aiDraftGroup]:checked')].map((box) => box.value)
+  try {
+    await showAiDraftGroups(await api<SettingsView>('PUT', '/api/settings', { aiDraftGroups: checked }))
+    status.textContent = checked.length === 0 ? '已保存：没有群开启 AI 草稿' : `已保存：${checked.length} 个群开启 AI 草稿`
+  } catch (e) {
+    status.textContent = e instanceof ApiError ? e.message : String(e)
+  }
+})
+
 const retag = byId<HTMLButtonElement>(ADMIN_IDS.retag)
 retag.addEventListener('click', async () => {
   const status = byId(ADMIN_IDS.retagStatus)
@@ -279,4 +306,4 @@ async function copyYaml(yaml: string): Promise<void> {
 void loadUsers()
 void loadQuickReplies()
 void loadCandidates()
-void api<SettingsView>('GET', '/api/settings').then(async (s) => { showSettings(s); await showServed(s); await showHandoff(s) })
+void api<SettingsView>('GET', '/api/settings').then(async (s) => { showSettings(s); await showServed(s); await showAiDraftGroups(s); await showHandoff(s) })

@@ -13,4 +13,5 @@ export const REPORTS_IDS = {
   resolutionWindow: 'resolution-window',
   tableUnanswered: 'table-unanswered',
   tableUnmatched: 'table-unmatched',
+  aiDrafts: 'ai-drafts',
 } as const

@@ -25,5 +25,7 @@ export const REPORTS_PAGE: PageDefinition = {
   <p class="muted">首次解决：回复后 <span id="${REPORTS_IDS.resolutionWindow}"></span> 小时内同一客户没有再问同一意图、也没有转人工；观察中的不计入解决率。满意：回复后同一时段内客户在群里的话——谢谢、好的、解决了、收到为正面；还是不行、没用、不对、没解决或带负面情绪为负面（负面优先）；满意率 = 正面 /（正面 + 负面）。</p>
   <section class="card"><h2>超时未回复的 @（超过 SLA <span id="${REPORTS_IDS.sla}"></span> 分钟） <a class="csv" data-table="unanswered" href="#">导出 CSV</a></h2><div id="${REPORTS_IDS.tableUnanswered}"></div></section>
   <section class="card"><h2>未命中问题（知识库缺口） <a class="csv" data-table="unmatched" href="#">导出 CSV</a></h2><div id="${REPORTS_IDS.tableUnmatched}"></div></section>
+  <section class="card"><h2>AI 草稿</h2><div id="${REPORTS_IDS.aiDrafts}"></div>
+    <p class="muted">只在开启了 AI 草稿的群、知识库没有匹配到的问题上请求；AI 草稿从不自动发送。Token 由模型服务报告（没有报告时按字数估算）；费用按 QUNDESK_LLM_PRICE_INPUT_PER_1K / QUNDESK_LLM_PRICE_OUTPUT_PER_1K 计算。</p></section>
 </section>`,
 }

@@ -116,6 +116,11 @@ async function load(): Promise<void> {
   byId(REPORTS_IDS.tableAgents).replaceChildren(table(AGENT_HEADERS, report.agents.map(agentCols), [1, 2, 3, 4, 5, 6, 7, 8, 10]))
   byId(REPORTS_IDS.tableUnanswered).replaceChildren(table(['群', '客户', '问题', '提问时间', '已等待(分钟)'], report.unanswered.map((u) => [u.groupName, u.memberName, u.question, formatTime(u.askedAt), Math.floor(u.waitingMs / 60000)]), [4]))
   byId(REPORTS_IDS.tableUnmatched).replaceChildren(table(['问题', '次数', '最近一次', '群'], report.unmatched.map((u) => [u.question, u.count, formatTime(u.lastAskedAt), u.groupNames.join('、')]), [1]))
+  const ai = report.aiDrafts
+  byId(REPORTS_IDS.aiDrafts).replaceChildren(ai.requested === 0 ? h('p', { class: 'muted' }, '没有 AI 草稿请求') : table(
+    ['请求', '已生成', '失败', '超时', '晚于坐席', '按草稿发送', '编辑后发送', '拒绝', '输入 Token', '输出 Token', '估算 Token 的请求', '费用'],
+    [[ai.requested, ai.drafted, ai.failed, ai.timedOut, ai.superseded, ai.sentUnchanged, ai.edited, ai.rejected, ai.promptTokens, ai.completionTokens, ai.estimatedTokens, ai.cost.toFixed(4)]],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]))
   for (const link of document.querySelectorAll<HTMLAnchorElement>('a.csv')) link.href = `/api/reports/${link.dataset.table}.csv?${params}`
 }
 

@@ -54,6 +54,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
           slaMinutes: finiteInteger({}), outreachPerGroupPerHour: finiteInteger({}), waitAlertMinutes: finiteInteger({}),
           handoffAck: { type: 'string', maxLength: 1000 }, handoffAckByReason: texts, handoffAckByGroup: texts,
           servedGroups: { type: 'object', maxProperties: 100, additionalProperties: { type: 'array', maxItems: 5000, items: { type: 'string', maxLength: 200 } } },
+          aiDraftGroups: { type: 'array', maxItems: 5000, items: { type: 'string', maxLength: 200 } },
         },
       },
     },

@@ -21,7 +21,7 @@ function toListItem(s: Suggestion): SuggestionItem {
     askedAt: s.askedAt, needsHuman: s.needsHuman, decision: s.decision, decidedBy: s.decidedBy, decidedAt: s.decidedAt,
     finalText: s.finalText, responseMs: s.responseMs, lastError: s.lastError, matchedIntentId: s.matchedIntentId,
     emotionSeverity: s.emotionSeverity, escalationReason: s.escalationReason, escalationDetail: s.escalationDetail,
-    version: s.version, claimedBy: s.claimedBy, claimedAt: s.claimedAt,
+    version: s.version, claimedBy: s.claimedBy, claimedAt: s.claimedAt, aiDraft: s.aiDraft,
   }
 }
 

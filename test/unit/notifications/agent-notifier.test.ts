@@ -9,7 +9,7 @@ import type { SuggestionEvent } from '../../../src/suggestions/suggestion-servic
 const suggestion = (over: Partial<Suggestion> = {}): Suggestion => ({
   id: 1, messageId: 'm1', groupId: 'g1', groupName: 'VIP客户群', memberId: 'c1', memberName: '张三', question: '我要投诉', kind: 'needs_human', needsHuman: true,
   intentId: null, score: null, text: null, status: 'pending', createdAt: '', askedAt: '', decision: null, decidedBy: null, decidedAt: null, finalText: null,
-  rejectReason: null, repliedAt: null, responseMs: null, lastError: null, matchedIntentId: null, emotionSeverity: null, escalationReason: null, escalationDetail: null, version: 1, claimedBy: null, claimedAt: null, ...over,
+  rejectReason: null, repliedAt: null, responseMs: null, lastError: null, matchedIntentId: null, emotionSeverity: null, escalationReason: null, escalationDetail: null, version: 1, claimedBy: null, claimedAt: null, aiDraft: null, ...over,
 })
 
 describe('noticeFor', () => {

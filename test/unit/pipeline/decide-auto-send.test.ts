@@ -18,3 +18,17 @@ describe('decideAutoSend', () => {
     expect(decideAutoSend({ intentAllows: true, confident: true, escalated: false, nameAltered: true })).toBe(false)
   })
 })
+
+describe('decideAutoSend and AI drafts', () => {
+  it('never sends an AI draft without an agent, whatever else holds', () => {
+    for (const intentAllows of [true, false]) {
+      for (const confident of [true, false]) {
+        for (const escalated of [true, false]) {
+          for (const nameAltered of [true, false]) {
+            expect(decideAutoSend({ intentAllows, confident, escalated, nameAltered, aiDrafted: true })).toBe(false)
+          }
+        }
+      }
+    }
+  })
+})

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Report } from '../../../src/core/report.js'
+import { NO_AI_DRAFTS } from '../../../src/reports/aggregate-ai-drafts.js'
 import { formatLocalTime, reportTableCsv, toCsv } from '../../../src/reports/to-csv.js'
 
 const BOM = '\uFEFF'
@@ -58,6 +59,7 @@ describe('reportTableCsv', () => {
     agents: [{ agent: '小王', handled: 3, sent: 1, edited: 1, rejected: 1, escalationsClosed: 1, medianResponseMs: 45_000, p90ResponseMs: 61_234, ...outcomes }],
     unanswered: [{ suggestionId: 9, groupId: 'g1', groupName: '一号群', memberName: '张三', question: '=在吗', askedAt: '2026-11-23T08:00:00.000Z', waitingMs: 1_200_456 }],
     unmatched: [{ question: '今天天气怎么样', count: 2, lastAskedAt: '2026-11-23T16:30:00.000Z', groupNames: ['一号群', '二号群'] }],
+    aiDrafts: NO_AI_DRAFTS,
   }
 
   it.each([
