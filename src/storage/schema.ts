@@ -37,6 +37,7 @@ export interface Database {
   quick_replies: QuickReplyTable
   message_media: MessageMediaTable
   learning_candidates: LearningCandidateTable
+  embedding_cache: EmbeddingCacheTable
 }
 
 
@@ -462,3 +463,16 @@ export interface LearningCandidateTable {
   created_at: string
 }
 export type LearningCandidateRow = Selectable<LearningCandidateTable>
+
+/** A vector from the embedding provider (issue 18), by model and sha256 of the normalised text (base64url). */
+export interface EmbeddingCacheTable {
+  model: string
+  text_hash: string
+  /** 'example': a knowledge example's; 'question': a customer's, deleted by retention with the message's content. */
+  kind: 'example' | 'question'
+  dimension: number
+  /** float32 little-endian bytes, base64. */
+  vector: string
+  created_at: string
+}
+export type EmbeddingCacheRow = Selectable<EmbeddingCacheTable>
