@@ -60,7 +60,11 @@ export interface MatcherRuntime {
  * const { kb, matcher } = knowledge.current()
  * decideIntent(await matcher.match('我的快递到哪了'), kb)
  */
-export function createMatcherRuntime(deps: { dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>> }): MatcherRuntime {
+export function createMatcherRuntime(deps: {
+  dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>>
+  /** Called with each version once it is in use (start and every successful reload), e.g. to embed its examples. */
+  onLoaded?: (loaded: LoadedKnowledge) => void
+}): MatcherRuntime {
   const log = deps.logger.child({ knowledgeDir: deps.dir })
   let loaded: LoadedKnowledge | undefined
   let watcher: FolderWatch | undefined
@@ -92,6 +96,7 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
     loaded = result.next
     lastError = undefined
     log.info({ version: result.version, intents: result.intents }, 'knowledge reloaded')
+    deps.onLoaded?.(result.next!)
     return { ok: true, version: result.version, intents: result.intents }
   }
 
@@ -124,6 +129,7 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
       }
       loaded = result.next!
       log.info({ intents: result.intents }, 'knowledge loaded')
+      deps.onLoaded?.(loaded)
       return loaded
     },
     current() {
