@@ -54,13 +54,15 @@ export async function insertCachedVectors(
   }
 }
 
-/** Retention: customers' question vectors cached before `before` go; returns how many (knowledge examples stay). */
+/** Retention: customers' question vectors cached before `before` go, at most `limit` per step; returns how many (knowledge examples stay). */
 export async function deleteExpiredQuestionVectors(db: Db, step: { before: string; limit: number }): Promise<number> {
-  const keys = await db.selectFrom('embedding_cache').select(['model', 'text_hash'])
-    .where('kind', '=', 'question').where('created_at', '<', step.before).limit(step.limit).execute()
+  const hashes = (await db.selectFrom('embedding_cache').select('text_hash')
+    .where('kind', '=', 'question').where('created_at', '<', step.before).limit(step.limit).execute()).map((r) => r.text_hash)
   let deleted = 0
-  for (const key of keys) {
-    const result = await db.deleteFrom('embedding_cache').where('model', '=', key.model).where('text_hash', '=', key.text_hash).executeTakeFirst()
+  for (let i = 0; i < hashes.length; i += CHUNK) {
+    const result = await db.deleteFrom('embedding_cache')
+      .where('kind', '=', 'question').where('created_at', '<', step.before).where('text_hash', 'in', hashes.slice(i, i + CHUNK))
+      .executeTakeFirst()
     deleted += Number(result.numDeletedRows)
   }
   return deleted
