@@ -26,6 +26,8 @@ const LATENCY_WINDOW = 200
 
 export interface EmbeddingMetrics {
   request(outcome: { ms: number; texts: number; error?: { kind: EmbeddingsFailure; message: string } }): void
+  /** An answer the client accepted that turned out unusable (another dimension than the examples'). */
+  failure(error: { kind: EmbeddingsFailure; message: string }): void
   /** A request not sent because the breaker is open. */
   skipped(): void
   cacheHits(count: number): void
@@ -61,6 +63,10 @@ export function createEmbeddingMetrics(now: () => Date): EmbeddingMetrics {
         failures[error.kind]++
         lastError = { kind: error.kind, message: error.message, at: now().toISOString() }
       } else textsEmbedded += texts
+    },
+    failure(error) {
+      failures[error.kind]++
+      lastError = { kind: error.kind, message: error.message, at: now().toISOString() }
     },
     skipped() {
       failures.breaker_open++

@@ -68,8 +68,11 @@ export function createSemanticHelp(deps: {
     return n
   }
 
-  /** Vectors of normalised texts, from the cache where it has them, else from the provider (then cached). */
-  async function vectorsOf(texts: readonly string[], kind: 'example' | 'question'): Promise<Float32Array[]> {
+  /**
+   * Vectors of normalised texts, from the cache where it has them, else from the provider (then cached). With
+   * `dimension`, an answer of another dimension is a provider failure and is not cached (it would fail every time).
+   */
+  async function vectorsOf(texts: readonly string[], kind: 'example' | 'question', dimension?: number): Promise<Float32Array[]> {
     const hashes = texts.map(embeddingTextHash)
     const cached = await findCachedVectors(db, config.model, hashes)
     metrics.cacheHits(texts.filter((_, i) => cached.has(hashes[i]!)).length)
@@ -82,6 +85,12 @@ export function createSemanticHelp(deps: {
       let fetched: Float32Array[]
       try {
         fetched = await client.embed(missing.map(([, text]) => text))
+        const wrong = dimension === undefined ? undefined : fetched.find((v) => v.length !== dimension)
+        if (wrong) {
+          const error = new EmbeddingsError('malformed', `embedding provider answered ${wrong.length} dimensions, the knowledge's examples have ${dimension} (another model behind the same name?)`)
+          metrics.failure(error)
+          throw error
+        }
         breaker.succeeded()
       } catch (error) {
         breaker.failed()
@@ -94,8 +103,8 @@ export function createSemanticHelp(deps: {
         .catch((error: unknown) => log.warn({ err: error }, 'could not cache embedding vectors'))
     }
     const vectors = hashes.map((hash) => cached.get(hash)!)
-    const dimension = vectors[0]?.length
-    if (vectors.some((v) => v.length !== dimension)) throw new EmbeddingsError('malformed', `vectors of different dimensions for model ${config.model} (cached under another dimension? the model behind the name changed): clear embedding_cache for it`)
+    const first = vectors[0]?.length
+    if (vectors.some((v) => v.length !== (dimension ?? first))) throw new EmbeddingsError('malformed', `vectors of different dimensions for model ${config.model} (cached under another dimension? the model behind the name changed): clear embedding_cache for it`)
     return vectors
   }
 
@@ -127,9 +136,11 @@ export function createSemanticHelp(deps: {
   async function blend(kb: KnowledgeBase, question: string, lexical: readonly ScoredIntent[]): Promise<ScoredIntent[] | undefined> {
     const text = normalizerOf(kb)(analyzedText(question))
     if (text === '' || kb.intents.length === 0) return undefined
-    const [vectors, [q]] = await Promise.all([exampleVectors(kb), vectorsOf([text], 'question')])
-    if (!q || q.length !== vectors.dimension) throw new EmbeddingsError('malformed', `question vector has ${q?.length} dimensions, the examples' ${vectors.dimension}`)
-    return blendRanking(lexical, q, vectors, config.weight)
+    // Examples first (already in memory after the first question of a version), so the question's vector is checked
+    // against their dimension before it is cached.
+    const vectors = await exampleVectors(kb)
+    const [q] = await vectorsOf([text], 'question', vectors.dimension)
+    return blendRanking(lexical, q!, vectors, config.weight)
   }
 
   return {
