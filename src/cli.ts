@@ -30,9 +30,12 @@ Usage:
                                                  group's); --failures lists each wrong case, --by-intent per-intent
                                                  precision / recall / support and the top confusions
   qundesk kb calibrate [--kb DIR] [--target-false-accept 0.05] [--target-auto-send-error 0.01] [--write] [--json]
+                      [--no-embeddings]
                                                  leave-one-out over the knowledge's own examples (no negatives file):
                                                  the accuracy / false-accept curve and the proposed matching: band;
-                                                 --write puts it into the knowledge YAML (comments kept)
+                                                 --write puts it into the knowledge YAML (comments kept); with
+                                                 QUNDESK_EMBEDDINGS_URL set, rankings are blended with the provider's
+                                                 vectors and the band is matching.semantic (--no-embeddings: offline)
   qundesk kb lint [--kb DIR] [--json] [--strict]
                                                  advice on the knowledge: confusable intent pairs (held-out examples
                                                  answered with the other intent), intents with under 3 examples,
@@ -95,6 +98,8 @@ WECHATY_PUPPET_SERVICE_ENDPOINT, QUNDESK_RETENTION_DAYS, QUNDESK_SEND_GROUP_INTE
 QUNDESK_SEND_JITTER_MS, QUNDESK_SEND_MAX_ATTEMPTS, QUNDESK_OFFLINE_ALERT_MINUTES, QUNDESK_CONTENT_KEYS, QUNDESK_STATE_DIR.
 Several processes on one PostgreSQL: QUNDESK_DATABASE_URL (postgres://…; unset: SQLite in QUNDESK_DATA_DIR), QUNDESK_INSTANCE_ID.
 Rate limits: QUNDESK_RATE_LIMIT_PER_SECOND (0: off), QUNDESK_RATE_LIMIT_BURST.
+Embedding provider (optional, off by default): QUNDESK_EMBEDDINGS_URL (e.g. http://127.0.0.1:11434/v1), QUNDESK_EMBEDDINGS_MODEL,
+QUNDESK_EMBEDDINGS_API_KEY, QUNDESK_EMBEDDINGS_TIMEOUT_MS, QUNDESK_EMBEDDINGS_WEIGHT, QUNDESK_EMBEDDINGS_BATCH.
 `
 
 /**
@@ -129,6 +134,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         'new-database': { type: 'boolean' },
+        'no-embeddings': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -160,7 +166,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'kb' && sub === 'calibrate') {
       if (rest.length > 0) throw new UsageError('kb calibrate takes no question: it holds out the knowledge\'s own examples')
       return await kbCalibrate({
-        ...(values.kb ? { kb: values.kb } : {}), write: values.write ?? false, json: values.json ?? false,
+        ...(values.kb ? { kb: values.kb } : {}), write: values.write ?? false, json: values.json ?? false, embeddings: !(values['no-embeddings'] ?? false),
         ...(values['target-false-accept'] !== undefined ? { targetFalseAccept: values['target-false-accept'] } : {}),
         ...(values['target-auto-send-error'] !== undefined ? { targetAutoSendError: values['target-auto-send-error'] } : {}),
       }, io)

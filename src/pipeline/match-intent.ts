@@ -22,7 +22,7 @@ export function matchIntent(current: () => { kb: KnowledgeBase; matcher: IntentM
     const { groupId, groupName } = ctx.message
     const lexical = await matcher.match(ctx.message.question)
     const refined = refine ? await refine(kb, ctx.message.question, lexical) : undefined
-    ctx.match = decideIntent(refined ?? lexical, kb, { id: groupId, name: groupName })
+    ctx.match = decideIntent(refined ?? lexical, kb, { id: groupId, name: groupName }, { semantic: refined !== undefined })
     ctx.log.debug({ decision: ctx.match.decision, top: ctx.match.top, threshold: ctx.match.threshold, semantic: refine ? refined !== undefined : undefined }, 'matched')
     await next()
   }
