@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HealthView } from '../../src/console/contract.js'
 import { decideIntent } from '../../src/nlu/decide-intent.js'
@@ -83,6 +85,19 @@ describe('optional embedding provider', () => {
     await waitFor(async () => (await t!.app.suggestions.list()).filter((s) => s.question === PARAPHRASE).length === 2)
     expect(provider.requests.length).toBe(before)
     expect((await health(t)).embeddings).toMatchObject({ blended: 1, textsEmbedded: 0 })
+  })
+
+  it('decides a blended ranking with matching.semantic, and an offline one (provider down) with the usual band', async () => {
+    const work = await makeWorkdir()
+    await fs.writeFile(path.join(work.kbDir, 'matching.yaml'), 'matching:\n  semantic:\n    suggest: 0.95\n')
+    t = await startTestApp(work, { env: embeddingsEnv() })
+    await examplesEmbedded(t)
+    // Blended, but below the (deliberately strict) semantic band: left to an agent.
+    expect(await ask(t, PARAPHRASE)).toMatchObject({ intentId: null })
+    expect((await health(t)).embeddings!.blended).toBe(1)
+    provider.fault = { kind: 'status', status: 500 }
+    const question = '客服几点下班呀'
+    expect(await ask(t, question)).toMatchObject(await offline(t, question))
   })
 
   it('answers with the offline matcher, within the timeout, when the provider errs, answers garbage or is slow', async () => {
