@@ -126,9 +126,13 @@ export function createSemanticHelp(deps: {
       buildExampleVectors(kb.intents.map((intent) => intent.id), entries.map((e, j) => ({ intent: e.intent, vector: vectors[j]! }))),
     )
     examples.set(kb, pending)
-    // A failed load is forgotten, so a later question tries again (the breaker keeps that from hammering a down provider).
+    // A failed load is remembered for one cool-down (questions meanwhile fall back at once, without reading the cache
+    // for every example again), then forgotten so a later question tries again.
+    const coolDownMs = deps.breaker?.coolDownMs ?? BREAKER_COOL_DOWN_MS
     pending.catch(() => {
-      if (examples.get(kb) === pending) examples.delete(kb)
+      setTimeout(() => {
+        if (examples.get(kb) === pending) examples.delete(kb)
+      }, coolDownMs).unref()
     })
     return pending
   }
