@@ -102,7 +102,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
   try {
     const base = { config, db, clock, logger }
     const fleet = await joinFleet({ ...base, instanceLockWaitMs: overrides.instanceLockWaitMs }, stack)
-    const semantic = createEmbeddings(base)
+    const semantic = createEmbeddings(base, stack)
     const knowledge = await startKnowledge({ ...base, semantic }, stack)
     const { channel, handle } = createChannel({ ...base, puppet: overrides.puppet })
     const replies = await startReplies({ ...base, channel }, stack)

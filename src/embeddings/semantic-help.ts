@@ -22,6 +22,8 @@ export interface SemanticHelp {
   /** Embeds the knowledge's examples not cached yet, so the first question after a (re)load need not wait; never throws. */
   prepare(kb: KnowledgeBase): Promise<boolean>
   status(): EmbeddingsStatus
+  /** Abandons requests in flight and asks nothing more (shutdown); `rank` then keeps the offline ranking. */
+  stop(): void
 }
 
 /** Failures in a row that open the breaker, and how long it stays open before one trial request. */
@@ -41,7 +43,7 @@ export const BREAKER_COOL_DOWN_MS = 30_000
  */
 export function createSemanticHelp(deps: {
   config: EmbeddingsConfig; db: Db; clock: Clock; logger: Logger
-  /** Tests and `kb calibrate` may pass their own; by default a fetch client on config. */
+  /** Tests may pass their own (its requests are then not counted); by default a fetch client on config. */
   client?: EmbeddingsClient
   breaker?: { failureThreshold: number; coolDownMs: number }
 }): SemanticHelp {
@@ -58,6 +60,8 @@ export function createSemanticHelp(deps: {
       else if (state === 'closed') log.info('embedding provider answering again: questions are matched with its help')
     },
   })
+  // Aborted at stop(), so a request in flight does not outlive the bot (nor write to a closed database).
+  const stopping = new AbortController()
   const breakerView = () => ({ state: breaker.state(), consecutiveFailures: breaker.consecutiveFailures(), openedAt: breaker.openedAt()?.toISOString() ?? null })
   // Per knowledge version (the runtime swaps the KnowledgeBase object on reload, so old ones are collected).
   const examples = new WeakMap<KnowledgeBase, Promise<ExampleVectors>>()
@@ -84,7 +88,7 @@ export function createSemanticHelp(deps: {
       }
       let fetched: Float32Array[]
       try {
-        fetched = await client.embed(missing.map(([, text]) => text))
+        fetched = await client.embed(missing.map(([, text]) => text), { signal: stopping.signal })
         const wrong = dimension === undefined ? undefined : fetched.find((v) => v.length !== dimension)
         if (wrong) {
           const error = new EmbeddingsError('malformed', `embedding provider answered ${wrong.length} dimensions, the knowledge's examples have ${dimension} (another model behind the same name?)`)
@@ -93,7 +97,7 @@ export function createSemanticHelp(deps: {
         }
         breaker.succeeded()
       } catch (error) {
-        breaker.failed()
+        if (!stopping.signal.aborted) breaker.failed()
         throw error
       }
       const createdAt = clock().toISOString()
@@ -139,7 +143,7 @@ export function createSemanticHelp(deps: {
 
   async function blend(kb: KnowledgeBase, question: string, lexical: readonly ScoredIntent[]): Promise<ScoredIntent[] | undefined> {
     const text = normalizerOf(kb)(analyzedText(question))
-    if (text === '' || kb.intents.length === 0) return undefined
+    if (text === '' || kb.intents.length === 0 || stopping.signal.aborted) return undefined
     // Examples first (already in memory after the first question of a version), so the question's vector is checked
     // against their dimension before it is cached.
     const vectors = await exampleVectors(kb)
@@ -176,14 +180,16 @@ export function createSemanticHelp(deps: {
       }
     },
     async prepare(kb) {
+      if (stopping.signal.aborted) return false
       try {
         await exampleVectors(kb)
         return true
       } catch (error) {
-        log.warn({ err: error }, 'could not embed the knowledge\'s examples: questions are matched offline until the provider answers')
+        if (!stopping.signal.aborted) log.warn({ err: error }, 'could not embed the knowledge\'s examples: questions are matched offline until the provider answers')
         return false
       }
     },
     status: () => metrics.snapshot(breakerView(), config.model),
+    stop: () => stopping.abort(),
   }
 }
