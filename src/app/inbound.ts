@@ -9,8 +9,7 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { SemanticHelp } from '../embeddings/semantic-help.js'
 import type { GroupClaims } from '../fleet/group-claims.js'
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { createMatcherRuntime, type MatcherRuntime } from '../nlu/matcher-runtime.js'
+import { createMatcherRuntime, type LoadedKnowledge, type MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { MemberService } from '../members/member-service.js'
 import { syncRosters } from '../members/sync-rosters.js'
 import type { Outbox } from '../outbox/outbox.js'
@@ -41,7 +40,7 @@ export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; l
   const learnedExamples = async () => (await listLearnedExamples(deps.db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
   const { semantic } = deps
   // Each version's examples are embedded in the background as it comes into use (only the ones not cached yet).
-  const onLoaded = semantic ? ({ kb }: { kb: KnowledgeBase }) => void semantic.prepare(kb) : undefined
+  const onLoaded = semantic ? ({ kb, extraExamples }: LoadedKnowledge) => void semantic.prepare(kb, extraExamples) : undefined
   const knowledge = createMatcherRuntime({ dir: deps.config.knowledgeDir, logger: deps.logger, extraExamples: learnedExamples, ...(onLoaded ? { onLoaded } : {}) })
   await knowledge.start()
   stack.defer(() => knowledge.stop())

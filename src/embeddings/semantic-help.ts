@@ -19,8 +19,11 @@ export interface SemanticHelp {
    * whatever the provider does.
    */
   rank(kb: KnowledgeBase, question: string, lexical: readonly ScoredIntent[]): Promise<readonly ScoredIntent[] | undefined>
-  /** Embeds the knowledge's examples not cached yet, so the first question after a (re)load need not wait; never throws. */
-  prepare(kb: KnowledgeBase): Promise<boolean>
+  /**
+   * Embeds the knowledge's examples (and the agents' fixes the matcher was trained with) not cached yet, so the first
+   * question after a (re)load need not wait; never throws.
+   */
+  prepare(kb: KnowledgeBase, extraExamples?: ReadonlyArray<{ intentId: string; text: string }>): Promise<boolean>
   status(): EmbeddingsStatus
   /** Abandons requests in flight and asks nothing more (shutdown); `rank` then keeps the offline ranking. */
   stop(): void
@@ -66,6 +69,8 @@ export function createSemanticHelp(deps: {
   // Per knowledge version (the runtime swaps the KnowledgeBase object on reload, so old ones are collected).
   const examples = new WeakMap<KnowledgeBase, Promise<ExampleVectors>>()
   const normalizers = new WeakMap<KnowledgeBase, (text: string) => string>()
+  // The agents' fixes each version was trained with, so a retry after a failed load embeds them again.
+  const extras = new WeakMap<KnowledgeBase, ReadonlyArray<{ intentId: string; text: string }>>()
   const normalizerOf = (kb: KnowledgeBase) => {
     let n = normalizers.get(kb)
     if (!n) normalizers.set(kb, (n = questionNormalizer(kb)))
@@ -117,18 +122,30 @@ export function createSemanticHelp(deps: {
     if (pending) return pending
     const normalize = normalizerOf(kb)
     const entries: Array<{ intent: number; text: string }> = []
+    const fixes: Array<{ intent: number; text: string }> = []
     const seen = new Set<string>()
-    kb.intents.forEach((intent, i) => {
-      for (const example of intent.examples) {
-        const text = normalize(example)
-        if (text === '' || seen.has(`${i}\u0000${text}`)) continue
-        seen.add(`${i}\u0000${text}`)
-        entries.push({ intent: i, text })
-      }
-    })
-    pending = vectorsOf(entries.map((e) => e.text), 'example').then((vectors) =>
-      buildExampleVectors(kb.intents.map((intent) => intent.id), entries.map((e, j) => ({ intent: e.intent, vector: vectors[j]! }))),
-    )
+    const add = (list: typeof entries, i: number, example: string) => {
+      const text = normalize(example)
+      if (text === '' || seen.has(`${i}\u0000${text}`)) return
+      seen.add(`${i}\u0000${text}`)
+      list.push({ intent: i, text })
+    }
+    kb.intents.forEach((intent, i) => intent.examples.forEach((example) => add(entries, i, example)))
+    // Like the matcher's training: fixes for intents no longer in the knowledge are ignored.
+    const indexOf = new Map(kb.intents.map((intent, i) => [intent.id, i]))
+    for (const extra of extras.get(kb) ?? []) {
+      const i = indexOf.get(extra.intentId)
+      if (i !== undefined) add(fixes, i, extra.text)
+    }
+    pending = (async () => {
+      const vectors = await vectorsOf(entries.map((e) => e.text), 'example')
+      // A fix is a customer's question: cached as one, so retention deletes its vector like the fix itself.
+      const fixVectors = fixes.length === 0 ? [] : await vectorsOf(fixes.map((e) => e.text), 'question', vectors[0]?.length)
+      return buildExampleVectors(kb.intents.map((intent) => intent.id), [
+        ...entries.map((e, j) => ({ intent: e.intent, vector: vectors[j]! })),
+        ...fixes.map((e, j) => ({ intent: e.intent, vector: fixVectors[j]! })),
+      ])
+    })()
     examples.set(kb, pending)
     // A failed load is remembered for one cool-down (questions meanwhile fall back at once, without reading the cache
     // for every example again), then forgotten so a later question tries again.
@@ -179,8 +196,9 @@ export function createSemanticHelp(deps: {
         clearTimeout(timer)
       }
     },
-    async prepare(kb) {
+    async prepare(kb, extraExamples) {
       if (stopping.signal.aborted) return false
+      if (extraExamples && extraExamples.length > 0) extras.set(kb, extraExamples)
       try {
         await exampleVectors(kb)
         return true

@@ -13,6 +13,8 @@ export interface LoadedKnowledge {
   matcher: IntentMatcher
   /** Increments on every successful (re)load. */
   version: number
+  /** Agents' intent fixes the matcher was trained with besides the knowledge's examples (the embedding provider embeds them too). */
+  extraExamples: ReadonlyArray<{ intentId: string; text: string }>
   loadedAt: Date
 }
 
@@ -82,7 +84,7 @@ export function createMatcherRuntime(deps: {
     // Off the main thread, so messages keep flowing during a retrain (start measured as fast as in-process:
     // the worker boots while the main thread compiles its dictionary).
     const matcher = await trainIntentMatcherInWorker(result.kb, { extraExamples })
-    const next: LoadedKnowledge = { kb: result.kb, matcher, version: (loaded?.version ?? 0) + 1, loadedAt: new Date() }
+    const next: LoadedKnowledge = { kb: result.kb, matcher, version: (loaded?.version ?? 0) + 1, loadedAt: new Date(), extraExamples }
     return { ok: true, version: next.version, intents: result.kb.intents.length, next }
   }
 

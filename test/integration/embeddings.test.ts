@@ -6,7 +6,8 @@ import { decideIntent } from '../../src/nlu/decide-intent.js'
 import { BREAKER_COOL_DOWN_MS, BREAKER_FAILURES } from '../../src/embeddings/semantic-help.js'
 import { startFakeEmbeddings, type FakeEmbeddings } from '../support/fake-embeddings-server.js'
 import { captureLog } from '../support/wecom-test-kit.js'
-import { createMockWorld, makeWorkdir, startTestApp, waitFor, type TestApp, type Workdir } from './test-context.js'
+import { insertLearnedExample } from '../../src/storage/learned-example.repository.js'
+import { createMockWorld, makeWorkdir, startTestApp, waitFor, withWorkdirDb, type TestApp } from './test-context.js'
 
 const KEY = 'sk-embeddings-secret-9f8e7d6c5b4a'
 const TIMEOUT_MS = 400
@@ -85,6 +86,18 @@ describe('optional embedding provider', () => {
     await waitFor(async () => (await t!.app.suggestions.list()).filter((s) => s.question === PARAPHRASE).length === 2)
     expect(provider.requests.length).toBe(before)
     expect((await health(t)).embeddings).toMatchObject({ blended: 1, textsEmbedded: 0 })
+  })
+
+  it('embeds the agents\' intent fixes with the examples, cached as questions (retention deletes them)', async () => {
+    const work = await makeWorkdir()
+    await withWorkdirDb(work, (db) => insertLearnedExample(db, { intentId: 'logistics.track', text: '我的宝贝咋还没到', suggestionId: null, createdBy: '小王', createdAt: new Date().toISOString() }))
+    t = await startTestApp(work, { env: embeddingsEnv() })
+    await waitFor(() => provider.embedded().includes('我的宝贝咋还没到'))
+    const rows = await waitFor(async () => {
+      const r = await t!.app.db.selectFrom('embedding_cache').select('kind').execute()
+      return r.length === EXAMPLE_COUNT + 1 ? r : undefined
+    })
+    expect(rows.filter((r) => r.kind === 'question')).toHaveLength(1)
   })
 
   it('decides a blended ranking with matching.semantic, and an offline one (provider down) with the usual band', async () => {
