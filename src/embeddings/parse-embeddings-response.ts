@@ -31,7 +31,8 @@ export function parseEmbeddingsResponse(body: unknown, expected: number): Float3
     const vector = new Float32Array(embedding.length)
     for (let d = 0; d < embedding.length; d++) {
       const x: unknown = embedding[d]
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw malformed(`data[${i}].embedding[${d}] is ${describe(x)}, not a finite number`)
+      // Stored as float32: a double beyond its range (±3.4e38) would become Infinity there.
+      if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) throw malformed(`data[${i}].embedding[${d}] is ${describe(x)}, not a finite number`)
       vector[d] = x
     }
     out[index] = vector

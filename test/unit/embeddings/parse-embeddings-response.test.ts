@@ -34,6 +34,8 @@ describe('parseEmbeddingsResponse', () => {
     [{ data: [{ index: 0, embedding: [1] }, { index: 0, embedding: [2] }] }, 2, 'index 0 appears twice'],
     [{ data: [{ index: 5, embedding: [1] }] }, 1, 'data[0].index is 5, not an input position from 0 to 0'],
     [{ data: [7] }, 1, 'data[0] is 7, not an object'],
+    // Finite as a double, Infinity as the float32 it is stored as (found by the property below).
+    [{ data: [{ embedding: [1e39] }] }, 1, 'data[0].embedding[0] is 1e+39, not a finite number'],
   ])('refuses %j (expecting %d) saying what is wrong', (body, expected, message) => {
     expect(malformed(body, expected)).toContain(message)
   })
