@@ -33,9 +33,12 @@ Usage:
                                                  wrong case, --by-intent per-intent precision / recall / support and
                                                  the top confusions
   qundesk kb calibrate [--kb DIR] [--target-false-accept 0.05] [--target-auto-send-error 0.01] [--write] [--json]
+                      [--no-embeddings]
                                                  leave-one-out over the knowledge's own examples (no negatives file):
                                                  the accuracy / false-accept curve and the proposed matching: band;
-                                                 --write puts it into the knowledge YAML (comments kept)
+                                                 --write puts it into the knowledge YAML (comments kept); with
+                                                 QUNDESK_EMBEDDINGS_URL set, rankings are blended with the provider's
+                                                 vectors and the band is matching.semantic (--no-embeddings: offline)
   qundesk kb lint [--kb DIR] [--json] [--strict]
                                                  advice on the knowledge: confusable intent pairs (held-out examples
                                                  answered with the other intent), intents with under 3 examples,
@@ -100,6 +103,8 @@ Several processes on one PostgreSQL: QUNDESK_DATABASE_URL (postgres://…; unset
 Rate limits: QUNDESK_RATE_LIMIT_PER_SECOND (0: off), QUNDESK_RATE_LIMIT_BURST.
 Optional AI drafter (off unless set; groups opt in under 用户与设置): QUNDESK_LLM_URL, QUNDESK_LLM_MODEL, QUNDESK_LLM_API_KEY,
 QUNDESK_LLM_TIMEOUT_MS, QUNDESK_LLM_PRICE_INPUT_PER_1K, QUNDESK_LLM_PRICE_OUTPUT_PER_1K.
+Embedding provider (optional, off by default): QUNDESK_EMBEDDINGS_URL (e.g. http://127.0.0.1:11434/v1), QUNDESK_EMBEDDINGS_MODEL,
+QUNDESK_EMBEDDINGS_API_KEY, QUNDESK_EMBEDDINGS_TIMEOUT_MS, QUNDESK_EMBEDDINGS_WEIGHT, QUNDESK_EMBEDDINGS_BATCH.
 `
 
 /**
@@ -134,6 +139,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         'new-database': { type: 'boolean' },
+        'no-embeddings': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -165,7 +171,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'kb' && sub === 'calibrate') {
       if (rest.length > 0) throw new UsageError('kb calibrate takes no question: it holds out the knowledge\'s own examples')
       return await kbCalibrate({
-        ...(values.kb ? { kb: values.kb } : {}), write: values.write ?? false, json: values.json ?? false,
+        ...(values.kb ? { kb: values.kb } : {}), write: values.write ?? false, json: values.json ?? false, embeddings: !(values['no-embeddings'] ?? false),
         ...(values['target-false-accept'] !== undefined ? { targetFalseAccept: values['target-false-accept'] } : {}),
         ...(values['target-auto-send-error'] !== undefined ? { targetAutoSendError: values['target-auto-send-error'] } : {}),
       }, io)

@@ -26,6 +26,7 @@ import type { SuggestionService } from './suggestions/suggestion-service.js'
 import type { ActionRunSummary } from './tagging/tag-action-runner.js'
 import type { TaggingService } from './tagging/tagging-service.js'
 import { joinFleet } from './app/fleet.js'
+import { createEmbeddings } from './app/embeddings.js'
 import { startHttp } from './app/http.js'
 import { startAiDrafter } from './app/drafting.js'
 import { connectInbound, createChannel, createInboundPipeline, memberSync, startKnowledge } from './app/inbound.js'
@@ -78,7 +79,7 @@ export interface StartOverrides {
 }
 
 /**
- * The composition root: config -> database -> fleet -> knowledge -> channel -> replies -> tagging -> pipeline ->
+ * The composition root: config -> database -> fleet -> (embedding provider) -> knowledge -> channel -> replies -> tagging -> pipeline ->
  * HTTP -> inbound -> WeCom -> jobs. Each `app/` module wires one concern and defers its own stop; nothing else
  * wires modules together.
  *
@@ -102,7 +103,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
   try {
     const base = { config, db, clock, logger }
     const fleet = await joinFleet({ ...base, instanceLockWaitMs: overrides.instanceLockWaitMs }, stack)
-    const knowledge = await startKnowledge(base, stack)
+    const semantic = createEmbeddings(base, stack)
+    const knowledge = await startKnowledge({ ...base, semantic }, stack)
     const { channel, handle } = createChannel({ ...base, puppet: overrides.puppet })
     const replies = await startReplies({ ...base, channel }, stack)
     const { suggestions, outbox } = replies
@@ -110,12 +112,12 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     stack.defer(acknowledgeHandoffs({ db, outbox, settings: () => settings.get(), subscribe: suggestions.subscribe, logger }))
     const { tagging, tagActions } = await startTagging({ ...base, suggestions, settings, jobClaims: fleet.jobClaims }, stack)
     const drafter = startAiDrafter({ ...base, suggestions }, stack)
-    const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings, drafter })
+    const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings, drafter, semantic })
     const members = createMemberService({ db, clock, logger })
     const directory = createMemberDirectory({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const wecomInbox = createWecomCallbackInbox({ db, clock, logger })
-    const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, wecomInbox, databaseFile }, stack)
+    const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, wecomInbox, databaseFile, semantic }, stack)
     const syncMembers = memberSync({ channel, groups: fleet.groups, members, logger })
     const demo = await connectInbound({ config, logger, channel, handle, pipeline, knowledge, members, tagging, groups: fleet.groups, outbox, syncMembers }, stack)
     const wecom = await startWecom({ ...base, inbox: wecomInbox, pipeline, members, tagging, suggestions, channel, databaseFile }, stack)

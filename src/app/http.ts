@@ -18,6 +18,7 @@ import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import { createLearningService, type LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
 import type { DatabaseFileWatch } from '../notifications/database-file-watch.js'
+import type { SemanticHelp } from '../embeddings/semantic-help.js'
 import type { ReportService } from '../reports/report-service.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { Db } from '../storage/create-db.js'
@@ -47,6 +48,8 @@ export async function startHttp(
     wecomInbox: WecomCallbackInbox
     /** SQLite: whether the open file is still at its path (undefined on PostgreSQL). */
     databaseFile: DatabaseFileWatch | undefined
+    /** The optional embedding provider (shown in health; its trouble never makes the app degraded). */
+    semantic?: SemanticHelp | undefined
   },
   stack: StopStack,
 ): Promise<Http> {
@@ -93,6 +96,7 @@ export async function startHttp(
         instance: config.instanceId,
         database: file?.ok === false ? file : await databaseCheck(),
         knowledge: { ok: !loadError, version: knowledge.current().version, loadError: loadErrorView(loadError) },
+        ...(deps.semantic ? { embeddings: deps.semantic.status() } : {}),
       }
     },
     members: deps.directory,

@@ -7,8 +7,9 @@ import { createWechatyChannel, type WechatyChannel } from '../channels/wechaty/w
 import type { Config } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
+import type { SemanticHelp } from '../embeddings/semantic-help.js'
 import type { GroupClaims } from '../fleet/group-claims.js'
-import { createMatcherRuntime, type MatcherRuntime } from '../nlu/matcher-runtime.js'
+import { createMatcherRuntime, type LoadedKnowledge, type MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { MemberService } from '../members/member-service.js'
 import { syncRosters } from '../members/sync-rosters.js'
 import type { Outbox } from '../outbox/outbox.js'
@@ -37,9 +38,12 @@ import type { Replies } from './replies.js'
 import type { StopStack } from './stop-stack.js'
 
 /** The knowledge base and its trained matcher, swapped on each valid edit; agents' intent fixes train it too. */
-export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; logger: Logger }, stack: StopStack): Promise<MatcherRuntime> {
+export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; logger: Logger; semantic?: SemanticHelp | undefined }, stack: StopStack): Promise<MatcherRuntime> {
   const learnedExamples = async () => (await listLearnedExamples(deps.db)).map((r) => ({ intentId: r.intent_id, text: r.text }))
-  const knowledge = createMatcherRuntime({ dir: deps.config.knowledgeDir, logger: deps.logger, extraExamples: learnedExamples })
+  const { semantic } = deps
+  // Each version's examples are embedded in the background as it comes into use (only the ones not cached yet).
+  const onLoaded = semantic ? ({ kb, extraExamples }: LoadedKnowledge) => void semantic.prepare(kb, extraExamples) : undefined
+  const knowledge = createMatcherRuntime({ dir: deps.config.knowledgeDir, logger: deps.logger, extraExamples: learnedExamples, ...(onLoaded ? { onLoaded } : {}) })
   await knowledge.start()
   stack.defer(() => knowledge.stop())
   return knowledge
@@ -66,6 +70,8 @@ export function createInboundPipeline(deps: {
   config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; knowledge: MatcherRuntime; replies: Replies; settings: SettingsService
   /** The optional AI drafter (QUNDESK_LLM_URL); without it no draft is asked for. */
   drafter?: AiDrafter | undefined
+  /** The optional embedding provider's help (QUNDESK_EMBEDDINGS_URL); absent: the offline matcher alone. */
+  semantic?: SemanticHelp | undefined
 }): MessagePipeline {
   const { drafter } = deps
   const { config, db, clock, knowledge, replies } = deps
@@ -87,7 +93,7 @@ export function createInboundPipeline(deps: {
         hasPendingMediaItem: async (groupId, memberId) => (await findPendingMediaItem(db, groupId, memberId)) !== undefined,
       }),
       detectQuestion,
-      matchIntent(() => knowledge.current()),
+      matchIntent(() => knowledge.current(), deps.semantic ? (kb, question, lexical) => deps.semantic!.rank(kb, question, lexical) : undefined),
       escalate({ currentKnowledge, previousMisses: (memberId, groupId) => countRecentMisses(db, memberId, groupId) }),
       requireSlots({ slots: replies.slots, currentKnowledge, clock, utcOffsetMinutes: config.utcOffsetMinutes }),
       suggestReply({ suggestions: replies.suggestions, currentKnowledge }),

@@ -3,7 +3,10 @@ import path from 'node:path'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
 import { hasMatchingSection, MATCHING_FILE_NAME, setMatchingBand } from '../knowledge/write-matching-band.js'
-import { calibrateMatcher, type CalibrationReport } from '../nlu/calibrate-matcher.js'
+import { readEmbeddingsConfig } from '../config/read-embeddings-config.js'
+import { createEmbeddingsClient } from '../embeddings/embeddings-client.js'
+import { EmbeddingsError } from '../embeddings/embeddings-error.js'
+import { calibrateMatcher, type CalibrationReport, type SemanticCalibration } from '../nlu/calibrate-matcher.js'
 import { UsageError, type CliIo } from './cli-io.js'
 import { formatTable } from './format-table.js'
 import { kbDir, loadOrReport } from './kb-commands.js'
@@ -15,6 +18,8 @@ export interface KbCalibrateFlags {
   targetAutoSendError?: string
   write?: boolean
   json?: boolean
+  /** false (--no-embeddings): calibrate the offline matcher even when QUNDESK_EMBEDDINGS_URL is set. */
+  embeddings?: boolean
 }
 
 /** Rows of the printed curve: every 0.05 in this range, plus the proposed threshold. */
@@ -40,17 +45,29 @@ export async function kbCalibrate(flags: KbCalibrateFlags, io: CliIo): Promise<n
     kbs.push(kb)
   }
   const names = dirs.map((dir) => path.relative(io.cwd, dir) || '.')
+  const semantic = flags.embeddings === false ? { ok: true as const } : readSemantic(io)
+  if (!semantic.ok) return 1
   let lastShown = ''
-  const report = await calibrateMatcher(kbs, {
-    targetFalseAccept, targetAutoSendError,
-    onProgress: ({ source, phase, done, total }) => {
-      // About ten lines per phase, so a log stays readable.
-      if (done !== total && done % Math.max(1, Math.ceil(total / 10)) !== 0) return
-      const line = `${names.length > 1 ? `[${source + 1}/${names.length}] ` : ''}${names[source]}：${phase === 'intents' ? '留出意图' : '留出例句'} ${done}/${total}`
-      if (line !== lastShown) io.stderr(line)
-      lastShown = line
-    },
-  })
+  let report: CalibrationReport
+  try {
+    report = await calibrateMatcher(kbs, {
+      targetFalseAccept, targetAutoSendError,
+      ...(semantic.calibration ? { semantic: semantic.calibration } : {}),
+      onProgress: ({ source, phase, done, total }) => {
+        // About ten lines per phase, so a log stays readable.
+        if (done !== total && done % Math.max(1, Math.ceil(total / 10)) !== 0) return
+        const line = `${names.length > 1 ? `[${source + 1}/${names.length}] ` : ''}${names[source]}：${phase === 'intents' ? '留出意图' : '留出例句'} ${done}/${total}`
+        if (line !== lastShown) io.stderr(line)
+        lastShown = line
+      },
+    })
+  } catch (error) {
+    if (!(error instanceof EmbeddingsError)) throw error
+    io.stderr(`嵌入服务出错：${error.message}`)
+    io.stderr('检查 QUNDESK_EMBEDDINGS_URL / QUNDESK_EMBEDDINGS_MODEL 和服务是否在运行；加 --no-embeddings 只校准离线匹配')
+    return 1
+  }
+  const band = report.semanticWeight === null ? 'matching' : 'matching.semantic'
 
   let written: { file: string; suggest: number; autoSend: number } | undefined
   if (flags.write) {
@@ -58,10 +75,10 @@ export async function kbCalibrate(flags: KbCalibrateFlags, io: CliIo): Promise<n
       io.stderr(`没有哪个阈值能让误接不超过 ${pct(targetFalseAccept)}，未写入；放宽 --target-false-accept，或给意图补充更有区分度的例句`)
       return 1
     }
-    const band = { suggest: report.accept.threshold, autoSend: Math.max(report.autoSend?.threshold ?? report.accept.threshold, report.accept.threshold) }
-    const file = await writeBand(kbs[0]!, dirs[0]!, band, targetFalseAccept, io)
+    const values = { suggest: report.accept.threshold, autoSend: Math.max(report.autoSend?.threshold ?? report.accept.threshold, report.accept.threshold) }
+    const file = await writeBand(kbs[0]!, dirs[0]!, values, targetFalseAccept, report.semanticWeight !== null, io)
     if (!file) return 1
-    written = { file: path.relative(io.cwd, file), ...band }
+    written = { file: path.relative(io.cwd, file), ...values }
   }
 
   if (flags.json) {
@@ -69,13 +86,14 @@ export async function kbCalibrate(flags: KbCalibrateFlags, io: CliIo): Promise<n
     return 0
   }
   printReport(report, names, io)
-  if (written) io.stdout(`已写入 ${written.file}：matching.suggest = ${written.suggest}，matching.auto_send = ${written.autoSend}`)
-  else if (report.accept?.met && dirs.length === 1) io.stdout('加 --write 把这两个值写入知识库的 matching: 段落')
+  if (written) io.stdout(`已写入 ${written.file}：${band}.suggest = ${written.suggest}，${band}.auto_send = ${written.autoSend}`)
+  else if (report.accept?.met && dirs.length === 1) io.stdout(`加 --write 把这两个值写入知识库的 ${band}: 段落`)
   return 0
 }
 
 function printReport(report: CalibrationReport, names: readonly string[], io: CliIo): void {
   io.stdout(`留一法校准：${names.join(' + ')}（${report.intents} 个意图）`)
+  if (report.semanticWeight !== null) io.stdout(`  排名融合了嵌入服务的向量（语义权重 ${report.semanticWeight}）：建议的是 matching.semantic 段落，服务不可用时仍按 matching: 判断`)
   io.stdout(`  留出例句 ${report.listed} 条，每条用不含它的知识库训练后判断${report.skipped ? `（${report.skipped} 条是意图唯一的例句，不留出）` : ''}`)
   io.stdout(`  留出意图 ${report.intents} 个，其例句 ${report.unlisted} 条当作「知识库没有的同领域问题」：接受任何意图都算误接`)
   io.stdout(`  共训练 ${report.folds} 次，用时 ${(report.ms / 1000).toFixed(1)} 秒；留出例句排第一即原意图（top1，不计阈值）：${pct(report.top1)}`)
@@ -99,7 +117,7 @@ function printReport(report: CalibrationReport, names: readonly string[], io: Cl
 }
 
 /** Writes the band into the file holding `matching:` (else a new matching.yaml), then reloads; puts the old text back if the knowledge no longer loads. */
-async function writeBand(kb: KnowledgeBase, dir: string, band: { suggest: number; autoSend: number }, target: number, io: CliIo): Promise<string | undefined> {
+async function writeBand(kb: KnowledgeBase, dir: string, band: { suggest: number; autoSend: number }, target: number, semantic: boolean, io: CliIo): Promise<string | undefined> {
   let file: string | undefined
   let before: string | undefined
   for (const candidate of kb.files) {
@@ -111,7 +129,7 @@ async function writeBand(kb: KnowledgeBase, dir: string, band: { suggest: number
     }
   }
   let after: string
-  if (file && before !== undefined) after = setMatchingBand(before, band)
+  if (file && before !== undefined) after = setMatchingBand(before, band, { semantic })
   else {
     file = path.join(dir, MATCHING_FILE_NAME)
     try {
@@ -121,7 +139,7 @@ async function writeBand(kb: KnowledgeBase, dir: string, band: { suggest: number
     } catch {
       // A new file, as expected.
     }
-    after = setMatchingBand(`# 阈值区间（matching）。由 qundesk kb calibrate 用留一法算出（未收录问题误接目标 ≤ ${pct(target)}），可以手动调整；格式见 README.md。\n`, band)
+    after = setMatchingBand(`# 阈值区间（matching）。由 qundesk kb calibrate 用留一法算出（未收录问题误接目标 ≤ ${pct(target)}），可以手动调整；格式见 README.md。\n`, band, { semantic })
   }
   await fs.writeFile(file, after)
   const check = await loadKnowledge(dir)
@@ -144,4 +162,22 @@ function parseShare(raw: string | undefined, flag: string, fallback: number): nu
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`
+}
+
+/**
+ * The embedding provider for calibration, from QUNDESK_EMBEDDINGS_* (the same settings the bot reads): none when
+ * QUNDESK_EMBEDDINGS_URL is unset. Calibration asks the provider directly (one pass over the examples) rather than
+ * through the bot's database cache, so it works on a knowledge folder alone.
+ */
+function readSemantic(io: CliIo): { ok: true; calibration?: SemanticCalibration } | { ok: false } {
+  const problems: string[] = []
+  const config = readEmbeddingsConfig(io.env, problems)
+  if (problems.length > 0) {
+    for (const problem of problems) io.stderr(problem)
+    return { ok: false }
+  }
+  if (!config) return { ok: true }
+  io.stderr(`用嵌入服务 ${config.model}（${config.baseUrl}）的向量校准融合后的分数；加 --no-embeddings 只校准离线匹配`)
+  const client = createEmbeddingsClient({ config })
+  return { ok: true, calibration: { embed: (texts) => client.embed(texts), weight: config.weight } }
 }

@@ -5,6 +5,7 @@ import { QunDeskError } from '../core/errors.js'
 import { DEFAULT_PACING } from '../outbox/pacing.js'
 import { parseContentKeys, type ContentKey } from '../storage/content-cipher.js'
 import { redactDatabaseUrl } from '../storage/dialect.js'
+import { readEmbeddingsConfig, type EmbeddingsConfig } from './read-embeddings-config.js'
 
 export type PuppetConfig =
   | { kind: 'mock' }
@@ -69,6 +70,10 @@ export interface Config {
   contentKeys?: { active: string | null; keys: readonly ContentKey[] }
   /** QUNDESK_LLM_*: the optional AI drafter (see readLlm below); absent = off. */
   llm?: LlmConfig
+  // --- embedding provider (issue 18) ---
+  /** QUNDESK_EMBEDDINGS_*: the optional semantic help (read-embeddings-config.ts); undefined = off, the offline matcher alone. */
+  embeddings?: EmbeddingsConfig
+  // --- end embedding provider ---
 }
 
 export interface WecomOfficialConfig {
@@ -186,6 +191,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
   const ratePerSecond = whole('QUNDESK_RATE_LIMIT_PER_SECOND', 20, 0, 100_000, 'HTTP requests per second per user, API token or client address (0 turns rate limiting off)')
   // The burst defaults to three seconds' worth, so a page load's burst of requests passes.
   const rateLimit = { perSecond: ratePerSecond, burst: whole('QUNDESK_RATE_LIMIT_BURST', Math.max(1, ratePerSecond * 3), 1, 1_000_000, 'requests allowed at once before QUNDESK_RATE_LIMIT_PER_SECOND applies') }
+  // --- embedding provider (issue 18) ---
+  const embeddings = readEmbeddingsConfig(env, problems)
+  // --- end embedding provider ---
 
   if (problems.length > 0) {
     throw new QunDeskError('config_invalid', `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
@@ -230,6 +238,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     mediaMaxBytes: Math.round((mediaMaxMb >= 0 && mediaMaxMb <= 100 ? mediaMaxMb : 20) * 1024 * 1024),
     ...(contentKeys ? { contentKeys: Object.freeze({ active: contentKeys.active, keys: Object.freeze(contentKeys.keys) }) } : {}),
     ...(llm ? { llm: Object.freeze(llm) } : {}),
+    ...(embeddings ? { embeddings } : {}),
   })
 }
 

@@ -106,6 +106,27 @@ export interface HealthView {
    * last good version meanwhile), or null. A load error makes the status degraded.
    */
   knowledge: { ok: boolean; version: number; loadError: KnowledgeLoadErrorView | null }
+  /**
+   * The optional embedding provider (absent when QUNDESK_EMBEDDINGS_URL is unset). Its own status is degraded while
+   * its circuit breaker is open; the overall status is not: the offline matcher answers meanwhile.
+   */
+  embeddings?: EmbeddingsHealthView
+}
+
+/** The embedding provider in GET /api/health: breaker, counters since the process started, latency. */
+export interface EmbeddingsHealthView {
+  status: 'ok' | 'degraded'
+  model: string
+  breaker: { state: 'closed' | 'open' | 'half-open'; consecutiveFailures: number; openedAt: string | null }
+  requests: number
+  failures: Record<'timeout' | 'network' | 'http' | 'malformed' | 'breaker_open', number>
+  textsEmbedded: number
+  cacheHits: number
+  /** Questions ranked with the provider's help, and decided by the offline matcher alone because it failed or was slow. */
+  blended: number
+  fallbacks: number
+  latencyMs: { last: number; p50: number; p95: number } | null
+  lastError: { kind: string; message: string; at: string } | null
 }
 
 /** A problem in a knowledge file, where it is and how to fix it. */

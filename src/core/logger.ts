@@ -7,6 +7,8 @@ export type { Logger }
 const REDACT = [
   'token', '*.token', 'apiToken', '*.apiToken', 'apiKey', '*.apiKey', 'password', '*.password', 'authorization', '*.authorization',
   'headers.authorization', 'req.headers.authorization', 'req.headers.cookie', 'cookie', '*.cookie',
+  // The embedding provider's key (QUNDESK_EMBEDDINGS_API_KEY), should a config object ever be logged.
+  'apiKey', '*.apiKey', '*.*.apiKey',
 ]
 
 /**

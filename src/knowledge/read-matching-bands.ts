@@ -13,6 +13,9 @@ const BAND_KEYS = ['suggest', 'auto_send'] as const
  * // matching:
  * //   suggest: 0.25
  * //   auto_send: 0.5
+ * //   semantic:             # when the embedding provider helps (optional)
+ * //     suggest: 0.45
+ * //     auto_send: 0.6
  * //   groups:
  * //     - match: VIP客户群     # group name or id
  * //       suggest: 0.35
@@ -49,7 +52,13 @@ export function readMatchingBands(node: unknown, line: number, report: YamlRepor
     return band
   }
 
-  const global = readBand(node as YAMLMap, 'matching', ['groups'])
+  const global = readBand(node as YAMLMap, 'matching', ['groups', 'semantic'])
+  let semantic: Band | undefined
+  const semanticPair = (node as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'semantic') as Pair | undefined
+  if (semanticPair) {
+    if (!isMap(semanticPair.value)) fail(report.lineOf(semanticPair.value, report.lineOf(semanticPair.key, line)), 'matching.semantic must be a mapping', 'write `suggest:` and `auto_send:` under `semantic:` (the band when the embedding provider helps; `qundesk kb calibrate --write` sets it)')
+    else semantic = readBand(semanticPair.value as YAMLMap, 'matching.semantic', [])
+  }
   const groups: Array<Band & { match: string }> = []
   const groupsPair = (node as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'groups') as Pair | undefined
   if (groupsPair) {
@@ -66,5 +75,5 @@ export function readMatchingBands(node: unknown, line: number, report: YamlRepor
       })
     }
   }
-  return ok ? Object.freeze({ global: Object.freeze(global), groups: Object.freeze(groups) }) : undefined
+  return ok ? Object.freeze({ global: Object.freeze(global), groups: Object.freeze(groups), ...(semantic ? { semantic: Object.freeze(semantic) } : {}) }) : undefined
 }

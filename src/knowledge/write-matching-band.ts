@@ -27,36 +27,47 @@ export function hasMatchingSection(text: string): boolean {
  * @example
  * setMatchingBand('matching:\n  suggest: 0.25   # S\n', { suggest: 0.31, autoSend: 0.55 })
  * // 'matching:\n  suggest: 0.31   # S\n  auto_send: 0.55\n'
+ * setMatchingBand('matching:\n  suggest: 0.25\n', { suggest: 0.52, autoSend: 0.6 }, { semantic: true })
+ * // 'matching:\n  semantic:\n    suggest: 0.52\n    auto_send: 0.6\n  suggest: 0.25\n'
  */
-export function setMatchingBand(text: string, band: BandToWrite): string {
+export function setMatchingBand(text: string, band: BandToWrite, options: { semantic?: boolean } = {}): string {
   const doc = parseDocument(text)
   if (doc.errors.length > 0) throw new Error(`cannot edit the file: ${doc.errors[0]!.message}`)
   const values: Array<readonly [string, number]> = [['suggest', band.suggest]]
   if (band.autoSend !== undefined) values.push(['auto_send', band.autoSend])
+  // With `semantic`, the band goes one level down, in `matching.semantic` (the band for blended rankings).
+  const path = options.semantic ? ['matching', 'semantic'] : ['matching']
   // An empty or comment-only file has no contents: the section goes at its end.
   if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the file is not a mapping of `intents:` / `matching:` sections')
   const matching = doc.contents?.get('matching', true)
   if (matching === undefined) {
-    const lines = values.map(([key, value]) => `  ${key}: ${value}\n`).join('')
-    return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}matching:\n${lines}`
+    const lines = values.map(([key, value]) => `  ${options.semantic ? '  ' : ''}${key}: ${value}\n`).join('')
+    return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}matching:\n${options.semantic ? '  semantic:\n' : ''}${lines}`
   }
-  if (!isMap(matching) || matching.flow || matching.items.length === 0 || !matching.items.every((p) => isScalar(p.key) && p.key.range)) {
-    return setThroughDocument(doc, values)
+  if (!isBlockMap(matching)) return setThroughDocument(doc, path, values)
+  let target: unknown = matching
+  if (options.semantic) {
+    target = matching.get('semantic', true)
+    if (target === undefined) {
+      // A new `semantic:` block at the top of the section, indented like its keys.
+      const { lineStart, indent } = firstKeyLine(text, matching)
+      const lines = values.map(([key, value]) => `${indent}  ${key}: ${value}\n`).join('')
+      return text.slice(0, lineStart) + `${indent}semantic:\n${lines}` + text.slice(lineStart)
+    }
+    if (!isBlockMap(target)) return setThroughDocument(doc, path, values)
   }
+  const section = target as YAMLMap
   // Edits as [offset, length to remove, text to insert], applied from the end so earlier offsets stay valid.
   const edits: Array<[number, number, string]> = []
   const missing: string[] = []
   for (const [key, value] of values) {
-    const pair = matching.items.find((p) => (p.key as Scalar).value === key)
+    const pair = section.items.find((p) => (p.key as Scalar).value === key)
     if (!pair) missing.push(`${key}: ${value}`)
     else if (isScalar(pair.value) && pair.value.range) edits.push([pair.value.range[0], pair.value.range[1] - pair.value.range[0], String(value)])
-    else return setThroughDocument(doc, values)
+    else return setThroughDocument(doc, path, values)
   }
   if (missing.length > 0) {
-    const firstKey = matching.items[0]!.key as Scalar
-    const keyAt = firstKey.range![0]
-    const lineStart = text.lastIndexOf('\n', keyAt - 1) + 1
-    const indent = ' '.repeat(keyAt - lineStart)
+    const { lineStart, indent } = firstKeyLine(text, section)
     edits.push([lineStart, 0, missing.map((line) => `${indent}${line}\n`).join('')])
   }
   let out = text
@@ -64,11 +75,27 @@ export function setMatchingBand(text: string, band: BandToWrite): string {
   return out
 }
 
-function setThroughDocument(doc: Document, values: ReadonlyArray<readonly [string, number]>): string {
-  const root = doc.contents as YAMLMap
-  const found: unknown = root.get('matching', true)
-  const map = isMap(found) ? found : new YAMLMap()
-  if (map !== found) root.set('matching', map)
+/** A block-style mapping with keys whose place in the text is known: the only shape edited in place. */
+function isBlockMap(node: unknown): node is YAMLMap {
+  return isMap(node) && !node.flow && node.items.length > 0 && node.items.every((p) => isScalar(p.key) && p.key.range)
+}
+
+/** Where the line of a block mapping's first key starts, and that key's indentation. */
+function firstKeyLine(text: string, map: YAMLMap): { lineStart: number; indent: string } {
+  const keyAt = (map.items[0]!.key as Scalar).range![0]
+  const lineStart = text.lastIndexOf('\n', keyAt - 1) + 1
+  return { lineStart, indent: ' '.repeat(keyAt - lineStart) }
+}
+
+function setThroughDocument(doc: Document, path: readonly string[], values: ReadonlyArray<readonly [string, number]>): string {
+  let parent = doc.contents as YAMLMap
+  for (const key of path) {
+    const found: unknown = parent.get(key, true)
+    const map = isMap(found) ? found : new YAMLMap()
+    if (map !== found) parent.set(key, map)
+    parent = map
+  }
+  const map = parent
   for (const [key, value] of values) {
     const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined
     if (pair && isScalar(pair.value)) pair.value.value = value

@@ -5,6 +5,7 @@ import {
   type AutoSendPoint, type CurvePoint, type DecideAt, type HeldOutQuestion, type ThresholdChoice,
 } from './calibration-curve.js'
 import { decideIntent } from './decide-intent.js'
+import { blendRanking, buildExampleVectors, type ExampleVectors, type Vector } from './embedding-blend.js'
 import { createMatcherFromModel, prepareTrainingInput } from './intent-matcher.js'
 import { trainMatcherModel, type TrainingInput } from './matcher-model.js'
 
@@ -13,8 +14,21 @@ export interface CalibrationOptions {
   targetFalseAccept?: number
   /** Highest share of wrong auto-sends (listed with another intent, or unlisted) the auto-send threshold may allow. Default 0.01. */
   targetAutoSendError?: number
+  /**
+   * The embedding provider, when configured: every example is embedded once, each held-out question's ranking is
+   * blended with the vectors of its fold's examples (`blendRanking`, as the bot blends), and the band proposed is the
+   * one for blended rankings (`matching.semantic`). Leave-one-out just drops the held-out vectors.
+   */
+  semantic?: SemanticCalibration
   /** Called after each fold, e.g. to print progress. */
   onProgress?: (progress: { source: number; phase: 'intents' | 'examples'; done: number; total: number }) => void
+}
+
+export interface SemanticCalibration {
+  /** The vectors of these normalised texts, in order (the CLI passes the provider's client). */
+  embed(texts: readonly string[]): Promise<Vector[]>
+  /** QUNDESK_EMBEDDINGS_WEIGHT: the semantic share of the blended score. */
+  weight: number
 }
 
 export interface CalibrationReport {
@@ -37,6 +51,8 @@ export interface CalibrationReport {
   autoSend: ThresholdChoice<AutoSendPoint> | undefined
   folds: number
   ms: number
+  /** The semantic weight when rankings were blended with the embedding provider (the band is then `matching.semantic`); null offline. */
+  semanticWeight: number | null
 }
 
 /**
@@ -59,6 +75,8 @@ export interface CalibrationReport {
  * @example
  * const report = await calibrateMatcher([kb], { targetFalseAccept: 0.05 })
  * report.accept // { threshold: 0.3, met: true, point: { accuracy: 0.81, falseAccept: 0.048, ... } }
+ * // With the embedding provider: the band for blended rankings (matching.semantic)
+ * await calibrateMatcher([kb], { semantic: { embed: (texts) => client.embed(texts), weight: 0.5 } })
  */
 export async function calibrateMatcher(kbs: readonly KnowledgeBase[], options: CalibrationOptions = {}): Promise<CalibrationReport> {
   const started = performance.now()
@@ -68,14 +86,18 @@ export async function calibrateMatcher(kbs: readonly KnowledgeBase[], options: C
   let skipped = 0
   let folds = 0
   for (let source = 0; source < kbs.length; source++) {
-    const held = await holdOutQuestions(kbs[source]!, source, options.onProgress)
+    const held = await holdOutQuestions(kbs[source]!, source, options.onProgress, options.semantic)
     questions.push(...held.questions)
     skipped += held.skipped
     folds += held.folds
   }
 
+  const semantic = options.semantic !== undefined
   const decide: DecideAt = (question, band) => {
-    const decision = decideIntent(question.top, withGlobalBand(kbs[question.source]!, band))
+    const kb = kbs[question.source]!
+    const decision = semantic
+      ? decideIntent(question.top, { get: kb.get, bands: { ...kb.bands, semantic: band } }, undefined, { semantic: true })
+      : decideIntent(question.top, withGlobalBand(kb, band))
     return { intentId: decision.intent?.intentId ?? null, confident: decision.confident }
   }
   const grid = thresholdGrid()
@@ -97,6 +119,7 @@ export async function calibrateMatcher(kbs: readonly KnowledgeBase[], options: C
     autoSend: chooseAutoSendThreshold(autoCurve, targetAutoSendError),
     folds,
     ms: performance.now() - started,
+    semanticWeight: options.semantic?.weight ?? null,
   }
 }
 
@@ -109,20 +132,42 @@ export function withGlobalBand(kb: Pick<KnowledgeBase, 'get' | 'bands'>, band: B
  * The held-out questions of both kinds, each ranked by a matcher trained without it (one fold per left-out
  * intent and per held-out example).
  */
-export async function holdOutQuestions(kb: KnowledgeBase, source = 0, onProgress?: CalibrationOptions['onProgress']): Promise<{ questions: HeldOutQuestion[]; skipped: number; folds: number }> {
+export async function holdOutQuestions(
+  kb: KnowledgeBase, source = 0, onProgress?: CalibrationOptions['onProgress'], semantic?: SemanticCalibration,
+): Promise<{ questions: HeldOutQuestion[]; skipped: number; folds: number }> {
   const input = await prepareTrainingInput(kb)
   const questions: HeldOutQuestion[] = []
   const intents = kb.intents
   let folds = 0
+  // Embedded once; each fold keeps the vectors of the examples it trains on, so a held-out text never sees its own.
+  const vectors = semantic ? await semantic.embed(input.texts.map((t) => t.text)) : undefined
+  const foldVectors = (intentIds: readonly string[], keep: (i: number) => number | undefined): ExampleVectors | undefined => {
+    if (!vectors) return undefined
+    const entries: Array<{ intent: number; vector: Vector }> = []
+    input.texts.forEach((_, i) => {
+      const intent = keep(i)
+      if (intent !== undefined) entries.push({ intent, vector: vectors[i]! })
+    })
+    return buildExampleVectors(intentIds, entries)
+  }
+  const rank = async (matcher: { match(text: string): Promise<HeldOutQuestion['top']> }, j: number, examples: ExampleVectors | undefined) => {
+    const lexical = await matcher.match(input.texts[j]!.text)
+    return examples && semantic ? blendRanking(lexical, vectors![j]!, examples, semantic.weight) : lexical
+  }
 
   // Leave one intent out (needs another intent to rank instead).
   if (intents.length > 1) {
     for (let k = 0; k < intents.length; k++) {
       const foldKb = createKnowledgeBase(intents.filter((_, i) => i !== k).map((intent) => ({ ...intent })), [...kb.files])
       const matcher = createMatcherFromModel(foldKb, trainMatcherModel(withoutIntent(input, k)))
+      const examples = foldVectors(foldKb.intents.map((intent) => intent.id), (i) => {
+        const intent = input.texts[i]!.intent
+        return intent === k ? undefined : intent > k ? intent - 1 : intent
+      })
       folds++
-      for (const { intent, text } of input.texts) {
-        if (intent === k) questions.push({ kind: 'unlisted', text, intentId: intents[k]!.id, top: await matcher.match(text), source })
+      for (let j = 0; j < input.texts.length; j++) {
+        const { intent, text } = input.texts[j]!
+        if (intent === k) questions.push({ kind: 'unlisted', text, intentId: intents[k]!.id, top: await rank(matcher, j, examples), source })
       }
       onProgress?.({ source, phase: 'intents', done: k + 1, total: intents.length })
     }
@@ -137,8 +182,9 @@ export async function holdOutQuestions(kb: KnowledgeBase, source = 0, onProgress
     if ((perIntent.get(intent) ?? 0) < 2) skipped++
     else {
       const matcher = createMatcherFromModel(kb, trainMatcherModel(withoutText(input, j)))
+      const examples = foldVectors(input.intentIds, (i) => (i === j ? undefined : input.texts[i]!.intent))
       folds++
-      questions.push({ kind: 'listed', text, intentId: intents[intent]!.id, top: await matcher.match(text), source })
+      questions.push({ kind: 'listed', text, intentId: intents[intent]!.id, top: await rank(matcher, j, examples), source })
     }
     onProgress?.({ source, phase: 'examples', done: j + 1, total: input.texts.length })
   }

@@ -39,10 +39,15 @@ export interface IntentDecision {
   /** The accept threshold that applied. */
   threshold: number
   /**
-   * Where the accept threshold came from, for `qundesk kb test`: `intent <id>`, `matching:` or `default`, then
+   * Where the accept threshold came from, for `qundesk kb test`: `intent <id>`, `matching:`, `matching.semantic:` or `default`, then
    * ` + group <match>` when the group has a band.
    */
   bands: string
+}
+
+export interface DecideOptions {
+  /** The ranking was blended with the embedding provider's vectors (`blendRanking`): `matching.semantic` applies. */
+  semantic?: boolean
 }
 
 /** Where the question was asked: a `matching.groups` band applies when its `match` is the group's id or name. */
@@ -63,14 +68,16 @@ export interface DecisionGroup {
  * // { decision: 'accept', intent: { intentId: 'service.hours', score: 0.71 }, confident: false,
  * //   threshold: 0.55, bands: 'default + group VIP客户群', top: [...] }
  */
-export function decideIntent(top: readonly ScoredIntent[], kb: Pick<KnowledgeBase, 'get' | 'bands'>, group?: DecisionGroup): IntentDecision {
+export function decideIntent(top: readonly ScoredIntent[], kb: Pick<KnowledgeBase, 'get' | 'bands'>, group?: DecisionGroup, options: DecideOptions = {}): IntentDecision {
   const best = top[0]
   const intent = best ? kb.get(best.intentId) : undefined
-  const global = kb.bands.global
+  // A blended ranking has its own scale: `matching.semantic` replaces the global band when there is one.
+  const semanticBand = options.semantic ? kb.bands.semantic : undefined
+  const global = semanticBand ?? kb.bands.global
   const groupBand = group ? kb.bands.groups.find((g) => g.match === group.id || g.match === group.name) : undefined
   const threshold = Math.max(intent?.threshold ?? global.suggest ?? DEFAULT_ACCEPT_THRESHOLD, groupBand?.suggest ?? 0)
   const autoSend = Math.max(intent?.autoSendThreshold ?? global.autoSend ?? DEFAULT_AUTO_SEND_THRESHOLD, groupBand?.autoSend ?? 0, threshold)
-  const bands = [intent?.threshold !== undefined ? `intent ${intent.id}` : global.suggest !== undefined ? 'matching:' : 'default', ...(groupBand ? [`group ${groupBand.match}`] : [])].join(' + ')
+  const bands = [intent?.threshold !== undefined ? `intent ${intent.id}` : global.suggest !== undefined ? (semanticBand ? 'matching.semantic:' : 'matching:') : 'default', ...(groupBand ? [`group ${groupBand.match}`] : [])].join(' + ')
   if (!best || best.score < threshold) return { decision: 'reject', intent: null, confident: false, top, threshold, bands }
   const runnerUp = Math.max(0, ...top.slice(1).map((t) => t.score))
   const confident = best.score >= autoSend && best.score - runnerUp >= AUTO_SEND_MARGIN

@@ -219,9 +219,10 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
 
 /**
  * How examples and questions are read before matching: the knowledge base's synonyms (order → 订单), then
- * `normalizeText` (traditional → simplified, case, punctuation, digits).
+ * `normalizeText` (traditional → simplified, case, punctuation, digits). The embedding provider is sent the same
+ * form (and its vectors cached under it), so `kb calibrate`'s held-out texts and the bot's questions read alike.
  */
-function questionNormalizer(kb: KnowledgeBase): (text: string) => string {
+export function questionNormalizer(kb: KnowledgeBase): (text: string) => string {
   const rewrite = createSynonymRewriter(kb.synonyms)
   return (text) => normalizeText(rewrite(text))
 }

@@ -13,6 +13,8 @@ export interface LoadedKnowledge {
   matcher: IntentMatcher
   /** Increments on every successful (re)load. */
   version: number
+  /** Agents' intent fixes the matcher was trained with besides the knowledge's examples (the embedding provider embeds them too). */
+  extraExamples: ReadonlyArray<{ intentId: string; text: string }>
   loadedAt: Date
 }
 
@@ -60,7 +62,11 @@ export interface MatcherRuntime {
  * const { kb, matcher } = knowledge.current()
  * decideIntent(await matcher.match('我的快递到哪了'), kb)
  */
-export function createMatcherRuntime(deps: { dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>> }): MatcherRuntime {
+export function createMatcherRuntime(deps: {
+  dir: string; logger: Logger; debounceMs?: number; extraExamples?: () => Promise<ReadonlyArray<{ intentId: string; text: string }>>
+  /** Called with each version once it is in use (start and every successful reload), e.g. to embed its examples. */
+  onLoaded?: (loaded: LoadedKnowledge) => void
+}): MatcherRuntime {
   const log = deps.logger.child({ knowledgeDir: deps.dir })
   let loaded: LoadedKnowledge | undefined
   let watcher: FolderWatch | undefined
@@ -78,7 +84,7 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
     // Off the main thread, so messages keep flowing during a retrain (start measured as fast as in-process:
     // the worker boots while the main thread compiles its dictionary).
     const matcher = await trainIntentMatcherInWorker(result.kb, { extraExamples })
-    const next: LoadedKnowledge = { kb: result.kb, matcher, version: (loaded?.version ?? 0) + 1, loadedAt: new Date() }
+    const next: LoadedKnowledge = { kb: result.kb, matcher, version: (loaded?.version ?? 0) + 1, loadedAt: new Date(), extraExamples }
     return { ok: true, version: next.version, intents: result.kb.intents.length, next }
   }
 
@@ -92,6 +98,7 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
     loaded = result.next
     lastError = undefined
     log.info({ version: result.version, intents: result.intents }, 'knowledge reloaded')
+    deps.onLoaded?.(result.next!)
     return { ok: true, version: result.version, intents: result.intents }
   }
 
@@ -124,6 +131,7 @@ export function createMatcherRuntime(deps: { dir: string; logger: Logger; deboun
       }
       loaded = result.next!
       log.info({ intents: result.intents }, 'knowledge loaded')
+      deps.onLoaded?.(loaded)
       return loaded
     },
     current() {

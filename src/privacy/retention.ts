@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
+import { deleteExpiredQuestionVectors } from '../storage/embedding-cache.repository.js'
 import { deleteExpiredLearnedExamples } from '../storage/learned-example.repository.js'
 import { deleteExpiredLearningCandidates } from '../storage/learning-candidate.repository.js'
 import { purgeMediaContent } from '../storage/message-media.repository.js'
@@ -35,6 +36,8 @@ export interface PurgeSummary {
   learningCandidates: number
   /** Agents' intent fixes still only in the database (not accepted into learned.yaml): deleted. */
   learnedExamples: number
+  /** Questions' vectors from the embedding provider (derived from customers' words): deleted. */
+  questionVectors: number
   ms: number
 }
 
@@ -60,7 +63,7 @@ export function createRetention(deps: { db: Db; clock: Clock; logger: Logger; re
 
   async function run(): Promise<PurgeSummary> {
     const started = clock()
-    const empty = { messages: 0, suggestions: 0, slotRequests: 0, wecomCallbacks: 0, outbox: 0, wecomResponseUrls: 0, media: 0, learningCandidates: 0, learnedExamples: 0 }
+    const empty = { messages: 0, suggestions: 0, slotRequests: 0, wecomCallbacks: 0, outbox: 0, wecomResponseUrls: 0, media: 0, learningCandidates: 0, learnedExamples: 0, questionVectors: 0 }
     if (deps.retentionDays <= 0) return { enabled: false, retentionDays: 0, cutoff: null, ...empty, ms: 0 }
     const before = new Date(started.getTime() - deps.retentionDays * DAY_MS).toISOString()
     const at = started.toISOString()
@@ -78,6 +81,7 @@ export function createRetention(deps: { db: Db; clock: Clock; logger: Logger; re
       // Accepted examples live in knowledge/learned.yaml, which admins curate like any knowledge file.
       learningCandidates: await repeat(() => deleteExpiredLearningCandidates(db, step)),
       learnedExamples: await repeat(() => deleteExpiredLearnedExamples(db, step)),
+      questionVectors: await repeat(() => deleteExpiredQuestionVectors(db, step)),
     }
     const summary: PurgeSummary = { enabled: true, retentionDays: deps.retentionDays, cutoff: before, ...counts, ms: Date.now() - t0 }
     await appendAudit(db, { at: clock(), actor: 'system', action: 'retention.purged', subjectType: 'retention', subjectId: before, detail: { ...summary } })

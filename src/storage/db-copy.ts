@@ -143,6 +143,7 @@ const TABLES = {
   message_media: { key: ['id'], serial: true, pageRows: 8 },
   learning_candidates: { key: ['id'], serial: true },
   ai_drafts: { key: ['id'], serial: true },
+  embedding_cache: { key: ['model', 'text_hash'] },
 } as const satisfies { [T in keyof Database]: TableSpec<Database[T]> }
 
 export type TableName = keyof Database & string

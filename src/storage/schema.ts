@@ -38,6 +38,7 @@ export interface Database {
   message_media: MessageMediaTable
   learning_candidates: LearningCandidateTable
   ai_drafts: AiDraftTable
+  embedding_cache: EmbeddingCacheTable
 }
 
 
@@ -490,3 +491,16 @@ export interface AiDraftTable {
 }
 export type AiDraftRow = Selectable<AiDraftTable>
 export type NewAiDraftRow = Insertable<AiDraftTable>
+
+/** A vector from the embedding provider (issue 18), by model and sha256 of the normalised text (base64url). */
+export interface EmbeddingCacheTable {
+  model: string
+  text_hash: string
+  /** 'example': a knowledge example's; 'question': a customer's, deleted by retention with the message's content. */
+  kind: 'example' | 'question'
+  dimension: number
+  /** float32 little-endian bytes, base64. */
+  vector: string
+  created_at: string
+}
+export type EmbeddingCacheRow = Selectable<EmbeddingCacheTable>

@@ -22,6 +22,7 @@ import * as quickReplies from './2026-12-02-020-quick-replies.js'
 import * as messageMedia from './2026-12-02-021-message-media.js'
 import * as learningCandidates from './2026-12-02-022-learning-candidates.js'
 import * as slotRequestMatch from './2026-12-02-023-slot-request-match.js'
+import * as embeddingCache from './2026-12-03-024-embedding-cache.js'
 import * as aiDrafts from './2026-12-03-025-ai-drafts.js'
 
 /** Every migration, by timestamped name. Static imports keep them inside the build (no directory scanning). */
@@ -49,5 +50,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-021-message-media': messageMedia,
   '2026-12-02-022-learning-candidates': learningCandidates,
   '2026-12-02-023-slot-request-match': slotRequestMatch,
+  '2026-12-03-024-embedding-cache': embeddingCache,
   '2026-12-03-025-ai-drafts': aiDrafts,
 }
