@@ -29,6 +29,8 @@ describe('可能相关的知识 for a question the bot handed over', () => {
     await page.getByRole('listbox', { name: '建议列表' }).getByRole('option').filter({ hasText: '我买的东西到哪里了' }).click()
     const hints = page.getByRole('group', { name: '可能相关的知识' })
     await poll(() => hints.textContent()).toContain('logistics.track')
+    // Opening claims the item; its live update reloads the pane once. Act on the pane that stays.
+    await poll(() => page.locator('#pane-note').textContent()).toContain('我处理中')
     expect(await page.locator('#draft').inputValue()).toBe('')
     await hints.getByRole('button', { name: /logistics\.track/ }).click()
     await poll(() => page.locator('#draft').inputValue()).toBe('张三您好，查物流请打开「我的订单」→「查看物流」。')
