@@ -8,7 +8,7 @@ import type { mock } from 'wechaty-puppet-mock'
 import { INTERRUPTED_SEND } from '../../src/outbox/outbox.js'
 import { freePort } from '../support/free-port.js'
 import { onPostgres } from '../support/test-database.js'
-import { createMockWorld, makeWorkdir, startTestApp, testEnv, waitFor, type TestApp } from './test-context.js'
+import { createMockWorld, makeWorkdir, startTestApp, testEnv, useBand, waitFor, type TestApp } from './test-context.js'
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/qundesk.js')
 const TOKEN = 'insecure_qundesk-kill-owner-token'
@@ -48,6 +48,7 @@ describe.skipIf(!onPostgres())('killing the instance that owns the account, in t
     closers.push(async () => clearInterval(keepLoggedIn))
 
     const work = await makeWorkdir()
+    await useBand(work) // 「第N次」 makes each question unique; the band is not the subject here
     const port = await freePort()
     const env = {
       ...process.env,

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/core/logger.js'
 import { startQunDesk } from '../../src/main.js'
 import { onPostgres } from '../support/test-database.js'
 import { login } from './console-session.js'
-import { createMockWorld, makeWorkdir, startTestApp, testEnv, TEST_TOKEN, waitFor, type TestApp, type Workdir } from './test-context.js'
+import { createMockWorld, makeWorkdir, startTestApp, testEnv, TEST_TOKEN, useBand, waitFor, type TestApp, type Workdir } from './test-context.js'
 
 interface ApiSuggestion { id: number; question: string; status: string; groupId: string }
 
@@ -80,6 +80,7 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
 
   it('sends once when two agents on two instances click send at the same moment', async () => {
     const work = await makeWorkdir()
+    await useBand(work) // 「第N次」 makes each question unique; the band is not the subject here
     const a = await instance(work, 'a')
     const b = await instance(work, 'b')
     for (let round = 0; round < 5; round++) {
