@@ -23,6 +23,8 @@ beforeEach(async () => {
   await useRules(work, 'valid')
   t = await startTestApp(work)
   await waitFor(async () => (await t.app.members.group(t.world.room.id)).length === 2)
+  // A re-tag run evaluates as of its start: one still running from the sync would see 王老五 at 39.99 days.
+  await t.app.tagging.idle()
   const now = Date.now()
   await t.app.members.record({ kind: 'join', channel: 'wechaty', ...OLD_GROUP, members: [{ id: 'wxid_old', name: '王老五' }], at: new Date(now - 40 * DAY_MS) })
   await t.app.members.record({ kind: 'join', channel: 'wechaty', ...OLD_GROUP, members: [{ id: 'wxid_new', name: '赵小六' }], at: new Date(now - DAY_MS) })
