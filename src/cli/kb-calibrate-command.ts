@@ -6,7 +6,7 @@ import { hasMatchingSection, MATCHING_FILE_NAME, setMatchingBand } from '../know
 import { readEmbeddingsConfig } from '../config/read-embeddings-config.js'
 import { createEmbeddingsClient } from '../embeddings/embeddings-client.js'
 import { EmbeddingsError } from '../embeddings/embeddings-error.js'
-import { calibrateMatcher, type CalibrationReport, type SemanticCalibration } from '../nlu/calibrate-matcher.js'
+import { calibrateMatcher, FOLD_LIMITS, type CalibrationReport, type SemanticCalibration } from '../nlu/calibrate-matcher.js'
 import { UsageError, type CliIo } from './cli-io.js'
 import { formatTable } from './format-table.js'
 import { kbDir, loadOrReport } from './kb-commands.js'
@@ -95,7 +95,8 @@ function printReport(report: CalibrationReport, names: readonly string[], io: Cl
   io.stdout(`留一法校准：${names.join(' + ')}（${report.intents} 个意图）`)
   if (report.semanticWeight !== null) io.stdout(`  排名融合了嵌入服务的向量（语义权重 ${report.semanticWeight}）：建议的是 matching.semantic 段落，服务不可用时仍按 matching: 判断`)
   io.stdout(`  留出例句 ${report.listed} 条，每条用不含它的知识库训练后判断${report.skipped ? `（${report.skipped} 条是意图唯一的例句，不留出）` : ''}`)
-  io.stdout(`  留出意图 ${report.intents} 个，其例句 ${report.unlisted} 条当作「知识库没有的同领域问题」：接受任何意图都算误接`)
+  io.stdout(`  留出意图 ${report.leftOutIntents} 个，其例句 ${report.unlisted} 条当作「知识库没有的同领域问题」：接受任何意图都算误接`)
+  if (report.sampled) io.stdout(`  知识库较大：每个知识库最多留出 ${FOLD_LIMITS.intents} 个意图、${FOLD_LIMITS.examples} 条例句，在全库中均匀抽取`)
   io.stdout(`  共训练 ${report.folds} 次，用时 ${(report.ms / 1000).toFixed(1)} 秒；留出例句排第一即原意图（top1，不计阈值）：${pct(report.top1)}`)
   io.stdout('')
   const chosen = report.accept?.threshold

@@ -22,7 +22,19 @@ export interface CalibrationOptions {
   semantic?: SemanticCalibration
   /** Called after each fold, e.g. to print progress. */
   onProgress?: (progress: { source: number; phase: 'intents' | 'examples'; done: number; total: number }) => void
+  /**
+   * Most folds per knowledge base: intents left out, and examples held out (each fold is a training). A larger
+   * knowledge base is sampled, spread evenly over it, so calibration time stops growing with the square of its
+   * size. Default FOLD_LIMITS.
+   */
+  maxFolds?: { intents?: number; examples?: number }
 }
+
+/**
+ * Enough held-out questions for a threshold to the percent (150 intents leave out some 750 examples at 5 each), few
+ * enough that 1,000 intents calibrate in minutes; the knowledge bases shipped and nlu-dev are used whole.
+ */
+export const FOLD_LIMITS = { intents: 150, examples: 300 } as const
 
 export interface SemanticCalibration {
   /** The vectors of these normalised texts, in order (the CLI passes the provider's client). */
@@ -50,6 +62,10 @@ export interface CalibrationReport {
   autoSendCurve: AutoSendPoint[]
   autoSend: ThresholdChoice<AutoSendPoint> | undefined
   folds: number
+  /** Intents left out in turn (all of them, unless the knowledge base was sampled). */
+  leftOutIntents: number
+  /** True when a knowledge base had more intents or examples than `maxFolds` and was sampled. */
+  sampled: boolean
   ms: number
   /** The semantic weight when rankings were blended with the embedding provider (the band is then `matching.semantic`); null offline. */
   semanticWeight: number | null
@@ -85,11 +101,15 @@ export async function calibrateMatcher(kbs: readonly KnowledgeBase[], options: C
   const questions: HeldOutQuestion[] = []
   let skipped = 0
   let folds = 0
+  let leftOutIntents = 0
+  let sampled = false
   for (let source = 0; source < kbs.length; source++) {
-    const held = await holdOutQuestions(kbs[source]!, source, options.onProgress, options.semantic)
+    const held = await holdOutQuestions(kbs[source]!, source, options.onProgress, options.semantic, options.maxFolds)
     questions.push(...held.questions)
     skipped += held.skipped
     folds += held.folds
+    leftOutIntents += held.leftOutIntents
+    sampled ||= held.sampled
   }
 
   const semantic = options.semantic !== undefined
@@ -118,6 +138,8 @@ export async function calibrateMatcher(kbs: readonly KnowledgeBase[], options: C
     autoSendCurve: autoCurve,
     autoSend: chooseAutoSendThreshold(autoCurve, targetAutoSendError),
     folds,
+    leftOutIntents,
+    sampled,
     ms: performance.now() - started,
     semanticWeight: options.semantic?.weight ?? null,
   }
@@ -134,8 +156,10 @@ export function withGlobalBand(kb: Pick<KnowledgeBase, 'get' | 'bands'>, band: B
  */
 export async function holdOutQuestions(
   kb: KnowledgeBase, source = 0, onProgress?: CalibrationOptions['onProgress'], semantic?: SemanticCalibration,
-): Promise<{ questions: HeldOutQuestion[]; skipped: number; folds: number }> {
+  maxFolds: CalibrationOptions['maxFolds'] = {},
+): Promise<{ questions: HeldOutQuestion[]; skipped: number; folds: number; leftOutIntents: number; sampled: boolean }> {
   const input = await prepareTrainingInput(kb)
+  const intentFolds = new Set(spreadEvenly(kb.intents.length, maxFolds.intents ?? FOLD_LIMITS.intents))
   const questions: HeldOutQuestion[] = []
   const intents = kb.intents
   let folds = 0
@@ -158,6 +182,7 @@ export async function holdOutQuestions(
   // Leave one intent out (needs another intent to rank instead).
   if (intents.length > 1) {
     for (let k = 0; k < intents.length; k++) {
+      if (!intentFolds.has(k)) continue
       const foldKb = createKnowledgeBase(intents.filter((_, i) => i !== k).map((intent) => ({ ...intent })), [...kb.files])
       const matcher = createMatcherFromModel(foldKb, trainMatcherModel(withoutIntent(input, k)))
       const examples = foldVectors(foldKb.intents.map((intent) => intent.id), (i) => {
@@ -176,11 +201,13 @@ export async function holdOutQuestions(
   // Leave one example out (an intent's only example stays: without it the intent would not exist).
   const perIntent = new Map<number, number>()
   for (const { intent } of input.texts) perIntent.set(intent, (perIntent.get(intent) ?? 0) + 1)
+  const eligible = input.texts.map((t, j) => ((perIntent.get(t.intent) ?? 0) < 2 ? -1 : j)).filter((j) => j >= 0)
+  const exampleFolds = new Set(spreadEvenly(eligible.length, maxFolds.examples ?? FOLD_LIMITS.examples).map((i) => eligible[i]!))
   let skipped = 0
   for (let j = 0; j < input.texts.length; j++) {
     const { intent, text } = input.texts[j]!
     if ((perIntent.get(intent) ?? 0) < 2) skipped++
-    else {
+    else if (exampleFolds.has(j)) {
       const matcher = createMatcherFromModel(kb, trainMatcherModel(withoutText(input, j)))
       const examples = foldVectors(input.intentIds, (i) => (i === j ? undefined : input.texts[i]!.intent))
       folds++
@@ -188,7 +215,8 @@ export async function holdOutQuestions(
     }
     onProgress?.({ source, phase: 'examples', done: j + 1, total: input.texts.length })
   }
-  return { questions, skipped, folds }
+  const leftOutIntents = intents.length > 1 ? intentFolds.size : 0
+  return { questions, skipped, folds, leftOutIntents, sampled: intentFolds.size < intents.length || exampleFolds.size < eligible.length }
 }
 
 /**
@@ -214,4 +242,16 @@ export function withoutIntent(input: TrainingInput, k: number): TrainingInput {
 export function withoutText(input: TrainingInput, j: number): TrainingInput {
   const drop = <T>(list: readonly T[]) => list.filter((_, i) => i !== j)
   return { ...input, texts: drop(input.texts), segments: drop(input.segments), tokens: drop(input.tokens) }
+}
+
+/**
+ * `m` of the indices 0..n-1 (all of them when m >= n), spread evenly: the middle of each of m equal stretches, so a
+ * sample covers every part of a knowledge base (its files are often one topic each). Deterministic.
+ *
+ * @example
+ * spreadEvenly(10, 3) // [1, 5, 8]
+ */
+export function spreadEvenly(n: number, m: number): number[] {
+  if (m >= n) return Array.from({ length: n }, (_, i) => i)
+  return Array.from({ length: Math.max(0, m) }, (_, k) => Math.floor(((k + 0.5) * n) / m))
 }

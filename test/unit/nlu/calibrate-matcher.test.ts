@@ -1,6 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createKnowledgeBase, type Intent } from '../../../src/knowledge/knowledge-base.js'
-import { calibrateMatcher, holdOutQuestions, withoutIntent, withoutText } from '../../../src/nlu/calibrate-matcher.js'
+import { calibrateMatcher, holdOutQuestions, spreadEvenly, withoutIntent, withoutText } from '../../../src/nlu/calibrate-matcher.js'
 import { createMatcherFromModel, prepareTrainingInput, trainIntentMatcher } from '../../../src/nlu/intent-matcher.js'
 import { trainMatcherModel } from '../../../src/nlu/matcher-model.js'
 
@@ -41,6 +42,31 @@ describe('holdOutQuestions', () => {
     for (const q of questions.filter((q) => q.kind === 'unlisted')) expect(q.top.map((t) => t.intentId)).not.toContain(q.intentId)
     expect(progress.at(0)).toBe('intents 1/4')
     expect(progress.at(-1)).toBe('examples 12/12')
+  })
+})
+
+describe('sampling a large knowledge base', () => {
+  it('spreadEvenly picks min(n, m) distinct indices in order, all of them when m >= n', () => {
+    expect(spreadEvenly(10, 3)).toEqual([1, 5, 8])
+    fc.assert(fc.property(fc.nat(3000), fc.nat(400), (n, m) => {
+      const picked = spreadEvenly(n, m)
+      expect(picked).toHaveLength(Math.min(n, m))
+      picked.forEach((i, k) => {
+        expect(i).toBeGreaterThanOrEqual(k === 0 ? 0 : picked[k - 1]! + 1)
+        expect(i).toBeLessThan(n)
+      })
+    }))
+  })
+
+  it('leaves out at most maxFolds intents and holds out at most maxFolds examples, and says it sampled', async () => {
+    const held = await holdOutQuestions(kb, 0, undefined, undefined, { intents: 2, examples: 3 })
+    expect(held.leftOutIntents).toBe(2)
+    expect(held.sampled).toBe(true)
+    expect(new Set(held.questions.filter((q) => q.kind === 'unlisted').map((q) => q.intentId)).size).toBe(2)
+    expect(held.questions.filter((q) => q.kind === 'listed')).toHaveLength(3)
+    expect(held.folds).toBe(2 + 3)
+    const whole = await holdOutQuestions(kb)
+    expect(whole).toMatchObject({ leftOutIntents: 4, sampled: false })
   })
 })
 
