@@ -15,6 +15,7 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { loadErrorView } from '../console/routes/knowledge.routes.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
+import { createCalibrationJob } from '../learning/calibration-job.js'
 import { createLearningService, type LearningService } from '../learning/learning-service.js'
 import type { MemberDirectory } from '../members/member-directory.js'
 import type { DatabaseFileWatch } from '../notifications/database-file-watch.js'
@@ -60,6 +61,8 @@ export async function startHttp(
   const learning = createLearningService({ db, clock, logger, knowledge: () => knowledge, suggestions: deps.suggestions, knowledgeDir: config.knowledgeDir })
   // Replies sent as drafted become 学习候选 for admins to review.
   stack.defer(learning.start())
+  const calibration = createCalibrationJob({ db, clock, logger, knowledge: () => knowledge, knowledgeDir: config.knowledgeDir })
+  stack.defer(() => calibration.stop())
   const apiToken = config.apiToken ?? (config.demo.enabled ? randomBytes(18).toString('base64url') : undefined)
   const demoAdmin = config.demo.enabled && !(await auth.hasUsers()) ? { name: 'admin', password: randomPassword() } : undefined
   // The password is printed to the terminal (and so to scrollback and CI logs): it opens only the change page.
@@ -73,6 +76,7 @@ export async function startHttp(
     rateLimit: config.rateLimit,
     suggestions: deps.suggestions,
     learning,
+    calibration,
     auth,
     settings: deps.settings,
     quickReplies: createQuickReplyService({ db, clock }),

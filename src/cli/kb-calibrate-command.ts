@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
-import { hasMatchingSection, MATCHING_FILE_NAME, setMatchingBand } from '../knowledge/write-matching-band.js'
+import { formatProblem } from '../knowledge/load-knowledge.js'
+import { writeCalibratedBand } from '../knowledge/write-calibrated-band.js'
 import { readEmbeddingsConfig } from '../config/read-embeddings-config.js'
 import { createEmbeddingsClient } from '../embeddings/embeddings-client.js'
 import { EmbeddingsError } from '../embeddings/embeddings-error.js'
@@ -117,41 +116,17 @@ function printReport(report: CalibrationReport, names: readonly string[], io: Cl
   }
 }
 
-/** Writes the band into the file holding `matching:` (else a new matching.yaml), then reloads; puts the old text back if the knowledge no longer loads. */
+/** Writes the band (see `writeCalibratedBand`) and says why not when it cannot. */
 async function writeBand(kb: KnowledgeBase, dir: string, band: { suggest: number; autoSend: number }, target: number, semantic: boolean, io: CliIo): Promise<string | undefined> {
-  let file: string | undefined
-  let before: string | undefined
-  for (const candidate of kb.files) {
-    const text = await fs.readFile(candidate, 'utf8')
-    if (hasMatchingSection(text)) {
-      file = candidate
-      before = text
-      break
-    }
-  }
-  let after: string
-  if (file && before !== undefined) after = setMatchingBand(before, band, { semantic })
-  else {
-    file = path.join(dir, MATCHING_FILE_NAME)
-    try {
-      await fs.access(file)
-      io.stderr(`${file} 已存在但没有 matching: 段落，未写入：把 matching: 加进去或改名后重试`)
-      return undefined
-    } catch {
-      // A new file, as expected.
-    }
-    after = setMatchingBand(`# 阈值区间（matching）。由 qundesk kb calibrate 用留一法算出（未收录问题误接目标 ≤ ${pct(target)}），可以手动调整；格式见 README.md。\n`, band, { semantic })
-  }
-  await fs.writeFile(file, after)
-  const check = await loadKnowledge(dir)
-  if (!check.ok) {
-    if (before === undefined) await fs.rm(file, { force: true })
-    else await fs.writeFile(file, before)
-    for (const problem of check.problems) io.stderr(formatProblem(problem))
-    io.stderr(`写入后知识库无法加载，已恢复 ${file}`)
+  const result = await writeCalibratedBand(kb.files, dir, band, { targetFalseAccept: target, semantic })
+  if (result.ok) return result.file
+  if (result.reason === 'exists_without_section') {
+    io.stderr(`${result.file} 已存在但没有 matching: 段落，未写入：把 matching: 加进去或改名后重试`)
     return undefined
   }
-  return file
+  for (const problem of result.problems) io.stderr(formatProblem(problem))
+  io.stderr(`写入后知识库无法加载，已恢复 ${result.file}`)
+  return undefined
 }
 
 function parseShare(raw: string | undefined, flag: string, fallback: number): number {

@@ -170,6 +170,51 @@ export interface KnowledgeView {
     | { status: 'failed'; error: string }
 }
 
+/** One row of the calibration curve: shares of the held-out questions at that suggest threshold (S). */
+export interface CalibrationCurveRowView {
+  threshold: number
+  accuracy: number
+  wrongAccept: number
+  miss: number
+  falseAccept: number
+}
+
+/**
+ * GET /api/knowledge/calibration (admin): the 阈值校准 run of this instance (`qundesk kb calibrate` in its background
+ * worker). `idle` before any run; `running` with progress (poll again); `done` with the proposal; `failed` with why.
+ */
+export interface CalibrationView {
+  status: 'idle' | 'running' | 'done' | 'failed'
+  startedAt: string | null
+  startedBy: string | null
+  finishedAt: string | null
+  targetFalseAccept: number
+  progress: { phase: 'intents' | 'examples'; done: number; total: number } | null
+  /** Why the run failed: the folder's problems with file:line, or the worker's error. */
+  error: { message: string; problems: KnowledgeProblemView[] } | null
+  result: {
+    intents: number
+    listed: number
+    unlisted: number
+    leftOutIntents: number
+    sampled: boolean
+    folds: number
+    ms: number
+    top1: number
+    /** Proposed S (null: the folder has too few examples to hold any out); `met` false when no S meets the target. */
+    accept: (CalibrationCurveRowView & { met: boolean }) | null
+    autoSend: { threshold: number; met: boolean; autoSent: number; autoWrong: number; autoFalse: number } | null
+    /** Every 0.05 from 0.1 to 0.8, plus the proposed S. */
+    curve: CalibrationCurveRowView[]
+    /** The knowledge version loaded when the run started; the page says when the knowledge has changed since. */
+    knowledgeVersion: number
+  } | null
+  /** The global band in use now and where it comes from (`matching:` or the built-in defaults). */
+  current: { suggest: number; autoSend: number; source: 'matching' | 'default' }
+  /** The last proposal written into the knowledge by this instance. */
+  written: { file: string; suggest: number; autoSend: number; at: string; by: string } | null
+}
+
 /** POST /api/knowledge/test (admin): what the bot would decide for a question, and why (as `qundesk kb test`). */
 export interface KnowledgeTestView {
   decision: 'accept' | 'reject'

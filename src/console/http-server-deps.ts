@@ -5,6 +5,7 @@ import type { TrustProxy } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
+import type { CalibrationJob } from '../learning/calibration-job.js'
 import type { LearningService } from '../learning/learning-service.js'
 import type { MediaLibrary } from '../media/media-library.js'
 import type { MemberDirectory } from '../members/member-directory.js'
@@ -28,6 +29,8 @@ export interface HttpServerDeps {
   trustProxy?: TrustProxy
   suggestions: SuggestionService
   learning: LearningService
+  /** 阈值校准: `kb calibrate` in the background worker, and writing its proposal. */
+  calibration: CalibrationJob
   auth: AuthService
   settings: SettingsService
   quickReplies: QuickReplyService

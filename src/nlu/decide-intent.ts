@@ -17,14 +17,14 @@ import type { ScoredIntent } from './intent-matcher.js'
  * questions are accepted (`--target-false-accept 0.05`). Measured 2026-12-02: 0.49, 18.7% of listed questions right,
  * 3.7% with a wrong intent, unlisted accepted 4.8%. Alone, the shop knowledge gives 0.41 and nlu-dev 0.54.
  */
-const DEFAULT_ACCEPT_THRESHOLD = 0.49
+export const DEFAULT_ACCEPT_THRESHOLD = 0.49
 /**
  * `auto_send` intents go out without an agent only at or above this score: the lowest threshold, with the accept
  * threshold above, at which at most 1% of listed questions would be auto-sent with a wrong intent and at most 1% of
  * unlisted ones auto-sent at all (`--target-auto-send-error 0.01`). Measured 2026-12-02: 0.59 (11.0% of listed
  * questions auto-sent right, 0.2% wrong, unlisted 0.9%).
  */
-const DEFAULT_AUTO_SEND_THRESHOLD = 0.59
+export const DEFAULT_AUTO_SEND_THRESHOLD = 0.59
 /** For auto-send the runner-up intent must also trail by this much, so near-ties go to an agent. */
 const AUTO_SEND_MARGIN = 0.05
 

@@ -43,4 +43,27 @@ describe('知识库 in Chromium', () => {
     }).toMatch(new RegExp(`broken\\.yaml:\\d+`))
     await screenshot(page, 'knowledge-load-error')
   })
+
+  it('an admin runs 阈值校准, watches it finish, and writes the proposed band; the page then shows it in use', async () => {
+    const work = await makeWorkdir('kb-small-shop')
+    const t = browser.adopt(await startTestApp(work))
+    await t.app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })
+    const page = await browser.newPage()
+    await loginThroughForm(page, t.app.url, '老板', PASSWORD)
+    await page.goto(`${t.app.url}/knowledge`)
+    const section = page.locator('#knowledge-calibration')
+    await poll(() => section.textContent()).toContain('内置默认值')
+
+    await page.getByRole('button', { name: '开始校准' }).click()
+    const write = page.getByRole('button', { name: /写入建议阈值/ })
+    await write.waitFor({ timeout: 60_000 })
+    const text = (await section.textContent())!
+    expect(text).toMatch(/建议 S = 0\.\d+：答对 \d+\.\d%/)
+    expect(text).toContain('← 建议')
+    await screenshot(page, 'knowledge-calibration')
+    await write.click()
+    await poll(() => section.textContent()).toMatch(/老板 于 .* 写入 matching\.yaml：S = 0\.\d+/)
+    await poll(() => section.textContent()).toContain('知识库 matching: 段落')
+    expect(await fs.readFile(path.join(work.kbDir, 'matching.yaml'), 'utf8')).toMatch(/^matching:\n {2}suggest: 0\.\d+\n {2}auto_send: 0\.\d+\n/m)
+  })
 })

@@ -2,6 +2,7 @@ import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAuditService } from '../../src/audit/audit-service.js'
 import { createHttpServer } from '../../src/console/create-http-server.js'
+import { createCalibrationJob } from '../../src/learning/calibration-job.js'
 import type { HttpServerDeps } from '../../src/console/http-server-deps.js'
 import { createReportService } from '../../src/reports/report-service.js'
 import { createMediaLibrary } from '../../src/media/media-library.js'
@@ -136,10 +137,11 @@ describe('WeCom callback limits and refusal logs', () => {
 describe('createHttpServer rate-limit settings (what main.ts passes from QUNDESK_RATE_LIMIT_*)', () => {
   async function serverWith(rateLimit: HttpServerDeps['rateLimit']) {
     const { clock } = frozenClock()
-    t = await startTestApp(await makeWorkdir(), { clock })
+    const work = await makeWorkdir()
+    t = await startTestApp(work, { clock })
     const { app } = t
     const http = createHttpServer({
-      logger: app.logger, clock, apiToken: TEST_TOKEN, suggestions: app.suggestions, learning: app.learning, auth: app.auth,
+      logger: app.logger, clock, apiToken: TEST_TOKEN, suggestions: app.suggestions, learning: app.learning, calibration: createCalibrationJob({ db: app.db, clock, logger: app.logger, knowledge: () => app.knowledge, knowledgeDir: work.kbDir }), auth: app.auth,
       settings: createSettingsService({ db: app.db, clock }), quickReplies: createQuickReplyService({ db: app.db, clock }),
       reports: createReportService({ db: app.db, clock }), audit: createAuditService({ db: app.db }),
       knowledge: () => app.knowledge, members: app.directory, tagging: app.tagging, media: createMediaLibrary({ db: app.db, logger: app.logger }),

@@ -7,6 +7,9 @@ export const KNOWLEDGE_IDS = {
   group: 'knowledge-group',
   testResult: 'knowledge-test-result',
   lint: 'knowledge-lint',
+  calibration: 'knowledge-calibration',
+  calibrate: 'knowledge-calibrate',
+  calibrationResult: 'knowledge-calibration-result',
   filter: 'knowledge-filter',
   intents: 'knowledge-intents',
 } as const

@@ -24,6 +24,12 @@ export const KNOWLEDGE_PAGE: PageDefinition = {
   <h2 id="knowledge-lint-title">检查提醒</h2>
   <div id="${KNOWLEDGE_IDS.lint}" aria-live="polite"><p class="muted">检查中…</p></div>
 </section>
+<section class="card" aria-labelledby="knowledge-calibration-title" id="${KNOWLEDGE_IDS.calibration}">
+  <h2 id="knowledge-calibration-title">阈值校准</h2>
+  <p class="muted">用知识库自己的例句做留一法检验（与 <code>qundesk kb calibrate</code> 相同）：每个意图轮流拿掉，它的例句就是「知识库没有的同领域问题」，据此算出误接不超过 5% 的建议阈值。在后台运行，机器人照常回答；1,000 个意图约需十分钟。</p>
+  <button type="button" id="${KNOWLEDGE_IDS.calibrate}">开始校准</button>
+  <div id="${KNOWLEDGE_IDS.calibrationResult}" aria-live="polite"></div>
+</section>
 <section class="card" aria-labelledby="knowledge-intents-title">
   <h2 id="knowledge-intents-title">意图</h2>
   <input id="${KNOWLEDGE_IDS.filter}" type="search" aria-label="筛选意图" placeholder="按意图、例句或答案筛选">

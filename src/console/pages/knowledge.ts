@@ -1,4 +1,4 @@
-import type { KnowledgeTestView, KnowledgeView } from '../contract.js'
+import type { CalibrationView, KnowledgeTestView, KnowledgeView } from '../contract.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, h, initChrome, toast } from './dom.js'
 import { KNOWLEDGE_IDS } from './knowledge.ids.js'
@@ -15,8 +15,11 @@ const lint = byId(KNOWLEDGE_IDS.lint)
 const filter = byId<HTMLInputElement>(KNOWLEDGE_IDS.filter)
 const intentsBody = byId(KNOWLEDGE_IDS.intents).querySelector('tbody')!
 const result = byId(KNOWLEDGE_IDS.testResult)
+const calibrateButton = byId<HTMLButtonElement>(KNOWLEDGE_IDS.calibrate)
+const calibrationResult = byId(KNOWLEDGE_IDS.calibrationResult)
 let view: KnowledgeView | undefined
 let timer: number | undefined
+let calibrationTimer: number | undefined
 
 /** `knowledge/shop.yaml:12`: the path as loaded, from the knowledge folder's name on when it is long. */
 const where = (file: string, line: number) => `${file}${line > 0 ? `:${line}` : ''}`
@@ -97,5 +100,82 @@ function showTest(t: KnowledgeTestView): void {
   )
 }
 
+const PHASES = { intents: '留出意图', examples: '留出例句' } as const
+const share = (x: number) => `${(x * 100).toFixed(1)}%`
+
+async function loadCalibration(): Promise<void> {
+  window.clearTimeout(calibrationTimer)
+  let c: CalibrationView | undefined
+  try {
+    c = await api<CalibrationView>('GET', '/api/knowledge/calibration')
+    renderCalibration(c)
+  } catch (error) {
+    calibrationResult.replaceChildren(h('p', { class: 'error' }, `读取校准状态失败：${(error as Error).message}`))
+  }
+  // Every second while it runs (the progress moves); otherwise now and then, for a run another admin started.
+  calibrationTimer = window.setTimeout(() => void loadCalibration(), c?.status === 'running' ? 1000 : 15000)
+}
+
+function renderCalibration(c: CalibrationView): void {
+  const running = c.status === 'running'
+  calibrateButton.disabled = running
+  calibrateButton.textContent = c.status === 'idle' ? '开始校准' : running ? '校准中…' : '重新校准'
+  const band = `当前阈值：建议 S = ${c.current.suggest}，自动发送 A = ${c.current.autoSend}（${c.current.source === 'default' ? '内置默认值' : '知识库 matching: 段落'}）`
+  const parts: Array<Node | null> = [h('p', {}, band)]
+  if (running) {
+    const p = c.progress
+    parts.push(h('p', { role: 'status' }, `校准中（${c.startedBy ?? ''} 发起于 ${c.startedAt ? formatTime(c.startedAt) : ''}）：`,
+      p ? `${PHASES[p.phase]} ${p.done}/${p.total}` : '加载知识库…',
+      p ? h('progress', { max: p.total, value: p.done, 'aria-label': '校准进度' }) : null))
+  } else if (c.status === 'failed' && c.error) {
+    parts.push(h('div', { class: 'escalation-detail', role: 'alert' }, h('strong', {}, `校准失败：${c.error.message}`),
+      h('ul', {}, ...c.error.problems.map((p) => h('li', {}, h('code', {}, where(p.file, p.line)), ` ${p.message}`, p.hint ? ` — ${p.hint}` : '')))))
+  } else if (c.status === 'done' && c.result) {
+    const r = c.result
+    const chosen = r.accept?.threshold
+    parts.push(
+      h('p', { class: 'muted' }, `${r.intents} 个意图；留出例句 ${r.listed} 条、留出意图 ${r.leftOutIntents} 个（其例句 ${r.unlisted} 条当作知识库没有的问题）${r.sampled ? '，知识库较大，已均匀抽样' : ''}；共训练 ${r.folds} 次，用时 ${(r.ms / 1000).toFixed(1)} 秒；排第一即原意图 ${share(r.top1)}。${view && view.version !== r.knowledgeVersion ? '校准后知识库已更新，结果可能已过时，可重新校准。' : ''}`),
+      h('table', { class: 'table' },
+        h('thead', {}, h('tr', {}, h('th', {}, '阈值 S'), h('th', {}, '答对'), h('th', {}, '答错意图'), h('th', {}, '转人工'), h('th', {}, '误接（未收录）'))),
+        h('tbody', {}, ...r.curve.map((p) => h('tr', p.threshold === chosen ? { class: 'chosen' } : {},
+          h('td', {}, `${p.threshold.toFixed(2)}${p.threshold === chosen ? ' ← 建议' : ''}`), h('td', {}, share(p.accuracy)), h('td', {}, share(p.wrongAccept)),
+          h('td', {}, share(p.miss)), h('td', {}, share(p.falseAccept)))))),
+    )
+    if (!r.accept) parts.push(h('p', { class: 'error' }, '例句太少，无法留出检验：每个意图至少写 2 条例句。'))
+    else if (!r.accept.met) parts.push(h('p', { class: 'error' }, `没有哪个阈值能让误接不超过 ${share(c.targetFalseAccept)}；最严的 ${r.accept.threshold} 仍误接 ${share(r.accept.falseAccept)}。给相近的意图补充更有区分度的例句后重新校准。`))
+    else {
+      const autoSend = Math.max(r.autoSend?.threshold ?? r.accept.threshold, r.accept.threshold)
+      parts.push(h('p', {}, `建议 S = ${r.accept.threshold}：答对 ${share(r.accept.accuracy)}，答错意图 ${share(r.accept.wrongAccept)}，误接未收录问题 ${share(r.accept.falseAccept)}（目标 ≤ ${share(c.targetFalseAccept)}）；建议 A = ${autoSend}。`))
+      const already = c.written && c.written.suggest === r.accept.threshold && c.written.autoSend === autoSend && c.finishedAt !== null && c.written.at >= c.finishedAt
+      if (!already) parts.push(h('button', { type: 'button', class: 'primary', onclick: () => void applyCalibration() }, `写入建议阈值（S ${r.accept.threshold}，A ${autoSend}）`))
+    }
+  }
+  if (c.written) parts.push(h('p', { class: 'muted' }, `${c.written.by} 于 ${formatTime(c.written.at)} 写入 ${c.written.file}：S = ${c.written.suggest}，A = ${c.written.autoSend}`))
+  calibrationResult.replaceChildren(...parts.filter((p): p is Node => p !== null))
+}
+
+async function applyCalibration(): Promise<void> {
+  try {
+    const c = await api<CalibrationView>('POST', '/api/knowledge/calibration/apply')
+    renderCalibration(c)
+    toast(`已写入 ${c.written?.file ?? 'matching.yaml'}，知识库已重新加载`)
+    void load()
+  } catch (error) {
+    toast(error instanceof ApiError ? error.message : '写入失败', 'error')
+  }
+}
+
+calibrateButton.addEventListener('click', async () => {
+  calibrateButton.disabled = true
+  try {
+    renderCalibration(await api<CalibrationView>('POST', '/api/knowledge/calibration', {}))
+    void loadCalibration()
+  } catch (error) {
+    calibrateButton.disabled = false
+    toast(error instanceof ApiError ? error.message : '请求失败', 'error')
+  }
+})
+
 filter.addEventListener('input', renderIntents)
 void load()
+void loadCalibration()

@@ -4,8 +4,15 @@ import { decideEscalation } from '../../escalation/decide-escalation.js'
 import { decideIntent } from '../../nlu/decide-intent.js'
 import { detectEmotion } from '../../nlu/emotion/detect-emotion.js'
 import type { KnowledgeLoadError, MatcherRuntime } from '../../nlu/matcher-runtime.js'
-import type { KnowledgeLoadErrorView, KnowledgeProblemView, KnowledgeTestView, KnowledgeView } from '../contract.js'
+import type { CalibrationState } from '../../learning/calibration-job.js'
+import type { CalibrationView, KnowledgeLoadErrorView, KnowledgeProblemView, KnowledgeTestView, KnowledgeView } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
+import { actorOf } from '../identity.js'
+
+const calibrateBody = {
+  type: ['object', 'null'], additionalProperties: false,
+  properties: { targetFalseAccept: { type: 'number', minimum: 0, maximum: 0.5 } },
+} as const
 
 const testBody = {
   type: 'object', required: ['question'], additionalProperties: false,
@@ -13,7 +20,7 @@ const testBody = {
 } as const
 
 /** The 知识库 page's API (admin): the knowledge in use, its load error and lint, and 试一试. */
-export function registerKnowledgeRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'knowledge'>): void {
+export function registerKnowledgeRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'knowledge' | 'calibration'>): void {
   const admin = { access: 'admin' } as const
 
   app.get('/api/knowledge', { config: admin }, async (): Promise<KnowledgeView> => {
@@ -33,6 +40,22 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: Pick<HttpSer
 
   app.post<{ Body: { question: string; groupId?: string } }>('/api/knowledge/test', { config: admin, schema: { body: testBody } }, async (request): Promise<KnowledgeTestView> =>
     testQuestion(deps.knowledge(), request.body.question, request.body.groupId))
+
+  // 阈值校准: `kb calibrate` in the background worker; the page polls the GET while it runs.
+  app.get('/api/knowledge/calibration', { config: admin }, async (): Promise<CalibrationView> => calibrationView(deps.calibration.state()))
+
+  app.post<{ Body: { targetFalseAccept?: number } }>('/api/knowledge/calibration', { config: admin, schema: { body: calibrateBody } }, async (request, reply): Promise<CalibrationView> => {
+    const state = deps.calibration.start(actorOf(request.identity), request.body ?? {})
+    void reply.code(202)
+    return calibrationView(state)
+  })
+
+  app.post('/api/knowledge/calibration/apply', { config: admin }, async (request): Promise<CalibrationView> =>
+    calibrationView(await deps.calibration.apply(actorOf(request.identity))))
+}
+
+function calibrationView(state: CalibrationState): CalibrationView {
+  return { ...state, error: state.error ? { message: state.error.message, problems: state.error.problems.map(problemView) } : null }
 }
 
 /** The decision `qundesk kb test` prints, with the knowledge and matcher the bot uses now (learned examples included). */
