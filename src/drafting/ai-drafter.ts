@@ -27,8 +27,8 @@ const WARN_INTERVAL_MS = 60_000
 
 /**
  * The optional AI drafter (issue 18): for a question below the threshold in an opted-in group, asks the chat API
- * for a reply grounded in the best-ranked intents' answers and, when it comes back in time and no agent has taken
- * the item meanwhile, puts it into the waiting suggestion as 「AI 草稿」 (suggestions.attachAiDraft). The question
+ * for a reply grounded in the best-ranked intents' answers and, when it comes back in time and the item still waits
+ * without a draft (an agent may have opened it: it is for them), puts it into the waiting suggestion as 「AI 草稿」 (suggestions.attachAiDraft). The question
  * is in the queue before it asks and never waits for it: a refusal, a broken stream or a timeout leaves the item as
  * it was. Every request is recorded (model, outcome, tokens, cost, latency) for the reports; nothing is ever sent.
  *
@@ -38,7 +38,7 @@ const WARN_INTERVAL_MS = 60_000
  */
 export function createAiDrafter(deps: {
   db: Db; chat: ChatClient; model: string; pricePer1k: { input: number; output: number }
-  suggestions: { attachAiDraft(id: number, draft: { text: string; intentIds: readonly string[]; version: number }): Promise<Suggestion | undefined> }
+  suggestions: { attachAiDraft(id: number, draft: { text: string; intentIds: readonly string[] }): Promise<Suggestion | undefined> }
   clock: Clock; logger: Logger
 }): AiDrafter {
   const inFlight = new Set<Promise<void>>()
@@ -61,9 +61,9 @@ export function createAiDrafter(deps: {
       model = answer.model ?? deps.model
       // Stored like any draft: well-formed (a lone surrogate or NUL from a JSON escape would not store on PostgreSQL), bounded.
       const text = truncateText(wellFormed(answer.text), AI_DRAFT_MAX_CHARS)
-      const attached = await deps.suggestions.attachAiDraft(suggestion.id, { text, intentIds, version: suggestion.version })
+      const attached = await deps.suggestions.attachAiDraft(suggestion.id, { text, intentIds })
       outcome = attached ? 'drafted' : 'superseded'
-      log.info({ outcome, intentIds, promptTokens: tokens.promptTokens, completionTokens: tokens.completionTokens, latencyMs }, attached ? 'AI draft attached' : 'AI draft dropped: an agent took the item first')
+      log.info({ outcome, intentIds, promptTokens: tokens.promptTokens, completionTokens: tokens.completionTokens, latencyMs }, attached ? 'AI draft attached' : 'AI draft dropped: the item was decided or drafted first')
     } catch (failure) {
       latencyMs = Date.now() - started
       if (!(failure instanceof LlmError)) throw failure

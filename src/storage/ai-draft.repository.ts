@@ -8,16 +8,15 @@ export async function insertAiDraft(db: Db, row: NewAiDraftRow): Promise<void> {
 }
 
 /**
- * Puts an AI draft into a suggestion that still waits with no text, at the version the drafter saw and with no
- * agent's claim in force (claimed_at at or after `since`): an agent who opened, typed in or decided the item is
- * never overwritten. One conditional UPDATE, so it is safe against a decision on another instance. The version
- * moves on, as for every change. True when written.
+ * Puts an AI draft into a suggestion that still waits with no text. A claim does not stop it: the agent who opened
+ * the item is the one it is for (their pane shows it, and keeps what they are typing instead if they are). A decided
+ * item, or one that got a text meanwhile (an intent fix), is never overwritten. One conditional UPDATE, so it is safe
+ * against a decision on another instance. The version moves on, as for every change. True when written.
  */
-export async function fillAiDraft(db: Db, id: number, draft: { text: string; intentIds: readonly string[]; version: number; since: string }): Promise<boolean> {
+export async function fillAiDraft(db: Db, id: number, draft: { text: string; intentIds: readonly string[] }): Promise<boolean> {
   const result = await db.updateTable('suggestions')
     .set({ text: draft.text, ai_draft_intents: JSON.stringify(draft.intentIds), version: NEXT_VERSION })
-    .where('id', '=', id).where('status', '=', 'pending').where('version', '=', draft.version).where('text', 'is', null)
-    .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_at', '<', draft.since)]))
+    .where('id', '=', id).where('status', '=', 'pending').where('text', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }

@@ -91,12 +91,12 @@ export interface SuggestionService {
   /** The conversation around the question and the customer's history with the bot. */
   context(id: number): Promise<SuggestionContext>
   /**
-   * Puts the AI drafter's text into a suggestion still waiting with no draft, at the version it was asked for, and
-   * marks it 「AI 草稿」 with the intents it was grounded in. Nothing is written once an agent claimed (opened, typed
-   * in) or decided it, or anything else changed it: returns undefined then. Never sends: an AI draft always waits
+   * Puts the AI drafter's text into a suggestion still waiting with no draft and marks it 「AI 草稿」 with the intents
+   * it was grounded in; an agent who opened the item meanwhile sees it arrive. Nothing is written once the item was
+   * decided or got a draft otherwise (an intent fix): returns undefined then. Never sends: an AI draft always waits
    * for an agent.
    */
-  attachAiDraft(id: number, draft: { text: string; intentIds: readonly string[]; version: number }): Promise<Suggestion | undefined>
+  attachAiDraft(id: number, draft: { text: string; intentIds: readonly string[] }): Promise<Suggestion | undefined>
   /** Tells live views about a change made elsewhere (e.g. an intent fix). */
   notify(suggestion: Suggestion): void
   /** Live updates for the console. Returns an unsubscribe function. */
@@ -372,7 +372,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
       return rejected
     },
     async attachAiDraft(id, draft) {
-      if (!(await fillAiDraft(db, id, { ...draft, since: claimCutoff(clock()) }))) return undefined
+      if (!(await fillAiDraft(db, id, draft))) return undefined
       const drafted = await get(id)
       emit('updated', drafted)
       return drafted

@@ -16,7 +16,7 @@ const grounding = [{ id: 'invoice.issue', answer: '请在「我的订单」→�
 const clock = () => new Date('2026-12-03T02:00:00.000Z')
 
 function drafter(chat: ChatClient, attach: (text: string) => boolean = () => true) {
-  const attached: Array<{ text: string; intentIds: readonly string[]; version: number }> = []
+  const attached: Array<{ text: string; intentIds: readonly string[] }> = []
   const d = createAiDrafter({
     db, chat, model: 'configured-model', pricePer1k: { input: 0.002, output: 0.006 }, clock, logger: createLogger({ level: 'silent' }),
     suggestions: { attachAiDraft: async (_id, draft) => (attach(draft.text) ? (attached.push(draft), { ...suggestion, text: draft.text } as Suggestion) : undefined) },
@@ -29,7 +29,7 @@ describe('createAiDrafter', () => {
     const { d, attached, row } = drafter({ complete: async () => ({ text: '可以重新开票。', usage: null, model: 'served-model', latencyMs: 42 }) })
     d.request(suggestion, grounding)
     await d.drain()
-    expect(attached).toEqual([{ text: '可以重新开票。', intentIds: ['invoice.issue'], version: 1 }])
+    expect(attached).toEqual([{ text: '可以重新开票。', intentIds: ['invoice.issue'] }])
     const r = (await row())!
     expect(r).toMatchObject({ suggestion_id: 7, group_id: 'g1', model: 'served-model', outcome: 'drafted', error: null, tokens_estimated: 1, completion_tokens: 7, latency_ms: 42, intent_ids: '["invoice.issue"]' })
     expect(r.prompt_tokens).toBeGreaterThan(100)
