@@ -9,6 +9,7 @@ import type { Config } from './config/load-config.js'
 import { systemClock, type Clock } from './core/clock.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { acknowledgeHandoffs } from './escalation/acknowledge-handoffs.js'
+import { questionVectorHashes } from './embeddings/semantic-help.js'
 import type { AuthService } from './auth/auth-service.js'
 import type { MatcherRuntime } from './nlu/matcher-runtime.js'
 import type { LearningService } from './learning/learning-service.js'
@@ -114,7 +115,10 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const drafter = startAiDrafter({ ...base, suggestions }, stack)
     const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings, drafter, semantic })
     const members = createMemberService({ db, clock, logger })
-    const directory = createMemberDirectory({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
+    // Erasure finds a question's cached vector by the text the embedding provider was given: normalised with the knowledge in use.
+    const directory = createMemberDirectory({
+      db, clock, utcOffsetMinutes: config.utcOffsetMinutes, questionVectorHashes: (text) => questionVectorHashes(knowledge.current().kb)(text),
+    })
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const wecomInbox = createWecomCallbackInbox({ db, clock, logger })
     const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, wecomInbox, databaseFile, semantic }, stack)

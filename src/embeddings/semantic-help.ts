@@ -5,6 +5,7 @@ import { analyzedText } from '../core/text-limits.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { blendRanking, buildExampleVectors, type ExampleVectors } from '../nlu/embedding-blend.js'
 import { questionNormalizer, type ScoredIntent } from '../nlu/intent-matcher.js'
+import { normalizeText } from '../nlu/normalize-text.js'
 import type { Db } from '../storage/create-db.js'
 import { embeddingTextHash, findCachedVectors, insertCachedVectors } from '../storage/embedding-cache.repository.js'
 import { createCircuitBreaker, type BreakerState } from './circuit-breaker.js'
@@ -27,6 +28,34 @@ export interface SemanticHelp {
   status(): EmbeddingsStatus
   /** Abandons requests in flight and asks nothing more (shutdown); `rank` then keeps the offline ranking. */
   stop(): void
+}
+
+/** The text a customer's question is embedded (and cached) as: its analysed part, normalised with the knowledge's synonyms. */
+const questionText = (normalize: (text: string) => string, question: string): string => normalize(analyzedText(question))
+
+const vectorHashers = new WeakMap<KnowledgeBase, (text: string) => string[]>()
+
+/**
+ * For erasure: every cache key under which a customer's text may hold a question vector, as `createSemanticHelp`
+ * computes them: as a question (its analysed part) and as an agent's intent fix (the whole text), each normalised with
+ * this knowledge's synonyms and with none (a vector cached before synonyms that rewrite the text were added). A text
+ * cached under synonyms since removed or changed is not found; retention deletes it by age.
+ *
+ * @example
+ * const hashes = questionVectorHashes(knowledge.current().kb)('我的快递到哪了')
+ */
+export function questionVectorHashes(kb: KnowledgeBase): (text: string) => string[] {
+  let hasher = vectorHashers.get(kb)
+  if (!hasher) {
+    const normalize = questionNormalizer(kb)
+    hasher = (text) => {
+      const forms = new Set([questionText(normalize, text), normalize(text), questionText(normalizeText, text), normalizeText(text)])
+      forms.delete('')
+      return [...forms].map(embeddingTextHash)
+    }
+    vectorHashers.set(kb, hasher)
+  }
+  return hasher
 }
 
 /** Failures in a row that open the breaker, and how long it stays open before one trial request. */
@@ -139,7 +168,7 @@ export function createSemanticHelp(deps: {
     }
     pending = (async () => {
       const vectors = await vectorsOf(entries.map((e) => e.text), 'example')
-      // A fix is a customer's question: cached as one, so retention deletes its vector like the fix itself.
+      // A fix is a customer's question: cached as one, so retention and erasure delete its vector like the fix itself.
       const fixVectors = fixes.length === 0 ? [] : await vectorsOf(fixes.map((e) => e.text), 'question', vectors[0]?.length)
       return buildExampleVectors(kb.intents.map((intent) => intent.id), [
         ...entries.map((e, j) => ({ intent: e.intent, vector: vectors[j]! })),
@@ -159,7 +188,7 @@ export function createSemanticHelp(deps: {
   }
 
   async function blend(kb: KnowledgeBase, question: string, lexical: readonly ScoredIntent[]): Promise<ScoredIntent[] | undefined> {
-    const text = normalizerOf(kb)(analyzedText(question))
+    const text = questionText(normalizerOf(kb), question)
     if (text === '' || kb.intents.length === 0 || stopping.signal.aborted) return undefined
     // Examples first (already in memory after the first question of a version), so the question's vector is checked
     // against their dimension before it is cached.

@@ -42,7 +42,11 @@ const toSummary = (row: SummaryRow, tags: MemberTagRow[]): MemberSummary => ({
  * const directory = createMemberDirectory({ db, clock, utcOffsetMinutes: 480 })
  * await directory.list({ tag: '流失预警', groupId: 'r1@chatroom', limit: 50 })
  */
-export function createMemberDirectory(deps: { db: Db; clock: Clock; utcOffsetMinutes: number }): MemberDirectory {
+export function createMemberDirectory(deps: {
+  db: Db; clock: Clock; utcOffsetMinutes: number
+  /** Passed to the erasure: which embedding vectors are a customer's text's (see `createMemberPrivacy`). */
+  questionVectorHashes?: ((text: string) => readonly string[]) | undefined
+}): MemberDirectory {
   const { db } = deps
   return {
     async list(filter) {
@@ -85,6 +89,6 @@ export function createMemberDirectory(deps: { db: Db; clock: Clock; utcOffsetMin
       const from = new Date(deps.clock().getTime() + deps.utcOffsetMinutes * 60_000 - Math.max(1, Math.min(days, 366)) * 86_400_000).toISOString().slice(0, 10)
       return listTagCounts(db, from)
     },
-    privacy: createMemberPrivacy({ db, clock: deps.clock }),
+    privacy: createMemberPrivacy({ db, clock: deps.clock, questionVectorHashes: deps.questionVectorHashes }),
   }
 }

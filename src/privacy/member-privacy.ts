@@ -39,11 +39,18 @@ export interface MemberPrivacy {
  * not rewritten: entries about the person stay (their id as subject, and whatever detail was recorded then).
  *
  * @example
- * const privacy = createMemberPrivacy({ db, clock })
+ * const privacy = createMemberPrivacy({ db, clock, questionVectorHashes: (text) => questionVectorHashes(knowledge.current().kb)(text) })
  * const { memberId } = await privacy.resolve('张三')
- * await privacy.erase(memberId, 'cli:ops')   // { messages: 12, suggestions: 3, memberships: 1, ... }
+ * await privacy.erase(memberId, 'cli:ops')   // { messages: 12, suggestions: 3, memberships: 1, questionVectors: 2, ... }
  */
-export function createMemberPrivacy(deps: { db: Db; clock: Clock; anonymousId?: () => string }): MemberPrivacy {
+export function createMemberPrivacy(deps: {
+  db: Db; clock: Clock; anonymousId?: () => string
+  /**
+   * The embedding cache keys of a customer's text, from the current knowledge's normaliser (`questionVectorHashes`),
+   * so an erasure deletes the provider's vectors of exactly their questions. Absent: it deletes every question vector.
+   */
+  questionVectorHashes?: ((text: string) => readonly string[]) | undefined
+}): MemberPrivacy {
   const { db, clock } = deps
   const newAnonymousId = deps.anonymousId ?? (() => `${ERASED_ID_PREFIX}${randomBytes(12).toString('base64url')}`)
 
@@ -95,7 +102,7 @@ export function createMemberPrivacy(deps: { db: Db; clock: Clock; anonymousId?: 
         const live = await countLiveSendsTo(trx, memberId)
         if (live > 0) throw new QunDeskError('conflict', `有 ${live} 条发给该成员的消息正在排队或发送，发完（或失败）后再删除`, { live })
         const names = (await listMemberNames(trx, memberId)).filter((name) => name.length >= MIN_NAME_LENGTH)
-        const erased = await eraseMemberData(trx, { memberId, names, anonymousId, at: at.toISOString(), actor })
+        const erased = await eraseMemberData(trx, { memberId, names, anonymousId, at: at.toISOString(), actor, questionVectorHashes: deps.questionVectorHashes })
         // Counts only: the entry must not put back what was just erased (the subject is the anonymous id).
         await appendAudit(trx, { at, actor, action: 'member.erased', subjectType: 'member', subjectId: anonymousId, detail: { ...erased } })
         return erased

@@ -67,3 +67,23 @@ export async function deleteExpiredQuestionVectors(db: Db, step: { before: strin
   }
   return deleted
 }
+
+/**
+ * Erasure: the customers' question vectors cached under these hashes, whatever the model (the hash does not depend on
+ * it); returns how many. Knowledge examples stay even when an example has the same text: they are not the customer's.
+ */
+export async function deleteQuestionVectors(db: Db, hashes: readonly string[]): Promise<number> {
+  const unique = [...new Set(hashes)]
+  let deleted = 0
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const result = await db.deleteFrom('embedding_cache').where('kind', '=', 'question').where('text_hash', 'in', unique.slice(i, i + CHUNK)).executeTakeFirst()
+    deleted += Number(result.numDeletedRows)
+  }
+  return deleted
+}
+
+/** Erasure when the hashes of the erased texts cannot be worked out: every customer question vector goes (a cache: the provider is asked again). */
+export async function deleteAllQuestionVectors(db: Db): Promise<number> {
+  const result = await db.deleteFrom('embedding_cache').where('kind', '=', 'question').executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

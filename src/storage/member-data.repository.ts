@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from './create-db.js'
+import { deleteAllQuestionVectors, deleteQuestionVectors } from './embedding-cache.repository.js'
 import { deleteMemberMedia, listMemberMedia } from './message-media.repository.js'
 import { blankIfSet } from './retention.repository.js'
 import { NEXT_VERSION } from './suggestion.repository.js'
@@ -127,6 +128,11 @@ export interface EraseInput {
   anonymousId: string
   at: string
   actor: string
+  /**
+   * The embedding cache keys (`embeddingTextHash`) a customer's text may have a question vector under: the vectors
+   * of the erased questions go with them. Absent (no knowledge to normalise with): every question vector goes.
+   */
+  questionVectorHashes?: ((text: string) => readonly string[]) | undefined
 }
 
 export interface EraseCounts {
@@ -151,6 +157,8 @@ export interface EraseCounts {
   wecomResponseUrls: number
   /** Their pictures, voice notes and files: deleted, bytes and all. */
   media: number
+  /** Embedding provider vectors of the erased questions and intent fixes (theirs, and others' that named them): deleted. */
+  questionVectors: number
 }
 
 const PAGE = 2000
@@ -186,7 +194,8 @@ const likeAny = (columns: readonly string[], needles: readonly string[]): Expres
  *   the person again, as new, if they are still in the group);
  * - tags, tag history, tag actions, CRM attributes, follow-up requests, their learned examples and learning candidates, and AI-bot reply
  *   addresses are deleted; WeCom payloads and finished sends that carry their id or name are blanked;
- * - content in their groups that names them (others' messages, the bot's "@张三" replies) is blanked.
+ * - content in their groups that names them (others' messages, the bot's "@张三" replies) is blanked;
+ * - the embedding provider's cached vectors of every question and fix erased here are deleted (see `questionVectorHashes`).
  */
 export async function eraseMemberData(trx: Db, input: EraseInput): Promise<EraseCounts> {
   const { memberId, anonymousId: anon, at } = input
@@ -199,6 +208,19 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
     ...(await trx.selectFrom('suggestions').select('group_id').distinct().where('member_id', '=', memberId).execute()).map((r) => r.group_id),
   ])]
   const ownSuggestionIds = (await trx.selectFrom('suggestions').select('id').where('member_id', '=', memberId).execute()).map((r) => r.id)
+  // A question's vector is derived from the customer's words: every question blanked below takes its vector along.
+  // Read before blanking (and after opening: content may be sealed).
+  const erasedQuestions = new Set<string>()
+  const collect = (...texts: (string | null)[]) => {
+    for (const text of texts) if (text) erasedQuestions.add(text)
+  }
+  await pagedIds((after) => trx.selectFrom('messages').select(['id', 'question'])
+    .where('sender_id', '=', memberId).$if(after !== undefined, (q) => q.where('id', '>', after as string)).orderBy('id').limit(PAGE).execute(),
+  (r) => { collect(r.question); return false })
+  // A suggestion's question can differ from the message's (a follow-up's answer is appended to it).
+  await pagedIds((after) => trx.selectFrom('suggestions').select(['id', 'question'])
+    .where('member_id', '=', memberId).$if(after !== undefined, (q) => q.where('id', '>', after as number)).orderBy('id').limit(PAGE).execute(),
+  (r) => { collect(r.question); return false })
 
   const suggestions = n(await trx.updateTable('suggestions')
     .set({
@@ -226,10 +248,18 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
     const groups = groupIds.slice(i, i + CHUNK)
     messageIds.push(...await pagedIds((after) => trx.selectFrom('messages').select(['id', 'text', 'question', 'error'])
       .where('group_id', 'in', groups).$if(after !== undefined, (q) => q.where('id', '>', after as string)).orderBy('id').limit(PAGE).execute(),
-    (r) => mentions(r.text, r.question, r.error)))
+    (r) => {
+      const hit = mentions(r.text, r.question, r.error)
+      if (hit) collect(r.question)
+      return hit
+    }))
     suggestionIds.push(...await pagedIds((after) => trx.selectFrom('suggestions').select(['id', 'question', 'text', 'final_text', 'reject_reason'])
       .where('group_id', 'in', groups).where('status', '!=', 'sending').$if(after !== undefined, (q) => q.where('id', '>', after as number)).orderBy('id').limit(PAGE).execute(),
-    (r) => mentions(r.question, r.text, r.final_text, r.reject_reason)))
+    (r) => {
+      const hit = mentions(r.question, r.text, r.final_text, r.reject_reason)
+      if (hit) collect(r.question)
+      return hit
+    }))
     outboxIds.push(...await pagedIds((after) => trx.selectFrom('outbox').select(['id', 'text'])
       .where('group_id', 'in', groups).where('status', 'in', ['sent', 'failed']).$if(after !== undefined, (q) => q.where('id', '>', after as number)).orderBy('id').limit(PAGE).execute(),
     (r) => mentions(r.text)))
@@ -254,9 +284,13 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
 
   const ownSuggestionSet = new Set(ownSuggestionIds)
   const mentioningSuggestionSet = new Set(suggestionIds)
+  // An intent fix is a customer's question the matcher was trained with, embedded as a question too.
+  collect(...(await trx.selectFrom('learned_examples').select('text').where(likeAny(['text'], needles)).execute()).map((r) => r.text))
   let learnedExamples = n(await trx.deleteFrom('learned_examples').where(likeAny(['text'], needles)).executeTakeFirst())
   for (let i = 0; i < ownSuggestionIds.length; i += CHUNK) {
-    learnedExamples += n(await trx.deleteFrom('learned_examples').where('suggestion_id', 'in', ownSuggestionIds.slice(i, i + CHUNK)).executeTakeFirst())
+    const ids = ownSuggestionIds.slice(i, i + CHUNK)
+    collect(...(await trx.selectFrom('learned_examples').select('text').where('suggestion_id', 'in', ids).execute()).map((r) => r.text))
+    learnedExamples += n(await trx.deleteFrom('learned_examples').where('suggestion_id', 'in', ids).executeTakeFirst())
   }
   // Candidates are sealed: the ones naming them are found by reading back (the table is capped, see candidate-rules.ts).
   const candidateIds = new Set(await pagedIds((after) => trx.selectFrom('learning_candidates').select(['id', 'text', 'member_id', 'suggestion_id'])
@@ -292,9 +326,13 @@ export async function eraseMemberData(trx: Db, input: EraseInput): Promise<Erase
       left_at: sql<string>`COALESCE(left_at, ${at})`,
     })
     .where('member_id', '=', memberId).executeTakeFirst())
+  const hashesOf = input.questionVectorHashes
+  const questionVectors = hashesOf
+    ? await deleteQuestionVectors(trx, [...erasedQuestions].flatMap((text) => hashesOf(text)))
+    : await deleteAllQuestionVectors(trx)
 
   return {
     messages, mentioningMessages, suggestions, mentioningSuggestions, pendingCancelled, memberships, tags, tagHistory, tagActions, attributes,
-    slotRequests, learnedExamples, learningCandidates, outbox, wecomCallbacks, wecomResponseUrls, media,
+    slotRequests, learnedExamples, learningCandidates, outbox, wecomCallbacks, wecomResponseUrls, media, questionVectors,
   }
 }

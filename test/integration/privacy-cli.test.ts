@@ -6,7 +6,10 @@ import { runCli } from '../../src/cli.js'
 import type { CliIo } from '../../src/cli/cli-io.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { listAudit } from '../../src/storage/audit.repository.js'
+import { loadKnowledge } from '../../src/knowledge/load-knowledge.js'
+import { questionNormalizer } from '../../src/nlu/intent-matcher.js'
 import { openDb, type Db } from '../../src/storage/create-db.js'
+import { embeddingTextHash, insertCachedVectors } from '../../src/storage/embedding-cache.repository.js'
 import { upsertJoin } from '../../src/storage/group-member.repository.js'
 import { insertMessageOnce } from '../../src/storage/message.repository.js'
 import { makeWorkdir, testEnv } from './test-context.js'
@@ -137,5 +140,43 @@ describe('qundesk members delete', () => {
     expect(res.code).toBe(1)
     expect(res.stderr).toContain('有 1 条发给该成员的消息正在排队或发送')
     expect(await textsOf(env, 'wxid_zhang')).toHaveLength(2)
+  })
+
+  describe('the embedding provider\'s cached vectors', () => {
+    /** Vectors as the provider's help caches them: 张三's question, someone else's, and a knowledge example. */
+    async function withVectors(env: Record<string, string | undefined>) {
+      const loaded = await loadKnowledge(env.QUNDESK_KNOWLEDGE_DIR!)
+      if (!loaded.ok) throw new Error('fixture knowledge does not load')
+      const normalize = questionNormalizer(loaded.kb)
+      const hashes = { zhang: embeddingTextHash(normalize('我的快递到哪了 13812345678')), other: embeddingTextHash(normalize('能开发票吗')), example: embeddingTextHash(normalize('我的快递到哪了')) }
+      const createdAt = new Date().toISOString()
+      await withDb(env, (db) => insertCachedVectors(db, [
+        { model: 'm', textHash: hashes.zhang, kind: 'question', vector: [1, 0], createdAt },
+        { model: 'm', textHash: hashes.other, kind: 'question', vector: [0, 1], createdAt },
+        { model: 'm', textHash: hashes.example, kind: 'example', vector: [1, 1], createdAt },
+      ]))
+      return hashes
+    }
+    const cached = (env: Record<string, string | undefined>) =>
+      withDb(env, async (db) => (await db.selectFrom('embedding_cache').select(['kind', 'text_hash']).orderBy('kind').execute()))
+
+    it('deletes the vector of the member\'s question only, normalised with the knowledge', async () => {
+      const { env } = await seeded()
+      const hashes = await withVectors(env)
+      const res = await run(['members', 'delete', '张三', '--yes'], env)
+      expect(res).toMatchObject({ code: 0, stderr: '' })
+      expect(res.stdout).toContain('问题向量 1 条')
+      expect(await cached(env)).toEqual([{ kind: 'example', text_hash: hashes.example }, { kind: 'question', text_hash: hashes.other }])
+    })
+
+    it('deletes every question vector, and says so, when the knowledge does not load (which are theirs cannot be told)', async () => {
+      const { env, dir } = await seeded()
+      const hashes = await withVectors(env)
+      const res = await run(['members', 'delete', '张三', '--yes'], { ...env, QUNDESK_KNOWLEDGE_DIR: path.join(dir, 'no-such-knowledge') })
+      expect(res.code).toBe(0)
+      expect(res.stdout).toContain('问题向量 2 条')
+      expect(res.stderr).toContain('已删除全部顾客问题的向量缓存')
+      expect(await cached(env)).toEqual([{ kind: 'example', text_hash: hashes.example }])
+    })
   })
 })

@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('embedding_cache')
     .addColumn('model', 'text', (c) => c.notNull())
     .addColumn('text_hash', 'text', (c) => c.notNull())
-    // 'example' (knowledge, kept) or 'question' (a customer's, deleted by retention).
+    // 'example' (knowledge, kept) or 'question' (a customer's, deleted by retention and by a member's erasure).
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('dimension', 'integer', (c) => c.notNull())
     .addColumn('vector', 'text', (c) => c.notNull())
