@@ -6,6 +6,7 @@ import {
 } from './calibration-curve.js'
 import { decideIntent } from './decide-intent.js'
 import { blendRanking, buildExampleVectors, type ExampleVectors, type Vector } from './embedding-blend.js'
+import type { SemanticBlend } from './embedding-texts.js'
 import { createMatcherFromModel, prepareTrainingInput } from './intent-matcher.js'
 import { trainMatcherModel, type TrainingInput } from './matcher-model.js'
 
@@ -36,12 +37,8 @@ export interface CalibrationOptions {
  */
 export const FOLD_LIMITS = { intents: 150, examples: 300 } as const
 
-export interface SemanticCalibration {
-  /** The vectors of these normalised texts, in order (the CLI passes the provider's client). */
-  embed(texts: readonly string[]): Promise<Vector[]>
-  /** QUNDESK_EMBEDDINGS_WEIGHT: the semantic share of the blended score. */
-  weight: number
-}
+/** The embedding provider for calibration: the same shape `kb eval` and `kb test` take (the CLI passes its client). */
+export type SemanticCalibration = SemanticBlend
 
 export interface CalibrationReport {
   /** Knowledge bases calibrated together (their held-out questions pooled). */
