@@ -1,20 +1,10 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { REPO_ROOT as ROOT, runQundesk as qundesk } from './run-qundesk.js'
 import { makeWorkdir } from './test-context.js'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 const FIXTURE = 'knowledge/calibrate-with-matching'
-
-/** Runs the built `qundesk` (bin/qundesk.js, as npx runs it; `npm test` builds first). */
-function qundesk(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), ...args], { encoding: 'utf8', env: { ...process.env, QUNDESK_LOG_LEVEL: 'silent' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
-    })
-  })
-}
 
 describe('qundesk kb calibrate (the real CLI)', () => {
   it('prints the leave-one-out curve and the proposed band, with progress on stderr, and writes nothing', async () => {

@@ -1,20 +1,11 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeEmbeddings, type FakeEmbeddings } from '../support/fake-embeddings-server.js'
+import { runQundesk as qundesk } from './run-qundesk.js'
 import { makeWorkdir } from './test-context.js'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 const KEY = 'sk-eval-secret-abcdef012345'
-
-function qundesk(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), ...args], { encoding: 'utf8', env: { ...process.env, QUNDESK_LOG_LEVEL: 'silent', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
-    })
-  })
-}
 
 let provider: FakeEmbeddings
 beforeEach(async () => {

@@ -1,17 +1,8 @@
-import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { REPO_ROOT as ROOT, runQundesk as qundesk } from './run-qundesk.js'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 const LINT = path.join(ROOT, 'test/fixtures/knowledge-lint')
-
-/** Runs the built `qundesk` (npm run build first) and resolves with its exit code and output, whatever the code. */
-function qundesk(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), ...args], { encoding: 'utf8', cwd: ROOT }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }))
-  })
-}
 
 describe('qundesk kb lint', () => {
   it('prints file:line warnings with the crossed-over examples; --strict exits 1 on them', async () => {
