@@ -12,7 +12,7 @@ beforeEach(async () => { db = await createTestDb() })
 afterEach(async () => { await db.destroy() })
 
 const SINCE = '2026-12-03T01:55:00.000Z'
-const draft = { text: '可以重新开票。', intentIds: ['invoice.issue'], version: 1, since: SINCE }
+const draft = { text: '可以重新开票。', intentIds: ['invoice.issue'] }
 
 async function waiting(over: Record<string, unknown> = {}): Promise<number> {
   const messageId = `m${Math.random()}`
@@ -39,10 +39,8 @@ describe('fillAiDraft', () => {
   })
 
   it.each([
-    ['the version moved on (an intent fix, an escalation)', { version: 2 }],
-    ['an agent holds it (claim in force)', { claimed_by: '小王', claimed_at: '2026-12-03T01:59:00.000Z' }],
     ['it was decided', { status: 'rejected' }],
-    ['it has a draft already', { text: '坐席写的' }],
+    ['it has a draft already (an agent\'s, an intent fix\'s)', { text: '坐席写的' }],
   ])('writes nothing when %s', async (_why, over) => {
     const id = await waiting(over)
     const before = await read(id)
@@ -50,9 +48,14 @@ describe('fillAiDraft', () => {
     expect(await read(id)).toEqual(before)
   })
 
-  it('fills an item whose claim expired (the agent walked away)', async () => {
-    const id = await waiting({ claimed_by: '小王', claimed_at: '2026-12-03T01:00:00.000Z' })
+  it.each([
+    ['an agent has it open (claim in force): the draft is for them', { claimed_by: '小王', claimed_at: '2026-12-03T01:59:00.000Z' }],
+    ['its claim expired (the agent walked away)', { claimed_by: '小王', claimed_at: '2026-12-03T01:00:00.000Z' }],
+    ['its version moved on without a draft (an escalation)', { version: 2 }],
+  ])('fills it when %s', async (_why, over) => {
+    const id = await waiting(over)
     expect(await fillAiDraft(db, id, draft)).toBe(true)
+    expect((await read(id)).text).toBe('可以重新开票。')
   })
 
   it('seals the draft like any draft when content encryption is on (it is what the bot would say to a customer)', async () => {
