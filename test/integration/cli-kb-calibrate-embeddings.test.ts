@@ -40,7 +40,7 @@ describe('qundesk kb calibrate with the embedding provider (the real CLI, a loop
     expect(after).toBe(before.replace('matching:\n', `matching:\n  semantic:\n    suggest: ${suggest}\n    auto_send: ${autoSend}\n`))
     const loaded = await loadKnowledge(work.kbDir)
     expect(loaded.ok && loaded.kb.bands).toMatchObject({ global: { suggest: 0.25, autoSend: 0.5 }, semantic: { suggest, autoSend } })
-  })
+  }, 120_000) // several real CLI runs; on a busy 2-core machine each takes 15–20 s
 
   it('--no-embeddings calibrates the offline matcher; a provider that fails stops with the fix', async () => {
     const work = await makeWorkdir(FIXTURE)
@@ -55,5 +55,5 @@ describe('qundesk kb calibrate with the embedding provider (the real CLI, a loop
     expect(down.stderr).toContain('嵌入服务出错：embedding provider answered 500')
     expect(down.stderr).toContain('--no-embeddings')
     expect(down.stderr + down.stdout).not.toContain(KEY)
-  })
+  }, 120_000) // several real CLI runs; on a busy 2-core machine each takes 15–20 s
 })
