@@ -163,22 +163,22 @@ async function stopChild(child, timeoutMs = 30_000) {
 /**
  * Starts `qundesk start` in its own process on the world's puppet service (SQLite in `dataDir`, knowledge from
  * `knowledgeDir`), without waiting; `ready()` resolves when /api/health says the channel is online and a knowledge
- * version is loaded. `nodeOptions` goes to NODE_OPTIONS (e.g. --cpu-prof).
+ * version is loaded. `nodeArgs` go before the script (e.g. --cpu-prof: Node 20 refuses it in NODE_OPTIONS).
  * @param {{ endpoint: string; token: string }} world
- * @param {{ dir: string; knowledgeDir: string; rulesDir?: string; nodeOptions?: string; env?: Record<string, string> }} options
+ * @param {{ dir: string; knowledgeDir: string; rulesDir?: string; nodeArgs?: string[]; env?: Record<string, string> }} options
  */
 export async function startAccountBot(world, options) {
   const port = await freePort()
   const dataDir = path.join(options.dir, 'data')
   const startedAt = Date.now()
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/qundesk.js'), 'start'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'bin/qundesk.js'), 'start'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env, QUNDESK_KNOWLEDGE_DIR: options.knowledgeDir, QUNDESK_RULES_DIR: options.rulesDir ?? path.join(ROOT, 'rules'),
       QUNDESK_DATA_DIR: dataDir, QUNDESK_STATE_DIR: path.join(options.dir, 'state'),
       QUNDESK_PORT: String(port), QUNDESK_API_TOKEN: API_TOKEN, QUNDESK_LOG_LEVEL: 'warn',
       WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: world.token, WECHATY_PUPPET_SERVICE_ENDPOINT: world.endpoint,
-      NODE_OPTIONS: options.nodeOptions ?? '', ...options.env,
+      ...options.env,
     },
   })
   let stderr = ''
