@@ -107,7 +107,7 @@ export function writeGeneratedKnowledge(dir, intents, perFile = 50) {
   const files = []
   for (let start = 0, n = 0; start < kb.intents.length; start += perFile, n++) {
     const file = path.join(dir, `gen-${String(n).padStart(3, '0')}.yaml`)
-    const doc = { intents: kb.intents.slice(start, start + perFile).map((i) => ({ id: i.id, examples: [...i.examples], answer: i.answer })) }
+    const doc = { intents: kb.intents.slice(start, start + perFile).map((/** @type {{ id: string; examples: readonly string[]; answer: string }} */ i) => ({ id: i.id, examples: [...i.examples], answer: i.answer })) }
     fs.writeFileSync(file, YAML.stringify(doc))
     files.push(file)
   }
@@ -212,7 +212,7 @@ export async function startAccountBot(world, options) {
 /**
  * A bare Wechaty bot (bench/support/bare-bot.js) in its own process on the world's puppet service: the baseline.
  * `ready()` resolves with ms from spawn to its login; `walk()` lists every group's members as a member sync would
- * (ms); `received()` counts the @-mentions of the bot it got.
+ * (ms); `received()` counts the mentions of the bot it got.
  * @param {{ endpoint: string; token: string }} world
  */
 export function startBareBot(world) {

@@ -1,13 +1,13 @@
 // @ts-check
 /**
  * The baseline for bench/scale-account: a bare Wechaty bot on wechaty-puppet-service (endpoint and token from the
- * environment), run as a child process with an IPC channel. It reports its login, counts the @-mentions of itself
+ * environment), run as a child process with an IPC channel. It reports its login, counts the mentions of itself
  * it receives, and on request lists every group's members as a member sync would (Room.findAll + memberAll).
  */
 import { WechatyBuilder } from 'wechaty'
 import { PuppetService } from 'wechaty-puppet-service'
 
-const send = (/** @type {unknown} */ m) => process.send?.(m)
+const send = (/** @type {unknown} */ m) => { process.send?.(m) }
 const bot = WechatyBuilder.build({
   puppet: new PuppetService({ endpoint: process.env.WECHATY_PUPPET_SERVICE_ENDPOINT, token: process.env.WECHATY_PUPPET_SERVICE_TOKEN }),
 })
