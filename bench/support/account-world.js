@@ -132,6 +132,33 @@ export function memoryOf(pid) {
   }
 }
 
+/** CPU seconds a process has used so far (user + system, from /proc/PID/stat; NaN once it exited). @param {number} pid */
+export function cpuSecondsOf(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return NaN
+  }
+}
+
+/**
+ * Waits until a process has used less than `busy` of a core over `windowMs` (work it started in the background,
+ * such as the full re-tag after a member sync, is done); returns how long that took (ms), or -1 at the timeout.
+ * @param {number} pid
+ */
+export async function waitIdle(pid, { busy = 0.1, windowMs = 2000, timeoutMs = 600_000 } = {}) {
+  const started = Date.now()
+  let last = cpuSecondsOf(pid)
+  while (Date.now() - started < timeoutMs) {
+    await new Promise((r) => setTimeout(r, windowMs))
+    const now = cpuSecondsOf(pid)
+    if (!(now - last > (busy * windowMs) / 1000)) return Date.now() - started - windowMs
+    last = now
+  }
+  return -1
+}
+
 /** Samples a process's VmRSS every `intervalMs`; `peak(from, to)` is the highest sample in that window. @param {number} pid */
 export function sampleMemory(pid, intervalMs = 50) {
   /** @type {Array<[number, number]>} */
