@@ -47,6 +47,18 @@ export function memoryOf(pid: number): {
     rss: number;
     hwm: number;
 } | undefined;
+/** CPU seconds a process has used so far (user + system, from /proc/PID/stat; NaN once it exited). @param {number} pid */
+export function cpuSecondsOf(pid: number): number;
+/**
+ * Waits until a process has used less than `busy` of a core over `windowMs` (work it started in the background,
+ * such as the full re-tag after a member sync, is done); returns how long that took (ms), or -1 at the timeout.
+ * @param {number} pid
+ */
+export function waitIdle(pid: number, { busy, windowMs, timeoutMs }?: {
+    busy?: number | undefined;
+    windowMs?: number | undefined;
+    timeoutMs?: number | undefined;
+}): Promise<number>;
 /** Samples a process's VmRSS every `intervalMs`; `peak(from, to)` is the highest sample in that window. @param {number} pid */
 export function sampleMemory(pid: number, intervalMs?: number): {
     samples: [number, number][];
