@@ -126,11 +126,12 @@ export function startAccountBot(world: {
  * `ready()` resolves with ms from spawn to its login; `walk()` lists every group's members as a member sync would
  * (ms); `received()` counts the mentions of the bot it got.
  * @param {{ endpoint: string; token: string }} world
+ * @param {string} [home] its HOME (wechaty-puppet-service's payload cache goes there); a temp folder, removed on stop
  */
 export function startBareBot(world: {
     endpoint: string;
     token: string;
-}): {
+}, home?: string): {
     child: import("child_process").ChildProcess;
     pid: number;
     memory: {

@@ -8,6 +8,7 @@
  */
 import { fork, spawn } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
@@ -203,6 +204,8 @@ export async function startAccountBot(world, options) {
     env: {
       ...process.env, QUNDESK_KNOWLEDGE_DIR: options.knowledgeDir, QUNDESK_RULES_DIR: options.rulesDir ?? path.join(ROOT, 'rules'),
       QUNDESK_DATA_DIR: dataDir, QUNDESK_STATE_DIR: path.join(options.dir, 'state'),
+      // wechaty-puppet-service keeps every payload it fetched in LevelDB under ~/.wechaty/<token>/<account>: in the temp folder, not the user's home.
+      HOME: options.dir,
       QUNDESK_PORT: String(port), QUNDESK_API_TOKEN: API_TOKEN, QUNDESK_LOG_LEVEL: 'warn',
       WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: world.token, WECHATY_PUPPET_SERVICE_ENDPOINT: world.endpoint,
       ...options.env,
@@ -241,12 +244,13 @@ export async function startAccountBot(world, options) {
  * `ready()` resolves with ms from spawn to its login; `walk()` lists every group's members as a member sync would
  * (ms); `received()` counts the mentions of the bot it got.
  * @param {{ endpoint: string; token: string }} world
+ * @param {string} [home] its HOME (wechaty-puppet-service's payload cache goes there); a temp folder, removed on stop
  */
-export function startBareBot(world) {
+export function startBareBot(world, home = fs.mkdtempSync(path.join(os.tmpdir(), 'qundesk-bench-bare-'))) {
   const startedAt = Date.now()
   const child = fork(path.join(import.meta.dirname, 'bare-bot.js'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, WECHATY_PUPPET_SERVICE_TOKEN: world.token, WECHATY_PUPPET_SERVICE_ENDPOINT: world.endpoint, NODE_OPTIONS: '' },
+    env: { ...process.env, HOME: home, WECHATY_PUPPET_SERVICE_TOKEN: world.token, WECHATY_PUPPET_SERVICE_ENDPOINT: world.endpoint, NODE_OPTIONS: '' },
   })
   const pid = /** @type {number} */ (child.pid)
   const memory = sampleMemory(pid)
@@ -269,7 +273,7 @@ export function startBareBot(world) {
     walk: () => call('walk'),
     /** @returns {Promise<number>} */
     received: () => call('received'),
-    stop: async () => { memory.stop(); await stopChild(child) },
+    stop: async () => { memory.stop(); await stopChild(child); fs.rmSync(home, { recursive: true, force: true }) },
   }
 }
 

@@ -59,6 +59,24 @@ if (file.endsWith('.cpuprofile')) {
   print(byFunction, total, 'sampled', ms)
   console.log('self time by package / folder:')
   print(byArea, total, 'sampled', ms)
+  // Inclusive time of QunDesk's own functions (dist/): what its code spends, callees included (each counted once
+  // per sample even when recursive).
+  /** @type {Map<number, number>} */
+  const parent = new Map()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  /** @type {Map<string, number>} */
+  const inclusive = new Map()
+  for (const [id, us] of selfUs) {
+    const seen = new Set()
+    for (let at = /** @type {number | undefined} */ (id); at !== undefined; at = parent.get(at)) {
+      const frame = nodes.get(at).callFrame
+      if (!frame.url.includes('/dist/') || frame.url.includes('node_modules')) continue
+      const key = where(frame)
+      if (!seen.has(key)) { seen.add(key); add(inclusive, key, us) }
+    }
+  }
+  console.log("QunDesk's functions (dist/), inclusive time:")
+  print(inclusive, total, 'sampled', ms)
 } else {
   /** @type {Map<string, number>} */
   const bySite = new Map()
