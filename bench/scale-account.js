@@ -27,6 +27,7 @@
  *   SCALE_ACCOUNT_PROFILE=cpu|heap node bench/scale-account.js 200 50 1000
  *       profiles the QunDesk child (node --cpu-prof / --heap-prof) from its start to the end of its member
  *       sync, stops there and prints where the profile is; summarise it with bench/support/profile-summary.js.
+ *       SCALE_ACCOUNT_PROFILE_UNTIL=burst goes on through the burst of @ (after the sync and the re-tag).
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -38,6 +39,8 @@ import { until } from './support/mock-world.js'
 
 const [GROUPS = 1000, MEMBERS = 50, INTENTS = 1000, QUESTIONS = 3000, WINDOW = 90, BURST = 2000] = process.argv.slice(2).map(Number)
 const PROFILE = process.env.SCALE_ACCOUNT_PROFILE
+/** `burst`: the profile goes on through the @ burst (after the sync and the re-tag behind it). */
+const PROFILE_UNTIL = process.env.SCALE_ACCOUNT_PROFILE_UNTIL ?? 'sync'
 const RELOAD_RATE = 20
 const SMALL_GROUPS = 10
 
@@ -144,7 +147,7 @@ async function mainRun() {
     await until(() => stored.members() >= world.memberCount, 1_800_000)
     const syncEnd = Date.now()
     r.sync = { ms: syncEnd - world.loggedInAt, before: bot.memory.at(world.loggedInAt), peak: bot.memory.peak(world.loggedInAt, syncEnd), hwm: bot.memory.now()?.hwm ?? NaN }
-    if (PROFILE) return r
+    if (PROFILE && PROFILE_UNTIL !== 'burst') return r
     // The full re-tag the sync starts runs behind it: wait until the process is idle (it is part of "steady" later,
     // not of the rates), and note how long that took.
     r.settleMs = await waitIdle(bot.pid)
@@ -155,6 +158,7 @@ async function mainRun() {
     world.burst(BURST)
     await allStored(world, stored)
     r.burst = { ms: Date.now() - t0, stored: stored.suggestions() }
+    if (PROFILE) return r
 
     // `QUESTIONS` over every group in `WINDOW` seconds.
     const before = world.asked
@@ -202,7 +206,7 @@ try {
   console.log(`bench/scale-account  ${GROUPS} groups x ${MEMBERS} members, ${INTENTS} intents; ${QUESTIONS} questions in ${WINDOW} s, bursts of ${BURST}; node ${process.version}, ${os.cpus().length} cpus`)
   const main = PROFILE ? await mainRun() : undefined
   if (main) {
-    console.log(`  member sync   ${s(main.sync.ms)}; cold start ${s(main.coldMs)}; profile (${PROFILE}) in ${main.profileDir}:`)
+    console.log(`  member sync   ${s(main.sync.ms)}; cold start ${s(main.coldMs)}${main.burst ? `; burst of ${BURST} stored at ${(BURST / main.burst.ms * 1000).toFixed(0)}/s` : ''}; profile (${PROFILE}) in ${main.profileDir}:`)
     for (const f of fs.readdirSync(main.profileDir)) console.log(`    ${path.join(main.profileDir, f)}`)
     console.log(`  node bench/support/profile-summary.js <file>   (the temp folder is left for it)`)
   } else {
