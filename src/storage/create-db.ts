@@ -13,6 +13,7 @@ import { checkDatabaseOpening, recordDatabase } from './database-marker.js'
 import { redactDatabaseUrl } from './dialect.js'
 import { migrations } from './migrations/index.js'
 import { prepareSqliteFile, tightenSqliteSidecars } from './sqlite-files.js'
+import { withStatementCache } from './statement-cache.js'
 import type { Database, Db } from './schema.js'
 
 export type { Db } from './schema.js'
@@ -104,7 +105,7 @@ function openSqlite(file: string): Db {
   // Erasure and key rotation must not leave the old bytes in free space: deleted content is overwritten with zeros.
   sqlite.pragma('secure_delete = ON')
   if (file !== ':memory:') tightenSqliteSidecars(file)
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
 }
 
 /** int8 (COUNT) and numeric (SUM of integers) arrive as strings from pg; every value QunDesk counts fits a double. */
