@@ -6,6 +6,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json tsconfig.web.json ./
 COPY src ./src
 COPY bin ./bin
+# npm ci's build (prepare) runs scripts/build-dictionary.js: the prebuilt CC-CEDICT in dist/nlu/cedict.bin.
+COPY scripts ./scripts
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -22,16 +22,20 @@ Usage:
   qundesk start [--new-database]                 run the bot, the HTTP API and (in demo mode) simulated customers;
                                                  refuses when the SQLite file is missing where one existed before
   qundesk kb check [--kb DIR]                    validate the knowledge YAML; exit 1 with file:line per problem
-  qundesk kb test "问题" [--kb DIR] [--group NAME] [--json]
-                                                 show the decision and the top 3 intents with scores
-  qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json]
+  qundesk kb test "问题" [--kb DIR] [--group NAME] [--json] [--no-embeddings]
+                                                 show the decision and the top 3 intents with scores; with
+                                                 QUNDESK_EMBEDDINGS_URL set, blended with the provider's vectors and
+                                                 decided with matching.semantic as the bot does (--no-embeddings: offline)
+  qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json] [--no-embeddings]
                                                  measure matching: top1, accuracy, falseAccept, counts, timing, decided
                                                  with the matching: bands (a case's "group", or --group, adds that
                                                  group's); a negative's "kind" gets its own falseAccept line; FILE
                                                  may also be an intent set ({"intents":[{"id","test":[..]}],
                                                  "negatives":[..],"negatives_kind":[..]}); --failures lists each
                                                  wrong case, --by-intent per-intent precision / recall / support and
-                                                 the top confusions
+                                                 the top confusions; with QUNDESK_EMBEDDINGS_URL set, rankings are
+                                                 blended and decided with matching.semantic as the bot does
+                                                 (--no-embeddings: the offline matcher)
   qundesk kb calibrate [--kb DIR] [--target-false-accept 0.05] [--target-auto-send-error 0.01] [--write] [--json]
                       [--no-embeddings]
                                                  leave-one-out over the knowledge's own examples (no negatives file):
@@ -160,12 +164,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (values['new-database'] && command !== 'start') throw new UsageError('--new-database goes with qundesk start only')
     if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
-    if (command === 'kb' && sub === 'test') return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}) }, io)
+    if (command === 'kb' && sub === 'test') {
+      return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}), embeddings: !(values['no-embeddings'] ?? false) }, io)
+    }
     if (command === 'kb' && sub === 'lint') return await kbLint({ ...kbFlags, json: values.json ?? false, strict: values.strict ?? false }, io)
     if (command === 'kb' && sub === 'eval') {
       return await kbEval({
         ...kbFlags, ...(values.cases ? { cases: values.cases } : {}), ...(values.group ? { group: values.group } : {}),
         json: values.json ?? false, failures: values.failures ?? false, byIntent: values['by-intent'] ?? false,
+        embeddings: !(values['no-embeddings'] ?? false),
       }, io)
     }
     if (command === 'kb' && sub === 'calibrate') {

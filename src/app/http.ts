@@ -85,6 +85,7 @@ export async function startHttp(
     reports: deps.reports,
     audit: createAuditService({ db }),
     knowledge: () => knowledge,
+    refineRanking: deps.semantic ? (kb, question, lexical) => deps.semantic!.rank(kb, question, lexical) : undefined,
     // WeCom's endpoints (the sidebar's signatures, the callback URLs) belong to the channel; the server only registers them.
     channelRoutes: [wecomSidebarRoutes(config.wecom), wecomCallbackRoutes({ config: config.wecomOfficial, inbox: deps.wecomInbox, clock })],
     health: async () => {

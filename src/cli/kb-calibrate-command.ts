@@ -2,13 +2,11 @@ import path from 'node:path'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { formatProblem } from '../knowledge/load-knowledge.js'
 import { writeCalibratedBand } from '../knowledge/write-calibrated-band.js'
-import { readEmbeddingsConfig } from '../config/read-embeddings-config.js'
-import { createEmbeddingsClient } from '../embeddings/embeddings-client.js'
-import { EmbeddingsError } from '../embeddings/embeddings-error.js'
-import { calibrateMatcher, FOLD_LIMITS, type CalibrationReport, type SemanticCalibration } from '../nlu/calibrate-matcher.js'
+import { calibrateMatcher, FOLD_LIMITS, type CalibrationReport } from '../nlu/calibrate-matcher.js'
 import { UsageError, type CliIo } from './cli-io.js'
 import { formatTable } from './format-table.js'
 import { kbDir, loadOrReport } from './kb-commands.js'
+import { readKbEmbeddings, reportEmbeddingsError } from './kb-embeddings.js'
 
 export interface KbCalibrateFlags {
   /** One folder, or several to pool (how the built-in defaults were chosen); --write takes one. */
@@ -44,14 +42,14 @@ export async function kbCalibrate(flags: KbCalibrateFlags, io: CliIo): Promise<n
     kbs.push(kb)
   }
   const names = dirs.map((dir) => path.relative(io.cwd, dir) || '.')
-  const semantic = flags.embeddings === false ? { ok: true as const } : readSemantic(io)
+  const semantic = readKbEmbeddings(io, flags.embeddings !== false, '校准')
   if (!semantic.ok) return 1
   let lastShown = ''
   let report: CalibrationReport
   try {
     report = await calibrateMatcher(kbs, {
       targetFalseAccept, targetAutoSendError,
-      ...(semantic.calibration ? { semantic: semantic.calibration } : {}),
+      ...(semantic.semantic ? { semantic: semantic.semantic } : {}),
       onProgress: ({ source, phase, done, total }) => {
         // About ten lines per phase, so a log stays readable.
         if (done !== total && done % Math.max(1, Math.ceil(total / 10)) !== 0) return
@@ -61,9 +59,7 @@ export async function kbCalibrate(flags: KbCalibrateFlags, io: CliIo): Promise<n
       },
     })
   } catch (error) {
-    if (!(error instanceof EmbeddingsError)) throw error
-    io.stderr(`嵌入服务出错：${error.message}`)
-    io.stderr('检查 QUNDESK_EMBEDDINGS_URL / QUNDESK_EMBEDDINGS_MODEL 和服务是否在运行；加 --no-embeddings 只校准离线匹配')
+    if (!reportEmbeddingsError(error, io, '校准')) throw error
     return 1
   }
   const band = report.semanticWeight === null ? 'matching' : 'matching.semantic'
@@ -138,22 +134,4 @@ function parseShare(raw: string | undefined, flag: string, fallback: number): nu
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`
-}
-
-/**
- * The embedding provider for calibration, from QUNDESK_EMBEDDINGS_* (the same settings the bot reads): none when
- * QUNDESK_EMBEDDINGS_URL is unset. Calibration asks the provider directly (one pass over the examples) rather than
- * through the bot's database cache, so it works on a knowledge folder alone.
- */
-function readSemantic(io: CliIo): { ok: true; calibration?: SemanticCalibration } | { ok: false } {
-  const problems: string[] = []
-  const config = readEmbeddingsConfig(io.env, problems)
-  if (problems.length > 0) {
-    for (const problem of problems) io.stderr(problem)
-    return { ok: false }
-  }
-  if (!config) return { ok: true }
-  io.stderr(`用嵌入服务 ${config.model}（${config.baseUrl}）的向量校准融合后的分数；加 --no-embeddings 只校准离线匹配`)
-  const client = createEmbeddingsClient({ config })
-  return { ok: true, calibration: { embed: (texts) => client.embed(texts), weight: config.weight } }
 }

@@ -5,6 +5,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { evaluateMatcher, parseEvalCases, type Confusion, type EvalFailure, type IntentFigures } from '../nlu/evaluate-matcher.js'
 import { decideEscalation } from '../escalation/decide-escalation.js'
 import { decideIntent } from '../nlu/decide-intent.js'
+import { prepareSemanticBlend } from '../nlu/embedding-texts.js'
 import { detectEmotion } from '../nlu/emotion/detect-emotion.js'
 import { trainIntentMatcher } from '../nlu/intent-matcher.js'
 import { loadConfig } from '../config/load-config.js'
@@ -13,6 +14,7 @@ import { openDb } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { UsageError, type CliIo } from './cli-io.js'
 import { formatTable } from './format-table.js'
+import { readKbEmbeddings, reportEmbeddingsError } from './kb-embeddings.js'
 
 /** The knowledge folder a command reads: --kb, else $QUNDESK_KNOWLEDGE_DIR, else ./knowledge. */
 export function kbDir(flags: { kb?: string | undefined }, io: CliIo): string {
@@ -39,17 +41,32 @@ export async function kbCheck(flags: { kb?: string }, io: CliIo): Promise<number
   return 0
 }
 
-/** `qundesk kb test "问题" [--kb DIR] [--group NAME] [--json]`: the decision and the top 3 intents with scores, and why. */
-export async function kbTest(question: string | undefined, flags: { kb?: string; json?: boolean; group?: string }, io: CliIo): Promise<number> {
+/**
+ * `qundesk kb test "问题" [--kb DIR] [--group NAME] [--json] [--no-embeddings]`: the decision and the top 3 intents
+ * with scores, and why. With QUNDESK_EMBEDDINGS_URL set the ranking is blended with the provider's vectors and
+ * decided with `matching.semantic`, as the bot decides; a provider error exits 1.
+ */
+export async function kbTest(question: string | undefined, flags: { kb?: string; json?: boolean; group?: string; embeddings?: boolean }, io: CliIo): Promise<number> {
   if (!question?.trim()) throw new UsageError('kb test needs a question, e.g. qundesk kb test "我的快递到哪了"')
   const kb = await loadOrReport(kbDir(flags, io), io)
   if (!kb) return 1
+  const provider = readKbEmbeddings(io, flags.embeddings !== false, '测试')
+  if (!provider.ok) return 1
   const matcher = await trainIntentMatcher(kb)
-  const { top, evidence, formula } = await matcher.explain(question)
-  // Decided as the bot decides; --group names the group (its name or id) whose band applies.
-  const result = decideIntent(top, kb, flags.group ? { id: flags.group, name: flags.group } : undefined)
+  const { top: lexical, evidence, formula } = await matcher.explain(question)
+  let blended
+  try {
+    blended = provider.semantic ? (await prepareSemanticBlend(kb, [question], provider.semantic))(0, lexical) : undefined
+  } catch (error) {
+    if (!reportEmbeddingsError(error, io, '测试')) throw error
+    return 1
+  }
+  // Decided as the bot decides (the blended ranking with matching.semantic, as matchIntent); --group names the group
+  // (its name or id) whose band applies.
+  const result = decideIntent(blended ?? lexical, kb, flags.group ? { id: flags.group, name: flags.group } : undefined, { semantic: blended !== undefined })
+  const weight = blended && provider.semantic ? provider.semantic.weight : null
   if (flags.json) {
-    io.stdout(JSON.stringify({ ...result, evidence, formula }))
+    io.stdout(JSON.stringify({ ...result, evidence, formula, semanticWeight: weight, ...(blended ? { offlineTop: lexical } : {}) }))
     return 0
   }
   const accepted = result.intent
@@ -58,7 +75,11 @@ export async function kbTest(question: string | undefined, flags: { kb?: string;
     : `decision: needs a human (best score below threshold ${result.threshold.toFixed(3)})`)
   io.stdout('top 3:')
   result.top.slice(0, 3).forEach((c, i) => io.stdout(`  ${i + 1}. ${c.intentId}  ${c.score.toFixed(3)}`))
-  io.stdout(`why: thresholds from ${result.bands}; ${formula}`)
+  if (weight !== null) {
+    // The scores above are blended: say so, and show the offline ranking the evidence below explains.
+    io.stdout(`why: thresholds from ${result.bands}; score blended with the embedding provider (${provider.semantic?.model}, weight ${weight}): score = ${Math.round((1 - weight) * 1000) / 1000} × offline score + ${weight} × (cosine to the nearest example + cosine to the centroid) / 2`)
+    io.stdout(`offline: ${lexical.map((c) => `${c.intentId} ${c.score.toFixed(3)}`).join(', ') || 'no intent scored'}; ${formula}`)
+  } else io.stdout(`why: thresholds from ${result.bands}; ${formula}`)
   for (const e of evidence) {
     io.stdout(`  ${e.intentId}: centroid ${e.centroid.toFixed(3)}, nearest example ${e.nearest.toFixed(3)}, node-nlp ${e.classifier.toFixed(3)} -> blend ${e.blend.toFixed(3)}${e.capped ? ', capped by centroid' : ''}`)
   }
@@ -73,11 +94,12 @@ export async function kbTest(question: string | undefined, flags: { kb?: string;
 }
 
 /**
- * `qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json]`: top1, accuracy,
- * falseAccept, counts and timing; --failures lists each wrong case, --by-intent gives per-intent precision / recall /
- * support and the top confusions.
+ * `qundesk kb eval --cases FILE [--kb DIR] [--group NAME] [--failures] [--by-intent] [--json] [--no-embeddings]`:
+ * top1, accuracy, falseAccept, counts and timing; --failures lists each wrong case, --by-intent gives per-intent
+ * precision / recall / support and the top confusions. With QUNDESK_EMBEDDINGS_URL set every case is blended and
+ * decided as the bot with that provider decides; a provider error exits 1.
  */
-export async function kbEval(flags: { kb?: string; cases?: string; json?: boolean; group?: string; failures?: boolean; byIntent?: boolean }, io: CliIo): Promise<number> {
+export async function kbEval(flags: { kb?: string; cases?: string; json?: boolean; group?: string; failures?: boolean; byIntent?: boolean; embeddings?: boolean }, io: CliIo): Promise<number> {
   if (!flags.cases) throw new UsageError('kb eval needs --cases FILE ({"cases":[{"text":"...","expect":"<intent id>"|null}]})')
   const kb = await loadOrReport(kbDir(flags, io), io)
   if (!kb) return 1
@@ -98,7 +120,16 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
   }
   const unknown = [...new Set(cases.map((c) => c.expect).filter((id): id is string => id !== null && !kb.get(id)))]
   if (unknown.length > 0) io.stderr(`warning: cases expect intents the knowledge base does not have: ${unknown.slice(0, 5).join(', ')}`)
-  const { failures, byIntent, confusions, ...figures } = await evaluateMatcher(kb, cases, flags.group ? { group: flags.group } : {})
+  const provider = readKbEmbeddings(io, flags.embeddings !== false, '评估')
+  if (!provider.ok) return 1
+  let evaluated
+  try {
+    evaluated = await evaluateMatcher(kb, cases, { ...(flags.group ? { group: flags.group } : {}), ...(provider.semantic ? { semantic: provider.semantic } : {}) })
+  } catch (error) {
+    if (!reportEmbeddingsError(error, io, '评估')) throw error
+    return 1
+  }
+  const { failures, byIntent, confusions, ...figures } = evaluated
   const report = figures
   if (flags.json) {
     io.stdout(JSON.stringify({ ...figures, ...(flags.failures ? { failures } : {}), ...(flags.byIntent ? { byIntent, confusions } : {}) }))
@@ -113,6 +144,7 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
   }
   io.stdout(`cases        ${report.positives} positive, ${report.negatives} negative, ${kb.intents.length} intents`)
   io.stdout(`timing       train ${report.trainMs.toFixed(0)} ms, match median ${report.matchMsMedian.toFixed(3)} ms, p99 ${report.matchMsP99.toFixed(3)} ms`)
+  if (report.semanticWeight !== null) io.stdout(`semantic     rankings blended with the embedding provider (weight ${report.semanticWeight}), decided with matching.semantic; provider time not in the timing`)
   if (flags.failures) printFailures(failures, io)
   if (flags.byIntent) printByIntent(byIntent, confusions, io)
   return 0

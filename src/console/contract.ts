@@ -229,6 +229,8 @@ export interface KnowledgeTestView {
   escalation: { reason: string; detail: string } | null
   /** The accepted intent's answer template, or null. */
   answer: string | null
+  /** True when the embedding provider's vectors were blended into `top` (then `evidence` explains the offline part). */
+  semantic: boolean
 }
 
 /** The counts of one day or one group in GET /api/reports. */

@@ -4,6 +4,8 @@ import type { AuthService } from '../auth/auth-service.js'
 import type { TrustProxy } from '../config/load-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import type { ScoredIntent } from '../nlu/intent-matcher.js'
 import type { MatcherRuntime } from '../nlu/matcher-runtime.js'
 import type { CalibrationJob } from '../learning/calibration-job.js'
 import type { LearningService } from '../learning/learning-service.js'
@@ -39,6 +41,8 @@ export interface HttpServerDeps {
   reports: ReportService
   audit: AuditService
   knowledge: () => MatcherRuntime
+  /** The embedding provider's blend, when one is configured: 试一试 ranks as the bot does (undefined: offline). */
+  refineRanking?: ((kb: KnowledgeBase, question: string, lexical: readonly ScoredIntent[]) => Promise<readonly ScoredIntent[] | undefined>) | undefined
   /**
    * Routes a channel owns (e.g. WeCom's callback URLs and the sidebar's signature endpoint), each a plugin registered in a scope of its own.
    * Their routes declare `config.access` like any other and pass the same access check and rate limit.

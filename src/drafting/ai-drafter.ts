@@ -9,7 +9,7 @@ import type { Db } from '../storage/create-db.js'
 import type { AiDraftOutcome } from '../storage/schema.js'
 import { buildDraftPrompt, type GroundingIntent } from './build-draft-prompt.js'
 import type { ChatClient } from './chat-completions-client.js'
-import { countTokens, draftCost } from './draft-cost.js'
+import { countTokens, draftCost, failureTokens } from './draft-cost.js'
 import { LlmError, type LlmFailure } from './llm-error.js'
 
 export interface AiDrafter {
@@ -69,6 +69,7 @@ export function createAiDrafter(deps: {
       if (!(failure instanceof LlmError)) throw failure
       error = failure.reason
       outcome = failure.reason === 'timeout' ? 'timeout' : 'failed'
+      tokens = failureTokens(failure.reason, messages)
       const admitted = warnings.admit(failure.reason, deps.clock().getTime())
       if (admitted.log) log.warn({ reason: failure.reason, suppressed: admitted.suppressed }, `AI draft failed: ${failure.message}`)
     }

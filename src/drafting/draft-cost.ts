@@ -1,4 +1,5 @@
 import type { ChatMessage } from './chat-completions-client.js'
+import type { LlmFailure } from './llm-error.js'
 
 export interface TokenCounts {
   promptTokens: number
@@ -23,6 +24,20 @@ export function estimateTokens(text: string): number {
     else narrow++
   }
   return wide + Math.ceil(narrow / 4)
+}
+
+/**
+ * What a failed request spent, estimated: one the server accepted (its stream broke or ended empty, or it was still
+ * working at our timeout) has read the prompt, which hosted providers bill; one it refused (HTTP error) or never
+ * reached (network) spent nothing. Pure.
+ *
+ * @example
+ * failureTokens('timeout', messages)   // { promptTokens: 412, completionTokens: 0, estimated: true }
+ * failureTokens('http_429', messages)  // { promptTokens: 0, completionTokens: 0, estimated: false }
+ */
+export function failureTokens(reason: LlmFailure, messages: readonly ChatMessage[]): TokenCounts {
+  if (reason.startsWith('http_') || reason === 'network') return { promptTokens: 0, completionTokens: 0, estimated: false }
+  return { ...countTokens(messages, '', null), completionTokens: 0 }
 }
 
 /** The counts the server reported, or estimated from the prompt and the answer when it reported none. */

@@ -1,9 +1,9 @@
 import type { EmbeddingsConfig } from '../config/read-embeddings-config.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
-import { analyzedText } from '../core/text-limits.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { blendRanking, buildExampleVectors, type ExampleVectors } from '../nlu/embedding-blend.js'
+import { embeddingExampleTexts, embeddingQuestionText } from '../nlu/embedding-texts.js'
 import { questionNormalizer, type ScoredIntent } from '../nlu/intent-matcher.js'
 import { normalizeText } from '../nlu/normalize-text.js'
 import type { Db } from '../storage/create-db.js'
@@ -30,9 +30,6 @@ export interface SemanticHelp {
   stop(): void
 }
 
-/** The text a customer's question is embedded (and cached) as: its analysed part, normalised with the knowledge's synonyms. */
-const questionText = (normalize: (text: string) => string, question: string): string => normalize(analyzedText(question))
-
 const vectorHashers = new WeakMap<KnowledgeBase, (text: string) => string[]>()
 
 /**
@@ -49,7 +46,7 @@ export function questionVectorHashes(kb: KnowledgeBase): (text: string) => strin
   if (!hasher) {
     const normalize = questionNormalizer(kb)
     hasher = (text) => {
-      const forms = new Set([questionText(normalize, text), normalize(text), questionText(normalizeText, text), normalizeText(text)])
+      const forms = new Set([embeddingQuestionText(normalize, text), normalize(text), embeddingQuestionText(normalizeText, text), normalizeText(text)])
       forms.delete('')
       return [...forms].map(embeddingTextHash)
     }
@@ -149,23 +146,8 @@ export function createSemanticHelp(deps: {
   function exampleVectors(kb: KnowledgeBase): Promise<ExampleVectors> {
     let pending = examples.get(kb)
     if (pending) return pending
-    const normalize = normalizerOf(kb)
-    const entries: Array<{ intent: number; text: string }> = []
-    const fixes: Array<{ intent: number; text: string }> = []
-    const seen = new Set<string>()
-    const add = (list: typeof entries, i: number, example: string) => {
-      const text = normalize(example)
-      if (text === '' || seen.has(`${i}\u0000${text}`)) return
-      seen.add(`${i}\u0000${text}`)
-      list.push({ intent: i, text })
-    }
-    kb.intents.forEach((intent, i) => intent.examples.forEach((example) => add(entries, i, example)))
-    // Like the matcher's training: fixes for intents no longer in the knowledge are ignored.
-    const indexOf = new Map(kb.intents.map((intent, i) => [intent.id, i]))
-    for (const extra of extras.get(kb) ?? []) {
-      const i = indexOf.get(extra.intentId)
-      if (i !== undefined) add(fixes, i, extra.text)
-    }
+    // The same texts `kb test` / `kb eval` embed (embeddingExampleTexts), so their figures are the bot's.
+    const { examples: entries, fixes } = embeddingExampleTexts(kb, normalizerOf(kb), extras.get(kb))
     pending = (async () => {
       const vectors = await vectorsOf(entries.map((e) => e.text), 'example')
       // A fix is a customer's question: cached as one, so retention and erasure delete its vector like the fix itself.
@@ -188,7 +170,7 @@ export function createSemanticHelp(deps: {
   }
 
   async function blend(kb: KnowledgeBase, question: string, lexical: readonly ScoredIntent[]): Promise<ScoredIntent[] | undefined> {
-    const text = questionText(normalizerOf(kb), question)
+    const text = embeddingQuestionText(normalizerOf(kb), question)
     if (text === '' || kb.intents.length === 0 || stopping.signal.aborted) return undefined
     // Examples first (already in memory after the first question of a version), so the question's vector is checked
     // against their dimension before it is cached.

@@ -6,6 +6,7 @@ import {
 } from './calibration-curve.js'
 import { decideIntent } from './decide-intent.js'
 import { blendRanking, buildExampleVectors, type ExampleVectors, type Vector } from './embedding-blend.js'
+import type { SemanticBlend } from './embedding-texts.js'
 import { createMatcherFromModel, prepareTrainingInput } from './intent-matcher.js'
 import { trainMatcherModel, type TrainingInput } from './matcher-model.js'
 
@@ -20,7 +21,7 @@ export interface CalibrationOptions {
    * one for blended rankings (`matching.semantic`). Leave-one-out just drops the held-out vectors.
    */
   semantic?: SemanticCalibration
-  /** Called after each fold, e.g. to print progress. */
+  /** Called after each fold (training), e.g. to print progress: `done` of `total` trainings of that phase. */
   onProgress?: (progress: { source: number; phase: 'intents' | 'examples'; done: number; total: number }) => void
   /**
    * Most folds per knowledge base: intents left out, and examples held out (each fold is a training). A larger
@@ -36,12 +37,8 @@ export interface CalibrationOptions {
  */
 export const FOLD_LIMITS = { intents: 150, examples: 300 } as const
 
-export interface SemanticCalibration {
-  /** The vectors of these normalised texts, in order (the CLI passes the provider's client). */
-  embed(texts: readonly string[]): Promise<Vector[]>
-  /** QUNDESK_EMBEDDINGS_WEIGHT: the semantic share of the blended score. */
-  weight: number
-}
+/** The embedding provider for calibration: the same shape `kb eval` and `kb test` take (the CLI passes its client). */
+export type SemanticCalibration = SemanticBlend
 
 export interface CalibrationReport {
   /** Knowledge bases calibrated together (their held-out questions pooled). */
@@ -194,7 +191,7 @@ export async function holdOutQuestions(
         const { intent, text } = input.texts[j]!
         if (intent === k) questions.push({ kind: 'unlisted', text, intentId: intents[k]!.id, top: await rank(matcher, j, examples), source })
       }
-      onProgress?.({ source, phase: 'intents', done: k + 1, total: intents.length })
+      onProgress?.({ source, phase: 'intents', done: folds, total: intentFolds.size })
     }
   }
 
@@ -204,6 +201,7 @@ export async function holdOutQuestions(
   const eligible = input.texts.map((t, j) => ((perIntent.get(t.intent) ?? 0) < 2 ? -1 : j)).filter((j) => j >= 0)
   const exampleFolds = new Set(spreadEvenly(eligible.length, maxFolds.examples ?? FOLD_LIMITS.examples).map((i) => eligible[i]!))
   let skipped = 0
+  let examplesDone = 0
   for (let j = 0; j < input.texts.length; j++) {
     const { intent, text } = input.texts[j]!
     if ((perIntent.get(intent) ?? 0) < 2) skipped++
@@ -212,8 +210,9 @@ export async function holdOutQuestions(
       const examples = foldVectors(input.intentIds, (i) => (i === j ? undefined : input.texts[i]!.intent))
       folds++
       questions.push({ kind: 'listed', text, intentId: intents[intent]!.id, top: await rank(matcher, j, examples), source })
+      // Counted in trainings, so a sampled knowledge base shows 150/150 rather than skipping through its size.
+      onProgress?.({ source, phase: 'examples', done: ++examplesDone, total: exampleFolds.size })
     }
-    onProgress?.({ source, phase: 'examples', done: j + 1, total: input.texts.length })
   }
   const leftOutIntents = intents.length > 1 ? intentFolds.size : 0
   return { questions, skipped, folds, leftOutIntents, sampled: intentFolds.size < intents.length || exampleFolds.size < eligible.length }

@@ -1,5 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { decideIntent, type DecisionGroup } from './decide-intent.js'
+import { prepareSemanticBlend, type SemanticBlend } from './embedding-texts.js'
 import { trainIntentMatcher } from './intent-matcher.js'
 import type { TrainOptions } from './intent-matcher.js'
 
@@ -82,6 +83,20 @@ export interface EvalReport {
   byIntent: IntentFigures[]
   /** Wrong accepts by (expected, got), most frequent first. */
   confusions: Confusion[]
+  /** The semantic weight when rankings were blended with the embedding provider (decided with `matching.semantic`); null offline. */
+  semanticWeight: number | null
+}
+
+export interface EvalOptions extends TrainOptions {
+  /** The group every case without its own `group` is asked in. */
+  group?: string
+  /**
+   * The embedding provider, when configured: each case's ranking is blended with the provider's vectors as the bot
+   * blends it (`prepareSemanticBlend`: examples and questions embedded once, up front) and decided with
+   * `{ semantic: true }`, so the figures are what the bot with that provider decides. The provider's time is not in
+   * the match timings.
+   */
+  semantic?: SemanticBlend
 }
 
 /**
@@ -134,16 +149,19 @@ function casesOfIntentSet(json: object): unknown[] {
  * thresholds, the global `matching:` band and, for a case asked in a group — its `group`, else `options.group` —
  * that group's band) and reports top-1, accuracy after the threshold, false accepts on negatives, every wrong case,
  * per-intent precision and recall, the confusions, and timings (a match includes its decision). Cases expecting an
- * id the KB does not have count as misses (they cannot be hit).
+ * id the KB does not have count as misses (they cannot be hit). With `options.semantic` the rankings are blended with
+ * the embedding provider's vectors first, as the bot does when one is configured.
  *
  * @example
  * const report = await evaluateMatcher(kb, parseEvalCases(JSON.parse(text)))
  * console.log(`top1 ${(report.top1 * 100).toFixed(1)}%  falseAccept ${(report.falseAccept * 100).toFixed(1)}%`)
  */
-export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], options: TrainOptions & { group?: string } = {}): Promise<EvalReport> {
+export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], options: EvalOptions = {}): Promise<EvalReport> {
   const trainStart = performance.now()
   const matcher = await trainIntentMatcher(kb, options.extraExamples ? { extraExamples: options.extraExamples } : {})
   const trainMs = performance.now() - trainStart
+  // The bot blends with the agents' fixes too, so the example vectors include the same extra examples.
+  const blend = options.semantic ? await prepareSemanticBlend(kb, cases.map((c) => c.text), options.semantic, options.extraExamples) : undefined
 
   let positives = 0
   let negatives = 0
@@ -156,11 +174,14 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
   const figuresOf = (id: string) => figures.get(id) ?? figures.set(id, { support: 0, predicted: 0, correct: 0 }).get(id)!
   const confusions = new Map<string, Confusion>()
   const kinds = new Map<string, NegativeKindFigures>()
-  for (const c of cases) {
+  for (const [i, c] of cases.entries()) {
     const groupName = c.group ?? options.group
     const group: DecisionGroup | undefined = groupName ? { id: groupName, name: groupName } : undefined
     const start = performance.now()
-    const result = decideIntent(await matcher.match(c.text), kb, group)
+    const lexical = await matcher.match(c.text)
+    // As the pipeline's matchIntent: the blended ranking decided with matching.semantic, else the offline one.
+    const blended = blend?.(i, lexical)
+    const result = decideIntent(blended ?? lexical, kb, group, { semantic: blended !== undefined })
     durations.push(performance.now() - start)
     const got = result.intent?.intentId ?? null
     if (c.expect === null) {
@@ -217,6 +238,7 @@ export async function evaluateMatcher(kb: KnowledgeBase, cases: EvalCase[], opti
     failures,
     byIntent,
     confusions: [...confusions.values()].sort((a, b) => b.count - a.count || (a.expected ?? '').localeCompare(b.expected ?? '') || a.got.localeCompare(b.got)),
+    semanticWeight: options.semantic?.weight ?? null,
   }
 }
 

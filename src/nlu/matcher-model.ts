@@ -1,5 +1,5 @@
-// Imported by the training worker: keep it free of node-nlp and of the compiled dictionary (both cost seconds to
-// load); the main thread records what the worker needs from them in a `TrainingInput`.
+// Imported by the training worker: keep it free of node-nlp (seconds to load) and of the dictionary (the worker
+// should not hold a second copy); the main thread records what the worker needs from them in a `TrainingInput`.
 import { computeLexicalModel, lexicalModelBuffers } from './lexical-index.js'
 import type { LexicalModel } from './lexical-index.js'
 import { VIEW_WEIGHTS } from './matcher-settings.js'

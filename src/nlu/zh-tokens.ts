@@ -1,21 +1,13 @@
-import nodeNlp from 'node-nlp'
-import { getChineseDictionary } from './zh-dictionary.js'
-
-let shared: ((normalizedText: string) => string[]) | undefined
+import { zhStemTokens } from './zh-dictionary.js'
 
 /**
- * node-nlp's own zh tokens, the input of its classifier: dictionary words spelt as toned pinyin. Shares the
- * process-wide compiled dictionary (see `getChineseDictionary`).
+ * node-nlp's own zh tokens, the input of its classifier: dictionary words spelt as toned pinyin. The same tokens
+ * node-nlp's zh stemmer (processText) gives, computed from the process-wide dictionary (see `getChineseDictionary`)
+ * so node-nlp's copy of CC-CEDICT is never compiled.
  *
  * @example
  * getZhTokenizer()('快递') // ['kuai4', 'di4']
  */
 export function getZhTokenizer(): (normalizedText: string) => string[] {
-  if (shared) return shared
-  getChineseDictionary() // compile the shared dictionary once, quietly, before the stemmer needs it
-  const stemmer = nodeNlp.NlpUtil.getStemmer('zh')
-  const processText = stemmer.processText?.bind(stemmer)
-  if (!processText) throw new Error('node-nlp zh stemmer has no processText(); check the node-nlp version')
-  shared = processText
-  return shared
+  return zhStemTokens
 }

@@ -123,10 +123,11 @@ describe('the optional AI drafter (loopback OpenAI-compatible server)', () => {
   it('leaves the item as it was when the server refuses (500, 429), breaks the stream or is slower than the timeout, and counts each', async () => {
     const { t, llm } = await start({ timeoutMs: 600 })
     const cases = [
-      { reply: { kind: 'status', status: 500, message: 'internal error' }, outcome: 'failed', error: 'http_500' },
-      { reply: { kind: 'status', status: 429, message: 'Rate limit reached' }, outcome: 'failed', error: 'http_429' },
-      { reply: { kind: 'malformed' }, outcome: 'failed', error: 'malformed_stream' },
-      { reply: { kind: 'slow', delayMs: 5000, text: '太晚了' }, outcome: 'timeout', error: 'timeout' },
+      { reply: { kind: 'status', status: 500, message: 'internal error' }, outcome: 'failed', error: 'http_500', billed: false },
+      { reply: { kind: 'status', status: 429, message: 'Rate limit reached' }, outcome: 'failed', error: 'http_429', billed: false },
+      // Accepted, then broken or too slow: the server read the prompt, so it counts (estimated).
+      { reply: { kind: 'malformed' }, outcome: 'failed', error: 'malformed_stream', billed: true },
+      { reply: { kind: 'slow', delayMs: 5000, text: '太晚了' }, outcome: 'timeout', error: 'timeout', billed: true },
     ] as const
     for (const [i, c] of cases.entries()) {
       llm.state.reply = c.reply
@@ -136,12 +137,14 @@ describe('the optional AI drafter (loopback OpenAI-compatible server)', () => {
       expect(Date.now() - started).toBeLessThan(4000)
       expect(queued.text).toBeNull()
       const row = await waitFor(() => draftRow(t, queued.id))
-      expect(row).toMatchObject({ outcome: c.outcome, error: c.error, prompt_tokens: 0, completion_tokens: 0 })
+      expect(row).toMatchObject({ outcome: c.outcome, error: c.error, completion_tokens: 0, tokens_estimated: c.billed ? 1 : 0 })
+      expect(row!.prompt_tokens > 0).toBe(c.billed)
       const after = await t.app.suggestions.get(queued.id)
       expect(after).toMatchObject({ status: 'pending', text: null, aiDraft: null, version: queued.version })
     }
     const report = await t.api<Report>('GET', '/api/reports')
-    expect(report.body.aiDrafts).toMatchObject({ requested: 4, drafted: 0, failed: 3, timedOut: 1, cost: 0 })
+    expect(report.body.aiDrafts).toMatchObject({ requested: 4, drafted: 0, failed: 3, timedOut: 1, completionTokens: 0 })
+    expect(report.body.aiDrafts.cost).toBeGreaterThan(0)
     expect(t.world.said.filter((s) => s.includes('太晚了'))).toEqual([])
   })
 

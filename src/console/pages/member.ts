@@ -152,7 +152,7 @@ function eraseDialog(detail: MemberDetailView, path: string): HTMLDialogElement 
     })
   } },
   h('h2', { id: MEMBER_IDS.eraseTitle }, '删除个人信息'),
-  h('p', {}, `将清空「${expected}」发过的消息内容、相关建议回复，删除其标签、标签历史和 CRM 资料；只保留匿名的统计数字（报表不变）。此操作不可撤销。`),
+  h('p', {}, `将清空「${expected}」发过的消息内容、相关建议回复，删除其标签、标签历史、CRM 资料、发过的图片、语音和文件，以及问题的向量缓存；只保留匿名的统计数字（报表不变）。此操作不可撤销。`),
   h('p', { class: 'muted' }, '审计日志不可改写，其中与该成员有关的记录保留原样。'),
   h('label', { for: MEMBER_IDS.eraseConfirm }, `输入成员昵称「${expected}」确认`), input, error,
   h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, '取消'), submit))

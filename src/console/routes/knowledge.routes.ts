@@ -20,7 +20,7 @@ const testBody = {
 } as const
 
 /** The 知识库 page's API (admin): the knowledge in use, its load error and lint, and 试一试. */
-export function registerKnowledgeRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'knowledge' | 'calibration'>): void {
+export function registerKnowledgeRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'knowledge' | 'calibration' | 'refineRanking'>): void {
   const admin = { access: 'admin' } as const
 
   app.get('/api/knowledge', { config: admin }, async (): Promise<KnowledgeView> => {
@@ -39,7 +39,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: Pick<HttpSer
   })
 
   app.post<{ Body: { question: string; groupId?: string } }>('/api/knowledge/test', { config: admin, schema: { body: testBody } }, async (request): Promise<KnowledgeTestView> =>
-    testQuestion(deps.knowledge(), request.body.question, request.body.groupId))
+    testQuestion(deps.knowledge(), request.body.question, request.body.groupId, deps.refineRanking))
 
   // 阈值校准: `kb calibrate` in the background worker; the page polls the GET while it runs.
   app.get('/api/knowledge/calibration', { config: admin }, async (): Promise<CalibrationView> => calibrationView(deps.calibration.state()))
@@ -59,10 +59,12 @@ function calibrationView(state: CalibrationState): CalibrationView {
 }
 
 /** The decision `qundesk kb test` prints, with the knowledge and matcher the bot uses now (learned examples included). */
-async function testQuestion(runtime: MatcherRuntime, question: string, groupId: string | undefined): Promise<KnowledgeTestView> {
+async function testQuestion(runtime: MatcherRuntime, question: string, groupId: string | undefined, refine: HttpServerDeps['refineRanking']): Promise<KnowledgeTestView> {
   const { kb, matcher } = runtime.current()
   const { top, evidence, formula } = await matcher.explain(question)
-  const result = decideIntent(top, kb, groupId ? { id: groupId, name: groupId } : undefined)
+  // With the embedding provider, blended and decided with matching.semantic, as the pipeline's matchIntent does.
+  const blended = refine ? await refine(kb, question, top) : undefined
+  const result = decideIntent(blended ?? top, kb, groupId ? { id: groupId, name: groupId } : undefined, { semantic: blended !== undefined })
   const emotion = detectEmotion(question)
   const escalation = decideEscalation({ question, intentId: result.intent?.intentId ?? null, emotion, previousMisses: 0 }, kb.escalation)
   return {
@@ -70,6 +72,7 @@ async function testQuestion(runtime: MatcherRuntime, question: string, groupId: 
     top: [...result.top], evidence, formula, emotion: emotion.severity,
     escalation: escalation ? { reason: escalation.reason, detail: escalation.detail } : null,
     answer: result.intent ? kb.get(result.intent.intentId)?.answer ?? null : null,
+    semantic: blended !== undefined,
   }
 }
 

@@ -44,7 +44,7 @@ describe('createAiDrafter', () => {
     expect([...attached[0]!.text].length).toBe(AI_DRAFT_MAX_CHARS)
   })
 
-  it('records a draft an agent beat as superseded (tokens still counted) and a failure with its reason (no tokens)', async () => {
+  it('records a draft that came too late as superseded (tokens still counted), a refusal with its reason and no tokens, a timeout with its prompt estimated', async () => {
     const beaten = drafter({ complete: async () => ({ text: '好的', usage: { promptTokens: 300, completionTokens: 20 }, model: null, latencyMs: 5 }) }, () => false)
     beaten.d.request(suggestion, grounding)
     await beaten.d.drain()
@@ -55,7 +55,17 @@ describe('createAiDrafter', () => {
     refused.d.request(suggestion, grounding)
     await refused.d.drain()
     expect(refused.attached).toEqual([])
-    expect(await refused.row()).toMatchObject({ outcome: 'failed', error: 'http_429', prompt_tokens: 0, completion_tokens: 0, cost: 0 })
+    expect(await refused.row()).toMatchObject({ outcome: 'failed', error: 'http_429', prompt_tokens: 0, completion_tokens: 0, tokens_estimated: 0, cost: 0 })
+    await db.deleteFrom('ai_drafts').execute()
+
+    // The server had the prompt when we gave up on it: providers bill that.
+    const late = drafter({ complete: async () => { throw new LlmError('timeout', '超时') } })
+    late.d.request(suggestion, grounding)
+    await late.d.drain()
+    const row = await late.row()
+    expect(row).toMatchObject({ outcome: 'timeout', error: 'timeout', completion_tokens: 0, tokens_estimated: 1 })
+    expect(row!.prompt_tokens).toBeGreaterThan(20)
+    expect(row!.cost).toBeGreaterThan(0)
   })
 
   it('returns at once: request() never waits for the model', async () => {

@@ -72,6 +72,34 @@ describe('evaluateMatcher', () => {
   })
 })
 
+describe('evaluateMatcher with the embedding provider (semantic option)', () => {
+  // A toy model: one axis per topic word, so a paraphrase without any example's words is still near its intent.
+  const topics = [['发票', '开票'], ['积分'], ['快递', '物流', '包裹', '货']]
+  const embed = async (texts: readonly string[]) => texts.map((t) => Float32Array.from(topics.map((words) => (words.some((w) => t.includes(w)) ? 1 : 0))))
+
+  it('blends each ranking as the bot does and decides with matching.semantic; semanticWeight says so', async () => {
+    const withSemantic = createKnowledgeBase(kb.intents.slice(), ['eval.yaml'], { bands: { global: { suggest: 0.9 }, semantic: { suggest: 0.6 }, groups: [] } })
+    const cases = [
+      { text: '货呢', expect: 'logistics.track' },
+      { text: '今天天气真不错', expect: null },
+    ]
+    const seen: string[][] = []
+    const blended = await evaluateMatcher(withSemantic, cases, { semantic: { embed: async (texts) => (seen.push([...texts]), embed(texts)), weight: 0.8 } })
+    expect(blended).toMatchObject({ accepted: 1, falseAccepts: 0, semanticWeight: 0.8 })
+    // One pass: the 12 examples, then the questions (normalised).
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.slice(12)).toEqual(['货呢', '今天天气真不错'])
+    const offline = await evaluateMatcher(withSemantic, cases)
+    expect(offline).toMatchObject({ accepted: 0, semanticWeight: null })
+    expect(offline.failures[0]).toMatchObject({ text: '货呢', got: null, threshold: 0.9 })
+  })
+
+  it('lets a provider error through (a tool must not present offline figures as blended)', async () => {
+    await expect(evaluateMatcher(kb, [{ text: '货呢', expect: 'logistics.track' }], { semantic: { embed: () => Promise.reject(new Error('provider down')), weight: 0.5 } }))
+      .rejects.toThrow('provider down')
+  })
+})
+
 describe('parseEvalCases', () => {
   it('reads cases with intent ids and nulls', () => {
     expect(parseEvalCases({ cases: [{ text: '快递到哪了', expect: 'logistics.track' }, { text: '天气', expect: null }] })).toEqual([
