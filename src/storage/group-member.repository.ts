@@ -112,7 +112,8 @@ export interface RosterSync {
  */
 export async function syncGroupRoster(db: Db, r: { channel: string; groupId: string; groupName: string; members: readonly RosterMember[]; now: string }): Promise<RosterSync> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('group_members').selectAll().where('group_id', '=', r.groupId)
+    // In member order, as the inserts below: two instances syncing the same group take the locks in the same order.
+    const existing = await trx.selectFrom('group_members').selectAll().where('group_id', '=', r.groupId).orderBy('member_id')
       .$if(isPostgres(trx), (q) => q.forUpdate()).execute()
     const known = new Map(existing.map((row) => [row.member_id, row]))
     const present = new Set<string>()
@@ -144,6 +145,7 @@ export async function syncGroupRoster(db: Db, r: { channel: string; groupId: str
         .set({ group_name: r.groupName, member_name: m.memberName, updated_at: r.now, ...(m.joinScene !== undefined ? { join_scene: m.joinScene } : {}), ...membership })
         .where('group_id', '=', r.groupId).where('member_id', '=', m.memberId).execute()
     }
+    inserts.sort((a, b) => (a.member_id < b.member_id ? -1 : a.member_id > b.member_id ? 1 : 0))
     for (const rows of chunks(inserts)) {
       // doNothing: another instance inserted the same join meanwhile (SQLite has one writer; PostgreSQL's lock above
       // covers existing rows only).
