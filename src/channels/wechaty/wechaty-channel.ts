@@ -46,7 +46,7 @@ export interface WechatyChannel {
 }
 
 /** Groups read at once in a member sync: enough to hide the puppet's round trips, few enough to keep memory flat. */
-export const ROSTER_CONCURRENCY = 6
+export const ROSTER_CONCURRENCY = 4
 
 /**
  * The Wechaty edge: the only module that talks to a Wechaty bot. Any puppet works (mock, service, ...).
