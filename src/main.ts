@@ -122,7 +122,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const wecomInbox = createWecomCallbackInbox({ db, clock, logger })
     const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, wecomInbox, databaseFile, semantic }, stack)
-    const syncMembers = memberSync({ channel, groups: fleet.groups, members, logger })
+    const syncMembers = memberSync({ channel, groups: fleet.groups, members, logger, tagging })
     const demo = await connectInbound({ config, logger, channel, handle, pipeline, knowledge, members, tagging, groups: fleet.groups, outbox, syncMembers }, stack)
     const wecom = await startWecom({ ...base, inbox: wecomInbox, pipeline, members, tagging, suggestions, channel, databaseFile }, stack)
     const scheduler = startJobs({

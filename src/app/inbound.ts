@@ -110,7 +110,7 @@ export function createInboundPipeline(deps: {
 export async function connectInbound(
   deps: {
     config: Readonly<Config>; logger: Logger; channel: WechatyChannel; handle: PuppetHandle; pipeline: MessagePipeline; knowledge: MatcherRuntime
-    members: MemberService; tagging: TaggingService; groups: GroupClaims; outbox: Outbox; syncMembers: () => Promise<void>
+    members: MemberService; tagging: TaggingService; groups: GroupClaims; outbox: Outbox; syncMembers: MemberSync
   },
   stack: StopStack,
 ): Promise<DemoGroup | undefined> {
@@ -136,7 +136,8 @@ export async function connectInbound(
     // After the sync everyone has a membership row; a full re-tag brings tags up to date with the rules. Later
     // ready events (reconnects) only sync: joins and leaves may have been missed, the rules have not changed.
     ready: async () => {
-      await deps.syncMembers()
+      // The first sync's changes are re-tagged by the full re-tag that follows; later ones re-tag what they changed.
+      await deps.syncMembers({ retag: retaggedAtStart })
       deps.outbox.kick()
       if (retaggedAtStart) return
       retaggedAtStart = true
@@ -155,7 +156,31 @@ export async function connectInbound(
   return demo
 }
 
+/** A member sync; `retag` (default true): re-tag the memberships it changed. */
+export type MemberSync = (options?: { retag?: boolean }) => Promise<void>
+
+/** Beyond this many changed memberships one full re-tag (set-based, streamed) beats re-tagging each. */
+const RETAG_EACH_LIMIT = 500
+
 /** The member sync the channel's ready event and the hourly job run. */
-export function memberSync(deps: { channel: WechatyChannel; groups: GroupClaims; members: MemberService; logger: Logger }): () => Promise<void> {
-  return () => syncRosters({ rosters: () => deps.channel.rosters(), claim: deps.groups.claim, members: deps.members, logger: deps.logger })
+export function memberSync(deps: {
+  channel: WechatyChannel; groups: GroupClaims; members: MemberService; logger: Logger
+  tagging?: Pick<TaggingService, 'queueRetag' | 'retagAll'>
+}): MemberSync {
+  return async (options) => {
+    const tagging = options?.retag === false ? undefined : deps.tagging
+    const changed: Array<[string, string[]]> = []
+    let count = 0
+    await syncRosters({
+      rosters: () => deps.channel.rosters(), claim: deps.groups.claim, members: deps.members, logger: deps.logger,
+      // Kept as ids only until the end, and only up to the limit: past it a full re-tag runs instead.
+      ...(tagging ? { changed: (groupId: string, ids: string[]) => { count += ids.length; if (count <= RETAG_EACH_LIMIT) changed.push([groupId, ids]) } } : {}),
+    })
+    if (!tagging || count === 0) return
+    if (count > RETAG_EACH_LIMIT) {
+      void tagging.retagAll().catch((error: unknown) => deps.logger.error({ err: error }, 'full re-tag after the member sync failed'))
+      return
+    }
+    for (const [groupId, ids] of changed) for (const id of ids) tagging.queueRetag(groupId, id)
+  }
 }

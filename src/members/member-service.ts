@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js'
 import type { MembershipBasics } from '../core/member.js'
 import type { GroupRoster, MembershipEvent } from '../core/membership.js'
 import type { Db } from '../storage/create-db.js'
-import { listGroupMembers, listMemberships, markLeft, upsertJoin } from '../storage/group-member.repository.js'
+import { listGroupMembers, listMemberships, markLeft, syncGroupRoster, upsertJoin } from '../storage/group-member.repository.js'
 import type { GroupMemberRow } from '../storage/schema.js'
 
 export interface Membership extends MembershipBasics {
@@ -15,8 +15,11 @@ export interface Membership extends MembershipBasics {
 export interface MemberService {
   /** A join or leave event from a channel: exact times. */
   record(event: MembershipEvent): Promise<void>
-  /** A member sync: newcomers get the sync time as an estimated join, members no longer listed an estimated leave. */
-  syncRoster(roster: GroupRoster): Promise<{ added: number; left: number }>
+  /**
+   * A member sync: newcomers get the sync time as an estimated join, members no longer listed an estimated leave.
+   * One transaction; members whose row is unchanged are not written. `changed` hears the members written, once.
+   */
+  syncRoster(roster: GroupRoster, changed?: (memberIds: string[]) => void): Promise<{ added: number; left: number }>
   group(groupId: string): Promise<Membership[]>
   member(memberId: string): Promise<Membership[]>
 }
@@ -50,25 +53,13 @@ export function createMemberService(deps: { db: Db; clock: Clock; logger: Logger
       }
       deps.logger.info({ groupId: event.groupId, kind: event.kind, count: event.members.length }, 'group membership changed')
     },
-    async syncRoster(roster) {
-      const now = clock().toISOString()
-      const known = new Map((await listGroupMembers(db, roster.groupId)).map((r) => [r.member_id, r]))
-      const present = new Set(roster.members.map((m) => m.id))
-      let added = 0
-      for (const m of roster.members) {
-        const before = known.get(m.id)
-        if (!before || before.left_at !== null) added += 1
-        const exact = m.joinedAt ? { joinedAt: m.joinedAt.toISOString(), estimated: false, source: roster.channel } : { joinedAt: now, estimated: true, source: 'sync' }
-        await upsertJoin(db, { channel: roster.channel, groupId: roster.groupId, groupName: roster.groupName, memberId: m.id, memberName: m.name, ...exact, invitedBy: m.invitedBy, joinScene: m.joinScene, now })
-      }
-      let left = 0
-      for (const row of known.values()) {
-        if (row.left_at === null && !present.has(row.member_id)) {
-          left += 1
-          await markLeft(db, { channel: roster.channel, groupId: roster.groupId, groupName: roster.groupName, memberId: row.member_id, memberName: row.member_name, leftAt: now, estimated: true, now })
-        }
-      }
-      return { added, left }
+    async syncRoster(roster, changed) {
+      const result = await syncGroupRoster(db, {
+        channel: roster.channel, groupId: roster.groupId, groupName: roster.groupName, now: clock().toISOString(),
+        members: roster.members.map((m) => ({ memberId: m.id, memberName: m.name, joinedAt: m.joinedAt?.toISOString(), invitedBy: m.invitedBy, joinScene: m.joinScene })),
+      })
+      if (changed && result.changed.length > 0) changed(result.changed)
+      return { added: result.added, left: result.left }
     },
     group: async (groupId) => (await listGroupMembers(db, groupId)).map(toMembership),
     member: async (memberId) => (await listMemberships(db, memberId)).map(toMembership),

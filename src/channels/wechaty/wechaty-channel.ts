@@ -8,6 +8,7 @@ import type { GroupRoster, MembershipEvent } from '../../core/membership.js'
 import type { Logger } from '../../core/logger.js'
 import type { ReplyMention, ReplySender } from '../../core/reply-sender.js'
 import { limitConcurrency } from '../../core/limit-concurrency.js'
+import { mapBounded } from '../../core/map-bounded.js'
 import type { AnnouncedMessages } from './announced-messages.js'
 import { isConnectionLost, reconnectDelayMs } from './connection-state.js'
 import { type ConnectionState, type ConnectionStatus } from '../../core/vocabulary.js'
@@ -27,8 +28,12 @@ export interface ChannelHandlers {
 export interface WechatyChannel {
   /** Starts the bot; every room message is translated and handed to `handlers.message`. */
   start(handlers: ChannelHandlers | InboundHandler): Promise<void>
-  /** Everyone in every group the account is in, now. */
-  rosters(): Promise<GroupRoster[]>
+  /**
+   * Everyone in every group the account is in, now: one roster per group as it is read (a few groups at a time, so a
+   * large account is never all in memory). A group whose members cannot be listed is left out with a warning; when
+   * the connection is lost the iteration fails (the groups yielded so far are complete).
+   */
+  rosters(): AsyncIterable<GroupRoster>
   stop(): Promise<void>
   readonly sender: ReplySender
   isLoggedIn(): boolean
@@ -39,6 +44,9 @@ export interface WechatyChannel {
   /** Called on every state change (e.g. to wake the outbox when back online, or to notify agents). */
   onStatus(listener: (status: ConnectionStatus) => void): () => void
 }
+
+/** Groups read at once in a member sync: enough to hide the puppet's round trips, few enough to keep memory flat. */
+export const ROSTER_CONCURRENCY = 4
 
 /**
  * The Wechaty edge: the only module that talks to a Wechaty bot. Any puppet works (mock, service, ...).
@@ -63,6 +71,8 @@ export function createWechatyChannel(deps: {
   announced?: AnnouncedMessages
   /** Pictures, voice notes and files up to this size are fetched and kept (default MEDIA_MAX_BYTES). */
   mediaMaxBytes?: number
+  /** Groups whose members are read at once during a member sync (default ROSTER_CONCURRENCY). */
+  rosterConcurrency?: number
 }): WechatyChannel {
   const log = deps.logger.child({ channel: 'wechaty' })
   const clock = deps.clock ?? (() => new Date())
@@ -270,23 +280,28 @@ export function createWechatyChannel(deps: {
       await announced?.flush()
       await bot.stop()
     },
-    async rosters() {
-      if (!bot.isLoggedIn) return []
-      const rooms = await bot.Room.findAll()
-      const rosters: GroupRoster[] = []
-      for (const room of rooms) {
+    async *rosters() {
+      if (!bot.isLoggedIn) return
+      const self = bot.currentUser.id
+      const puppet = deps.puppet
+      // Straight from the puppet, not Room/Contact objects: Wechaty pools every Contact it makes (with its payload)
+      // for the life of the process, and Room.findAll loads every room's payload at once.
+      const roomIds = await puppet.roomList()
+      const roster = async (roomId: string): Promise<GroupRoster | undefined> => {
         try {
-          const members = await room.memberAll()
-          const self = bot.currentUser.id
-          rosters.push({
-            channel: 'wechaty', groupId: room.id, groupName: (await room.topic().catch(() => '')) || room.id,
-            members: members.filter((c) => c.id !== self).map((c) => ({ id: c.id, name: c.name() || c.id })),
-          })
+          const [room, memberIds] = await Promise.all([puppet.roomPayload(roomId), puppet.roomMemberList(roomId)])
+          const members = await Promise.all(memberIds.filter((id) => id !== self).map(async (id) => ({ id, name: (await puppet.contactPayload(id)).name || id })))
+          // A room without a topic is named after its first members, as Wechaty's room.topic() does.
+          const groupName = room.topic || members.slice(0, 3).map((m) => m.name).join(',') || roomId
+          return { channel: 'wechaty', groupId: roomId, groupName, members }
         } catch (error) {
-          log.warn({ err: error, groupId: room.id }, 'could not list the members of a group')
+          // Offline: the remaining rooms would fail too; the sync stops and the next ready syncs again.
+          if (isConnectionLost(error) || status.state !== 'online') throw error
+          log.warn({ err: error, groupId: roomId }, 'could not list the members of a group')
+          return undefined
         }
       }
-      return rosters
+      for await (const r of mapBounded(roomIds, deps.rosterConcurrency ?? ROSTER_CONCURRENCY, roster)) if (r) yield r
     },
     isLoggedIn: () => bot.isLoggedIn && status.state === 'online',
     status: () => status,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../../src/storage/create-db.js'
-import { upsertJoin, type MemberJoin } from '../../../src/storage/group-member.repository.js'
+import { syncGroupRoster, upsertJoin, type MemberJoin } from '../../../src/storage/group-member.repository.js'
 import { createTestDb, onPostgres, withTwoPools } from '../../support/test-database.js'
 
 let db: Db
@@ -30,5 +30,43 @@ describe('upsertJoin', () => {
     await upsertJoin(db, join({ joinedAt: '2026-11-20T00:00:00.000Z', estimated: true }))
     expect(await db.selectFrom('group_members').select(['joined_at', 'joined_at_estimated', 'join_source']).executeTakeFirst())
       .toEqual({ joined_at: '2026-11-05T08:00:00.000Z', joined_at_estimated: 0, join_source: 'event' })
+  })
+})
+
+describe('syncGroupRoster', () => {
+  const members = (ids: string[]) => ids.map((id) => ({ memberId: id, memberName: `成员${id}` }))
+
+  it.skipIf(!onPostgres())('lets two instances sync the same group at once: one membership each, no duplicate-key error or deadlock', async () => {
+    await withTwoPools(async (a, b) => {
+      for (let round = 0; round < 10; round++) {
+        const groupId = `g${round}`
+        const ids = Array.from({ length: 40 }, (_, i) => `m${i}`)
+        await Promise.all([a, b, a, b].map((x, i) => syncGroupRoster(x, {
+          channel: 'wechaty', groupId, groupName: '群', now: `2026-11-23T00:00:0${i}.000Z`,
+          members: members(i % 2 ? [...ids].reverse() : ids.slice(0, 30 + i)),
+        })))
+      }
+      expect(Number((await a.selectFrom('group_members').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(400)
+    }, 8)
+  })
+
+  it('writes only the rows that change, by the same rules as upsertJoin', async () => {
+    const base = { channel: 'wechaty', groupId: 'g1', groupName: 'VIP客户群' }
+    await upsertJoin(db, join({ memberId: 'a', joinedAt: '2026-11-05T08:00:00.000Z', estimated: false, source: 'event', now: '2026-11-05T08:00:00.000Z' }))
+    const first = await syncGroupRoster(db, { ...base, now: '2026-11-23T00:00:00.000Z', members: [{ memberId: 'a', memberName: '张三' }, { memberId: 'b', memberName: '李四' }] })
+    expect(first).toEqual({ added: 1, left: 0, changed: ['b'] })
+    // The exact join time stays; an unchanged sync writes nothing.
+    expect(await syncGroupRoster(db, { ...base, now: '2026-11-24T00:00:00.000Z', members: [{ memberId: 'b', memberName: '李四' }, { memberId: 'a', memberName: '张三' }] }))
+      .toEqual({ added: 0, left: 0, changed: [] })
+    const rows = await db.selectFrom('group_members').select(['member_id', 'joined_at', 'joined_at_estimated', 'join_source', 'updated_at']).orderBy('member_id').execute()
+    expect(rows).toEqual([
+      { member_id: 'a', joined_at: '2026-11-05T08:00:00.000Z', joined_at_estimated: 0, join_source: 'event', updated_at: '2026-11-05T08:00:00.000Z' },
+      { member_id: 'b', joined_at: '2026-11-23T00:00:00.000Z', joined_at_estimated: 1, join_source: 'sync', updated_at: '2026-11-23T00:00:00.000Z' },
+    ])
+    // An exact time from the channel (WeCom's join_time) sharpens b's estimate.
+    expect(await syncGroupRoster(db, { ...base, now: '2026-11-25T00:00:00.000Z', members: [{ memberId: 'a', memberName: '张三' }, { memberId: 'b', memberName: '李四', joinedAt: '2026-11-01T00:00:00.000Z' }] }))
+      .toEqual({ added: 0, left: 0, changed: ['b'] })
+    expect(await db.selectFrom('group_members').select(['joined_at', 'joined_at_estimated']).where('member_id', '=', 'b').executeTakeFirst())
+      .toEqual({ joined_at: '2026-11-01T00:00:00.000Z', joined_at_estimated: 0 })
   })
 })
