@@ -123,7 +123,7 @@ const ms = (/** @type {number} */ v) => `${v.toFixed(v < 10 ? 3 : 0)} ms`
 const verdict = `${ours.p99 <= 1 ? 'met' : 'MISSED'}${kb.intents.length === 1000 ? '' : ` here at ${kb.intents.length} intents`}`
 console.log(`bench/nlu  ${kb.intents.length} generated intents x ${EXAMPLES_PER_INTENT} examples (${pairs.toLocaleString('en')} intent x example pairs; node-nlp budget ${NEURAL_TRAINING_BUDGET.toLocaleString('en')}: ours ${pairs <= NEURAL_TRAINING_BUDGET ? 'with' : 'WITHOUT'} node-nlp's classifier)`)
 console.log(`           ${queries.length} queries (${paraphrases.length} paraphrases in unseen wordings, ${offTopic.length} off-topic) x ${ROUNDS} rounds after 500 warm-up; node ${process.version}, ${os.cpus().length} cpus`)
-console.log(`  dictionary  CC-CEDICT compile, once per process, shared by both     : ${ms(dictMs)}  before: ${memoryStart}; after: ${memoryDictionary}`)
+console.log(`  dictionary  CC-CEDICT prebuilt (dist/nlu/cedict.bin), loaded once : ${ms(dictMs)}  before: ${memoryStart}; after: ${memoryDictionary}`)
 console.log(`  ours        train in-process   : wall ${ms(inProcess.wallMs)}, main thread busy ${ms(inProcess.busyMs)}, longest stall ${ms(inProcess.stallMs)}`)
 console.log(`  ours        train in worker    : wall ${ms(inWorker.wallMs)}, main thread busy ${ms(inWorker.busyMs)} (in slices), longest stall ${ms(inWorker.stallMs)}`)
 console.log(`  ours        after training     : ${memoryOurs} (dictionary + one matcher)`)
