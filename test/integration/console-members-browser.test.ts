@@ -18,14 +18,16 @@ let t: TestApp | undefined
 
 /**
  * The app with the 'valid' rules: the mock room's 张三 and 李四 (新成员, synced at start) and, in a second group,
- * 王老五, who joined 40 days ago and never spoke (沉默). Everyone is tagged before the browser opens.
+ * 王老五, who joined 40½ days ago and never spoke (沉默). Everyone is tagged before the browser opens. The half day
+ * keeps his age at 40 whichever re-tag tags him first: one started before he was recorded counts from its own
+ * (earlier) start, and a join exactly 40 days back would read 39.99 days there.
  */
 async function open(role: 'agent' | 'admin' = 'agent'): Promise<Page> {
   const work = await makeWorkdir()
   await useRules(work, 'valid')
   t = browser.adopt(await startTestApp(work))
   await waitFor(async () => (await t!.app.members.group(t!.world.room.id)).length === 2)
-  await t.app.members.record({ kind: 'join', channel: 'wechaty', ...OLD_GROUP, members: [{ id: 'wxid_old', name: '王老五' }], at: new Date(Date.now() - 40 * DAY_MS) })
+  await t.app.members.record({ kind: 'join', channel: 'wechaty', ...OLD_GROUP, members: [{ id: 'wxid_old', name: '王老五' }], at: new Date(Date.now() - 40.5 * DAY_MS) })
   await t.app.tagging.retagAll()
   await t.app.tagging.idle()
   const name = role === 'admin' ? '老板' : '小王'
