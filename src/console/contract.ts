@@ -319,8 +319,8 @@ export interface SessionView {
   csrfToken: string | null
 }
 
-/** GET /api/audit */
-export type AuditView = AuditItem
+/** GET /api/audit: each entry with the console's words for it (src/audit/describe-audit-entry.ts). */
+export type AuditView = AuditItem & { actorLabel: string; actionLabel: string; subjectLabel: string; detailLines: Array<[label: string, text: string]> }
 
 /** GET /api/wecom/config */
 export interface WecomConfigView {

@@ -120,7 +120,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerMemberRoutes(app, deps)
   registerMediaRoutes(app, deps)
   for (const routes of deps.channelRoutes ?? []) void app.register(routes)
-  registerPageRoutes(app)
+  registerPageRoutes(app, deps)
   registerAssetRoutes(app)
   app.get('/api/health', { config: { access: 'agent' } }, async (): Promise<HealthView> => {
     const report = await deps.health()

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../core/audit-item.js'
 import { wellFormed } from '../core/well-formed-text.js'
 import { chainHash, GENESIS_HASH } from './audit-chain.js'
 import type { Db } from './create-db.js'
@@ -7,7 +8,7 @@ import type { AuditLogRow } from './schema.js'
 export interface AuditEntry {
   at: Date
   actor: string
-  action: string
+  action: AuditAction
   subjectType: string
   subjectId: string
   detail?: Record<string, unknown>

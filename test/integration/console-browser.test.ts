@@ -214,6 +214,18 @@ describe('agent console in Chromium', () => {
 
     await page.goto(`${t!.app.url}/audit`)
     await poll(() => page.locator('#audit-table tbody').textContent()).toContain('登录')
+    // Words, not codes: the send reads 发送 on 待办 #id, its detail as labelled lines, never JSON.
+    const table = (await page.locator('#audit-table tbody').textContent())!
+    expect(table).toContain(`发送待办 #${invoice.id}`)
+    expect(table).toContain('意图：invoice.issue')
+    expect(table).not.toMatch(/suggestion\.sent|\{"/)
+    // Times in the server's zone (UTC+8 by default), whatever zone the browser runs in (headless here: UTC).
+    const newest = await t!.app.db.selectFrom('audit_log').select('at').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+    const local = new Date(Date.parse(newest.at) + 480 * 60_000)
+    const hhmm = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`
+    expect(await page.locator('#audit-table tbody tr').first().locator('td').first().textContent()).toContain(hhmm)
+    // The table stays inside the page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
     await screenshot(page, 'audit')
   })
 })

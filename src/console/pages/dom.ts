@@ -47,10 +47,25 @@ export function formatWait(ms: number): string {
   return `${Math.floor(hours / 24)} 天`
 }
 
+/** The server's UTC offset in minutes (the page shell's meta tag), or undefined: then the browser's own zone. */
+function serverOffsetMinutes(): number | undefined {
+  const content = document.querySelector<HTMLMetaElement>('meta[name="utc-offset-minutes"]')?.content
+  return content !== undefined && content !== '' && Number.isFinite(Number(content)) ? Number(content) : undefined
+}
+
+/**
+ * "12-03 16:37" in the server's time zone (QUNDESK_UTC_OFFSET), so every agent reads the times the reports and
+ * reminders use, whatever zone their browser (or a headless one in UTC) is set to.
+ */
 export function formatTime(iso: string): string {
-  const d = new Date(iso)
+  const offset = serverOffsetMinutes()
   const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getMonth() + 1}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  if (offset === undefined) {
+    const d = new Date(iso)
+    return `${d.getMonth() + 1}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  }
+  const d = new Date(Date.parse(iso) + offset * 60_000)
+  return `${d.getUTCMonth() + 1}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
 }
 
 export function percent(score: number | null): string {

@@ -34,7 +34,7 @@ const NAV: Array<{ page: PageName; href: string; label: string; admin?: boolean 
  * @example
  * reply.type('text/html').send(renderPage({ ...QUEUE_PAGE, identity }))
  */
-export function renderPage(options: PageDefinition & { identity: Identity & { kind: 'session' } }): string {
+export function renderPage(options: PageDefinition & { identity: Identity & { kind: 'session' }; utcOffsetMinutes?: number }): string {
   const { identity } = options
   const nav = NAV.filter((n) => !n.admin || identity.role === 'admin')
     .map((n) => `<a href="${n.href}"${n.page === (options.nav ?? options.page) ? ' aria-current="page"' : ''}>${n.label}</a>`)
@@ -50,7 +50,7 @@ export function renderPage(options: PageDefinition & { identity: Identity & { ki
 <meta name="csrf-token" content="${escapeHtml(identity.csrfToken)}">
 <meta name="user-role" content="${identity.role}">
 <meta name="user-name" content="${escapeHtml(identity.name)}">
-<title>${escapeHtml(options.title)} · 群客服助手</title>
+${options.utcOffsetMinutes === undefined ? '' : `<meta name="utc-offset-minutes" content="${Math.trunc(options.utcOffsetMinutes)}">\n`}<title>${escapeHtml(options.title)} · 群客服助手</title>
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body data-page="${options.page}">

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../core/vocabulary.js'
+import { describeAuditEntry } from '../../audit/describe-audit-entry.js'
 import type { AuditView, SettingsView, UserView } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
@@ -40,7 +41,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Pick<HttpServerD
   app.get<{ Querystring: { limit?: number; before?: number } }>('/api/audit', {
     config: admin,
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { limit: finiteInteger({ minimum: 1, maximum: 1000 }), before: rowId() } } },
-  }, async (request): Promise<AuditView[]> => deps.audit.list({ ...(request.query.limit ? { limit: request.query.limit } : {}), ...(request.query.before ? { before: request.query.before } : {}) }))
+  }, async (request): Promise<AuditView[]> => (await deps.audit.list({ ...(request.query.limit ? { limit: request.query.limit } : {}), ...(request.query.before ? { before: request.query.before } : {}) })).map(describeAuditEntry))
 
   app.get('/api/settings', { config: { access: 'agent' } }, async (): Promise<SettingsView> => deps.settings.get())
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { HttpServerDeps } from '../http-server-deps.js'
 import { ADMIN_PAGE } from '../pages/admin.page.js'
 import { AUDIT_PAGE } from '../pages/audit.page.js'
 import { KNOWLEDGE_PAGE } from '../pages/knowledge.page.js'
@@ -15,12 +16,12 @@ import { renderPage, type PageDefinition } from '../pages/render-page.js'
 const PAGES: PageDefinition[] = [QUEUE_PAGE, REPORTS_PAGE, MEMBERS_PAGE, MEMBER_PAGE, KNOWLEDGE_PAGE, AUDIT_PAGE, ADMIN_PAGE]
 
 /** Server-rendered page shells. Pages are for logged-in users only (an API token is not a browser login). */
-export function registerPageRoutes(app: FastifyInstance): void {
+export function registerPageRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'utcOffsetMinutes'>): void {
   for (const p of PAGES) {
     app.get(p.url, { config: { access: p.access } }, async (request, reply) => {
       const identity = request.identity
       if (identity?.kind !== 'session') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`)
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage({ ...p, identity }))
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage({ ...p, identity, utcOffsetMinutes: deps.utcOffsetMinutes }))
     })
   }
 
