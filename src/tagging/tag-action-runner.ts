@@ -1,3 +1,4 @@
+import { describeSeen } from './describe-seen.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
@@ -52,7 +53,7 @@ export function createTagActionRunner(deps: {
 
   async function perform(run: TagActionRow, action: TagAction, membership: { group_name: string; member_name: string }, now: Date): Promise<number | undefined> {
     const history = await findTagHistory(db, run.history_id)
-    const seen = history?.seen ? Object.entries(JSON.parse(history.seen) as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('，') : ''
+    const seen = history?.seen ? describeSeen(JSON.parse(history.seen) as Record<string, unknown>) : ''
     const what = `标签「${run.tag}」${action.on === 'tag_added' ? '新增' : '移除'}`
     const base = { groupId: run.group_id, groupName: membership.group_name, memberId: run.member_id, memberName: membership.member_name, at: now }
     let suggestionId: number | undefined

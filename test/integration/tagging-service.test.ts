@@ -149,7 +149,9 @@ describe('activity windows and churn warning', () => {
     const reminders = (await suggestions.list()).filter((s) => s.kind === 'reminder')
     expect(reminders).toHaveLength(1)
     expect(reminders[0]!.question).toContain('流失预警')
-    expect(reminders[0]!.question).toContain('messages_prev_30d=6')
+    // What the rule saw, in words: no rule syntax in an agent's queue.
+    expect(reminders[0]!.question).toContain('上个 30 天发言 6')
+    expect(reminders[0]!.question).not.toMatch(/messages_prev_30d|=/u)
     // The same state again: no new change, no second reminder.
     await tagging.retagAll()
     await actions.run()
