@@ -89,7 +89,9 @@ export interface StartOverrides {
  * console.log(app.url); await app.stop()
  */
 export async function startQunDesk(config: Readonly<Config>, overrides: StartOverrides = {}): Promise<QunDesk> {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel })
+  // A person watching the terminal reads lines; anything else (and production) gets JSON to parse.
+  const readable = config.readableLogs && process.stdout.isTTY === true
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, ...(readable ? { readable: { utcOffsetMinutes: config.utcOffsetMinutes, color: true } } : {}) })
   const clock = overrides.clock ?? systemClock
   const db = await openDb(config, logger)
   const stack = createStopStack(logger)
