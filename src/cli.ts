@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
 import { UsageError, type CliIo } from './cli/cli-io.js'
 import { kbCalibrate } from './cli/kb-calibrate-command.js'
-import { kbCheck, kbEval, kbExportLearned, kbTest } from './cli/kb-commands.js'
+import { kbCheck, kbEval, kbExportLearned, kbSchema, kbTest } from './cli/kb-commands.js'
 import { kbLint } from './cli/kb-lint-command.js'
 import { membersImport } from './cli/members-commands.js'
 import { membersDelete, membersExport } from './cli/member-privacy-commands.js'
@@ -22,6 +22,8 @@ Usage:
   qundesk start [--new-database]                 run the bot, the HTTP API and (in demo mode) simulated customers;
                                                  refuses when the SQLite file is missing where one existed before
   qundesk kb check [--kb DIR]                    validate the knowledge YAML; exit 1 with file:line per problem
+  qundesk kb schema                              print the knowledge files' JSON Schema (knowledge/knowledge.schema.json),
+                                                 for editors: \`# yaml-language-server: $schema=./knowledge.schema.json\`
   qundesk kb test "问题" [--kb DIR] [--group NAME] [--json] [--no-embeddings]
                                                  show the decision and the top 3 intents with scores; with
                                                  QUNDESK_EMBEDDINGS_URL set, blended with the provider's vectors and
@@ -164,6 +166,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (values['new-database'] && command !== 'start') throw new UsageError('--new-database goes with qundesk start only')
     if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
+    if (command === 'kb' && sub === 'schema') return kbSchema(io)
     if (command === 'kb' && sub === 'test') {
       return await kbTest(rest.join(' '), { ...kbFlags, json: values.json ?? false, ...(values.group ? { group: values.group } : {}), embeddings: !(values['no-embeddings'] ?? false) }, io)
     }

@@ -89,7 +89,13 @@ export interface StartOverrides {
  * console.log(app.url); await app.stop()
  */
 export async function startQunDesk(config: Readonly<Config>, overrides: StartOverrides = {}): Promise<QunDesk> {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel })
+  // A person watching the terminal reads lines; anything else (and production) gets JSON to parse. Colours as the
+  // terminal allows (Node's hasColors honours NO_COLOR, FORCE_COLOR and TERM=dumb).
+  const readable = config.readableLogs && process.stdout.isTTY === true
+  const logger = overrides.logger ?? createLogger({
+    level: config.logLevel,
+    ...(readable ? { readable: { utcOffsetMinutes: config.utcOffsetMinutes, color: process.stdout.hasColors?.() ?? false } } : {}),
+  })
   const clock = overrides.clock ?? systemClock
   const db = await openDb(config, logger)
   const stack = createStopStack(logger)

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { formatProblem, loadKnowledge } from '../knowledge/load-knowledge.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import { knowledgeJsonSchemaText } from '../knowledge/knowledge-format.js'
 import { evaluateMatcher, parseEvalCases, type Confusion, type EvalFailure, type IntentFigures } from '../nlu/evaluate-matcher.js'
 import { decideEscalation } from '../escalation/decide-escalation.js'
 import { decideIntent } from '../nlu/decide-intent.js'
@@ -38,6 +39,15 @@ export async function kbCheck(flags: { kb?: string }, io: CliIo): Promise<number
   const kb = await loadOrReport(dir, io)
   if (!kb) return 1
   io.stdout(`OK: ${kb.intents.length} intents in ${kb.files.length} files (${path.relative(io.cwd, dir) || '.'})`)
+  return 0
+}
+
+/**
+ * `qundesk kb schema`: the JSON Schema of a knowledge file, from the format the loader checks with — the text of
+ * knowledge/knowledge.schema.json, for a knowledge folder elsewhere (`qundesk kb schema > DIR/knowledge.schema.json`).
+ */
+export function kbSchema(io: CliIo): number {
+  io.stdout(knowledgeJsonSchemaText().trimEnd())
   return 0
 }
 

@@ -38,6 +38,11 @@ export interface Config {
   /** The bot's display name in demo mode (real accounts use their own name). */
   botName: string
   logLevel: string
+  /**
+   * NODE_ENV is not `production`: `qundesk start` logs short human lines when stdout is a terminal. JSON lines
+   * otherwise (pipes, files, Docker, systemd) and always in production.
+   */
+  readableLogs: boolean
   /** Session cookie Secure flag: 'auto' follows the request protocol (set QUNDESK_COOKIE_SECURE=1 behind HTTPS proxies). */
   cookieSecure: boolean | 'auto'
   /**
@@ -226,6 +231,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     }),
     botName: str('QUNDESK_BOT_NAME') ?? '客服助手',
     logLevel,
+    readableLogs: env.NODE_ENV !== 'production',
     cookieSecure: cookieSecure === 'auto' ? 'auto' : cookieSecure === '1' || cookieSecure === 'true',
     trustProxy: 'problem' in trustProxy ? false : trustProxy.value,
     utcOffsetMinutes: offset,

@@ -67,6 +67,8 @@ export interface SuggestionConflictBody extends ApiErrorBody {
 /** GET /api/intents: the choices of the 意图不对 form. */
 export interface IntentOption {
   id: string
+  /** The admin's `name:` for the intent (e.g. 查物流), when the knowledge gives one. */
+  name?: string
   example: string
   autoSend: boolean
 }
@@ -161,7 +163,7 @@ export interface KnowledgeLintWarningView {
 export interface KnowledgeView {
   version: number
   loadedAt: string
-  intents: Array<{ id: string; examples: string[]; answer: string; autoSend: boolean; file: string; line: number }>
+  intents: Array<{ id: string; name?: string; examples: string[]; answer: string; autoSend: boolean; file: string; line: number }>
   loadError: KnowledgeLoadErrorView | null
   /** `running` until the background lint of this version is done (poll again); `failed` with the reason. */
   lint:

@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino'
 import { maskPersonalData } from './mask-personal-data.js'
+import { readableLogStream, type ReadableLogOptions } from './readable-log-line.js'
 
 export type { Logger }
 
@@ -23,10 +24,15 @@ export interface LoggerOptions {
   level?: string
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
   destination?: DestinationStream
+  /**
+   * Short human lines instead of JSON (a terminal in development; see readable-log-line.ts). Redaction and masking
+   * happen before, so what is hidden in JSON is hidden here too.
+   */
+  readable?: ReadableLogOptions
 }
 
 /**
- * The process logger: JSON lines (pino), secrets redacted, phone numbers and order ids masked (PIPL: customers'
+ * The process logger: JSON lines (pino) — or, with `readable`, short human lines — secrets redacted, phone numbers and order ids masked (PIPL: customers'
  * personal data stays out of log files). Modules take a child logger carrying their ids.
  *
  * @example
@@ -47,7 +53,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination,
+    options.readable ? readableLogStream(options.destination ?? process.stdout, options.readable) : options.destination,
   )
   // pino applies a bindings formatter to the root only; children are created from the root (Object.create), so
   // they inherit this `child` and their bindings are masked at every level.

@@ -10,6 +10,8 @@ export type SlotName = (typeof SLOT_NAMES)[number]
 export interface Intent {
   /** Unique across all knowledge files, e.g. `logistics.track`. */
   id: string
+  /** YAML `name`: a short name for people (`查物流`), shown beside the id; ids stay the stable reference. */
+  name?: string
   /** Customer questions that mean this intent; at least one. */
   examples: readonly string[]
   /** Reply template; may contain `{{name}}` and other `{{vars}}` (see `renderAnswer`). */

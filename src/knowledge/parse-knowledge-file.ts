@@ -11,7 +11,8 @@ import type { MatchingBands } from './matching-bands.js'
 import { readMatchingBands } from './read-matching-bands.js'
 import { readSynonyms } from './read-synonyms.js'
 import type { Synonyms } from './synonyms.js'
-import { SLOT_NAMES, type Intent, type SlotName } from './knowledge-base.js'
+import type { Intent, SlotName } from './knowledge-base.js'
+import { INTENT_FORMAT, KNOWLEDGE_FILE_FORMAT, LEARNED_FORMAT, keysOf } from './knowledge-format.js'
 
 export interface ParsedKnowledgeFile {
   intents: Intent[]
@@ -34,8 +35,12 @@ export interface LearnedExamples {
   line: number
 }
 
-const TOP_LEVEL_KEYS = ['intents', 'escalation', 'matching', 'synonyms', 'learned'] as const
-const INTENT_KEYS = ['id', 'examples', 'answer', 'auto_send', 'threshold', 'auto_send_threshold', 'slots', 'ask'] as const
+// Keys, ranges and choices come from the format that knowledge.schema.json is generated from (knowledge-format.ts).
+const TOP_LEVEL_KEYS = keysOf(KNOWLEDGE_FILE_FORMAT)
+const INTENT_KEYS = keysOf(INTENT_FORMAT)
+const LEARNED_KEYS = keysOf(LEARNED_FORMAT.items)
+const { name: NAME, threshold: THRESHOLD, auto_send_threshold: AUTO_SEND_THRESHOLD } = INTENT_FORMAT.properties
+const SLOT_NAMES: readonly string[] = INTENT_FORMAT.properties.slots.items.enum
 
 /** In an admin's words about intents; the shared hints are in readYamlMapping. */
 const KNOWLEDGE_HINTS: YamlFileHints = {
@@ -93,7 +98,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       learned = readLearned(doc, pair, report)
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
-      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : 'only `intents:`, `escalation:`, `matching:`, `synonyms:` and `learned:` are read at the top level')
+      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : `only ${TOP_LEVEL_KEYS.map((k) => `\`${k}:\``).join(', ')} are read at the top level`)
     }
   }
   const sections = { ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}), ...(synonyms ? { synonyms } : {}), ...(learned ? { learned } : {}) }
@@ -171,7 +176,7 @@ function readLearned(doc: Document, pair: Pair, { problem, warn, lineOf }: YamlR
           else examples?.push(value.trim())
         })
       } else {
-        warn(lineOf(p.key, line), `${path} has unknown key "${key ?? '?'}", which is ignored`, 'an entry has only `intent:` and `examples:`')
+        warn(lineOf(p.key, line), `${path} has unknown key "${key ?? '?'}", which is ignored`, `an entry has only ${LEARNED_KEYS.map((k) => `\`${k}:\``).join(' and ')}`)
       }
     }
     if (!intentId) {
@@ -195,7 +200,7 @@ function readIntent(
   const unknown: Pair[] = []
   for (const pair of item.items) {
     const key = keyName(pair)
-    if (key !== undefined && (INTENT_KEYS as readonly string[]).includes(key)) pairs.set(key, pair)
+    if (key !== undefined && INTENT_KEYS.includes(key)) pairs.set(key, pair)
     else unknown.push(pair)
   }
   let failures = 0
@@ -234,6 +239,18 @@ function readIntent(
       `${name} has unknown key "${key}", which is ignored`,
       suggestion ? `did you mean "${suggestion}"?` : `known keys: ${INTENT_KEYS.join(', ')}`,
     )
+  }
+
+  // name: optional, for people (the console shows it beside the id)
+  let displayName: string | undefined
+  const nameValue = valueOf('name')
+  if (nameValue) {
+    const raw = scalarValue(nameValue.node)
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      fail(nameValue.line, `${name}.name must be text, got ${describe(raw, nameValue.node)}`, 'write a short name people read, e.g. `name: 查物流`, or remove it')
+    } else if ([...raw.trim()].length > NAME.maxLength) {
+      fail(nameValue.line, `${name}.name is longer than ${NAME.maxLength} characters`, 'keep it short, e.g. `name: 查物流`; the details belong in the answer')
+    } else displayName = raw.trim()
   }
 
   // examples
@@ -296,9 +313,9 @@ function readIntent(
   if (thresholdValue) {
     const raw = scalarValue(thresholdValue.node)
     if (typeof raw !== 'number' || Number.isNaN(raw)) {
-      fail(thresholdValue.line, `${name}.threshold must be a number between 0 and 1, got ${describe(raw, thresholdValue.node)}`, 'write e.g. `threshold: 0.6`, or remove it to use the default')
-    } else if (raw < 0 || raw > 1) {
-      fail(thresholdValue.line, `${name}.threshold ${raw} is out of range`, 'use a number between 0 and 1 (higher = stricter), e.g. 0.6')
+      fail(thresholdValue.line, `${name}.threshold must be a number between ${THRESHOLD.minimum} and ${THRESHOLD.maximum}, got ${describe(raw, thresholdValue.node)}`, 'write e.g. `threshold: 0.6`, or remove it to use the default')
+    } else if (raw < THRESHOLD.minimum || raw > THRESHOLD.maximum) {
+      fail(thresholdValue.line, `${name}.threshold ${raw} is out of range`, `use a number between ${THRESHOLD.minimum} and ${THRESHOLD.maximum} (higher = stricter), e.g. 0.6`)
     } else {
       threshold = raw
     }
@@ -309,8 +326,8 @@ function readIntent(
   const autoSendThresholdValue = valueOf('auto_send_threshold')
   if (autoSendThresholdValue) {
     const raw = scalarValue(autoSendThresholdValue.node)
-    if (typeof raw !== 'number' || raw < 0 || raw > 1) {
-      fail(autoSendThresholdValue.line, `${name}.auto_send_threshold must be a number between 0 and 1`, 'e.g. `auto_send_threshold: 0.7` (higher = stricter)')
+    if (typeof raw !== 'number' || raw < AUTO_SEND_THRESHOLD.minimum || raw > AUTO_SEND_THRESHOLD.maximum) {
+      fail(autoSendThresholdValue.line, `${name}.auto_send_threshold must be a number between ${AUTO_SEND_THRESHOLD.minimum} and ${AUTO_SEND_THRESHOLD.maximum}`, 'e.g. `auto_send_threshold: 0.7` (higher = stricter)')
     } else autoSendThreshold = raw
   }
 
@@ -319,7 +336,7 @@ function readIntent(
   const slotsValue = valueOf('slots')
   if (slotsValue) {
     const items = isSeq(slotsValue.node) ? slotsValue.node.items.map((i) => scalarValue(resolve(doc, i))) : undefined
-    const bad = items?.find((i) => typeof i !== 'string' || !(SLOT_NAMES as readonly string[]).includes(i))
+    const bad = items?.find((i) => typeof i !== 'string' || !SLOT_NAMES.includes(i))
     if (!items || items.length === 0 || bad !== undefined) {
       fail(slotsValue.line, `${name}.slots must be a list of ${SLOT_NAMES.join(', ')}${bad !== undefined ? `, got "${String(bad)}"` : ''}`, 'e.g. `slots: [order_id]`, and use {{order_id}} in the answer')
     } else {
@@ -343,7 +360,7 @@ function readIntent(
     warn(examplesValue?.line ?? itemLine, `${name} has only ${examples.length} example${examples.length === 1 ? '' : 's'}`, 'add 5–10 different ways customers ask this, so matching is reliable')
   }
   return {
-    id, examples, answer, autoSend,
+    id, ...(displayName ? { name: displayName } : {}), examples, answer, autoSend,
     ...(threshold === undefined ? {} : { threshold }),
     ...(autoSendThreshold === undefined ? {} : { autoSendThreshold }),
     ...(slots ? { slots } : {}),

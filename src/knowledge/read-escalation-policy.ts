@@ -1,11 +1,15 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
-import { SEVERITY_ORDER, type Severity } from '../core/vocabulary.js'
+import type { Severity } from '../core/vocabulary.js'
 import { didYouMean } from '../core/did-you-mean.js'
 import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
+import { ESCALATION_FORMAT, keysOf } from './knowledge-format.js'
 
-const KEYS = ['keywords', 'intents', 'emotion', 'consecutive_misses'] as const
+// Keys, choices and ranges come from the format knowledge.schema.json is generated from.
+const KEYS = keysOf(ESCALATION_FORMAT)
+const EMOTIONS: readonly string[] = ESCALATION_FORMAT.properties.emotion.enum
+const MISSES = ESCALATION_FORMAT.properties.consecutive_misses
 
 /**
  * Reads the `escalation:` mapping of a knowledge file; keys left out keep their defaults. Returns undefined when
@@ -40,13 +44,13 @@ export function readEscalationPolicy(doc: Document, node: unknown, line: number,
       } else policy[key] = Object.freeze((items as string[]).map((i) => i.trim()))
     } else if (key === 'emotion') {
       const raw = isScalar(value) ? value.value : undefined
-      if (typeof raw !== 'string' || !SEVERITY_ORDER.includes(raw as Severity)) {
-        fail(at, `escalation.emotion must be one of ${SEVERITY_ORDER.join(', ')}`, 'e.g. `emotion: severe` (none turns the rule off)')
+      if (typeof raw !== 'string' || !EMOTIONS.includes(raw)) {
+        fail(at, `escalation.emotion must be one of ${EMOTIONS.join(', ')}`, 'e.g. `emotion: severe` (none turns the rule off)')
       } else policy.emotion = raw as Severity
     } else if (key === 'consecutive_misses') {
       const raw = isScalar(value) ? value.value : undefined
-      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > 100) {
-        fail(at, 'escalation.consecutive_misses must be a whole number from 0 to 100', 'e.g. `consecutive_misses: 3` (0 turns the rule off)')
+      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < MISSES.minimum || raw > MISSES.maximum) {
+        fail(at, `escalation.consecutive_misses must be a whole number from ${MISSES.minimum} to ${MISSES.maximum}`, 'e.g. `consecutive_misses: 3` (0 turns the rule off)')
       } else policy.consecutiveMisses = raw
     } else {
       const suggestion = didYouMean(key, KEYS)

@@ -3,8 +3,11 @@ import type { Pair, YAMLMap } from 'yaml'
 import { didYouMean } from '../core/did-you-mean.js'
 import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import type { Band, MatchingBands } from './matching-bands.js'
+import { keysOf, MATCHING_FORMAT } from './knowledge-format.js'
 
-const BAND_KEYS = ['suggest', 'auto_send'] as const
+// Keys and ranges come from the format knowledge.schema.json is generated from.
+const BAND_KEYS = keysOf(MATCHING_FORMAT.properties.semantic)
+const { minimum: MIN, maximum: MAX } = MATCHING_FORMAT.properties.suggest
 
 /**
  * Reads the `matching:` section: a global band and stricter bands for some groups.
@@ -38,7 +41,7 @@ export function readMatchingBands(node: unknown, line: number, report: YamlRepor
       const at = report.lineOf(pair.value, report.lineOf(pair.key, line))
       if (key === 'suggest' || key === 'auto_send') {
         const raw = isScalar(pair.value) ? pair.value.value : undefined
-        if (typeof raw !== 'number' || raw < 0 || raw > 1) fail(at, `${path}.${key} must be a number between 0 and 1`, 'e.g. `suggest: 0.3` (higher = stricter)')
+        if (typeof raw !== 'number' || raw < MIN || raw > MAX) fail(at, `${path}.${key} must be a number between ${MIN} and ${MAX}`, 'e.g. `suggest: 0.3` (higher = stricter)')
         else band[key === 'suggest' ? 'suggest' : 'autoSend'] = raw
       } else if (!extraKeys.includes(key)) {
         const known = [...BAND_KEYS, ...extraKeys]
@@ -52,7 +55,7 @@ export function readMatchingBands(node: unknown, line: number, report: YamlRepor
     return band
   }
 
-  const global = readBand(node as YAMLMap, 'matching', ['groups', 'semantic'])
+  const global = readBand(node as YAMLMap, 'matching', keysOf(MATCHING_FORMAT).filter((k) => !BAND_KEYS.includes(k)))
   let semantic: Band | undefined
   const semanticPair = (node as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'semantic') as Pair | undefined
   if (semanticPair) {
@@ -71,7 +74,7 @@ export function readMatchingBands(node: unknown, line: number, report: YamlRepor
         const matchPair = (item.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === 'match')
         const match = matchPair && isScalar(matchPair.value) ? matchPair.value.value : undefined
         if (typeof match !== 'string' || match.trim() === '') return fail(at, `matching.groups[${i}] has no match`, 'add `match: 群名或群 id`')
-        groups.push({ ...readBand(item, `matching.groups[${i}]`, ['match']), match: match.trim() })
+        groups.push({ ...readBand(item, `matching.groups[${i}]`, keysOf(MATCHING_FORMAT.properties.groups.items).filter((k) => !BAND_KEYS.includes(k))), match: match.trim() })
       })
     }
   }

@@ -2,9 +2,10 @@ import { isMap, isScalar, isSeq } from 'yaml'
 import type { Pair, YAMLMap } from 'yaml'
 import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import type { SynonymEntry, Synonyms } from './synonyms.js'
+import { SYNONYMS_FORMAT } from './knowledge-format.js'
 
-/** One variant may be a phrase, not a paragraph. */
-const MAX_VARIANT_CHARS = 40
+/** One variant may be a phrase, not a paragraph (the limit is in the format knowledge.schema.json is generated from). */
+const MAX_VARIANT_CHARS = SYNONYMS_FORMAT.additionalProperties.anyOf[0].maxLength
 /** The same text folded the way matching folds it (full-width, case), to find a variant listed twice. */
 const fold = (text: string) => text.normalize('NFKC').toLowerCase().trim()
 

@@ -48,6 +48,28 @@ describe('qundesk kb check', () => {
   })
 })
 
+describe('qundesk kb check with the named fixtures, and kb schema', () => {
+  const kb = (name: string) => path.join(FIXTURES, 'knowledge', name)
+
+  it.each([
+    ['valid', 0, /^OK: 3 intents in 3 files/, ''],
+    ['malformed', 1, /^$/, 'broken.yaml:4: YAML syntax error'],
+    ['evil', 1, /^$/, 'alias-bomb.yaml: YAML uses too many aliases'],
+    ['bad-values', 1, /^$/, 'bad.yaml:25: intents[5] (shop.named).name must be text, got a list — write a short name people read'],
+  ])('%s: exit %i with file:line per problem', async (name, code, stdout, stderr) => {
+    const res = await run(['kb', 'check', '--kb', kb(name)])
+    expect(res.code).toBe(code)
+    expect(res.stdout).toMatch(stdout)
+    expect(res.stderr).toContain(stderr)
+  })
+
+  it('kb schema prints the committed knowledge/knowledge.schema.json', async () => {
+    const res = await run(['kb', 'schema'])
+    expect(res.code).toBe(0)
+    expect(`${res.stdout}\n`).toBe(await fs.readFile(path.join(ROOT, 'knowledge/knowledge.schema.json'), 'utf8'))
+  })
+})
+
 describe('qundesk kb test', () => {
   it('prints the decision and the top 3 intents with scores', async () => {
     const res = await run(['kb', 'test', '我的快递到哪了', '--kb', path.join(FIXTURES, 'kb-small-shop')])

@@ -12,6 +12,9 @@ const browser = useBrowser()
 describe('知识库 in Chromium', () => {
   it('an admin sees the intents and a lint warning, tries a question, and sees a bad edit with file:line', async () => {
     const work = await makeWorkdir('knowledge-lint/unknown-placeholder')
+    // An admin-given name for one intent (after line 8, which the lint warning below points at).
+    const shop = path.join(work.kbDir, 'shop.yaml')
+    await fs.writeFile(shop, (await fs.readFile(shop, 'utf8')).replace('  - id: service.hours\n', '  - id: service.hours\n    name: 客服时间\n'))
     const t = browser.adopt(await startTestApp(work))
     await t.app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })
     const page = await browser.newPage()
@@ -24,6 +27,10 @@ describe('知识库 in Chromium', () => {
     await page.getByLabel('筛选意图').fill('几点上班')
     await poll(() => intents.textContent()).not.toContain('logistics.track')
     expect(await intents.textContent()).toContain('service.hours')
+    expect(await intents.textContent()).toContain('客服时间')
+    await page.getByLabel('筛选意图').fill('客服时间')
+    await poll(() => intents.locator('tr').count()).toBe(1)
+    await page.getByLabel('筛选意图').fill('几点上班')
 
     // The lint runs in the background; the page asks again until it is done.
     await poll(() => page.locator('#knowledge-lint').textContent(), 50_000).toContain('未知变量 {{days}}')

@@ -60,9 +60,9 @@ function render(v: KnowledgeView): void {
 function renderIntents(): void {
   if (!view) return
   const q = filter.value.trim().toLowerCase()
-  const shown = view.intents.filter((i) => !q || [i.id, i.answer, ...i.examples].some((t) => t.toLowerCase().includes(q)))
+  const shown = view.intents.filter((i) => !q || [i.id, i.name ?? '', i.answer, ...i.examples].some((t) => t.toLowerCase().includes(q)))
   intentsBody.replaceChildren(...shown.map((i) => h('tr', {},
-    h('td', {}, h('code', {}, i.id)),
+    h('td', {}, h('code', {}, i.id), i.name ? h('div', {}, i.name) : null),
     h('td', {}, h('ul', { class: 'history' }, ...i.examples.map((e) => h('li', {}, e)))),
     h('td', {}, i.answer),
     h('td', {}, i.autoSend ? '是' : '否'),

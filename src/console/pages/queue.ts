@@ -587,7 +587,7 @@ function showReject(s: SuggestionItem): void {
 function showFixIntent(s: SuggestionItem): void {
   const select = h('select', { id: QUEUE_IDS.intentSelect, 'aria-label': '正确的意图' },
     ...state.intents.map((i) => {
-      const option = h('option', { value: i.id }, `${i.id}（${i.example}）`)
+      const option = h('option', { value: i.id }, `${i.name ? `${i.name} ` : ''}${i.id}（${i.example}）`)
       if (i.id === s.intentId) option.selected = true
       return option
     }))

@@ -30,7 +30,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: Pick<HttpSer
     return {
       version,
       loadedAt: loadedAt.toISOString(),
-      intents: kb.intents.map((i) => ({ id: i.id, examples: [...i.examples], answer: i.answer, autoSend: i.autoSend, file: i.source.file, line: i.source.line })),
+      intents: kb.intents.map((i) => ({ id: i.id, ...(i.name ? { name: i.name } : {}), examples: [...i.examples], answer: i.answer, autoSend: i.autoSend, file: i.source.file, line: i.source.line })),
       loadError: loadErrorView(runtime.loadError()),
       lint: lint.status === 'ready'
         ? { status: 'ready', warnings: lint.report.warnings, ...lint.report.confusion }

@@ -134,5 +134,5 @@ export function registerSuggestionRoutes(app: FastifyInstance, deps: Pick<HttpSe
   }))
 
   app.get('/api/intents', { config: agent }, async (): Promise<IntentOption[]> =>
-    deps.knowledge().current().kb.intents.map((i) => ({ id: i.id, example: i.examples[0] ?? '', autoSend: i.autoSend })))
+    deps.knowledge().current().kb.intents.map((i) => ({ id: i.id, ...(i.name ? { name: i.name } : {}), example: i.examples[0] ?? '', autoSend: i.autoSend })))
 }

@@ -37,7 +37,8 @@ describe('loadKnowledge', () => {
       autoSend: true,
       source: { file: fixture('valid/shop.yaml'), line: 2 },
     })
-    expect(result.kb.get('shop.invoice')).toMatchObject({ autoSend: false, threshold: 0.6, source: { line: 7 } })
+    expect(result.kb.get('shop.invoice')).toMatchObject({ name: '开发票', autoSend: false, threshold: 0.6, source: { line: 7 } })
+    expect(result.kb.get('shop.hours')).not.toHaveProperty('name')
     expect(result.kb.get('returns.policy')?.autoSend).toBe(false)
     expect(result.kb.get('no.such.intent')).toBeUndefined()
   })
@@ -97,6 +98,8 @@ describe('loadKnowledge', () => {
       `${file}:17: intents[2] (shop.returns).threshold 1.5 is out of range`,
       `${file}:19: intents[3] is not a mapping`,
       `${file}:21: intents[4] has no id`,
+      `${file}:25: intents[5] (shop.named).name must be text, got a list`,
+      `${file}:30: intents[6] (shop.long_name).name is longer than 40 characters`,
     ])
   })
 
@@ -108,7 +111,7 @@ describe('loadKnowledge', () => {
       `${file}:1: unknown top-level key "intent" is ignored — did you mean "intents"?`,
       `${file}:5: intents[0] (shop.hours) has unknown key "exmaples", which is ignored — did you mean "examples"?`,
       `${file}:8: intents[0] (shop.hours) has unknown key "autoSend", which is ignored — did you mean "auto_send"?`,
-      `${file}:9: intents[0] (shop.hours) has unknown key "owner", which is ignored — known keys: id, examples, answer, auto_send, threshold, auto_send_threshold, slots, ask`,
+      `${file}:9: intents[0] (shop.hours) has unknown key "owner", which is ignored — known keys: id, name, examples, answer, auto_send, threshold, auto_send_threshold, slots, ask`,
     ])
     expect(result.kb.get('shop.hours')?.autoSend).toBe(false)
   })
