@@ -1,4 +1,6 @@
 /// <reference lib="dom" />
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import { FileBox } from 'file-box'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -46,6 +48,9 @@ describe('every console page, wide and on a phone', () => {
   it('shows no English placeholder, raw JSON or overflowing layout at 1440 and 390 px, and is screenshotted for the README', { timeout: 240_000 }, async () => {
     const work = await makeWorkdir()
     await useRules(work, 'valid')
+    // An intent with an admin-given name: agents read the name, not the id.
+    const shop = path.join(work.kbDir, 'shop.yaml')
+    await fs.writeFile(shop, (await fs.readFile(shop, 'utf8')).replace('  - id: logistics.track\n', '  - id: logistics.track\n    name: 查物流\n'))
     const t: TestApp = browser.adopt(await startTestApp(work))
     const { world, app } = t
     await app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })
@@ -90,6 +95,8 @@ describe('every console page, wide and on a phone', () => {
           const item = page.getByRole('listbox', { name: '建议列表' }).getByRole('option').first()
           await item.click()
           await poll(() => page.locator('#draft').count()).toBe(1)
+          const parcel = page.getByRole('listbox', { name: '建议列表' }).getByRole('option').filter({ hasText: '我的快递到哪了' })
+          expect(await parcel.locator('.badge').first().textContent()).toMatch(/^查物流 · \d+%$/u)
         }
         problems.push(...(await problemsOn(page)).map((p) => `${visit.name} (${size.width}px): ${p}`))
         await screenshot(page, `page-${visit.name}-${size.width}`)

@@ -42,7 +42,7 @@ function humanBadges(item: SuggestionItem): Array<HTMLElement | null> {
     item.kind === 'outreach' ? h('span', { class: 'badge outreach', title: '标签规则触发的主动消息：批准后发到群里' }, '主动消息') : null,
     item.kind === 'reminder' ? h('span', { class: 'badge reminder', title: '标签规则提醒客服关注这位成员：没有草稿，可以写一条消息发送，或忽略' }, '提醒') : null,
     item.kind === 'needs_human' ? h('span', { class: 'badge human' }, '需人工') : null,
-    item.aiDraft ? h('span', { class: 'badge ai-draft', title: `语言模型依据这些意图的回答起草，请核对后再发送：${item.aiDraft.intentIds.join('、')}` }, 'AI 草稿') : null,
+    item.aiDraft ? h('span', { class: 'badge ai-draft', title: `语言模型依据这些意图的回答起草，请核对后再发送：${item.aiDraft.intentIds.map(intentLabel).join('、')}` }, 'AI 草稿') : null,
     item.kind === 'attention' ? h('span', { class: 'badge human', title: '客户在群里表达不满，但没有 @ 机器人' }, '需关注') : null,
     item.escalationReason && item.kind !== 'attention' ? h('span', { class: 'badge human', title: item.escalationDetail ?? '' }, ESCALATION[item.escalationReason] ?? item.escalationReason) : null,
     item.emotionSeverity && item.emotionSeverity !== 'none' ? h('span', { class: `badge emotion-${item.emotionSeverity}` }, EMOTION[item.emotionSeverity] ?? item.emotionSeverity) : null,
@@ -82,6 +82,12 @@ const detail = byId(QUEUE_IDS.detail)
 const alerts = createQueueAlerts({
   desktop: byId<HTMLInputElement>(QUEUE_IDS.alertDesktop), sound: byId<HTMLInputElement>(QUEUE_IDS.alertSound), onRefused: (message) => toast(message, 'error'),
 })
+
+/** An intent as agents know it: its admin-given name (knowledge `name:`), else its id. */
+function intentLabel(id: string | null | undefined): string {
+  if (!id) return ''
+  return state.intents.find((i) => i.id === id)?.name ?? id
+}
 
 initChrome()
 void start()
@@ -272,7 +278,7 @@ function renderList(): void {
     h('span', { class: 'q' }, item.question),
     h('span', { class: 'meta' },
       ...humanBadges(item),
-      item.kind === 'answer' ? h('span', { class: 'badge' }, `${item.intentId} · ${percent(item.score)}`) : null,
+      item.kind === 'answer' ? h('span', { class: 'badge', title: item.intentId ?? '' }, `${intentLabel(item.intentId)} · ${percent(item.score)}`) : null,
       late ? h('span', { class: 'badge late' }, `超时 ${formatWait(waiting)}`) : null,
       left !== undefined && !late ? h('span', { class: 'badge sla', title: `距 SLA（${Math.round(state.slaMs / 60_000)} 分钟）还剩` }, `剩 ${formatWait(left)}`) : null,
       item.claimedBy ? h('span', { class: item.claimedBy === ME ? 'badge claim mine' : 'badge claim' }, item.claimedBy === ME ? '我处理中' : `${item.claimedBy} 处理中`) : null,
@@ -418,8 +424,8 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
     h('div', { class: 'meta' },
       ...humanBadges(s),
       s.kind === 'needs_human' ? h('span', { class: 'muted' }, ' 没有匹配到知识库') : null,
-      s.aiDraft ? h('span', { class: 'muted ai-draft-sources' }, ` · AI 草稿依据：${s.aiDraft.intentIds.join('、') || '（未记录）'}；不会自动发送，请核对后再发`) : null,
-      s.kind === 'answer' ? h('span', { class: 'badge' }, `意图 ${s.intentId} · 置信度 ${percent(s.score)}`) : null,
+      s.aiDraft ? h('span', { class: 'muted ai-draft-sources' }, ` · AI 草稿依据：${s.aiDraft.intentIds.map(intentLabel).join('、') || '（未记录）'}；不会自动发送，请核对后再发`) : null,
+      s.kind === 'answer' ? h('span', { class: 'badge', title: s.intentId ?? '' }, `意图 ${intentLabel(s.intentId)} · 置信度 ${percent(s.score)}`) : null,
       s.matchedIntentId !== null ? h('span', { class: 'muted' }, ` 已纠正（原匹配 ${s.matchedIntentId || '无'}）`) : null),
     pending ? answerHints(ctx.hints, draft) : null,
     s.escalationDetail ? h('p', { class: 'escalation-detail', role: 'note' }, `升级原因：${s.escalationDetail}`) : null,
@@ -439,7 +445,7 @@ async function renderDetail(options: { unlessEditing?: boolean; keepDraft?: stri
     ctx.membership ? h('p', { class: 'muted' }, `${ctx.membership.joinedAtEstimated ? '最晚' : ''}${formatTime(ctx.membership.joinedAt)} 入群（${`${formatWait(Date.now() - Date.parse(ctx.membership.joinedAt))}前`.replace('刚刚前', '刚刚')}${ctx.membership.joinedAtEstimated ? '，估计' : ''}）`) : null,
     memberProfile(ctx.profile),
     ctx.history.length === 0 ? h('p', { class: 'muted' }, '第一次提问') : h('ul', { class: 'history' }, ...ctx.history.map((x) =>
-      h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, KIND[x.kind] ?? x.intentId ?? ''), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
+      h('li', {}, h('span', { class: 'muted' }, `${formatTime(x.askedAt)} `), x.question, ' ', h('span', { class: 'badge' }, KIND[x.kind] ?? intentLabel(x.intentId)), ' ', h('span', { class: 'muted' }, DECISION[x.decision ?? ''] ?? '待处理')))),
   )
   detail.replaceChildren(h('div', { class: 'detail-grid' }, main, side))
   showNote(s)
@@ -535,7 +541,7 @@ function answerHints(hints: SuggestionContextView['hints'], draft: HTMLTextAreaE
         // Typing claims the item; filling the draft is the same activity.
         draft.dispatchEvent(new Event('input'))
       },
-    }, `用「${hint.intentId}」的回答 · ${percent(hint.score)}`)))
+    }, `用「${intentLabel(hint.intentId)}」的回答 · ${percent(hint.score)}`)))
 }
 
 /** Asks before deciding on an item a colleague holds. 取消 has the focus: a stray Enter must not take it over. */
