@@ -28,6 +28,7 @@ import type { ActionRunSummary } from './tagging/tag-action-runner.js'
 import type { TaggingService } from './tagging/tagging-service.js'
 import { joinFleet } from './app/fleet.js'
 import { createEmbeddings } from './app/embeddings.js'
+import { seedDemoHistory, type DemoHistorySummary } from './app/demo-history.js'
 import { startHttp } from './app/http.js'
 import { startAiDrafter } from './app/drafting.js'
 import { connectInbound, createChannel, createInboundPipeline, memberSync, startKnowledge } from './app/inbound.js'
@@ -60,6 +61,8 @@ export interface QunDesk {
   /** Demo only: the admin account made up for this run when the database had no users. */
   demoAdmin: { name: string; password: string } | undefined
   demo: DemoGroup | undefined
+  /** Demo only: the week of history this start seeded (undefined when the database had data already). */
+  demoHistory: DemoHistorySummary | undefined
   logger: Logger
   /** The scheduled jobs (fleet-wide ones run once across instances). */
   scheduler: Scheduler
@@ -112,6 +115,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const fleet = await joinFleet({ ...base, instanceLockWaitMs: overrides.instanceLockWaitMs }, stack)
     const semantic = createEmbeddings(base, stack)
     const knowledge = await startKnowledge({ ...base, semantic }, stack)
+    // The demo's week of history (an empty database only), before the live outbox and channel start: nothing of it is sent now.
+    const demoHistory = config.demo.simulateCustomers && !overrides.puppet ? await seedDemoHistory({ ...base, knowledge }) : undefined
     const { channel, handle } = createChannel({ ...base, puppet: overrides.puppet })
     const replies = await startReplies({ ...base, channel }, stack)
     const { suggestions, outbox } = replies
@@ -139,7 +144,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     logger.info({ url: web.url, puppet: config.puppet.kind, demo: config.demo.enabled }, 'QunDesk started')
     return {
       url: web.url, apiToken: web.apiToken, db, http: web.http, channel, knowledge, suggestions, learning: web.learning, auth: web.auth,
-      pipeline, members, demo, demoAdmin: web.demoAdmin, logger, tagging, tagActions, directory, wecomInbox,
+      pipeline, members, demo, demoHistory, demoAdmin: web.demoAdmin, logger, tagging, tagActions, directory, wecomInbox,
       wecomProcessor: wecom.processor, scheduler, instanceId: fleet.instanceId,
       stop: () => stack.stopAll(),
     }

@@ -16,7 +16,8 @@ export async function startCommand(io: CliIo, flags: { newDatabase: boolean } = 
     io.stdout(`  演示 API token（本次运行有效）: ${app.apiToken}`)
     io.stdout(`  查看待处理建议: curl -H "Authorization: Bearer ${app.apiToken}" ${app.url}/api/suggestions?status=pending`)
   }
-  if (config.demo.simulateCustomers) io.stdout(`  演示群「演示客户群」中的模拟客户每 ~${config.demo.intervalSeconds} 秒 @ 一次机器人（QUNDESK_DEMO=0 关闭）`)
+  if (config.demo.simulateCustomers) io.stdout(`  演示群「演示客户群」和「演示VIP客户群」（更严格的匹配区间）中的模拟客户每 ~${config.demo.intervalSeconds} 秒 @ 一次机器人（QUNDESK_DEMO=0 关闭）`)
+  if (app.demoHistory) io.stdout(`  已生成过去 ${app.demoHistory.days} 天的演示历史（${app.demoHistory.questions} 个问题）：报表和成员页一打开就有数据`)
   io.stdout('')
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
