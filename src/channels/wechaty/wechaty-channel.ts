@@ -36,6 +36,8 @@ export interface WechatyChannel {
    */
   rosters(): AsyncIterable<GroupRoster>
   stop(): Promise<void>
+  /** Messages announced and being read from the puppet or handed over, not yet taken in. */
+  backlog(): number
   readonly sender: ReplySender
   isLoggedIn(): boolean
   /** The logged-in account's name, once logged in. */
@@ -307,6 +309,7 @@ export function createWechatyChannel(deps: {
       }
       for await (const r of mapBounded(roomIds, deps.rosterConcurrency ?? ROSTER_CONCURRENCY, roster)) if (r) yield r
     },
+    backlog: () => inFlight.size,
     isLoggedIn: () => bot.isLoggedIn && status.state === 'online',
     status: () => status,
     onStatus(listener) {
