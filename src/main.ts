@@ -122,9 +122,12 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const { suggestions, outbox } = replies
     const settings = createSettingsService({ db, clock })
     stack.defer(acknowledgeHandoffs({ db, outbox, settings: () => settings.get(), subscribe: suggestions.subscribe, logger }))
-    const { tagging, tagActions } = await startTagging({ ...base, suggestions, settings, jobClaims: fleet.jobClaims }, stack)
+    // Re-tags wait while messages wait to be read or handled (the pipeline is built after tagging).
+    let inboundBacklog = () => channel.backlog()
+    const { tagging, tagActions } = await startTagging({ ...base, suggestions, settings, jobClaims: fleet.jobClaims, busy: () => inboundBacklog() > 0 }, stack)
     const drafter = startAiDrafter({ ...base, suggestions }, stack)
     const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings, drafter, semantic })
+    inboundBacklog = () => channel.backlog() + pipeline.backlog()
     const members = createMemberService({ db, clock, logger })
     // Erasure finds a question's cached vector by the text the embedding provider was given: normalised with the knowledge in use.
     const directory = createMemberDirectory({

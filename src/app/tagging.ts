@@ -25,7 +25,11 @@ export interface Tagging {
  * is swapped in, with its schedule; a missing folder means tagging is off.
  */
 export async function startTagging(
-  deps: { config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; suggestions: SuggestionService; settings: SettingsService; jobClaims: JobClaims },
+  deps: {
+    config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; suggestions: SuggestionService; settings: SettingsService; jobClaims: JobClaims
+    /** Inbound messages are waiting to be handled (queued re-tags wait for them). */
+    busy?: () => boolean
+  },
   stack: StopStack,
 ): Promise<Tagging> {
   const { config, db, clock, logger } = deps
@@ -39,7 +43,7 @@ export async function startTagging(
     outreachPerGroupPerHour: async () => (await deps.settings.get()).outreachPerGroupPerHour,
   })
   const tagging = createTaggingService({
-    db, clock, logger, rules, utcOffsetMinutes: config.utcOffsetMinutes,
+    db, clock, logger, rules, utcOffsetMinutes: config.utcOffsetMinutes, ...(deps.busy ? { busy: deps.busy } : {}),
     afterRetag: async ({ actionsQueued }) => { if (actionsQueued > 0) await tagActions.run() },
   })
   current = tagging

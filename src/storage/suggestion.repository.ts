@@ -8,8 +8,9 @@ export const QUESTION_KINDS: SuggestionKind[] = ['answer', 'needs_human']
 
 /** Creates the suggestion for a message; returns the existing one if that message already has one. */
 export async function insertSuggestion(db: Db, row: NewSuggestionRow): Promise<SuggestionRow> {
-  await db.insertInto('suggestions').values(row).onConflict((oc) => oc.column('message_id').doNothing()).execute()
-  return db.selectFrom('suggestions').selectAll().where('message_id', '=', row.message_id).executeTakeFirstOrThrow()
+  // RETURNING gives the new row in the same statement; a message that has its suggestion already gets that one.
+  const inserted = await db.insertInto('suggestions').values(row).onConflict((oc) => oc.column('message_id').doNothing()).returningAll().executeTakeFirst()
+  return inserted ?? db.selectFrom('suggestions').selectAll().where('message_id', '=', row.message_id).executeTakeFirstOrThrow()
 }
 
 export async function findSuggestion(db: Db, id: number): Promise<SuggestionRow | undefined> {

@@ -53,6 +53,9 @@ export interface TaggingService {
   stop(): Promise<void>
 }
 
+/** The longest a queued re-tag waits while inbound messages keep the process busy (ms). */
+export const RETAG_MAX_DEFER_MS = 10_000
+
 /** After the re-tags, e.g. running the actions they queued. */
 export type AfterRetag = (summary: { actionsQueued: number }) => Promise<void>
 
@@ -73,6 +76,14 @@ export function createTaggingService(deps: {
   afterRetag?: AfterRetag
   /** How long bursts of events for one member are coalesced before the re-tag (ms). */
   debounceMs?: number
+  /**
+   * Whether inbound messages are waiting to be handled: queued re-tags wait until they are (up to `maxDeferMs`),
+   * since they share the database and the CPU with them and a burst of questions would otherwise pay for the
+   * re-tags it causes (issue 19).
+   */
+  busy?: () => boolean
+  /** The longest a queued re-tag waits for `busy` to clear (ms; default RETAG_MAX_DEFER_MS). */
+  maxDeferMs?: number
 }): TaggingService {
   const { db, clock } = deps
   const log = deps.logger.child({ component: 'tagging' })
@@ -84,13 +95,25 @@ export function createTaggingService(deps: {
     return run
   }
 
-  const pending = new Set<string>()
+  // Membership key -> when it was first queued (ms), for the longest wait behind inbound work.
+  const pending = new Map<string, number>()
   const debounceMs = deps.debounceMs ?? 200
+  const maxDeferMs = deps.maxDeferMs ?? RETAG_MAX_DEFER_MS
+  /** Inbound work is waiting and the oldest queued re-tag may still wait for it. */
+  const yieldToInbound = () => {
+    if (!deps.busy?.()) return false
+    const oldest = pending.values().next().value
+    return oldest !== undefined && Date.now() - oldest < maxDeferMs
+  }
   let scheduled: NodeJS.Timeout | undefined
   let draining: Promise<void> | undefined
   let stopped = false
   const kick = () => {
     scheduled = undefined
+    if (yieldToInbound()) {
+      scheduled = setTimeout(kick, debounceMs)
+      return
+    }
     draining ??= drain().finally(() => {
       draining = undefined
       if (pending.size > 0 && !stopped) scheduled ??= setTimeout(kick, debounceMs)
@@ -200,11 +223,18 @@ export function createTaggingService(deps: {
   }
 
   async function drain(): Promise<void> {
-    while (pending.size > 0 && !stopped) {
+    while (pending.size > 0 && !stopped && !yieldToInbound()) {
       const batch = [...pending]
       pending.clear()
       let queued = 0
-      for (const key of batch) {
+      for (const [index, [key]] of batch.entries()) {
+        // Inbound work arrived meanwhile: the rest wait for it, ahead of anything queued since.
+        if (index > 0 && deps.busy?.() && Date.now() - batch[0]![1] < maxDeferMs) {
+          const later = [...pending]
+          pending.clear()
+          for (const [k, at] of [...batch.slice(index), ...later]) if (!pending.has(k)) pending.set(k, at)
+          break
+        }
         const [groupId = '', memberId = ''] = key.split('\u0000')
         try {
           queued += (await exclusive(() => retagMemberNow(groupId, memberId)))?.actionsQueued ?? 0
@@ -234,7 +264,8 @@ export function createTaggingService(deps: {
     },
     queueRetag(groupId, memberId) {
       if (!rules || stopped) return
-      pending.add(membershipKey(groupId, memberId))
+      const key = membershipKey(groupId, memberId)
+      if (!pending.has(key)) pending.set(key, Date.now())
       // The window starts at the first event, so a chatty member is re-tagged at most once per window.
       scheduled ??= setTimeout(kick, debounceMs)
     },

@@ -177,6 +177,29 @@ describe('activity windows and churn warning', () => {
     expect(await tagsOf('a')).toEqual(['活跃'])
     expect(await tagsOf('b')).toEqual(['沉默'])
   })
+
+  it('holds queued re-tags while inbound messages wait to be handled, then runs them; never past the longest wait', async () => {
+    await join('a', new Date(now.getTime() - 60 * DAY))
+    await tagging.retagAll()
+    for (const h of [1, 2, 3]) await say('a', new Date(now.getTime() - h * HOUR))
+    await tagging.stop()
+    let busy = true
+    tagging = createTaggingService({ db, clock, logger, rules, utcOffsetMinutes: 480, debounceMs: 5, busy: () => busy, maxDeferMs: 600_000 })
+    tagging.queueRetag(GROUP, 'a')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await tagsOf('a')).toEqual(['沉默'])
+    busy = false
+    await tagging.idle()
+    expect(await tagsOf('a')).toEqual(['活跃'])
+
+    // Busy for good: the re-tag still runs once it has waited the longest wait (a week on, 活跃 goes).
+    now = new Date(now.getTime() + 10 * DAY)
+    await tagging.stop()
+    tagging = createTaggingService({ db, clock, logger, rules, utcOffsetMinutes: 480, debounceMs: 5, busy: () => true, maxDeferMs: 20 })
+    tagging.queueRetag(GROUP, 'a')
+    await tagging.idle()
+    expect(await tagsOf('a')).toEqual([])
+  })
 })
 
 describe('CRM values, questions and manual tags', () => {

@@ -28,7 +28,8 @@ export interface AnnouncedMessages {
  * only; Wechaty then reads the payload, room and sender (several puppet calls, 16 messages at a time), and a
  * process killed in between lost every message it had been told about but not yet stored (issue item 16: ~90
  * of a 200-message burst). Ids are written in batches: one write is in progress at a time and takes everything
- * announced meanwhile, so a burst costs few writes and an id waits at most about two writes.
+ * announced meanwhile (and the ids settled meanwhile, in the same commit), so a burst costs few writes and an id
+ * waits at most about two writes.
  *
  * @example
  * const announced = createAnnouncedMessages({ db, instanceId: 'default', channel: 'wechaty', clock, logger })
@@ -54,27 +55,50 @@ export function createAnnouncedMessages(deps: { db: Db; instanceId: string; chan
     toClear.clear()
     try {
       if (batch.length > 0) {
-        await recordAnnouncedMessages(db, instanceId, channel, batch.map(([id]) => id), clock().toISOString())
+        const ids = batch.map(([id]) => id)
+        const at = clock().toISOString()
+        // One commit for both when there are both: each commit is a large part of what a small write costs.
+        if (clear.length > 0) {
+          await db.transaction().execute(async (trx) => {
+            await recordAnnouncedMessages(trx, instanceId, channel, ids, at)
+            await clearAnnouncedMessages(trx, instanceId, channel, clear)
+          })
+        } else {
+          await recordAnnouncedMessages(db, instanceId, channel, ids, at)
+        }
         const lag = Date.now() - Math.min(...batch.map(([, at]) => at))
         totals.ids += batch.length
         totals.writes += 1
         totals.maxLagMs = Math.max(totals.maxLagMs, lag)
         totals.totalLagMs += lag
+      } else if (clear.length > 0) {
+        await clearAnnouncedMessages(db, instanceId, channel, clear)
       }
-      if (clear.length > 0) await clearAnnouncedMessages(db, instanceId, channel, clear)
     } catch (error) {
       // Kept for the next write (in a second, not in a tight loop against a failing database).
       for (const [id, at] of batch) if (!toWrite.has(id)) toWrite.set(id, at)
       for (const id of clear) toClear.add(id)
       log.error({ err: error, ids: batch.length }, 'could not record announced message ids; retrying')
-      retryTimer ??= setTimeout(() => { retryTimer = undefined; schedule() }, 1000).unref()
+      retryTimer ??= setTimeout(() => { retryTimer = undefined; schedule(false) }, 1000).unref()
       throw error
     }
   }
 
-  const schedule = () => {
+  // Waiting for the rest of a burst before a write starts.
+  let gathering: NodeJS.Immediate | undefined
+  /**
+   * `gather`: the write starts after the events already read from the puppet (one turn of the event loop), so one
+   * write takes them all: a burst arrives as many events in one read from the puppet's stream, and without the wait
+   * each id had a write of its own (issue 19). It costs the crash window that one turn.
+   */
+  const schedule = (gather = true) => {
     if (writing || retryTimer) return
     if (toWrite.size === 0 && toClear.size === 0) return
+    if (gather) {
+      gathering ??= setImmediate(() => { gathering = undefined; schedule(false) })
+      return
+    }
+    if (gathering) { clearImmediate(gathering); gathering = undefined }
     writing = (async () => {
       try {
         while (toWrite.size > 0 || toClear.size > 0) await writeOnce()
@@ -102,7 +126,7 @@ export function createAnnouncedMessages(deps: { db: Db; instanceId: string; chan
     },
     async flush() {
       if (retryTimer) { clearTimeout(retryTimer); retryTimer = undefined }
-      schedule()
+      schedule(false)
       while (writing) await writing
     },
     stats: () => ({ ids: totals.ids, writes: totals.writes, maxLagMs: totals.maxLagMs, meanLagMs: totals.writes === 0 ? 0 : totals.totalLagMs / totals.writes }),

@@ -1,19 +1,22 @@
-import { types, type Message, type Wechaty } from 'wechaty'
+import { types, type Contact, type Message, type Wechaty } from 'wechaty'
 import type { InboundMessage } from '../../core/inbound-message.js'
 import { MEDIA_MAX_BYTES } from '../../core/media.js'
 import { STORED_TEXT_MAX_CHARS, truncateText } from '../../core/text-limits.js'
 import { wellFormed } from '../../core/well-formed-text.js'
 import { detectMention } from './mention.js'
 import { fetchMessageMedia, mediaKindOf, nonTextLabel } from './message-media.js'
+import type { RoomAliases } from './room-aliases.js'
 
 /**
  * Translates a Wechaty room message into an InboundMessage (null for one-to-one chats, which QunDesk does not serve).
  * Mention detection trusts either signal: the puppet's mention list (`mentionSelf`) or the text "@<bot name or
- * room alias>", because mentionSelf is unreliable on several puppets (wechaty #2149, #1969).
+ * room alias>", because mentionSelf is unreliable on several puppets (wechaty #2149, #1969). Group aliases come
+ * from `options.aliases` when given (the channel's, remembered per room), else from the puppet each time.
  */
-export async function toInboundMessage(message: Message, bot: Wechaty, options: { mediaMaxBytes?: number } = {}): Promise<InboundMessage | null> {
+export async function toInboundMessage(message: Message, bot: Wechaty, options: { mediaMaxBytes?: number; aliases?: RoomAliases } = {}): Promise<InboundMessage | null> {
   const room = message.room()
   if (!room) return null
+  const aliasOf = (contact: Contact) => (options.aliases ? options.aliases.alias(room.id, contact.id) : room.alias(contact)).catch(() => undefined)
   const talker = message.talker()
   const isText = message.type() === types.Message.Text
   const kind = mediaKindOf(message.type())
@@ -27,7 +30,7 @@ export async function toInboundMessage(message: Message, bot: Wechaty, options: 
   let question = text
   if (isText && !fromSelf) {
     const self = bot.currentUser
-    const alias = await room.alias(self).catch(() => undefined)
+    const alias = await aliasOf(self)
     const byText = detectMention(text, [self.name(), alias ?? ''])
     const byPuppet = byText.mentioned ? true : await message.mentionSelf().catch(() => false)
     mentionsBot = byText.mentioned || byPuppet
@@ -46,7 +49,7 @@ export async function toInboundMessage(message: Message, bot: Wechaty, options: 
     groupId: room.id,
     groupName: wellFormed((await room.topic().catch(() => '')) || room.id),
     senderId: talker.id,
-    senderName: wellFormed((await room.alias(talker).catch(() => undefined)) || talker.name() || talker.id),
+    senderName: wellFormed((await aliasOf(talker)) || talker.name() || talker.id),
     text: wellFormed(text),
     question: wellFormed(question),
     mentionsBot,

@@ -12,6 +12,7 @@ import { mapBounded } from '../../core/map-bounded.js'
 import type { AnnouncedMessages } from './announced-messages.js'
 import { isConnectionLost, reconnectDelayMs } from './connection-state.js'
 import { type ConnectionState, type ConnectionStatus } from '../../core/vocabulary.js'
+import { createRoomAliases } from './room-aliases.js'
 import { toInboundMessage } from './to-inbound-message.js'
 
 /** Resolves once the message is stored; `false`: not taken in (e.g. shutting down), keep it for the next start. */
@@ -35,6 +36,8 @@ export interface WechatyChannel {
    */
   rosters(): AsyncIterable<GroupRoster>
   stop(): Promise<void>
+  /** Messages announced and being read from the puppet or handed over, not yet taken in. */
+  backlog(): number
   readonly sender: ReplySender
   isLoggedIn(): boolean
   /** The logged-in account's name, once logged in. */
@@ -87,6 +90,8 @@ export function createWechatyChannel(deps: {
   let replaying: Promise<void> | undefined
   // Reading a message costs puppet calls; a burst of thousands at once would only make them all slow.
   const ingest = limitConcurrency(16)
+  const aliases = createRoomAliases(deps.puppet)
+  const readOptions = { aliases, ...(deps.mediaMaxBytes === undefined ? {} : { mediaMaxBytes: deps.mediaMaxBytes }) }
   let reconnecting: Promise<void> | undefined
   let reconnectTimer: { cancel(): void } | undefined
 
@@ -255,7 +260,7 @@ export function createWechatyChannel(deps: {
           try {
             const message = await read()
             if (!message) return
-            inbound = await toInboundMessage(message, bot, deps.mediaMaxBytes === undefined ? {} : { mediaMaxBytes: deps.mediaMaxBytes })
+            inbound = await toInboundMessage(message, bot, readOptions)
             // Stored, or not a message we serve: either way nothing is left to read again.
             const kept = inbound ? await onMessage(inbound) : undefined
             if (kept !== false) announced?.settle(messageId)
@@ -286,6 +291,7 @@ export function createWechatyChannel(deps: {
       // Messages being read from the puppet finish first: stopping the puppet under them would lose them.
       while (inFlight.size > 0) await Promise.allSettled([...inFlight])
       await announced?.flush()
+      aliases.stop()
       await bot.stop()
     },
     async *rosters() {
@@ -311,6 +317,7 @@ export function createWechatyChannel(deps: {
       }
       for await (const r of mapBounded(roomIds, deps.rosterConcurrency ?? ROSTER_CONCURRENCY, roster)) if (r) yield r
     },
+    backlog: () => inFlight.size,
     isLoggedIn: () => bot.isLoggedIn && status.state === 'online',
     status: () => status,
     onStatus(listener) {

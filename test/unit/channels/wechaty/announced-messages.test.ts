@@ -28,6 +28,20 @@ describe('announced message ids', () => {
     expect(await announced.pending(3)).toEqual(['m0000', 'm0001', 'm0002'])
   })
 
+  it('writes the ids announced in one turn of the event loop (a burst read from the puppet at once) in one write', async () => {
+    for (const id of ['m1', 'm2', 'm3']) announced.announce(id)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await onDisk()).map((r) => r.message_id)).toEqual(['m1', 'm2', 'm3'])
+    expect(announced.stats()).toMatchObject({ ids: 3, writes: 1 })
+    // Settled ids go in the commit of the next ids announced.
+    announced.settle('m1')
+    announced.settle('m2')
+    announced.announce('m4')
+    await announced.flush()
+    expect((await onDisk()).map((r) => r.message_id)).toEqual(['m3', 'm4'])
+    expect(announced.stats()).toMatchObject({ ids: 4, writes: 2 })
+  })
+
   it('never writes an id settled before its write, and deletes one settled while or after it was written', async () => {
     announced.announce('before')
     announced.settle('before')
