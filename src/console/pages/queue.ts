@@ -289,7 +289,7 @@ function renderList(): void {
     h('span', { class: 'meta' }, h('span', {}, item.groupName), h('span', {}, item.memberName), item.status === 'pending' ? h('span', {}, `等待 ${formatWait(waiting)}`) : h('span', {}, formatTime(item.askedAt))))
     return li
   }))
-  if (state.items.length === 0) list.replaceChildren(h('li', { class: 'muted', 'aria-disabled': 'true' }, state.status === 'pending' ? '没有待处理的建议 🎉' : '没有记录'))
+  if (state.items.length === 0) list.replaceChildren(h('li', { class: 'muted', 'aria-disabled': 'true' }, state.status === 'pending' ? '没有待处理的建议，都处理完了' : '没有记录'))
   list.setAttribute('aria-activedescendant', state.selectedId ? optionId(state.selectedId) : '')
 }
 
