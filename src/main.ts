@@ -106,7 +106,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const fleet = await joinFleet({ ...base, instanceLockWaitMs: overrides.instanceLockWaitMs }, stack)
     const semantic = createEmbeddings(base, stack)
     const knowledge = await startKnowledge({ ...base, semantic }, stack)
-    const { channel, handle } = createChannel({ ...base, puppet: overrides.puppet })
+    const { channel, handle } = await createChannel({ ...base, puppet: overrides.puppet })
     const replies = await startReplies({ ...base, channel }, stack)
     const { suggestions, outbox } = replies
     const settings = createSettingsService({ db, clock })
