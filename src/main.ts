@@ -117,7 +117,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const knowledge = await startKnowledge({ ...base, semantic }, stack)
     // The demo's week of history (an empty database only), before the live outbox and channel start: nothing of it is sent now.
     const demoHistory = config.demo.simulateCustomers && !overrides.puppet ? await seedDemoHistory({ ...base, knowledge }) : undefined
-    const { channel, handle } = createChannel({ ...base, puppet: overrides.puppet })
+    const { channel, handle } = await createChannel({ ...base, puppet: overrides.puppet })
     const replies = await startReplies({ ...base, channel }, stack)
     const { suggestions, outbox } = replies
     const settings = createSettingsService({ db, clock })

@@ -131,7 +131,9 @@ export function startAccountBot(world: {
 export function startBareBot(world: {
     endpoint: string;
     token: string;
-}, home?: string): {
+}, home?: string, options?: {
+    execArgv?: string[];
+}): {
     child: import("child_process").ChildProcess;
     pid: number;
     memory: {

@@ -245,10 +245,12 @@ export async function startAccountBot(world, options) {
  * (ms); `received()` counts the mentions of the bot it got.
  * @param {{ endpoint: string; token: string }} world
  * @param {string} [home] its HOME (wechaty-puppet-service's payload cache goes there); a temp folder, removed on stop
+ * @param {{ execArgv?: string[] }} [options] node options for the bot's process (e.g. a V8 flag, as bench/bare-steady tries)
  */
-export function startBareBot(world, home = fs.mkdtempSync(path.join(os.tmpdir(), 'qundesk-bench-bare-'))) {
+export function startBareBot(world, home = fs.mkdtempSync(path.join(os.tmpdir(), 'qundesk-bench-bare-')), options = {}) {
   const startedAt = Date.now()
   const child = fork(path.join(import.meta.dirname, 'bare-bot.js'), [], {
+    execArgv: options.execArgv ?? process.execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, HOME: home, WECHATY_PUPPET_SERVICE_TOKEN: world.token, WECHATY_PUPPET_SERVICE_ENDPOINT: world.endpoint, NODE_OPTIONS: '' },
   })

@@ -50,9 +50,9 @@ export async function startKnowledge(deps: { config: Readonly<Config>; db: Db; l
 }
 
 /** The account's Wechaty channel on the configured puppet (or the caller's: tests pass a mock or a service client). */
-export function createChannel(deps: { config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; puppet?: PuppetHandle['puppet'] | undefined }): { channel: WechatyChannel; handle: PuppetHandle } {
+export async function createChannel(deps: { config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; puppet?: PuppetHandle['puppet'] | undefined }): Promise<{ channel: WechatyChannel; handle: PuppetHandle }> {
   const { config } = deps
-  const handle: PuppetHandle = deps.puppet ? { puppet: deps.puppet } : createPuppet(config.puppet)
+  const handle: PuppetHandle = deps.puppet ? { puppet: deps.puppet } : await createPuppet(config.puppet)
   const endpoint = config.puppet.kind === 'service' ? config.puppet.endpoint : undefined
   // Announced ids belong to this instance: only its own puppet can give their payloads after a restart.
   const announced = config.replayAnnounced

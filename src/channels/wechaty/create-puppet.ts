@@ -1,4 +1,4 @@
-import { PuppetMock, mock } from 'wechaty-puppet-mock'
+import type { mock } from 'wechaty-puppet-mock'
 import { PuppetService } from 'wechaty-puppet-service'
 import type * as PUPPET from 'wechaty-puppet'
 import type { PuppetConfig } from '../../config/load-config.js'
@@ -11,14 +11,17 @@ export interface PuppetHandle {
 
 /**
  * Builds the puppet WECHATY_PUPPET asked for: the official mock for the demo, the puppet service for real accounts.
+ * The mock is imported only for the demo: it loads faker with every locale (~1,500 files, ~12 MB of RSS) that a
+ * real account never uses.
  *
  * @example
- * const { puppet, mocker } = createPuppet({ kind: 'mock' })
+ * const { puppet, mocker } = await createPuppet({ kind: 'mock' })
  */
-export function createPuppet(config: PuppetConfig): PuppetHandle {
+export async function createPuppet(config: PuppetConfig): Promise<PuppetHandle> {
   if (config.kind === 'service') {
     return { puppet: new PuppetService({ token: config.token, ...(config.endpoint ? { endpoint: config.endpoint } : {}) }) }
   }
+  const { PuppetMock, mock } = await import('wechaty-puppet-mock')
   const mocker = new mock.Mocker()
   return { puppet: new PuppetMock({ mocker }), mocker }
 }
