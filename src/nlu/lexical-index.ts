@@ -178,7 +178,9 @@ export function computeLexicalModelFromTerms(docs: EncodedDocuments, docIntent: 
       let stop = start
       let norm = 0
       for (; stop < end && viewOf[entryOf[stop]!] === view; stop++) {
-        const w = (1 + Math.log(counts[stop]!)) * idf[entryOf[stop]!]!
+        const count = counts[stop]!
+        // Most features occur once in an example; 1 + log(1) is exactly 1, so skipping the log changes no bit.
+        const w = (count === 1 ? 1 : 1 + Math.log(count)) * idf[entryOf[stop]!]!
         docWeight[stop] = w
         norm += w * w
       }
