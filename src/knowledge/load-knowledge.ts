@@ -7,6 +7,7 @@ import type { EscalationPolicy } from './escalation-policy.js'
 import type { MatchingBands } from './matching-bands.js'
 import type { Synonyms } from './synonyms.js'
 import { parseKnowledgeFile, type LearnedExamples } from './parse-knowledge-file.js'
+import type { ParseKnowledgeFile } from './knowledge-file-cache.js'
 
 /** Knowledge files report problems in the shared `file:line: message — hint` form. */
 export type KnowledgeProblem = FileProblem
@@ -36,14 +37,16 @@ const KNOWLEDGE_FOLDER: YamlFolderKind = {
 /**
  * Loads every `*.yaml` / `*.yml` file in `dir` (sorted by name; other files such as README.md are ignored),
  * validates them, and checks ids are unique across files. Never throws for bad content: problems come back
- * with `file:line` and a fix hint.
+ * with `file:line` and a fix hint. A running bot passes a `createKnowledgeFileCache()` as `parse`, so a reload
+ * parses only the files that changed.
  *
  * @example
  * const result = await loadKnowledge('knowledge')
  * if (!result.ok) for (const p of result.problems) console.error(formatProblem(p))
  * else console.log(`${result.kb.intents.length} intents`)
  */
-export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
+export async function loadKnowledge(dir: string, options: { parse?: ParseKnowledgeFile } = {}): Promise<LoadKnowledgeResult> {
+  const parse = options.parse ?? parseKnowledgeFile
   const problems: KnowledgeProblem[] = []
   const warnings: KnowledgeProblem[] = []
   const folderProblem = (message: string, hint: string): LoadKnowledgeResult => ({
@@ -59,7 +62,7 @@ export async function loadKnowledge(dir: string): Promise<LoadKnowledgeResult> {
   const firstByExample = new Map<string, Intent>()
   const learned: Array<LearnedExamples & { file: string }> = []
   const folder = await loadYamlFolder(dir, KNOWLEDGE_FOLDER, problems, (file, text) => {
-    const parsed = parseKnowledgeFile(text, file)
+    const parsed = parse(text, file)
     problems.push(...parsed.problems)
     warnings.push(...parsed.warnings)
     if (parsed.escalation) {

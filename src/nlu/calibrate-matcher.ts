@@ -8,7 +8,7 @@ import { decideIntent } from './decide-intent.js'
 import { blendRanking, buildExampleVectors, type ExampleVectors, type Vector } from './embedding-blend.js'
 import type { SemanticBlend } from './embedding-texts.js'
 import { createMatcherFromModel, prepareTrainingInput } from './intent-matcher.js'
-import { trainMatcherModel, type TrainingInput } from './matcher-model.js'
+import { selectTexts, trainMatcherModel, type TrainingInput } from './matcher-model.js'
 
 export interface CalibrationOptions {
   /** Highest share of unlisted (left-out intent) questions the proposed accept threshold may accept. Default 0.05. */
@@ -220,27 +220,16 @@ export async function holdOutQuestions(
 
 /**
  * The training input of the same knowledge without intent `k` (later intents move down one index), as
- * `prepareTrainingInput` would record it for that knowledge. The recorded pinyin may name a few characters the
- * fold no longer has; they are only looked up, never listed.
+ * `prepareTrainingInput` would give it for that knowledge.
  */
 export function withoutIntent(input: TrainingInput, k: number): TrainingInput {
   const keep = input.texts.map((t, i) => (t.intent === k ? -1 : i)).filter((i) => i >= 0)
-  return {
-    ...input,
-    intentIds: input.intentIds.filter((_, i) => i !== k),
-    texts: keep.map((i) => {
-      const t = input.texts[i]!
-      return { intent: t.intent > k ? t.intent - 1 : t.intent, text: t.text }
-    }),
-    segments: keep.map((i) => input.segments[i]!),
-    tokens: keep.map((i) => input.tokens[i]!),
-  }
+  return selectTexts(input, keep, input.intentIds.filter((_, i) => i !== k), (intent) => (intent > k ? intent - 1 : intent))
 }
 
 /** The training input without its `j`th example. */
 export function withoutText(input: TrainingInput, j: number): TrainingInput {
-  const drop = <T>(list: readonly T[]) => list.filter((_, i) => i !== j)
-  return { ...input, texts: drop(input.texts), segments: drop(input.segments), tokens: drop(input.tokens) }
+  return selectTexts(input, input.texts.map((_, i) => i).filter((i) => i !== j), input.intentIds)
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { createLexicalIndex } from './lexical-index.js'
+import { createLexicalIndex, flattenFeatures } from './lexical-index.js'
 import { MATCHER_MODEL_FORMAT, trainMatcherModel } from './matcher-model.js'
 import type { MatcherModel, TrainingInput } from './matcher-model.js'
 import { CENTROID_CAP, LEXICAL_SHARE } from './matcher-settings.js'
 import { createNeuralScorer } from './neural-scorer.js'
 import { normalizeText } from './normalize-text.js'
+import { createPreparedTextCache, encodePreparedTexts, type PreparedText, type PreparedTextCache } from './prepared-text-cache.js'
 import { createSynonymRewriter } from './apply-synonyms.js'
 import { createPinyinReader, type PinyinReader } from './read-pinyin.js'
 import { extractFeatures } from './text-features.js'
@@ -60,6 +61,11 @@ export interface MatchExplanation {
 export interface TrainOptions {
   /** Agent-corrected questions (learning loop); entries for intents no longer in the KB are ignored. */
   extraExamples?: ReadonlyArray<{ intentId: string; text: string }>
+  /**
+   * Keeps each example's segmentation and features for the next training (a reload after an edit); the result is
+   * the same with or without it. Swept after each training, so give each sequence of trainings its own.
+   */
+  cache?: PreparedTextCache
 }
 
 const TOP_N = 3
@@ -90,9 +96,11 @@ export async function trainIntentMatcher(kb: KnowledgeBase, options: TrainOption
 const PREPARE_SLICE_MS = 5
 
 /**
- * Collects the training examples (normalised, de-duplicated, extra examples for known intents only) and records
- * what the process-wide dictionary says about them, so `trainMatcherModel` can run where no dictionary is
- * compiled (the training worker). Works in slices of a few milliseconds between which the event loop turns.
+ * Collects the training examples (normalised, de-duplicated, extra examples for known intents only) and works out
+ * with the process-wide dictionary what training needs of each (features, node-nlp tokens), so
+ * `trainMatcherModel` can run where no dictionary is compiled (the training worker). Works in slices of a few
+ * milliseconds between which the event loop turns. With `options.cache`, texts prepared for the previous training
+ * are taken from it (the same result, without segmenting them again).
  *
  * @example
  * const input = await prepareTrainingInput(kb, { extraExamples: [{ intentId: 'logistics.track', text: '包裹呢' }] })
@@ -100,11 +108,14 @@ const PREPARE_SLICE_MS = 5
 export async function prepareTrainingInput(kb: KnowledgeBase, options: TrainOptions = {}): Promise<TrainingInput> {
   const dictionary = getChineseDictionary()
   const tokenize = getZhTokenizer()
+  const prepareText = (text: string) => ({ features: flattenFeatures(extractFeatures(text, dictionary)), tokens: tokenize(text) })
+  const cache = options.cache ?? createPreparedTextCache()
   const intents = kb.intents
   const indexOf = new Map(intents.map((intent, i) => [intent.id, i]))
   const texts: Array<{ intent: number; text: string }> = []
   const seen = new Set<string>()
-  const normalize = questionNormalizer(kb)
+  const normalizeQuestion = questionNormalizer(kb)
+  const normalize = (text: string) => cache.normalized(text, kb.synonyms, normalizeQuestion)
   const addText = (intent: number, text: string) => {
     const normalized = normalize(text)
     const key = `${intent}\u0000${normalized}`
@@ -123,22 +134,19 @@ export async function prepareTrainingInput(kb: KnowledgeBase, options: TrainOpti
     await pause()
   }
 
-  const segments: string[][] = []
-  const tokens: string[][] = []
-  const pinyin = new Map<string, string | undefined>()
+  const prepared: PreparedText[] = []
   for (const { text } of texts) {
-    segments.push(dictionary.segment(text))
-    tokens.push(tokenize(text))
-    for (const char of text) if (!pinyin.has(char) && /^\p{Script=Han}$/u.test(char)) pinyin.set(char, dictionary.pinyin(char))
+    prepared.push(cache.get(text, prepareText))
     await pause()
   }
+  const features = encodePreparedTexts(prepared, cache.terms())
+  cache.sweep()
   return {
     format: MATCHER_MODEL_FORMAT,
     intentIds: intents.map((intent) => intent.id),
     texts,
-    segments,
-    tokens,
-    pinyin: [...pinyin],
+    features,
+    tokens: prepared.map((p) => p.tokens),
   }
 }
 

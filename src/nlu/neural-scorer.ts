@@ -48,13 +48,12 @@ export const NEURAL_TRAINING_BUDGET = 1_000_000
  * createNeuralScorer(model, getZhTokenizer()).score('快递在哪')[0] // close to 1
  */
 export function trainNeuralModel(docs: ReadonlyArray<{ intent: number; tokens: readonly string[] }>, intentCount: number): NeuralModel {
+  // Decided before building node-nlp's corpus: over the budget (1,000 intents) that alone took longer than TF-IDF.
+  const active = neuralTrainingFits(docs.map((doc) => doc.tokens), intentCount)
+  if (!active) return { active, intentCount, settings: {}, features: [], labels: [], weights: new Float32Array(0), biases: new Float64Array(0) }
   const NeuralNetwork = loadNeuralNetwork()
   const network = new NeuralNetwork({ iterations: MAX_ITERATIONS, log: false })
-  const corpus = docs
-    .map((doc) => ({ input: toInput(doc.tokens), output: { [label(doc.intent)]: 1 } }))
-    .filter((item) => Object.keys(item.input).length > 0)
-  const active = corpus.length > 0 && corpus.length * intentCount <= NEURAL_TRAINING_BUDGET
-  if (!active) return { active, intentCount, settings: {}, features: [], labels: [], weights: new Float32Array(0), biases: new Float64Array(0) }
+  const corpus = docs.filter((doc) => doc.tokens.length > 0).map((doc) => ({ input: toInput(doc.tokens), output: { [label(doc.intent)]: 1 } }))
   network.train(corpus)
   const json = network.toJSON()
   const features = json.features ?? []
@@ -68,6 +67,13 @@ export function trainNeuralModel(docs: ReadonlyArray<{ intent: number; tokens: r
     biases[p] = row[features.length]!
   })
   return { active, intentCount, settings: json.settings, features, labels, weights, biases }
+}
+
+/** Whether node-nlp's classifier is trained for examples with these tokens (some, and within `NEURAL_TRAINING_BUDGET`). */
+export function neuralTrainingFits(tokens: ReadonlyArray<readonly string[]>, intentCount: number): boolean {
+  let trained = 0
+  for (const t of tokens) if (t.length > 0) trained++
+  return trained > 0 && trained * intentCount <= NEURAL_TRAINING_BUDGET
 }
 
 /**

@@ -5,18 +5,19 @@ import { QunDeskError } from '../core/errors.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import { createMatcherFromModel, prepareTrainingInput, trainIntentMatcher } from './intent-matcher.js'
 import type { IntentMatcher, TrainOptions } from './intent-matcher.js'
-import type { MatcherModel, TrainingInput } from './matcher-model.js'
+import { trainingMessage, type MatcherModel, type TrainingInput } from './matcher-model.js'
 
 /**
  * Trains like `trainIntentMatcher`, with exactly the same resulting matches, but runs the expensive part (TF-IDF
  * and node-nlp's classifier) in a worker thread, so a bot that retrains on every knowledge edit keeps handling
- * messages meanwhile. The main thread only records the examples' segmentation with the process-wide dictionary
- * (in slices of a few ms), then rebuilds the matcher from the worker's typed arrays (transferred, not copied).
+ * messages meanwhile. The main thread only works out the examples' features with the process-wide dictionary (in
+ * slices of a few ms; with `options.cache`, only for examples new since the last training), then rebuilds the
+ * matcher from the worker's typed arrays (transferred, not copied).
  * Rejects with a `QunDeskError('internal')` when the worker fails. Without a compiled worker (see
  * `resolveTrainingWorker`) it trains in-process.
  *
  * One worker per training, ended afterwards: it loads neither node-nlp nor the dictionary, so it starts in tens
- * of ms (and we start it before recording the examples, so that overlaps); retrains are rare next to that; and
+ * of ms (and we start it before preparing the examples, so that overlaps); retrains are rare next to that; and
  * ending it hands back all of training's memory at once instead of keeping a second heap for the process' life.
  *
  * @example
@@ -90,7 +91,7 @@ export function startTrainingWorker(workerUrl: URL): TrainingWorker {
   return {
     train(input) {
       intents = input.intentIds.length
-      worker.postMessage(input)
+      worker.postMessage(trainingMessage(input))
       return result
     },
     cancel() {

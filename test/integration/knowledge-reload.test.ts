@@ -1,7 +1,10 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createLogger } from '../../src/core/logger.js'
 import { decideIntent } from '../../src/nlu/decide-intent.js'
+import { createMatcherRuntime } from '../../src/nlu/matcher-runtime.js'
+import { SAMPLE_QUESTIONS } from '../unit/nlu/generated-knowledge.js'
 import { makeWorkdir, startTestApp, waitFor, type TestApp } from './test-context.js'
 
 let t: TestApp | undefined
@@ -48,5 +51,33 @@ describe('knowledge hot reload', () => {
     await fs.writeFile(path.join(work.kbDir, 'broken.yaml'), COUPON_YAML)
     await waitFor(() => t!.app.knowledge.current().kb.get('coupon.usage'))
     expect(t.app.knowledge.current().version).toBeGreaterThan(before)
+  })
+
+  it('after an edit to one file, ranks every question exactly as a cold start on the same files, and drops no question', async () => {
+    const work = await makeWorkdir()
+    await fs.writeFile(path.join(work.kbDir, 'coupon.yaml'), COUPON_YAML)
+    t = await startTestApp(work)
+    const before = t.app.knowledge.current().version
+    const shop = path.join(work.kbDir, 'shop.yaml')
+    const text = await fs.readFile(shop, 'utf8')
+    const edited = text.replace('      - 我的快递到哪了\n', '      - 我的快递到哪了\n      - 快递寄到哪一站了\n').replace(/\n  - id: returns\.refund[\s\S]*?(?=\n  - id:|\n*$)/, '')
+    expect(edited).not.toContain('returns.refund')
+    await fs.writeFile(shop, edited)
+    // Questions asked while it retrains are answered with one version or the other, none dropped.
+    t.world.ask(t.world.alice, '我的快递到哪了')
+    t.world.ask(t.world.bob, '优惠券怎么用不了')
+    await waitFor(() => t!.app.knowledge.current().version > before && t!.app.knowledge.current().kb.get('returns.refund') === undefined)
+    await waitFor(async () => (await t!.app.suggestions.list()).length === 2)
+
+    const reloaded = t.app.knowledge.current()
+    expect(reloaded.kb.get('logistics.track')?.examples).toContain('快递寄到哪一站了')
+    expect(reloaded.kb.get('coupon.usage')).toBeDefined()
+    const cold = createMatcherRuntime({ dir: work.kbDir, logger: createLogger({ level: 'silent' }) })
+    const fresh = await cold.start()
+    const questions = [...SAMPLE_QUESTIONS, '快递寄到哪一站了', '退款什么时候到账', ...fresh.kb.intents.flatMap((intent) => intent.examples)]
+    for (const question of questions) {
+      expect(await reloaded.matcher.explain(question), question).toEqual(await fresh.matcher.explain(question))
+    }
+    cold.stop()
   })
 })

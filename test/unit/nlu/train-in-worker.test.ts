@@ -78,20 +78,22 @@ describe('trainIntentMatcherInWorker', () => {
   })
 })
 
-describe('matcher runtime reload with 1,000 intents', () => {
+// 300 intents keep node-nlp's classifier in training (~1 s, always retrained in full); at 1,000 intents it is over
+// its budget and the TF-IDF training left is too short (since it runs on typed arrays) to tell a stall from noise.
+describe('matcher runtime reload with 300 intents (node-nlp trained)', () => {
   it('keeps the event loop turning while it retrains, unlike training in-process', { timeout: 180_000 }, async () => {
-    const dir = path.join(tmp, 'kb-1000')
+    const dir = path.join(tmp, 'kb-300')
     await fs.mkdir(dir)
-    for (const file of toKnowledgeYaml(generateIntents(1000))) await fs.writeFile(path.join(dir, file.name), file.text)
+    for (const file of toKnowledgeYaml(generateIntents(300))) await fs.writeFile(path.join(dir, file.name), file.text)
     const service = createMatcherRuntime({ dir, logger: createLogger({ level: 'silent' }) })
     await service.start()
     const kb = service.current().kb
-    expect(kb.intents.length).toBe(1000)
+    expect(kb.intents.length).toBe(300)
 
     const inProcess = await watchEventLoop(() => trainIntentMatcher(kb))
     const reload = await watchEventLoop(() => service.reload())
 
-    expect(reload.result).toEqual({ ok: true, version: 2, intents: 1000 })
+    expect(reload.result).toEqual({ ok: true, version: 2, intents: 300 })
     expect((await service.current().matcher.match('订单地址怎么修改'))[0]?.intentId).toBeDefined()
     // In-process, training holds the loop for its whole synchronous part; with the worker only short slices do.
     // Relative, with wide margins: both sides slow down together on a busy machine.
