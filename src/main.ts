@@ -24,7 +24,7 @@ import { createDatabaseFileCheck } from './storage/database-file-check.js'
 import { isPostgres } from './storage/dialect.js'
 import { watchDatabaseFile } from './notifications/database-file-watch.js'
 import type { SuggestionService } from './suggestions/suggestion-service.js'
-import type { ActionRunSummary } from './tagging/tag-action-runner.js'
+import type { TagActionRunner } from './tagging/tag-action-runner.js'
 import type { TaggingService } from './tagging/tagging-service.js'
 import { joinFleet } from './app/fleet.js'
 import { createEmbeddings } from './app/embeddings.js'
@@ -53,7 +53,7 @@ export interface QunDesk {
   pipeline: MessagePipeline
   members: MemberService
   tagging: TaggingService
-  tagActions: { run(): Promise<ActionRunSummary> }
+  tagActions: TagActionRunner
   directory: MemberDirectory
   /** Verified WeCom callbacks, stored before the acknowledgement; the processor consumes them. */
   wecomInbox: WecomCallbackInbox
@@ -135,7 +135,7 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     })
     const reports = createReportService({ db, clock, utcOffsetMinutes: config.utcOffsetMinutes })
     const wecomInbox = createWecomCallbackInbox({ db, clock, logger })
-    const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, wecomInbox, databaseFile, semantic }, stack)
+    const web = await startHttp({ ...base, channel, knowledge, suggestions, settings, reports, directory, tagging, tagActions, wecomInbox, databaseFile, semantic }, stack)
     const syncMembers = memberSync({ channel, groups: fleet.groups, members, logger, tagging })
     const demo = await connectInbound({ config, logger, channel, handle, pipeline, knowledge, members, tagging, groups: fleet.groups, outbox, syncMembers }, stack)
     const wecom = await startWecom({ ...base, inbox: wecomInbox, pipeline, members, tagging, suggestions, channel, databaseFile }, stack)

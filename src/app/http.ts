@@ -26,6 +26,7 @@ import type { Db } from '../storage/create-db.js'
 import { cachedDatabaseCheck } from '../storage/database-check.js'
 import { countOutboxByStatus } from '../storage/outbox.repository.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
+import type { TagActionRunner } from '../tagging/tag-action-runner.js'
 import type { TaggingService } from '../tagging/tagging-service.js'
 import type { StopStack } from './stop-stack.js'
 
@@ -45,7 +46,7 @@ export interface Http {
 export async function startHttp(
   deps: {
     config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel; knowledge: MatcherRuntime
-    suggestions: SuggestionService; settings: SettingsService; reports: ReportService; directory: MemberDirectory; tagging: TaggingService
+    suggestions: SuggestionService; settings: SettingsService; reports: ReportService; directory: MemberDirectory; tagging: TaggingService; tagActions?: TagActionRunner
     wecomInbox: WecomCallbackInbox
     /** SQLite: whether the open file is still at its path (undefined on PostgreSQL). */
     databaseFile: DatabaseFileWatch | undefined
@@ -106,6 +107,7 @@ export async function startHttp(
     },
     members: deps.directory,
     tagging: deps.tagging,
+    tagActions: deps.tagActions,
   })
   await http.listen({ host: config.host, port: config.port })
   stack.defer(() => http.close())

@@ -7,7 +7,7 @@ import type { SettingsService } from '../settings/settings-service.js'
 import type { Db } from '../storage/create-db.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import { createRulesSource } from '../tagging/rules-source.js'
-import { createTagActionRunner, type ActionRunSummary } from '../tagging/tag-action-runner.js'
+import { createTagActionRunner, type TagActionRunner } from '../tagging/tag-action-runner.js'
 import { createTaggingService, type TaggingService } from '../tagging/tagging-service.js'
 import type { StopStack } from './stop-stack.js'
 
@@ -16,7 +16,7 @@ export const DEFAULT_RETAG_SCHEDULE = '0 3 * * *'
 
 export interface Tagging {
   tagging: TaggingService
-  tagActions: { run(): Promise<ActionRunSummary> }
+  tagActions: TagActionRunner
 }
 
 /**

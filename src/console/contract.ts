@@ -405,3 +405,17 @@ export interface KnowledgeGapsView {
   questions: number
   gaps: KnowledgeGapView[]
 }
+
+/** GET /api/tag-actions/waiting: tag actions not run yet (outreach held back by the per-group hourly cap, or due at the next run). */
+export interface WaitingTagActionView {
+  id: number
+  groupId: string
+  groupName: string | null
+  memberId: string
+  memberName: string | null
+  tag: string
+  kind: 'outreach' | 'reminder'
+  queuedAt: string
+  /** null: the hourly cap is 0, nothing goes out until it is raised. */
+  dueAt: string | null
+}

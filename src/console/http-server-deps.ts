@@ -16,6 +16,7 @@ import type { QuickReplyService } from '../settings/quick-replies.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import type { TaggingService } from '../tagging/tagging-service.js'
+import type { WaitingTagActionView } from './contract.js'
 import type { HealthView } from './contract.js'
 import type { RateLimitSettings } from './rate-limit.js'
 
@@ -53,6 +54,8 @@ export interface HttpServerDeps {
   /** Pictures, voice notes and files customers sent. */
   media: MediaLibrary
   tagging: TaggingService
+  /** Tag actions still queued; absent: the route answers an empty list. */
+  tagActions?: { waiting(): Promise<WaitingTagActionView[]> } | undefined
   /** Requests per second and burst per user, API token or client address (perSecond 0: off); absent: 20/s, burst 60. */
   rateLimit?: RateLimitSettings | undefined
 }

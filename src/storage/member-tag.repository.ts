@@ -144,6 +144,17 @@ export async function countOutreachSince(db: Db, groupId: string, sinceIso: stri
   return Number(row.n)
 }
 
+/** When each of a group's outreach actions since `sinceIso` ran (the pacing window), oldest first. */
+export async function outreachTimesSince(db: Db, groupId: string, sinceIso: string): Promise<string[]> {
+  const rows = await db.selectFrom('tag_actions as t')
+    .innerJoin('suggestions as s', 's.id', 't.suggestion_id')
+    .select('t.done_at')
+    .where('t.group_id', '=', groupId).where('t.status', '=', 'done').where('t.done_at', '>=', sinceIso).where('s.kind', '=', 'outreach')
+    .orderBy('t.done_at')
+    .execute()
+  return rows.flatMap((r) => (r.done_at ? [r.done_at] : []))
+}
+
 /** When the same action last ran for this membership (for cooldown_days), or undefined. */
 export async function lastActionRun(db: Db, a: { groupId: string; memberId: string; actionKey: string }): Promise<string | undefined> {
   const row = await db.selectFrom('tag_actions').select('done_at')

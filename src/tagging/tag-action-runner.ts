@@ -3,10 +3,11 @@ import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
 import { findMembership } from '../storage/group-member.repository.js'
-import { countOutreachSince, findTagHistory, finishAction, hasRuleTag, lastActionRun, listQueuedActions } from '../storage/member-tag.repository.js'
+import { countOutreachSince, findTagHistory, finishAction, hasRuleTag, lastActionRun, listQueuedActions, outreachTimesSince } from '../storage/member-tag.repository.js'
 import type { TagActionRow } from '../storage/schema.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import type { RuleSet, TagAction } from './rule-set.js'
+import { planOutreach } from './plan-outreach.js'
 import { actionKey, fillTemplate } from './tag-changes.js'
 
 export interface ActionRunSummary {
@@ -15,6 +16,27 @@ export interface ActionRunSummary {
   skipped: number
   /** Still queued: the group's hourly allowance is used up. */
   waiting: number
+}
+
+/** An action that has not run yet, with when it is expected to (GET /api/tag-actions/waiting). */
+export interface WaitingTagAction {
+  id: number
+  groupId: string
+  groupName: string | null
+  memberId: string
+  memberName: string | null
+  tag: string
+  /** `outreach`: a message for the group, paced per group and hour; `reminder`: a note for agents only. */
+  kind: 'outreach' | 'reminder'
+  queuedAt: string
+  /** When the next run will take it (the runner starts every minute); null when the hourly cap is 0. */
+  dueAt: string | null
+}
+
+export interface TagActionRunner {
+  run(): Promise<ActionRunSummary>
+  /** Queued actions, oldest first, with when each is expected to run (at most 200). */
+  waiting(): Promise<WaitingTagAction[]>
 }
 
 const DAY_MS = 86_400_000
@@ -41,7 +63,7 @@ export function createTagActionRunner(deps: {
   suggestions: SuggestionService
   rules: () => RuleSet | undefined
   outreachPerGroupPerHour: () => Promise<number>
-}): { run(): Promise<ActionRunSummary> } {
+}): TagActionRunner {
   const { db, clock } = deps
   const log = deps.logger.child({ component: 'tag-actions' })
   let running: Promise<ActionRunSummary> | undefined
@@ -140,6 +162,36 @@ export function createTagActionRunner(deps: {
       } finally {
         running = undefined
       }
+    },
+
+    async waiting() {
+      const queued = await listQueuedActions(db, PER_RUN)
+      if (queued.length === 0) return []
+      const byKey = new Map((deps.rules()?.actions ?? []).map((a) => [actionKey(a), a]))
+      const perHour = await deps.outreachPerGroupPerHour()
+      const now = clock()
+      // Outreach is paced per group: plan each group's queue in order against its sends of the last hour.
+      const outreach = new Map<string, TagActionRow[]>()
+      for (const run of queued) {
+        if (!byKey.get(run.action_key)?.suggest) continue
+        outreach.set(run.group_id, [...(outreach.get(run.group_id) ?? []), run])
+      }
+      const due = new Map<number, number>()
+      for (const [groupId, runs] of outreach) {
+        const sentMs = (await outreachTimesSince(db, groupId, new Date(now.getTime() - HOUR_MS).toISOString())).map((t) => Date.parse(t))
+        planOutreach({ sentMs, perHour, nowMs: now.getTime(), queued: runs.length }).forEach((t, i) => due.set(runs[i]!.id, t))
+      }
+      const result: WaitingTagAction[] = []
+      for (const run of queued) {
+        const membership = await findMembership(db, run.group_id, run.member_id)
+        const dueMs = due.get(run.id) ?? now.getTime()
+        result.push({
+          id: run.id, groupId: run.group_id, groupName: membership?.group_name ?? null, memberId: run.member_id, memberName: membership?.member_name ?? null,
+          tag: run.tag, kind: due.has(run.id) ? 'outreach' : 'reminder', queuedAt: run.created_at,
+          dueAt: Number.isFinite(dueMs) ? new Date(dueMs).toISOString() : null,
+        })
+      }
+      return result
     },
   }
 }

@@ -65,8 +65,11 @@ describe('every console page, wide and on a phone', () => {
     const pending = await app.suggestions.list({ status: 'pending' })
     const invoice = pending.find((s) => s.intentId === 'invoice.issue')
     if (invoice) await app.suggestions.send(invoice.id, { actor: '老板' })
+    // Three more newcomers: with the two members at start, more welcomes than the hourly cap (3) lets out.
+    await app.members.record({ kind: 'join', channel: 'wechaty', groupId: world.room.id, groupName: 'VIP客户群', members: [{ id: 'wxid_n1', name: '新人一' }, { id: 'wxid_n2', name: '新人二' }, { id: 'wxid_n3', name: '新人三' }], at: new Date() })
     await app.tagging.retagAll()
     await app.tagging.idle()
+    await app.tagActions.run()
     const member = (await app.members.group(world.room.id))[0]!
 
     const visits: PageVisit[] = [
@@ -97,6 +100,8 @@ describe('every console page, wide and on a phone', () => {
           await poll(() => page.locator('#draft').count()).toBe(1)
           const parcel = page.getByRole('listbox', { name: '建议列表' }).getByRole('option').filter({ hasText: '我的快递到哪了' })
           expect(await parcel.locator('.badge').first().textContent()).toMatch(/^查物流 · \d+%$/u)
+          // Welcomes held back by the cap are visible, with when the next one goes out.
+          await poll(() => page.locator('#waiting-actions summary').textContent()).toMatch(/^2 条主动消息排队中（每群每小时最多 3 条），下一条约 \d+-\d+ \d\d:\d\d 进入队列$/u)
         }
         problems.push(...(await problemsOn(page)).map((p) => `${visit.name} (${size.width}px): ${p}`))
         await screenshot(page, `page-${visit.name}-${size.width}`)

@@ -8,6 +8,7 @@ export const QUEUE_IDS = {
   alertSound: 'alert-sound',
   quickReply: 'quick-reply',
   sidebarNote: 'sidebar-note',
+  waitingActions: 'waiting-actions',
   liveNote: 'live-note',
   channelNote: 'channel-note',
   databaseNote: 'database-note',

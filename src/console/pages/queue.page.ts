@@ -27,6 +27,7 @@ export const QUEUE_PAGE: PageDefinition = {
         <label title="有新的需人工消息时弹出桌面通知（标签页在后台也会提醒）"><input type="checkbox" id="${QUEUE_IDS.alertDesktop}"> 桌面提醒</label>
         <label title="有新的需人工消息时响一声"><input type="checkbox" id="${QUEUE_IDS.alertSound}"> 提示音</label>
       </div>
+      <details class="waiting-actions" id="${QUEUE_IDS.waitingActions}" hidden></details>
       <p class="sidebar-note" id="${QUEUE_IDS.sidebarNote}" hidden></p>
       <p class="error" id="${QUEUE_IDS.liveNote}" role="status" hidden>实时连接已断开，正在重连…</p>
       <p class="error" id="${QUEUE_IDS.channelNote}" role="status" hidden></p>

@@ -1,4 +1,4 @@
-import type { HealthView, IntentOption, QuickReplyView, SettingsView, SuggestionConflictBody, SuggestionContextView, SuggestionEventData, SuggestionItem } from '../contract.js'
+import type { HealthView, IntentOption, QuickReplyView, SettingsView, SuggestionConflictBody, SuggestionContextView, SuggestionEventData, SuggestionItem, WaitingTagActionView } from '../contract.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, formatWait, h, initChrome, percent, toast } from './dom.js'
 import { memberHref } from './member-tags.js'
@@ -69,6 +69,7 @@ const state = {
   renewedAt: 0,
   slaMs: 15 * 60_000,
   intents: [] as IntentOption[],
+  outreachPerHour: 0,
   sidebar: null as Sidebar | null,
   busy: false,
   /** Replies the outbox gave up on, whatever tab is open: they need an agent. */
@@ -89,6 +90,28 @@ function intentLabel(id: string | null | undefined): string {
   return state.intents.find((i) => i.id === id)?.name ?? id
 }
 
+/**
+ * Tag actions that wait (welcome and care messages past the per-group hourly cap): how many, and when each is
+ * expected, so nobody wonders why a welcome has not appeared yet.
+ */
+let waitingRefresh: ReturnType<typeof setTimeout> | undefined
+async function refreshWaitingActions(): Promise<void> {
+  const box = byId(QUEUE_IDS.waitingActions)
+  const waiting = await api<WaitingTagActionView[]>('GET', '/api/tag-actions/waiting').catch(() => null)
+  if (!waiting) return
+  const outreach = waiting.filter((w) => w.kind === 'outreach')
+  box.hidden = outreach.length === 0
+  if (outreach.length === 0) return box.replaceChildren()
+  const first = outreach.map((w) => w.dueAt).filter((d): d is string => d !== null).sort()[0]
+  const open = box.hasAttribute('open')
+  box.replaceChildren(
+    h('summary', {}, `${outreach.length} 条主动消息排队中（每群每小时最多 ${state.outreachPerHour} 条）${first ? `，下一条约 ${formatTime(first)} 进入队列` : '：上限为 0，调高后才会发出'}`),
+    h('ul', {}, ...outreach.map((w) => h('li', {},
+      `${w.groupName ?? w.groupId} · ${w.memberName ?? w.memberId} · 标签「${w.tag}」 · `,
+      h('span', { class: 'muted' }, w.dueAt ? `约 ${formatTime(w.dueAt)}` : '暂不发出')))))
+  if (open) box.setAttribute('open', '')
+}
+
 initChrome()
 void start()
 
@@ -98,7 +121,10 @@ async function start(): Promise<void> {
     api<IntentOption[]>('GET', '/api/intents'),
   ])
   state.slaMs = settings.slaMinutes * 60_000
+  state.outreachPerHour = settings.outreachPerGroupPerHour
   state.intents = intents
+  void refreshWaitingActions()
+  setInterval(() => void refreshWaitingActions(), 60_000)
   state.sidebar = await initSidebar(api).catch((error: unknown) => {
     toast(`企业微信侧边栏初始化失败：${(error as Error).message}`, 'error')
     return null
@@ -164,6 +190,8 @@ function listen(): void {
   events.addEventListener('suggestion', (event) => {
     const data = JSON.parse((event as MessageEvent<string>).data) as SuggestionEventData
     later(data.id === state.selectedId)
+    // A welcome leaving the wait shows up as a new item: recount what still waits (once per burst of events).
+    waitingRefresh ??= setTimeout(() => { waitingRefresh = undefined; void refreshWaitingActions() }, 2000)
   })
 }
 

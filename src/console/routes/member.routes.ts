@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { QunDeskError } from '../../core/errors.js'
-import type { DistributionView, GroupView, MemberDetailView, MemberPage, RetagView, TagsView } from '../contract.js'
+import type { DistributionView, GroupView, MemberDetailView, MemberPage, RetagView, TagsView, WaitingTagActionView } from '../contract.js'
 import type { HttpServerDeps } from '../http-server-deps.js'
 import { actorOf } from '../identity.js'
 import { finiteInteger } from './finite-integer.js'
@@ -20,7 +20,7 @@ interface ListQuery { tag?: string; lifecycle?: string; groupId?: string; q?: st
  * over time, and an admin's full re-tag. Rule tags are computed; only manual tags are added or removed here (the
  * tagging service answers 404 when the member is not in that group).
  */
-export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'members' | 'tagging' | 'audit' | 'clock'>): void {
+export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServerDeps, 'members' | 'tagging' | 'tagActions' | 'audit' | 'clock'>): void {
   const agent = { access: 'agent' } as const
   const { members: directory, tagging } = deps
 
@@ -107,6 +107,8 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Pick<HttpServer
     const days = request.query.days ?? 30
     return { days, rows: await directory.distribution(days) }
   })
+
+  app.get('/api/tag-actions/waiting', { config: agent }, async (): Promise<WaitingTagActionView[]> => (await deps.tagActions?.waiting()) ?? [])
 
   app.get('/api/groups', { config: agent }, async (): Promise<GroupView[]> => directory.groups())
 
