@@ -6,7 +6,7 @@
  * server's services already return are those core types; only what the API adds or leaves out is written here.
  */
 import type { AuditItem } from '../core/audit-item.js'
-import type { MemberDetail, MemberSummary } from '../core/member.js'
+import type { MemberDetail, MemberSummary, WaitingTagAction } from '../core/member.js'
 import type { AgentTotal, IntentTotal, Report, ReportRow } from '../core/report.js'
 import type { ContextMessage, Suggestion } from '../core/suggestion.js'
 import type { ConnectionStatus, OutboxStatus, Role, SuggestionStatus } from '../core/vocabulary.js'
@@ -407,15 +407,4 @@ export interface KnowledgeGapsView {
 }
 
 /** GET /api/tag-actions/waiting: tag actions not run yet (outreach held back by the per-group hourly cap, or due at the next run). */
-export interface WaitingTagActionView {
-  id: number
-  groupId: string
-  groupName: string | null
-  memberId: string
-  memberName: string | null
-  tag: string
-  kind: 'outreach' | 'reminder'
-  queuedAt: string
-  /** null: the hourly cap is 0, nothing goes out until it is raised. */
-  dueAt: string | null
-}
+export type WaitingTagActionView = WaitingTagAction

@@ -67,3 +67,18 @@ export interface MemberDetail<Metric extends string = string> {
   /** Imported CRM attributes, or null when none were imported. */
   attributes: MemberAttributes | null
 }
+
+/** An action that has not run yet, with when it is expected to (GET /api/tag-actions/waiting). */
+export interface WaitingTagAction {
+  id: number
+  groupId: string
+  groupName: string | null
+  memberId: string
+  memberName: string | null
+  tag: string
+  /** `outreach`: a message for the group, paced per group and hour; `reminder`: a note for agents only. */
+  kind: 'outreach' | 'reminder'
+  queuedAt: string
+  /** When the next run will take it (the runner starts every minute); null only for a cap of 0, which settings refuse. */
+  dueAt: string | null
+}

@@ -1,4 +1,5 @@
 import { describeSeen } from './describe-seen.js'
+import type { WaitingTagAction } from '../core/member.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
@@ -16,21 +17,6 @@ export interface ActionRunSummary {
   skipped: number
   /** Still queued: the group's hourly allowance is used up. */
   waiting: number
-}
-
-/** An action that has not run yet, with when it is expected to (GET /api/tag-actions/waiting). */
-export interface WaitingTagAction {
-  id: number
-  groupId: string
-  groupName: string | null
-  memberId: string
-  memberName: string | null
-  tag: string
-  /** `outreach`: a message for the group, paced per group and hour; `reminder`: a note for agents only. */
-  kind: 'outreach' | 'reminder'
-  queuedAt: string
-  /** When the next run will take it (the runner starts every minute); null when the hourly cap is 0. */
-  dueAt: string | null
 }
 
 export interface TagActionRunner {
