@@ -61,7 +61,9 @@ describe('the optional AI drafter (loopback OpenAI-compatible server)', () => {
     const drafted = await waitFor(async () => { const s = await t.app.suggestions.get(queued.id); return s.aiDraft ? s : undefined })
     expect(drafted).toMatchObject({ kind: 'needs_human', status: 'pending', text: DRAFT, aiDraft: { intentIds: ['invoice.issue', 'logistics.track', 'returns.refund'] } })
     expect(drafted.version).toBe(queued.version + 1)
-    expect(events.some((e) => e.id === queued.id && e.aiDraft !== null)).toBe(true)
+    // Consoles hear of the draft too. On PostgreSQL the event travels through LISTEN/NOTIFY after the commit, so it
+    // may arrive just after the row reads back drafted.
+    await waitFor(() => events.some((e) => e.id === queued.id && e.aiDraft !== null))
 
     // The prompt: the three ranked answers and nothing else of the knowledge; the question in its tags; the key as bearer.
     const request = llm.state.requests[0]!
