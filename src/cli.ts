@@ -189,7 +189,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'kb' && sub === 'export-learned') return await kbExportLearned({ ...kbFlags, ...(values.out ? { out: values.out } : {}) }, io)
     if (command === 'rules' && sub === 'check') return await rulesCheck({ ...(values.rules ? { rules: values.rules } : {}) }, io)
     if (command === 'members' && sub === 'import') {
-      if (rest.length > 1) throw new UsageError('members import takes one file at a time')
+      if (rest.length > 1) throw new UsageError('members import 一次只能导入一个文件')
       return await membersImport({ file: rest[0] ?? '', skipUnmatched: values['skip-unmatched'] ?? false, dryRun: values['dry-run'] ?? false }, io)
     }
     if (command === 'members' && sub === 'export') return await membersExport(rest.join(' ') || undefined, { ...(values.out ? { out: values.out } : {}) }, io)

@@ -11,7 +11,7 @@ import { UsageError, type CliIo } from './cli-io.js'
 
 /** CRM exports of a few hundred thousand members are tens of MB; 200 MB keeps the whole file in memory safely. */
 export const MAX_MEMBER_FILE_BYTES = 200 * 1024 * 1024
-/** Problems printed before "… and N more": enough to see the pattern, not a wall of text for a wrong file. */
+/** Problems printed before "… 另有 N 个问题未列出": enough to see the pattern, not a wall of text for a wrong file. */
 const MAX_PROBLEMS_SHOWN = 200
 const MAX_UNMATCHED_SHOWN = 50
 
@@ -26,21 +26,21 @@ const figure = (n: number) => n.toLocaleString('en-US')
  * await membersImport({ file: 'crm.csv', skipUnmatched: false, dryRun: true }, io) // 0: all rows valid and matched
  */
 export async function membersImport(flags: { file: string; skipUnmatched: boolean; dryRun: boolean }, io: CliIo): Promise<number> {
-  if (!flags.file) throw new UsageError('members import needs a file, e.g. qundesk members import crm.csv')
+  if (!flags.file) throw new UsageError('members import 需要一个文件，如 qundesk members import crm.csv')
   const format = memberFileFormat(flags.file)
-  if (!format) throw new UsageError(`${flags.file}: members import reads .csv or .json files`)
+  if (!format) throw new UsageError(`${flags.file}: members import 只能读取 .csv 或 .json 文件`)
   const config = loadConfig(io.env, io.cwd)
   const bytes = await readMemberFile(path.resolve(io.cwd, flags.file), flags.file)
   const source = path.basename(flags.file)
 
   const parsed = parseMemberFile(flags.file, bytes, format)
   const validated = validateMemberRows(parsed, { now: systemClock(), utcOffsetMinutes: config.utcOffsetMinutes })
-  for (const warning of parsed.warnings) io.stderr(`warning: ${formatMemberFileProblem(warning)}`)
+  for (const warning of parsed.warnings) io.stderr(`警告：${formatMemberFileProblem(warning)}`)
   // In file order (a stable sort keeps a row's problems in column order).
   const problems = [...parsed.problems, ...validated.problems].sort((a, b) => (a.index ?? a.line) - (b.index ?? b.line))
   if (problems.length > 0) {
     for (const problem of problems.slice(0, MAX_PROBLEMS_SHOWN)) io.stderr(formatMemberFileProblem(problem))
-    if (problems.length > MAX_PROBLEMS_SHOWN) io.stderr(`… and ${figure(problems.length - MAX_PROBLEMS_SHOWN)} more problems`)
+    if (problems.length > MAX_PROBLEMS_SHOWN) io.stderr(`… 另有 ${figure(problems.length - MAX_PROBLEMS_SHOWN)} 个问题未列出`)
     io.stderr(`未导入：${source} 有 ${figure(problems.length)} 个问题，数据库未改动`)
     return 1
   }
@@ -80,15 +80,15 @@ export async function membersImport(flags: { file: string; skipUnmatched: boolea
 async function readMemberFile(file: string, shown: string): Promise<Buffer> {
   try {
     const info = await fs.stat(file)
-    if (!info.isFile()) throw new QunDeskError('bad_request', `${shown}: not a file — give the path of a .csv or .json file`)
+    if (!info.isFile()) throw new QunDeskError('bad_request', `${shown}: 不是文件 — 请给出 .csv 或 .json 文件的路径`)
     if (info.size > MAX_MEMBER_FILE_BYTES) {
-      throw new QunDeskError('bad_request', `${shown}: the file is ${(info.size / 1024 / 1024).toFixed(1)} MB, the limit is 200 MB — split it into smaller files (each import updates only the members it lists)`)
+      throw new QunDeskError('bad_request', `${shown}: 文件有 ${(info.size / 1024 / 1024).toFixed(1)} MB，超过 200 MB 的上限 — 拆成几个小文件分别导入（每次导入只更新文件里列出的成员）`)
     }
     return await fs.readFile(file)
   } catch (error) {
     if (error instanceof QunDeskError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'file not found — check the path' : `cannot read the file (${code ?? (error as Error).message})`
+    const why = code === 'ENOENT' ? '找不到文件 — 请检查路径' : `无法读取文件（${code ?? (error as Error).message}）`
     throw new QunDeskError('bad_request', `${shown}: ${why}`, {}, { cause: error })
   }
 }
@@ -98,9 +98,9 @@ function reportUnmatched(file: string, unmatched: readonly UnmatchedMemberRow[],
     const where = { file, line: row.line, ...(row.index !== undefined ? { index: row.index } : {}) }
     io.stderr(
       reason === 'phone_only'
-        ? formatMemberFileProblem({ ...where, message: `phone ${maskPhone(row.phone ?? '')} not matched: ${PHONE_NOT_MATCHABLE}`, hint: 'add the member_id or external_userid column for this member' })
-        : formatMemberFileProblem({ ...where, message: `${row.keyField} ${quote(row.memberId ?? '')} not matched: no group member has this id (any group, including members who left)`, hint: 'check the id is the one QunDesk shows for the member' }),
+        ? formatMemberFileProblem({ ...where, message: `phone ${maskPhone(row.phone ?? '')} 未匹配：${PHONE_NOT_MATCHABLE}`, hint: '给这位成员加上 member_id 或 external_userid 列' })
+        : formatMemberFileProblem({ ...where, message: `${row.keyField} ${quote(row.memberId ?? '')} 未匹配：没有群成员用这个 ID（已查所有群，包括已退群的成员）`, hint: '请确认这是 QunDesk 里显示的该成员 ID' }),
     )
   }
-  if (unmatched.length > MAX_UNMATCHED_SHOWN) io.stderr(`… and ${figure(unmatched.length - MAX_UNMATCHED_SHOWN)} more`)
+  if (unmatched.length > MAX_UNMATCHED_SHOWN) io.stderr(`… 另有 ${figure(unmatched.length - MAX_UNMATCHED_SHOWN)} 行未列出`)
 }

@@ -93,6 +93,7 @@ describe('every console page, wide and on a phone', () => {
         await page.goto(`${app.url}${visit.url}`)
         await page.locator(visit.ready).first().waitFor()
         await page.waitForLoadState('networkidle')
+        if (visit.name === 'reports') await poll(() => page.locator('#table-intents').textContent()).toContain('查物流（logistics.track）')
         if (visit.name === 'queue') {
           // The queue with an item open: the draft, the conversation and the customer's card.
           const item = page.getByRole('listbox', { name: '建议列表' }).getByRole('option').first()

@@ -13,6 +13,9 @@ describe('学习候选 in Chromium', () => {
   it('an admin accepts a candidate on 用户与设置: it goes to learned.yaml and the knowledge reloads', async () => {
     const work = await makeWorkdir()
     await useBand(work)
+    // Named intents read by name (with the id beside it).
+    const shop = path.join(work.kbDir, 'shop.yaml')
+    await fs.writeFile(shop, (await fs.readFile(shop, 'utf8')).replace('  - id: invoice.issue\n', '  - id: invoice.issue\n    name: 开发票\n'))
     const t = browser.adopt(await startTestApp(work))
     const { app, world } = t
     await app.auth.addUser({ name: '老板', role: 'admin', password: PASSWORD, actor: 'test' })
@@ -28,6 +31,7 @@ describe('学习候选 in Chromium', () => {
     const table = admin.locator('#learning-candidates tbody')
     await poll(() => table.textContent()).toContain(question)
     await poll(() => table.textContent()).toContain('按原稿发送')
+    expect(await table.textContent()).toContain('开发票（invoice.issue）')
     const version = app.knowledge.current().version
     await admin.getByRole('button', { name: /^采纳学习候选 #\d+$/ }).click()
     await poll(() => table.textContent()).toBe('')

@@ -47,7 +47,7 @@ describe('qundesk members import', () => {
     await seedMembers('wxid_a', 'wxid_b', 'wxid_c', 'wxid_d', 'wxid_e')
     const res = await run(['members', 'import', 'valid.csv'])
     expect(res.stdout).toBe('导入 valid.csv：共 5 行，匹配 5 行，未匹配 0 行；已更新 RFM 评分（5 人）。标签在下次定时重算时更新，或由管理员在「用户与设置」里点「立即重新计算标签」')
-    expect(res.stderr).toMatch(/^warning: valid\.csv:1: unknown columns ignored: "备注" — /)
+    expect(res.stderr).toMatch(/^警告：valid\.csv:1: 已忽略不认识的列："备注" — /)
     expect(res.code).toBe(0)
     expect(await attributes('wxid_b')).toMatchObject({
       monthly_spend: 120.5, total_spend: 800.5, orders: 3, returns: 1, last_purchase_at: '2026-06-01T02:30:00.000Z', import_source: 'valid.csv',
@@ -96,7 +96,7 @@ describe('qundesk members import', () => {
   it('reports an empty file and writes nothing', async () => {
     const res = await run(['members', 'import', 'empty.csv'])
     expect(res.code).toBe(1)
-    expect(res.stderr.split('\n')).toEqual([expect.stringMatching(/^empty\.csv: the file is empty — /), '未导入：empty.csv 有 1 个问题，数据库未改动'])
+    expect(res.stderr.split('\n')).toEqual([expect.stringMatching(/^empty\.csv: 文件是空的 — /), '未导入：empty.csv 有 1 个问题，数据库未改动'])
   })
 
   it('reports broken quoting with file:line and writes nothing', async () => {
@@ -104,9 +104,9 @@ describe('qundesk members import', () => {
     const res = await run(['members', 'import', 'malformed.csv'])
     expect(res.code).toBe(1)
     expect(res.stderr.split('\n')).toEqual([
-      expect.stringMatching(/^warning: malformed\.csv:1: unknown columns ignored: "notes"/),
-      expect.stringMatching(/^malformed\.csv:2: text after the closing quote in cell 3 — /),
-      expect.stringMatching(/^malformed\.csv:4: the quote opening cell 3 is never closed — /),
+      expect.stringMatching(/^警告：malformed\.csv:1: 已忽略不认识的列："notes"/),
+      expect.stringMatching(/^malformed\.csv:2: 第 3 格的结束引号后面还有文字 — /),
+      expect.stringMatching(/^malformed\.csv:4: 第 3 格开头的引号没有闭合 — /),
       '未导入：malformed.csv 有 2 个问题，数据库未改动',
     ])
     expect(await attributeCount()).toBe(0)
@@ -118,7 +118,7 @@ describe('qundesk members import', () => {
     expect(res.code).toBe(1)
     const lines = res.stderr.split('\n')
     expect(lines.map((l) => /^bad-values\.csv:(\d+): /.exec(l)?.[1])).toEqual(['2', '3', '3', '3', '3', '4', '4', '5', '6', '7', '7', '7', '8', undefined])
-    expect(lines).toContain('bad-values.csv:6: member_id "wxid_a" is already on line 2 — keep one row per member')
+    expect(lines).toContain('bad-values.csv:6: member_id "wxid_a" 已出现在第 2 行 — 每位成员只保留一行')
     expect(lines.at(-1)).toBe('未导入：bad-values.csv 有 13 个问题，数据库未改动')
     expect(await attributeCount()).toBe(0)
   })
@@ -127,14 +127,14 @@ describe('qundesk members import', () => {
     const res = await run(['members', 'import', 'evil.csv'])
     expect(res.code).toBe(1)
     expect(res.stderr.split('\n').slice(1, 4).map((l) => l.slice(0, 12))).toEqual(['evil.csv:2: ', 'evil.csv:3: ', 'evil.csv:4: '])
-    expect(res.stderr).toMatch(/^warning: evil\.csv:1: unknown columns ignored: "notes"/)
+    expect(res.stderr).toMatch(/^警告：evil\.csv:1: 已忽略不认识的列："notes"/)
     expect(res.stderr.length).toBeLessThan(3000) // the 5,000- and 20,000-character cells are not echoed
   })
 
   it('refuses a GBK file, saying how to re-save it as UTF-8', async () => {
     const res = await run(['members', 'import', 'gbk.csv'])
     expect(res.code).toBe(1)
-    expect(res.stderr).toMatch(/^gbk\.csv:1: the file is not valid UTF-8 .* — re-save the file as UTF-8 \(Excel: 另存为 → "CSV UTF-8（逗号分隔）"/)
+    expect(res.stderr).toMatch(/^gbk\.csv:1: 文件不是有效的 UTF-8 编码.* — 把文件另存为 UTF-8 编码（Excel：另存为 → "CSV UTF-8（逗号分隔）"/)
   })
 
   it('aborts when rows match no group member, listing them with the reason, and writes nothing', async () => {
@@ -143,9 +143,9 @@ describe('qundesk members import', () => {
     expect(res.code).toBe(1)
     expect(res.stdout).toBe('')
     expect(res.stderr.split('\n')).toEqual([
-      'unmatched.csv:3: member_id "wxid_ghost" not matched: no group member has this id (any group, including members who left) — check the id is the one QunDesk shows for the member',
-      "unmatched.csv:4: phone 138****8000 not matched: phone numbers cannot be matched yet: Wechaty gives no phone numbers, and WeCom's come from the external contact's remark_mobiles, which the WeCom channel (a later release) will provide — add the member_id or external_userid column for this member",
-      expect.stringMatching(/^unmatched\.csv:5: external_userid "wm_unknown" not matched: /),
+      'unmatched.csv:3: member_id "wxid_ghost" 未匹配：没有群成员用这个 ID（已查所有群，包括已退群的成员） — 请确认这是 QunDesk 里显示的该成员 ID',
+      'unmatched.csv:4: phone 138****8000 未匹配：暂时无法按手机号匹配（个人微信 Wechaty 不提供手机号；企业微信的手机号来自外部联系人的 remark_mobiles，要等后续版本的企业微信渠道接入） — 给这位成员加上 member_id 或 external_userid 列',
+      expect.stringMatching(/^unmatched\.csv:5: external_userid "wm_unknown" 未匹配：/),
       '未导入：3 行未匹配，数据库未改动 — 核对这些 ID，或加 --skip-unmatched 只导入匹配的行',
     ])
     expect(res.stderr).not.toContain('13800138000')
@@ -170,8 +170,8 @@ describe('qundesk members import', () => {
     const res = await run(['members', 'import', 'many.csv', '--skip-unmatched'], work.dir)
     const lines = res.stderr.split('\n')
     expect(lines).toHaveLength(51)
-    expect(lines[49]).toMatch(/^many\.csv:52: member_id "nobody_49" not matched/)
-    expect(lines[50]).toBe('… and 10 more')
+    expect(lines[49]).toMatch(/^many\.csv:52: member_id "nobody_49" 未匹配：/)
+    expect(lines[50]).toBe('… 另有 10 行未列出')
   })
 
   it('writes nothing on --dry-run but reports what an import would do', async () => {
@@ -202,10 +202,10 @@ describe('qundesk members import', () => {
   it('refuses other file types as a usage error, and a missing file', async () => {
     const xlsx = await run(['members', 'import', 'crm.xlsx'])
     expect(xlsx.code).toBe(2)
-    expect(xlsx.stderr).toMatch(/^qundesk: crm\.xlsx: members import reads \.csv or \.json files\nRun "qundesk --help" for usage\.$/)
+    expect(xlsx.stderr).toMatch(/^qundesk: crm\.xlsx: members import 只能读取 \.csv 或 \.json 文件\nRun "qundesk --help" for usage\.$/)
     expect((await run(['members', 'import'])).code).toBe(2)
     const missing = await run(['members', 'import', 'missing.csv'])
-    expect(missing).toMatchObject({ code: 1, stderr: 'missing.csv: file not found — check the path' })
+    expect(missing).toMatchObject({ code: 1, stderr: 'missing.csv: 找不到文件 — 请检查路径' })
   })
 
   it('imports 20,000 rows in one go', async () => {

@@ -1,5 +1,6 @@
 import type { GroupView, KnowledgeGapsView, LearningAcceptView, LearningCandidatesView, LearningCandidateView, QuickReplyView, RetagView, SettingsView, UserView } from '../contract.js'
 import { ADMIN_IDS } from './admin.ids.js'
+import { loadIntentLabels } from './intent-names.js'
 import { api, ApiError } from './api.js'
 import { byId, formatTime, h, initChrome, toast } from './dom.js'
 
@@ -245,12 +246,12 @@ retag.addEventListener('click', async () => {
 const SOURCE_TEXT: Record<LearningCandidateView['source'], string> = { sent: '按原稿发送', fix: '纠正意图' }
 
 async function loadCandidates(): Promise<void> {
-  const { candidates, total } = await api<LearningCandidatesView>('GET', '/api/learning/candidates')
+  const [{ candidates, total }, intentLabel] = await Promise.all([api<LearningCandidatesView>('GET', '/api/learning/candidates'), loadIntentLabels()])
   const status = byId(ADMIN_IDS.learningStatus)
   status.textContent = total === 0 ? '暂无学习候选' : total > candidates.length ? `共 ${total} 条，显示最早的 ${candidates.length} 条` : `共 ${total} 条`
   byId(ADMIN_IDS.learningCandidates).querySelector('tbody')!.replaceChildren(...candidates.map((c) => h('tr', {},
     h('td', { class: 'pre' }, c.text),
-    h('td', {}, c.intentExists ? c.intentId : `${c.intentId}（已不在知识库中）`),
+    h('td', {}, c.intentExists ? intentLabel(c.intentId) : `${c.intentId}（已不在知识库中）`),
     h('td', {}, `${SOURCE_TEXT[c.source]} · ${c.proposedBy}${c.suggestionId === null ? '' : ` · 建议 #${c.suggestionId}`}`),
     h('td', { class: 'muted' }, formatTime(c.createdAt)),
     h('td', {},

@@ -82,19 +82,25 @@ byId<HTMLFormElement>(KNOWLEDGE_IDS.testForm).addEventListener('submit', async (
   }
 })
 
+/** An intent as the admin named it (knowledge `name:`), with its id. */
+function intentLabel(id: string): string {
+  const name = view?.intents.find((i) => i.id === id)?.name
+  return name ? `${name}（${id}）` : id
+}
+
 function showTest(t: KnowledgeTestView): void {
   const pct = (x: number) => x.toFixed(3)
   const answer = t.answer ? [h('p', {}, '答案：', t.answer)] : []
   result.replaceChildren(
     h('p', { class: 'question' }, t.intent
-      ? `匹配：${t.intent.intentId}（得分 ${pct(t.intent.score)} ≥ 阈值 ${pct(t.threshold)}）${t.confident ? '，把握大' : ''}`
+      ? `匹配：${intentLabel(t.intent.intentId)}（得分 ${pct(t.intent.score)} ≥ 阈值 ${pct(t.threshold)}）${t.confident ? '，把握大' : ''}`
       : `无匹配，转人工（最高分低于阈值 ${pct(t.threshold)}）`),
     ...answer,
     h('p', { class: 'muted' }, `阈值来自 ${t.bands}；${t.semantic ? '得分已融合向量服务的语义相似度（下表是其中的离线部分）；' : ''}${t.formula}`),
     h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, h('th', {}, '排名'), h('th', {}, '意图'), h('th', {}, '得分'), h('th', {}, '中心相似'), h('th', {}, '最近例句'), h('th', {}, '分类器'), h('th', {}, '混合'))),
       h('tbody', {}, ...t.evidence.map((e, i) => h('tr', {},
-        h('td', {}, i + 1), h('td', {}, h('code', {}, e.intentId)), h('td', {}, pct(e.score)), h('td', {}, pct(e.centroid)),
+        h('td', {}, i + 1), h('td', {}, intentLabel(e.intentId)), h('td', {}, pct(e.score)), h('td', {}, pct(e.centroid)),
         h('td', {}, pct(e.nearest)), h('td', {}, pct(e.classifier)), h('td', {}, `${pct(e.blend)}${e.capped ? '（受中心相似限制）' : ''}`))))),
     h('p', { class: 'muted' }, `情绪：${EMOTIONS[t.emotion] ?? t.emotion}${t.escalation ? `；转人工：${t.escalation.detail}` : ''}`),
   )

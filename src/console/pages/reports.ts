@@ -1,8 +1,12 @@
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js'
 import type { ReportAgent, ReportCounts, ReportView } from '../contract.js'
+import { loadIntentLabels } from './intent-names.js'
 import { api } from './api.js'
 import { byId, formatTime, h, initChrome } from './dom.js'
 import { REPORTS_IDS } from './reports.ids.js'
+
+// Read once per page: intents' names for the 按意图 table.
+const intentLabels = loadIntentLabels()
 
 declare const Chart: new (canvas: HTMLCanvasElement, config: ChartConfiguration) => ChartJs
 
@@ -51,7 +55,7 @@ function outcomeTotals(days: ReportView['days']) {
 
 async function load(): Promise<void> {
   const params = query()
-  const report = await api<ReportView>('GET', `/api/reports?${params}`)
+  const [report, intentLabel] = await Promise.all([api<ReportView>('GET', `/api/reports?${params}`), intentLabels])
   ;(form.elements.namedItem('from') as HTMLInputElement).value = report.range.from
   ;(form.elements.namedItem('to') as HTMLInputElement).value = report.range.to
   params.set('from', report.range.from)
@@ -112,7 +116,7 @@ async function load(): Promise<void> {
 
   byId(REPORTS_IDS.tableDaily).replaceChildren(table(['日期', ...COUNT_HEADERS], report.days.map((d) => [d.day, ...countCols(d)]), COUNT_NUMERIC))
   byId(REPORTS_IDS.tableGroups).replaceChildren(table(['群', ...COUNT_HEADERS], report.groups.map((g) => [g.groupName, ...countCols(g)]), COUNT_NUMERIC))
-  byId(REPORTS_IDS.tableIntents).replaceChildren(table(['意图', ...COUNT_HEADERS], report.intents.map((i) => [i.intentId ?? '（未匹配）', ...countCols(i)]), COUNT_NUMERIC))
+  byId(REPORTS_IDS.tableIntents).replaceChildren(table(['意图', ...COUNT_HEADERS], report.intents.map((i) => [i.intentId === null ? '（未匹配）' : intentLabel(i.intentId), ...countCols(i)]), COUNT_NUMERIC))
   byId(REPORTS_IDS.tableAgents).replaceChildren(table(AGENT_HEADERS, report.agents.map(agentCols), [1, 2, 3, 4, 5, 6, 7, 8, 10]))
   byId(REPORTS_IDS.tableUnanswered).replaceChildren(table(['群', '客户', '问题', '提问时间', '已等待(分钟)'], report.unanswered.map((u) => [u.groupName, u.memberName, u.question, formatTime(u.askedAt), Math.floor(u.waitingMs / 60000)]), [4]))
   byId(REPORTS_IDS.tableUnmatched).replaceChildren(table(['问题', '次数', '最近一次', '群'], report.unmatched.map((u) => [u.question, u.count, formatTime(u.lastAskedAt), u.groupNames.join('、')]), [1]))

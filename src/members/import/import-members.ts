@@ -11,7 +11,7 @@ import type { MemberAttributeInput } from './validate-member-rows.js'
  * as an external contact's remark_mobiles (externalcontact/get), which the WeCom channel, a later issue, will read.
  */
 export const PHONE_NOT_MATCHABLE =
-  "phone numbers cannot be matched yet: Wechaty gives no phone numbers, and WeCom's come from the external contact's remark_mobiles, which the WeCom channel (a later release) will provide"
+  '暂时无法按手机号匹配（个人微信 Wechaty 不提供手机号；企业微信的手机号来自外部联系人的 remark_mobiles，要等后续版本的企业微信渠道接入）'
 
 export interface UnmatchedMemberRow {
   row: MemberAttributeInput

@@ -19,8 +19,8 @@ const ALIASES: Record<MemberField, readonly string[]> = {
 const FIELD_BY_NAME = new Map<string, MemberField>(MEMBER_FIELDS.flatMap((field) => ALIASES[field].map((name) => [name, field] as const)))
 const KNOWN_NAMES = [...FIELD_BY_NAME.keys()]
 
-/** The columns, as listed in hints: `member_id (会员ID/成员ID), ...`. */
-export const KNOWN_COLUMNS_HINT = MEMBER_FIELDS.map((f) => `${f} (${ALIASES[f].slice(1).map((a) => a.replace(/id$/, 'ID')).join('/')})`).join(', ')
+/** The columns, as listed in hints: `member_id（会员ID/成员ID）、...`. */
+export const KNOWN_COLUMNS_HINT = MEMBER_FIELDS.map((f) => `${f}（${ALIASES[f].slice(1).map((a) => a.replace(/id$/, 'ID')).join('/')}）`).join('、')
 
 /**
  * A problem in a member file. CSV problems carry the physical line of the record's start; JSON problems carry
@@ -34,8 +34,8 @@ export interface MemberFileProblem extends FileProblem {
  * `FILE:LINE: message — hint`, or `FILE:#index: message — hint` for JSON records (the shared `formatProblem` style).
  *
  * @example
- * formatMemberFileProblem({ file: 'crm.csv', line: 7, message: 'orders "2.5" is not a whole number', hint: 'write 2' })
- * // 'crm.csv:7: orders "2.5" is not a whole number — write 2'
+ * formatMemberFileProblem({ file: 'crm.csv', line: 7, message: 'orders "2.5" 不是整数', hint: '写整数，如 3' })
+ * // 'crm.csv:7: orders "2.5" 不是整数 — 写整数，如 3'
  */
 export function formatMemberFileProblem(p: MemberFileProblem): string {
   return formatProblem(p.index !== undefined ? { ...p, file: `${p.file}:#${p.index}`, line: 0 } : p)
@@ -72,7 +72,7 @@ export function memberFileFormat(file: string): MemberFileFormat | undefined {
   return match ? (match[1]!.toLowerCase() as MemberFileFormat) : undefined
 }
 
-const SAVE_AS_UTF8 = 're-save the file as UTF-8 (Excel: 另存为 → "CSV UTF-8（逗号分隔）"; WPS: 另存为 CSV 并选择 UTF-8 编码)'
+const SAVE_AS_UTF8 = '把文件另存为 UTF-8 编码（Excel：另存为 → "CSV UTF-8（逗号分隔）"；WPS：另存为 CSV 并选择 UTF-8 编码）'
 
 /**
  * Bytes of a CRM export -> raw records with `file:line` positions, plus every problem found. Pure: no I/O.
@@ -89,18 +89,18 @@ export function parseMemberFile(file: string, bytes: Uint8Array, format: MemberF
     result.problems.push({ file, line, message, hint })
     return result
   }
-  if (!format) return fail(0, 'unsupported file type', 'use a .csv or .json file')
+  if (!format) return fail(0, '不支持的文件类型', '请用 .csv 或 .json 文件')
 
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
     const bad = firstInvalidUtf8(bytes)
-    return fail(bad.line, `the file is not valid UTF-8 (byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}; GBK/ANSI exports look like this)`, SAVE_AS_UTF8)
+    return fail(bad.line, `文件不是有效的 UTF-8 编码（字节 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}；GBK/ANSI 编码导出的文件会这样）`, SAVE_AS_UTF8)
   }
   // TextDecoder drops one leading BOM; a second one (a BOM written twice) is dropped here too.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  if (text.trim() === '') return fail(0, 'the file is empty', format === 'csv' ? `add a header row (e.g. member_id,monthly_spend,total_spend,orders,returns,last_purchase) and one row per member` : 'write an array of objects, e.g. [{"member_id": "wxid_a", "orders": 3}]')
+  if (text.trim() === '') return fail(0, '文件是空的', format === 'csv' ? '第一行写列名（如 member_id,monthly_spend,total_spend,orders,returns,last_purchase），下面每位成员一行' : '写一个对象数组，如 [{"member_id": "wxid_a", "orders": 3}]')
   return format === 'csv' ? readCsv(text, result) : readJson(text, result)
 }
 
@@ -112,7 +112,7 @@ function readCsv(text: string, result: ParsedMemberFile): ParsedMemberFile {
   const columns = readHeader(header.fields, header.line, result)
   if (!columns) return result
   if (rows.length === 0 && result.problems.length === 0) {
-    result.problems.push({ file: result.file, line: header.line, message: 'the file has a header but no rows', hint: 'add one row per member below the header' })
+    result.problems.push({ file: result.file, line: header.line, message: '文件只有列名，没有数据行', hint: '在列名下面每位成员写一行' })
     return result
   }
   for (const row of rows) {
@@ -120,8 +120,8 @@ function readCsv(text: string, result: ParsedMemberFile): ParsedMemberFile {
       result.problems.push({
         file: result.file,
         line: row.line,
-        message: `the row has ${row.fields.length} cells, the header has ${columns.length}`,
-        hint: 'quote cells that contain commas ("a,b"), and write numbers without thousands separators (1234.50, not 1,234.50)',
+        message: `这一行有 ${row.fields.length} 格，列名行有 ${columns.length} 格`,
+        hint: '含逗号的格子要用引号括起来（"a,b"），数字不要写千分位逗号（写 1234.50，不写 1,234.50）',
       })
       continue
     }
@@ -147,26 +147,26 @@ function readHeader(names: string[], line: number, result: ParsedMemberFile): (M
     }
     if (result.labels[field] !== undefined) {
       usable = false
-      result.problems.push({ file: result.file, line, message: `columns "${result.labels[field]}" and "${name}" are both ${field}`, hint: 'keep one of them' })
+      result.problems.push({ file: result.file, line, message: `列 "${result.labels[field]}" 和 "${name}" 都是 ${field}`, hint: '只保留其中一列' })
       return undefined
     }
     result.labels[field] = name
     result.fields.push(field)
     return field
   })
-  if (unknown.length > 0) result.warnings.push({ file: result.file, line, message: `unknown columns ignored: ${unknown.join(', ')}`, hint: `known columns: ${KNOWN_COLUMNS_HINT}` })
+  if (unknown.length > 0) result.warnings.push({ file: result.file, line, message: `已忽略不认识的列：${unknown.join('、')}`, hint: `可用的列：${KNOWN_COLUMNS_HINT}` })
   if (!result.fields.some((f) => f === 'member_id' || f === 'external_userid' || f === 'phone')) {
-    result.problems.push({ file: result.file, line, message: 'no member_id, external_userid or phone column', hint: `the first row must name the columns; known columns: ${KNOWN_COLUMNS_HINT}` })
+    result.problems.push({ file: result.file, line, message: '没有 member_id、external_userid 或 phone 列', hint: `第一行必须是列名；可用的列：${KNOWN_COLUMNS_HINT}` })
     return undefined
   }
   return usable ? columns : undefined
 }
 
 function describeUnknown(name: string, index: number): string {
-  if (name === '') return `(column ${index + 1} has no name)`
+  if (name === '') return index < 0 ? '（空的键名）' : `（第 ${index + 1} 列没有列名）`
   const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name)
   const guess = didYouMean(name, KNOWN_NAMES)
-  return guess ? `${shown} (did you mean ${guess}?)` : shown
+  return guess ? `${shown}（是不是 ${guess}？）` : shown
 }
 
 function readJson(text: string, result: ParsedMemberFile): ParsedMemberFile {
@@ -179,16 +179,16 @@ function readJson(text: string, result: ParsedMemberFile): ParsedMemberFile {
     const lineColumn = /\(line (\d+) column \d+\)/.exec(message)
     const position = /at position (\d+)/.exec(message)
     const line = lineColumn ? Number(lineColumn[1]) : position ? lineAt(text, Number(position[1])) : 0
-    result.problems.push({ file: result.file, line, message: `invalid JSON: ${message}`, hint: 'check commas, quotes and brackets near that line (a JSON validator shows the exact spot)' })
+    result.problems.push({ file: result.file, line, message: `JSON 格式错误：${describeJsonError(message)}`, hint: '检查这一行附近的逗号、引号和括号（用 JSON 校验工具可以看到具体位置）' })
     return result
   }
   const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.members) ? data.members : undefined
   if (!list) {
-    result.problems.push({ file: result.file, line: 0, message: 'the JSON is not a list of members', hint: 'write an array of objects, or {"members": [...]}' })
+    result.problems.push({ file: result.file, line: 0, message: 'JSON 不是成员列表', hint: '写一个对象数组，或 {"members": [...]}' })
     return result
   }
   if (list.length === 0) {
-    result.problems.push({ file: result.file, line: 0, message: 'the member list is empty', hint: 'add one object per member, e.g. {"member_id": "wxid_a", "orders": 3}' })
+    result.problems.push({ file: result.file, line: 0, message: '成员列表是空的', hint: '每位成员写一个对象，如 {"member_id": "wxid_a", "orders": 3}' })
     return result
   }
   const unknown = new Map<string, string>()
@@ -196,18 +196,18 @@ function readJson(text: string, result: ParsedMemberFile): ParsedMemberFile {
   list.forEach((item, i) => {
     const index = i + 1
     if (!isObject(item)) {
-      result.problems.push({ file: result.file, line: 0, index, message: `item is ${item === null ? 'null' : Array.isArray(item) ? 'an array' : `a ${typeof item}`}, not an object`, hint: 'write each member as {"member_id": "...", ...}' })
+      result.problems.push({ file: result.file, line: 0, index, message: `这一项是${describeValue(item)}，不是对象`, hint: '每位成员写成一个对象：{"member_id": "...", ...}' })
       return
     }
     const values: RawMemberRecord['values'] = {}
     for (const [key, value] of Object.entries(item)) {
       const field = FIELD_BY_NAME.get(key.trim().toLowerCase())
       if (!field) {
-        if (!unknown.has(key)) unknown.set(key, describeUnknown(key.trim(), 0))
+        if (!unknown.has(key)) unknown.set(key, describeUnknown(key.trim(), -1))
         continue
       }
       if (field in values) {
-        if (!ambiguous.has(field)) result.problems.push({ file: result.file, line: 0, index, message: `two keys mean ${field} ("${result.labels[field] ?? field}" and "${key}")`, hint: 'keep one of them' })
+        if (!ambiguous.has(field)) result.problems.push({ file: result.file, line: 0, index, message: `两个键都是 ${field}（"${result.labels[field] ?? field}" 和 "${key}"）`, hint: '只保留其中一个' })
         ambiguous.add(field)
         continue
       }
@@ -220,11 +220,43 @@ function readJson(text: string, result: ParsedMemberFile): ParsedMemberFile {
     result.records.push({ line: 0, index, values })
   })
   result.fields.sort((a, b) => MEMBER_FIELDS.indexOf(a) - MEMBER_FIELDS.indexOf(b))
-  if (unknown.size > 0) result.warnings.push({ file: result.file, line: 0, message: `unknown keys ignored: ${[...unknown.values()].join(', ')}`, hint: `known keys: ${KNOWN_COLUMNS_HINT}` })
+  if (unknown.size > 0) result.warnings.push({ file: result.file, line: 0, message: `已忽略不认识的键：${[...unknown.values()].join('、')}`, hint: `可用的键：${KNOWN_COLUMNS_HINT}` })
   return result
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** A JSON value's kind, for messages: `字符串`, `数组`, `空值 null`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return '空值 null'
+  if (Array.isArray(value)) return '数组'
+  const kinds: Record<string, string> = { string: '字符串', number: '数字', boolean: '布尔值', object: '对象' }
+  return kinds[typeof value] ?? typeof value
+}
+
+/** V8's JSON.parse errors (Node 20 and 22) in Chinese; the position is already in the problem's line. */
+const JSON_ERRORS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Unexpected end of JSON input/, () => '内容不完整，文件在列表结束前就结束了'],
+  [/^Expected double-quoted property name/, () => '这里应是用双引号括起的键名（多了一个逗号？）'],
+  [/^Expected ':' after property name/, () => '键名后面缺少冒号 :'],
+  [/^Expected ',' or '\]' after array element/, () => '列表的两项之间缺少逗号，或少了 ]'],
+  [/^Expected ',' or '\}' after property value/, () => '两个键值之间缺少逗号，或少了 }'],
+  [/^Unexpected non-whitespace character after JSON/, () => 'JSON 结束后还有多余的内容'],
+  [/^Unterminated string/, () => '字符串的引号没有闭合'],
+  [/^Bad control character in string literal/, () => '字符串里有控制字符（换行、制表符要写成 \\n、\\t）'],
+  [/^Bad (?:Unicode )?escape/i, () => '字符串里的反斜杠转义写法不对'],
+  [/^(?:No number after minus sign|Exponent part is missing a number|Unterminated fractional number)/, () => '数字的写法不对'],
+  [/^Unexpected token '?(.)'?/, (m) => `此处不应出现 ${JSON.stringify(m[1])}`],
+  [/^Unexpected (number|string)/, (m) => `此处不应出现${m[1] === 'number' ? '数字' : '字符串'}`],
+]
+
+function describeJsonError(message: string): string {
+  for (const [pattern, say] of JSON_ERRORS) {
+    const m = pattern.exec(message)
+    if (m) return say(m)
+  }
+  return `无法解析（${message}）`
+}
 
 export interface CsvRecord {
   /** Physical line (1-based) where the record starts. */
@@ -288,7 +320,7 @@ export function parseCsv(text: string): { records: CsvRecord[]; problems: Omit<M
         }
         if (!closed) {
           // Everything after the quote would be one cell: the record is dropped, the rest of the file is unreadable.
-          problems.push({ line: start, message: `the quote opening cell ${fields.length + 1} is never closed`, hint: 'close the quoted cell with " and write a quote inside a cell as "" — the rest of the file could not be read' })
+          problems.push({ line: start, message: `第 ${fields.length + 1} 格开头的引号没有闭合`, hint: '用 " 结束带引号的格子，格子里的引号写成 ""；这之后的内容都没能读取' })
           return { records, problems }
         }
         value = parts.join('')
@@ -297,7 +329,7 @@ export function parseCsv(text: string): { records: CsvRecord[]; problems: Omit<M
         if (i < n && !isDelimiter(text.charCodeAt(i))) {
           unquoted.lastIndex = i
           unquoted.exec(text)
-          problems.push({ line: start, message: `text after the closing quote in cell ${fields.length + 1}`, hint: 'write a quote inside a quoted cell as "" (e.g. "5"" screen"), or quote the whole cell' })
+          problems.push({ line: start, message: `第 ${fields.length + 1} 格的结束引号后面还有文字`, hint: '带引号的格子里的引号要写成 ""（如 "5"" 屏幕"），或把整个格子用引号括起来' })
           value += text.slice(i, unquoted.lastIndex)
           i = unquoted.lastIndex
         }
@@ -307,7 +339,7 @@ export function parseCsv(text: string): { records: CsvRecord[]; problems: Omit<M
         value = text.slice(i, unquoted.lastIndex)
         i = unquoted.lastIndex
         if (value !== '') blank = false
-        if (value.includes('"')) problems.push({ line: start, message: `a quote inside unquoted cell ${fields.length + 1}`, hint: 'quote the whole cell and double the inner quote: "5"" screen"' })
+        if (value.includes('"')) problems.push({ line: start, message: `第 ${fields.length + 1} 格没有用引号括起来，里面却有引号`, hint: '把整个格子用引号括起来，里面的引号写成两个，如 "5"" 屏幕"' })
       }
       fields.push(value)
       const c = text.charCodeAt(i)

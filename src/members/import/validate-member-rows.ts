@@ -1,4 +1,4 @@
-import { MEMBER_FIELDS, type MemberField, type MemberFileProblem, type ParsedMemberFile, type RawMemberRecord } from './parse-member-file.js'
+import { describeValue, MEMBER_FIELDS, type MemberField, type MemberFileProblem, type ParsedMemberFile, type RawMemberRecord } from './parse-member-file.js'
 
 /** One member's CRM facts, checked and converted, with where they came from in the file. */
 export interface MemberAttributeInput {
@@ -50,10 +50,10 @@ export function validateMemberRows(
   const seen = new Map<string, RawMemberRecord>()
   // Valid date text -> ISO: a CRM export repeats the same few hundred days across many rows.
   const dates = new Map<string, string>()
-  // Columns as the file names them (`订单数 (orders)`), for messages.
+  // Columns as the file names them (`订单数（orders）`), for messages.
   const labels = Object.fromEntries(MEMBER_FIELDS.map((field) => {
     const name = parsed.labels[field] ?? field
-    return [field, name.toLowerCase() === field ? field : `${name} (${field})`]
+    return [field, name.toLowerCase() === field ? field : `${name}（${field}）`]
   })) as Record<MemberField, string>
 
   for (const record of parsed.records) {
@@ -71,20 +71,20 @@ export function validateMemberRows(
     const returns = readNumber(v.returns, labels.returns, true, problem)
     const lastPurchaseAt = readDate(v.last_purchase, labels.last_purchase, offset, options.now, problem, dates)
     if (orders !== null && returns !== null && returns > orders) {
-      problem(`returns (${returns}) is more than orders (${orders})`, 'returns counts returned orders, so it cannot exceed orders; check the two columns')
+      problem(`returns（${returns}）大于 orders（${orders}）`, 'returns 是退货的订单数，不能超过 orders；请核对这两列')
     }
 
     const memberId = id ?? externalId
     const keyField = id !== null ? 'member_id' : externalId !== null ? 'external_userid' : 'phone'
     if (memberId === null && phone === null && problems.length === before) {
-      problem('no member_id, external_userid or phone', 'every row needs one of them to know who it is about')
+      problem('没有 member_id、external_userid 或 phone', '每行至少要填其中一项，才知道这行是哪位成员')
     }
     const key = memberId !== null ? `id:${memberId}` : phone !== null ? `phone:${phone}` : undefined
     if (key !== undefined) {
       const first = seen.get(key)
       if (first) {
         const shown = memberId !== null ? `${keyField} ${quote(memberId)}` : `phone ${maskPhone(phone!)}`
-        problem(`${shown} is already on ${first.index !== undefined ? `#${first.index}` : `line ${first.line}`}`, 'keep one row per member')
+        problem(`${shown} 已出现在${first.index !== undefined ? ` #${first.index}` : `第 ${first.line} 行`}`, '每位成员只保留一行')
       } else {
         seen.set(key, record)
       }
@@ -117,16 +117,16 @@ function readId(value: unknown, label: string, problem: Report): string | null {
   if (blank(value)) return null
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
   if (typeof value !== 'string') {
-    problem(`${label} must be text, not ${describe(value)}`, 'write the id as it appears in QunDesk, e.g. "wxid_abc123"')
+    problem(`${label} 必须是文本，不能是${describeValue(value)}`, '按 QunDesk 里显示的 ID 填写，如 "wxid_abc123"')
     return null
   }
   const id = value.trim()
   if (id.length > MAX_ID_LENGTH) {
-    problem(`${label} is ${id.length} characters long`, `ids are at most ${MAX_ID_LENGTH} characters; check that the column holds ids`)
+    problem(`${label} 长达 ${id.length} 个字符`, `ID 最多 ${MAX_ID_LENGTH} 个字符；请确认这一列填的是 ID`)
     return null
   }
   if (/[\u0000-\u001f\u007f]/.test(id)) {
-    problem(`${label} ${quote(id)} contains control characters`, 'remove line breaks, tabs and NUL bytes from the id')
+    problem(`${label} ${quote(id)} 含有控制字符`, '删掉 ID 里的换行、制表符和 NUL 字节')
     return null
   }
   return id
@@ -137,7 +137,7 @@ function readPhone(value: unknown, label: string, problem: Report): string | nul
   const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : undefined
   const phone = text?.replace(/[\s-]/g, '')
   if (phone === undefined || !/^\+?\d{5,20}$/.test(phone)) {
-    problem(`${label} is not a phone number`, 'write digits only, e.g. 13800138000 (+ and country code allowed)')
+    problem(`${label} 不是手机号`, '只写数字，如 13800138000（可以带 + 和国家代码）')
     return null
   }
   return phone
@@ -151,37 +151,37 @@ function readNumber(value: unknown, label: string, whole: boolean, problem: Repo
   } else if (typeof value === 'string') {
     const text = value.trim()
     if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
-      if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) problem(`${label} ${quote(text)} has a thousands separator`, `write ${text.replace(/,/g, '')} (in CSV a comma starts a new column)`)
-      else problem(`${label} ${quote(text)} is not a number`, whole ? 'write a whole number, e.g. 3' : 'write digits only, e.g. 1234.50 (no ¥, 元, spaces or thousands separators)')
+      if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) problem(`${label} ${quote(text)} 带千分位逗号`, `写成 ${text.replace(/,/g, '')}（CSV 里逗号会分出新的一列）`)
+      else problem(`${label} ${quote(text)} 不是数字`, whole ? '写整数，如 3' : '只写数字，如 1234.50（不要 ¥、元、空格或千分位逗号）')
       return null
     }
     n = Number(text)
   } else {
-    problem(`${label} must be a number, not ${describe(value)}`, whole ? 'write a whole number, e.g. 3' : 'write a number, e.g. 1234.5')
+    problem(`${label} 必须是数字，不能是${describeValue(value)}`, whole ? '写整数，如 3' : '写数字，如 1234.5')
     return null
   }
   if (!Number.isFinite(n) || (whole && !Number.isSafeInteger(Math.trunc(n)))) {
-    problem(`${label} ${quote(String(value))} is too large`, 'check the value')
+    problem(`${label} ${quote(String(value))} 太大`, '请核对这个值')
     return null
   }
   if (n < 0) {
-    problem(`${label} ${quote(String(value))} is negative`, whole ? 'counts are 0 or more' : 'amounts are 0 or more; leave the cell empty when unknown')
+    problem(`${label} ${quote(String(value))} 是负数`, whole ? '数量不能小于 0' : '金额不能小于 0；不知道时留空')
     return null
   }
   if (whole && !Number.isInteger(n)) {
-    problem(`${label} ${quote(String(value))} is not a whole number`, `write a whole number, e.g. ${Math.round(n)}`)
+    problem(`${label} ${quote(String(value))} 不是整数`, `写整数，如 ${Math.round(n)}`)
     return null
   }
   return n === 0 ? 0 : n // no -0
 }
 
 const DATE = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i
-const DATE_HINT = 'write a date like 2026-11-01 or a timestamp like 2026-11-01T14:30:00+08:00 (Excel: set the column format to yyyy-mm-dd before saving)'
+const DATE_HINT = '日期写成 2026-11-01，或带时间写成 2026-11-01T14:30:00+08:00（Excel：保存前把这一列的格式设为 yyyy-mm-dd）'
 
 function readDate(value: unknown, label: string, utcOffsetMinutes: number, now: Date, problem: Report, cache: Map<string, string>): string | null {
   if (blank(value)) return null
   if (typeof value !== 'string') {
-    problem(`${label} must be a date written as text, not ${describe(value)}`, DATE_HINT)
+    problem(`${label} 必须是文本形式的日期，不能是${describeValue(value)}`, DATE_HINT)
     return null
   }
   const text = value.trim()
@@ -189,7 +189,7 @@ function readDate(value: unknown, label: string, utcOffsetMinutes: number, now: 
   if (known !== undefined) return known
   const m = DATE.exec(text)
   if (!m) {
-    problem(`${label} ${quote(text)} is not a date`, DATE_HINT)
+    problem(`${label} ${quote(text)} 不是日期`, DATE_HINT)
     return null
   }
   const [year, month, day, hour, minute, second] = [m[1], m[3], m[4], m[5], m[6], m[7]].map((s) => Number(s ?? 0)) as [number, number, number, number, number, number]
@@ -202,12 +202,12 @@ function readDate(value: unknown, label: string, utcOffsetMinutes: number, now: 
     year < 1900 || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59 ||
     Math.abs(offset) > 14 * 60
   ) {
-    problem(`${label} ${quote(text)} is not a valid date`, 'check the month, day and time')
+    problem(`${label} ${quote(text)} 不是有效的日期`, '请核对月、日和时间')
     return null
   }
   const at = local - offset * 60_000
   if (at > now.getTime()) {
-    problem(`${label} ${quote(text)} is in the future`, 'the last purchase cannot be later than now; check the year and the column')
+    problem(`${label} ${quote(text)} 晚于现在`, '最近购买时间不能晚于现在；请核对年份和这一列')
     return null
   }
   const iso = new Date(at).toISOString()
@@ -219,10 +219,4 @@ function zoneMinutes(zone: string): number {
   const digits = zone.replace(':', '')
   const sign = digits.startsWith('-') ? -1 : 1
   return sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)))
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list'
-  if (value === null) return 'null'
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }

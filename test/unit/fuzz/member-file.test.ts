@@ -101,10 +101,10 @@ describe('member files under fuzzing', () => {
     fc.assert(fc.property(nastyBytes, fc.constantFrom('crm.csv', 'crm.json'), (bytes, file) => {
       const { parsed } = check(file, bytes)
       const badLine = firstBadUtf8Line(bytes)
-      if (badLine === undefined) expect(parsed.problems.some((p) => p.message.startsWith('the file is not valid UTF-8'))).toBe(false)
+      if (badLine === undefined) expect(parsed.problems.some((p) => p.message.startsWith('文件不是有效的 UTF-8 编码'))).toBe(false)
       else {
         expect(parsed.problems).toHaveLength(1)
-        expect(parsed.problems[0]).toMatchObject({ line: badLine, message: expect.stringMatching(/^the file is not valid UTF-8 \(byte 0x[0-9A-F]{2};/) })
+        expect(parsed.problems[0]).toMatchObject({ line: badLine, message: expect.stringMatching(/^文件不是有效的 UTF-8 编码（字节 0x[0-9A-F]{2}；/) })
       }
     }), fuzzParams(0x63737603, 3000))
   })

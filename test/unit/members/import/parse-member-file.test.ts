@@ -36,15 +36,15 @@ describe('parseCsv', () => {
 
   it('reports an unclosed quote at the line where its record starts, and reads nothing after it', () => {
     const { records, problems } = parseCsv('a,b\n1,"open\n2,3\n')
-    expect(problems).toEqual([{ line: 2, message: 'the quote opening cell 2 is never closed', hint: expect.stringContaining('""') }])
+    expect(problems).toEqual([{ line: 2, message: '第 2 格开头的引号没有闭合', hint: expect.stringContaining('""') }])
     expect(records).toEqual([{ line: 1, fields: ['a', 'b'] }])
   })
 
   it('reports text after a closing quote and a quote inside an unquoted cell, and keeps reading', () => {
     const { records, problems } = parseCsv('a,b\n"x"y,1\n5" screen,2\nok,3\n')
     expect(problems.map((p) => [p.line, p.message])).toEqual([
-      [2, 'text after the closing quote in cell 1'],
-      [3, 'a quote inside unquoted cell 1'],
+      [2, '第 1 格的结束引号后面还有文字'],
+      [3, '第 1 格没有用引号括起来，里面却有引号'],
     ])
     expect(records.at(-1)).toEqual({ line: 4, fields: ['ok', '3'] })
   })
@@ -64,50 +64,50 @@ describe('parseMemberFile (CSV)', () => {
     expect(result.labels.member_id).toBe('会员ID')
     expect(result.records.map((r) => [r.line, r.values.member_id])).toEqual([[2, 'wxid_a'], [3, 'wxid_b'], [4, 'wxid_c'], [6, 'wxid_d'], [7, 'wxid_e']])
     expect(result.records[0]!.values).toEqual({ member_id: 'wxid_a', monthly_spend: '0', total_spend: '100', orders: '1', returns: '0', last_purchase: '2026-01-10' })
-    expect(result.warnings.map(formatMemberFileProblem)).toEqual([expect.stringMatching(/^valid\.csv:1: unknown columns ignored: "备注" — known columns: member_id \(会员ID\/成员ID\)/)])
+    expect(result.warnings.map(formatMemberFileProblem)).toEqual([expect.stringMatching(/^valid\.csv:1: 已忽略不认识的列："备注" — 可用的列：member_id（会员ID\/成员ID）、external_userid（企业微信外部联系人ID）、phone（手机号）/)])
   })
 
   it('accepts MEMBER_ID and Monthly_Spend in any case and suggests the name of a misspelt column', () => {
     const result = csv(' MEMBER_ID ,Monthly_Spend,monthly_spned\nwxid_a,1,2\n')
     expect(result.fields).toEqual(['member_id', 'monthly_spend'])
-    expect(result.warnings[0]!.message).toBe('unknown columns ignored: "monthly_spned" (did you mean monthly_spend?)')
+    expect(result.warnings[0]!.message).toBe('已忽略不认识的列："monthly_spned"（是不是 monthly_spend？）')
   })
 
   it('reports an empty file', () => {
-    expect(messages(fixture('empty.csv'))).toEqual([expect.stringMatching(/^empty\.csv: the file is empty — add a header row/)])
-    expect(messages(csv('\uFEFF \r\n'))).toEqual([expect.stringMatching(/^crm\.csv: the file is empty/)])
+    expect(messages(fixture('empty.csv'))).toEqual([expect.stringMatching(/^empty\.csv: 文件是空的 — 第一行写列名/)])
+    expect(messages(csv('\uFEFF \r\n'))).toEqual([expect.stringMatching(/^crm\.csv: 文件是空的 — /)])
   })
 
   it('reports a header with no rows', () => {
-    expect(messages(csv('member_id,orders\r\n'))).toEqual(['crm.csv:1: the file has a header but no rows — add one row per member below the header'])
+    expect(messages(csv('member_id,orders\r\n'))).toEqual(['crm.csv:1: 文件只有列名，没有数据行 — 在列名下面每位成员写一行'])
   })
 
   it('reports broken quoting with file:line', () => {
     expect(messages(fixture('malformed.csv'))).toEqual([
-      expect.stringMatching(/^malformed\.csv:2: text after the closing quote in cell 3 — /),
-      expect.stringMatching(/^malformed\.csv:4: the quote opening cell 3 is never closed — /),
+      expect.stringMatching(/^malformed\.csv:2: 第 3 格的结束引号后面还有文字 — /),
+      expect.stringMatching(/^malformed\.csv:4: 第 3 格开头的引号没有闭合 — /),
     ])
   })
 
   it('reports rows whose cell count differs from the header, hinting at unquoted commas', () => {
     const result = csv('member_id,monthly_spend,orders\nwxid_a,1,234.50,2\nwxid_b,1\nwxid_c,5,1\n')
     expect(messages(result)).toEqual([
-      'crm.csv:2: the row has 4 cells, the header has 3 — quote cells that contain commas ("a,b"), and write numbers without thousands separators (1234.50, not 1,234.50)',
-      expect.stringMatching(/^crm\.csv:3: the row has 2 cells, the header has 3 — /),
+      'crm.csv:2: 这一行有 4 格，列名行有 3 格 — 含逗号的格子要用引号括起来（"a,b"），数字不要写千分位逗号（写 1234.50，不写 1,234.50）',
+      expect.stringMatching(/^crm\.csv:3: 这一行有 2 格，列名行有 3 格 — /),
     ])
     expect(result.records.map((r) => r.values.member_id)).toEqual(['wxid_c'])
   })
 
   it('needs a key column', () => {
-    expect(messages(csv('姓名,月消费\n张三,10\n'))).toEqual([expect.stringMatching(/^crm\.csv:1: no member_id, external_userid or phone column — /)])
+    expect(messages(csv('姓名,月消费\n张三,10\n'))).toEqual([expect.stringMatching(/^crm\.csv:1: 没有 member_id、external_userid 或 phone 列 — 第一行必须是列名；可用的列：/)])
   })
 
   it('refuses two columns meaning the same field', () => {
-    expect(messages(csv('member_id,会员ID\na,b\n'))).toEqual(['crm.csv:1: columns "member_id" and "会员ID" are both member_id — keep one of them'])
+    expect(messages(csv('member_id,会员ID\na,b\n'))).toEqual(['crm.csv:1: 列 "member_id" 和 "会员ID" 都是 member_id — 只保留其中一列'])
   })
 
   it('refuses bytes that are not UTF-8 (a GBK export) with the line and how to re-save', () => {
-    expect(messages(fixture('gbk.csv'))).toEqual([expect.stringMatching(/^gbk\.csv:1: the file is not valid UTF-8 \(byte 0x[0-9A-F]{2}; GBK\/ANSI exports look like this\) — re-save the file as UTF-8/)])
+    expect(messages(fixture('gbk.csv'))).toEqual([expect.stringMatching(/^gbk\.csv:1: 文件不是有效的 UTF-8 编码（字节 0x[0-9A-F]{2}；GBK\/ANSI 编码导出的文件会这样） — 把文件另存为 UTF-8 编码/)])
     const bytes = Buffer.concat([Buffer.from('member_id,orders\nwxid_a,1\nwxid_'), Buffer.from([0xc0, 0x41]), Buffer.from(',2\n')])
     expect(parseMemberFile('crm.csv', bytes).problems[0]).toMatchObject({ line: 3 })
   })
@@ -129,21 +129,21 @@ describe('parseMemberFile (JSON)', () => {
     expect(result.problems).toEqual([])
     expect(result.records.map((r) => r.index)).toEqual([1, 2, 3])
     expect(result.fields).toEqual(['member_id', 'external_userid', 'monthly_spend', 'total_spend', 'orders', 'returns', 'last_purchase'])
-    expect(result.warnings[0]!.message).toBe('unknown keys ignored: "nickname"')
+    expect(result.warnings[0]!.message).toBe('已忽略不认识的键："nickname"')
     expect(json([{ 会员ID: 'wxid_a', 订单数: 3 }]).records).toEqual([{ line: 0, index: 1, values: { member_id: 'wxid_a', orders: 3 } }])
   })
 
   it('reports invalid JSON with the line of the mistake', () => {
     const result = json('[\n  {"member_id": "a"},\n  {"member_id": "b",}\n]')
-    expect(result.problems).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/^invalid JSON: /) })])
+    expect(result.problems).toEqual([expect.objectContaining({ line: 3, message: 'JSON 格式错误：这里应是用双引号括起的键名（多了一个逗号？）' })])
   })
 
   it('reports a document that is not a list, an empty list and items that are not objects, by index', () => {
-    expect(json({ rows: [] }).problems[0]!.message).toBe('the JSON is not a list of members')
-    expect(json([]).problems[0]!.message).toBe('the member list is empty')
+    expect(json({ rows: [] }).problems[0]!.message).toBe('JSON 不是成员列表')
+    expect(json([]).problems[0]!.message).toBe('成员列表是空的')
     expect(json([{ member_id: 'a' }, 'b', null]).problems.map(formatMemberFileProblem)).toEqual([
-      'crm.json:#2: item is a string, not an object — write each member as {"member_id": "...", ...}',
-      'crm.json:#3: item is null, not an object — write each member as {"member_id": "...", ...}',
+      'crm.json:#2: 这一项是字符串，不是对象 — 每位成员写成一个对象：{"member_id": "...", ...}',
+      'crm.json:#3: 这一项是空值 null，不是对象 — 每位成员写成一个对象：{"member_id": "...", ...}',
     ])
   })
 })
