@@ -32,8 +32,12 @@ describe('可能相关的知识 for a question the bot handed over', () => {
     // Opening claims the item; its live update reloads the pane once. Act on the pane that stays.
     await poll(() => page.locator('#pane-note').textContent()).toContain('我处理中')
     expect(await page.locator('#draft').inputValue()).toBe('')
-    await hints.getByRole('button', { name: /logistics\.track/ }).click()
-    await poll(() => page.locator('#draft').inputValue()).toBe('张三您好，查物流请打开「我的订单」→「查看物流」。')
+    // On PostgreSQL the claim's live update may reload the pane only after this click (an empty draft again): click
+    // until the hint's answer stays in the draft.
+    await poll(async () => {
+      if ((await page.locator('#draft').inputValue()) === '') await hints.getByRole('button', { name: /logistics\.track/ }).click()
+      return page.locator('#draft').inputValue()
+    }).toBe('张三您好，查物流请打开「我的订单」→「查看物流」。')
     await screenshot(page, 'queue-answer-hint')
     // Nothing went to the group by itself: the draft waits for the agent.
     expect(world.said).toEqual([])
