@@ -1,10 +1,10 @@
 // @ts-check
 /**
- * bench/scale: @-mention -> stored suggestion throughput with QunDesk as production runs it (its own process on
+ * bench/scale: @-mention -> stored, decided message throughput with QunDesk as production runs it (its own process on
  * wechaty-puppet-service, one mock account per process): on PostgreSQL with one and with two processes (each with
  * its own account and groups, one database), against SQLite with one process (the baseline, the embedded default),
  * all in the same run. The same total of @-mentions is offered faster than one process handles them, split over the
- * accounts; throughput is suggestions stored per second from the first @ to the last suggestion. The PostgreSQL
+ * accounts; throughput is messages decided per second (suggestion, auto-send, slot question or hand-over) from the first @ to the last. The PostgreSQL
  * server is a throwaway cluster on loopback (Debian's package) with fsync on and synchronous_commit off, the same
  * durability trade-off as SQLite's WAL with synchronous=NORMAL (a crash of the machine may lose the last commits,
  * never corrupts).
@@ -61,13 +61,13 @@ async function run(processes, databaseUrl) {
   if (databaseUrl) {
     const client = new pg.Client({ connectionString: databaseUrl })
     await client.connect()
-    count = async () => Number((await client.query('SELECT count(*) AS n FROM suggestions')).rows[0].n)
+    count = async () => Number((await client.query("SELECT count(*) AS n FROM messages WHERE from_self = 0 AND status <> 'received'")).rows[0].n)
     close = async () => { await client.end() }
   } else {
     const file = path.join(dir, 'data-1', 'qundesk.sqlite')
     count = async () => {
       const db = new SQLite(file, { readonly: true, fileMustExist: true })
-      try { return /** @type {{ n: number }} */ (db.prepare('SELECT count(*) AS n FROM suggestions').get()).n } finally { db.close() }
+      try { return /** @type {{ n: number }} */ (db.prepare("SELECT count(*) AS n FROM messages WHERE from_self = 0 AND status <> 'received'").get()).n } finally { db.close() }
     }
   }
   const perWorld = Math.ceil(N / processes)
