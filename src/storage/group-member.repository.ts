@@ -72,6 +72,21 @@ export async function findMembership(db: Db, groupId: string, memberId: string):
   return db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst()
 }
 
+/**
+ * Group and member names of many (group, member) pairs in one read, keyed `groupId\u0000memberId`. The read takes
+ * the pairs' groups and members together, so it may return a few rows for other pairs: the caller looks its own up.
+ */
+export async function findMembershipNames(db: Db, pairs: ReadonlyArray<{ groupId: string; memberId: string }>): Promise<Map<string, { groupName: string; memberName: string }>> {
+  const names = new Map<string, { groupName: string; memberName: string }>()
+  if (pairs.length === 0) return names
+  const rows = await db.selectFrom('group_members').select(['group_id', 'member_id', 'group_name', 'member_name'])
+    .where('group_id', 'in', [...new Set(pairs.map((p) => p.groupId))])
+    .where('member_id', 'in', [...new Set(pairs.map((p) => p.memberId))])
+    .execute()
+  for (const r of rows) names.set(`${r.group_id}\u0000${r.member_id}`, { groupName: r.group_name, memberName: r.member_name })
+  return names
+}
+
 /** Memberships of members with exactly this display name (for CLI lookups by name). */
 export async function findMembersByName(db: Db, name: string): Promise<GroupMemberRow[]> {
   return db.selectFrom('group_members').selectAll().where('member_name', '=', name).orderBy('member_id').limit(50).execute()

@@ -3,7 +3,7 @@ import type { WaitingTagAction } from '../core/member.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
-import { findMembership } from '../storage/group-member.repository.js'
+import { findMembership, findMembershipNames } from '../storage/group-member.repository.js'
 import { countOutreachSince, findTagHistory, finishAction, hasRuleTag, lastActionRun, listQueuedActions, outreachTimesSince } from '../storage/member-tag.repository.js'
 import type { TagActionRow } from '../storage/schema.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
@@ -160,19 +160,22 @@ export function createTagActionRunner(deps: {
       const outreach = new Map<string, TagActionRow[]>()
       for (const run of queued) {
         if (!byKey.get(run.action_key)?.suggest) continue
-        outreach.set(run.group_id, [...(outreach.get(run.group_id) ?? []), run])
+        const runs = outreach.get(run.group_id)
+        if (runs) runs.push(run)
+        else outreach.set(run.group_id, [run])
       }
       const due = new Map<number, number>()
       for (const [groupId, runs] of outreach) {
         const sentMs = (await outreachTimesSince(db, groupId, new Date(now.getTime() - HOUR_MS).toISOString())).map((t) => Date.parse(t))
         planOutreach({ sentMs, perHour, nowMs: now.getTime(), queued: runs.length }).forEach((t, i) => due.set(runs[i]!.id, t))
       }
+      const names = await findMembershipNames(db, queued.map((run) => ({ groupId: run.group_id, memberId: run.member_id })))
       const result: WaitingTagAction[] = []
       for (const run of queued) {
-        const membership = await findMembership(db, run.group_id, run.member_id)
+        const membership = names.get(`${run.group_id}\u0000${run.member_id}`)
         const dueMs = due.get(run.id) ?? now.getTime()
         result.push({
-          id: run.id, groupId: run.group_id, groupName: membership?.group_name ?? null, memberId: run.member_id, memberName: membership?.member_name ?? null,
+          id: run.id, groupId: run.group_id, groupName: membership?.groupName ?? null, memberId: run.member_id, memberName: membership?.memberName ?? null,
           tag: run.tag, kind: due.has(run.id) ? 'outreach' : 'reminder', queuedAt: run.created_at,
           dueAt: Number.isFinite(dueMs) ? new Date(dueMs).toISOString() : null,
         })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../../src/storage/create-db.js'
-import { syncGroupRoster, upsertJoin, type MemberJoin } from '../../../src/storage/group-member.repository.js'
+import { findMembershipNames, syncGroupRoster, upsertJoin, type MemberJoin } from '../../../src/storage/group-member.repository.js'
 import { createTestDb, onPostgres, withTwoPools } from '../../support/test-database.js'
 
 let db: Db
@@ -30,6 +30,19 @@ describe('upsertJoin', () => {
     await upsertJoin(db, join({ joinedAt: '2026-11-20T00:00:00.000Z', estimated: true }))
     expect(await db.selectFrom('group_members').select(['joined_at', 'joined_at_estimated', 'join_source']).executeTakeFirst())
       .toEqual({ joined_at: '2026-11-05T08:00:00.000Z', joined_at_estimated: 0, join_source: 'event' })
+  })
+})
+
+describe('findMembershipNames', () => {
+  it('names each asked (group, member) pair from one read, and leaves a pair with no membership out', async () => {
+    await upsertJoin(db, join({ groupId: 'g1', groupName: '一群', memberId: 'wxid_a', memberName: '阿一' }))
+    await upsertJoin(db, join({ groupId: 'g2', groupName: '二群', memberId: 'wxid_b', memberName: '阿二' }))
+    await upsertJoin(db, join({ groupId: 'g1', groupName: '一群', memberId: 'wxid_b', memberName: '一群的阿二' }))
+    const names = await findMembershipNames(db, [{ groupId: 'g1', memberId: 'wxid_a' }, { groupId: 'g2', memberId: 'wxid_b' }, { groupId: 'g2', memberId: 'wxid_gone' }])
+    expect(names.get('g1\u0000wxid_a')).toEqual({ groupName: '一群', memberName: '阿一' })
+    expect(names.get('g2\u0000wxid_b')).toEqual({ groupName: '二群', memberName: '阿二' })
+    expect(names.has('g2\u0000wxid_gone')).toBe(false)
+    expect(await findMembershipNames(db, [])).toEqual(new Map())
   })
 })
 
