@@ -59,6 +59,28 @@ const mb = (/** @type {number} */ v) => `${v.toFixed(0)} MB`
 const s = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
 const x = (/** @type {number} */ a, /** @type {number} */ b) => `${(a / b).toFixed(2)}x`
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms))
+/** Where a process's resident memory is (anonymous: heaps and malloc; file: mapped code), in MB, from /proc. @param {number} pid */
+function memoryRollup(pid) {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+    const kb = (/** @type {string} */ key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) / 1024
+    return { rss: kb('Rss'), anonymous: kb('Anonymous'), file: kb('Rss') - kb('Anonymous') }
+  } catch { return undefined }
+}
+/** A heap snapshot of the child (started with --heapsnapshot-signal): its path once written. @param {number} pid @param {string} dir */
+async function heapSnapshot(pid, dir) {
+  const before = new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+  process.kill(pid, 'SIGUSR2')
+  let last = -1
+  for (;;) {
+    await sleep(2000)
+    const file = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).find((f) => f.endsWith('.heapsnapshot') && !before.has(f))
+    if (!file) continue
+    const size = fs.statSync(path.join(dir, file)).size
+    if (size > 0 && size === last) return path.join(dir, file)
+    last = size
+  }
+}
 /** @param {number[]} sorted @param {number} p */
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN
 
@@ -91,7 +113,7 @@ async function bareBaseline(groups, burst) {
     await until(async () => (await bot.received()) >= burst, 600_000)
     const burstMs = Date.now() - t0
     await sleep(3000)
-    return { coldMs, beforeWalk, walk, walkPeak, burstMs, steady: bot.memory.now() ?? { rss: NaN, hwm: NaN } }
+    return { coldMs, beforeWalk, walk, walkPeak, burstMs, steady: bot.memory.now() ?? { rss: NaN, hwm: NaN }, steadyRollup: memoryRollup(bot.pid) }
   } finally {
     await bot.stop()
     await world.stop()
@@ -136,7 +158,9 @@ async function mainRun() {
   const world = await newWorld(GROUPS)
   const kb = knowledgeFolder(INTENTS)
   const profileDir = path.join(tmp, 'profile')
-  const nodeArgs = PROFILE === 'cpu' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : PROFILE === 'heap' ? ['--heap-prof', `--heap-prof-dir=${profileDir}`] : []
+  const nodeArgs = PROFILE === 'cpu' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+    : PROFILE === 'heap' ? ['--heap-prof', `--heap-prof-dir=${profileDir}`]
+      : PROFILE === 'snapshot' ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`] : []
   const bot = await startAccountBot(world, { dir: fs.mkdtempSync(path.join(tmp, 'main-')), knowledgeDir: kb.dir, nodeArgs })
   const stored = storedData(bot.databaseFile)
   /** @type {Record<string, any>} */
@@ -147,7 +171,7 @@ async function mainRun() {
     await until(() => stored.members() >= world.memberCount, 1_800_000)
     const syncEnd = Date.now()
     r.sync = { ms: syncEnd - world.loggedInAt, before: bot.memory.at(world.loggedInAt), peak: bot.memory.peak(world.loggedInAt, syncEnd), hwm: bot.memory.now()?.hwm ?? NaN }
-    if (PROFILE && PROFILE_UNTIL !== 'burst') return r
+    if (PROFILE && PROFILE !== 'snapshot' && PROFILE_UNTIL !== 'burst') return r
     // The full re-tag the sync starts runs behind it: wait until the process is idle (it is part of "steady" later,
     // not of the rates), and note how long that took.
     r.settleMs = await waitIdle(bot.pid)
@@ -158,7 +182,7 @@ async function mainRun() {
     world.burst(BURST)
     await allStored(world, stored)
     r.burst = { ms: Date.now() - t0, stored: stored.suggestions() }
-    if (PROFILE) return r
+    if (PROFILE && PROFILE !== 'snapshot') return r
 
     // `QUESTIONS` over every group in `WINDOW` seconds.
     const before = world.asked
@@ -192,6 +216,8 @@ async function mainRun() {
 
     await sleep(10_000)
     r.steady = bot.memory.now()
+    r.steadyRollup = memoryRollup(bot.pid)
+    if (PROFILE === 'snapshot') r.snapshot = await heapSnapshot(bot.pid, profileDir)
     r.storedTotal = stored.suggestions()
     r.asked = world.asked
     return r
@@ -238,6 +264,8 @@ try {
       `${main.reload.asked} asked meanwhile, ${main.reload.dropped} dropped, ${main.reload.twice} stored twice   [goal <= 1 s, none dropped]`)
     console.log(`  steady RSS    after the traffic (${main.asked} questions, ${main.storedTotal} suggestions): ${mb(main.steady.rss)} (VmHWM over the run ${mb(main.steady.hwm)}; ${mb(main.afterSync)} after the sync)   [goal <= 300 MB at 1,000 groups]`)
     console.log(`    baseline    bare Wechaty bot after its burst: ${mb(bare.steady.rss)}; QunDesk ${x(main.steady.rss, bare.steady.rss)}, +${mb(main.steady.rss - bare.steady.rss)}`)
+    if (main.steadyRollup) console.log(`    where       QunDesk anonymous (heaps, malloc) ${mb(main.steadyRollup.anonymous)}, file-backed ${mb(main.steadyRollup.file)}${bare.steadyRollup ? `; bare bot ${mb(bare.steadyRollup.anonymous)} / ${mb(bare.steadyRollup.file)}` : ''}`)
+    if (main.snapshot) console.log(`    snapshot    ${main.snapshot}   (node bench/support/snapshot-summary.js <file>)`)
     console.log(`  RSS, ${SMALL_GROUPS} groups QunDesk at ${small.intents} intents after 200 questions: ${mb(small.steady.rss)} (VmHWM ${mb(small.steady.hwm)})   [goal <= 250 MB]`)
     console.log(`    baseline    bare Wechaty bot there: ${mb(bareSmall.steady.rss)}; QunDesk +${mb(small.steady.rss - bareSmall.steady.rss)}`)
     console.log(`  RSS breakdown one process, after a full GC as each part loads (bench/support/rss-steps.js):`)

@@ -257,17 +257,34 @@ export function startBareBot(world, home = fs.mkdtempSync(path.join(os.tmpdir(),
   const pid = /** @type {number} */ (child.pid)
   const memory = sampleMemory(pid)
   let seq = 0
-  /** @type {Map<number, (value: any) => void>} */
+  /** @type {Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>} */
   const pending = new Map()
   /** @type {((at: number) => void) | undefined} */
   let onLogin
-  const loggedIn = new Promise((resolve) => { onLogin = resolve })
+  /** @type {((error: Error) => void) | undefined} */
+  let onNoLogin
+  const loggedIn = new Promise((resolve, reject) => { onLogin = resolve; onNoLogin = reject })
   child.on('message', (/** @type {any} */ m) => {
     if (m.type === 'login') onLogin?.(m.at)
-    else pending.get(m.seq)?.(m.value)
+    else { pending.get(m.seq)?.resolve(m.value); pending.delete(m.seq) }
+  })
+  // The bare bot can die under heavy load (wechaty-puppet-service's "no grpc manager"): fail the bench then, rather
+  // than wait for an answer that never comes.
+  /** @type {Error | undefined} */
+  let died
+  child.on('exit', (code, signal) => {
+    died = new Error(`the bare bot exited (code ${code}, signal ${signal}); its stderr is above`)
+    onNoLogin?.(died)
+    for (const p of pending.values()) p.reject(died)
+    pending.clear()
   })
   /** @param {string} type @returns {Promise<any>} */
-  const call = (type) => new Promise((resolve) => { const s = ++seq; pending.set(s, resolve); child.send({ type, seq: s }) })
+  const call = (type) => new Promise((resolve, reject) => {
+    if (died) { reject(died); return }
+    const s = ++seq
+    pending.set(s, { resolve, reject })
+    child.send({ type, seq: s })
+  })
   return {
     child, pid, memory, startedAt,
     ready: async () => /** @type {number} */ (await loggedIn) - startedAt,
