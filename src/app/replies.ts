@@ -9,6 +9,7 @@ import { createOutbox, type Outbox } from '../outbox/outbox.js'
 import { outboxSender } from '../outbox/outbox-sender.js'
 import { createSlotService, type SlotService } from '../slots/slot-service.js'
 import type { Db } from '../storage/create-db.js'
+import type { SettingsService } from '../settings/settings-service.js'
 import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service.js'
 import { relayAcrossFleet } from './fleet.js'
 import type { StopStack } from './stop-stack.js'
@@ -26,7 +27,7 @@ export interface Replies {
  * re-sent blindly.
  */
 export async function startReplies(
-  deps: { config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel },
+  deps: { config: Readonly<Config>; db: Db; clock: Clock; logger: Logger; channel: WechatyChannel; settings: SettingsService },
   stack: StopStack,
 ): Promise<Replies> {
   const { config, db, clock, logger, channel } = deps
@@ -39,7 +40,7 @@ export async function startReplies(
   stack.defer(() => outbox.stop())
   const suggestions = createSuggestionService({ db, outbox, clock, logger })
   outbox.handle('suggestion', suggestions.onSendOutcome)
-  relayAcrossFleet({ config, db, logger, outbox, suggestions }, stack)
+  relayAcrossFleet({ config, db, logger, outbox, suggestions, settings: deps.settings }, stack)
   const slots = createSlotService({ db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), suggestions, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
   const recovered = await outbox.recover()
   if (recovered.interrupted > 0) logger.warn(recovered, 'sends interrupted by the last stop were marked failed')
