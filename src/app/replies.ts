@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js'
 import { createOutbox, type Outbox } from '../outbox/outbox.js'
 import { outboxSender } from '../outbox/outbox-sender.js'
 import { createSlotService, type SlotService } from '../slots/slot-service.js'
+import { commitTogether, type CommitTogether } from '../storage/commit-together.js'
 import type { Db } from '../storage/create-db.js'
 import type { SettingsService } from '../settings/settings-service.js'
 import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service.js'
@@ -18,6 +19,8 @@ export interface Replies {
   outbox: Outbox
   suggestions: SuggestionService
   slots: SlotService
+  /** Shared commits for the burst's small writes: new suggestions (here) and message outcomes (the pipeline). */
+  commit: CommitTogether
 }
 
 /**
@@ -38,12 +41,13 @@ export async function startReplies(
   // The worker waits while the account is offline.
   const outbox = createOutbox({ db, clock, logger, sender, options: config.outbox, instanceId: config.instanceId })
   stack.defer(() => outbox.stop())
-  const suggestions = createSuggestionService({ db, outbox, clock, logger })
+  const commit = commitTogether(db)
+  const suggestions = createSuggestionService({ db, outbox, clock, logger, commit })
   outbox.handle('suggestion', suggestions.onSendOutcome)
   relayAcrossFleet({ config, db, logger, outbox, suggestions, settings: deps.settings }, stack)
   const slots = createSlotService({ db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), suggestions, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
   const recovered = await outbox.recover()
   if (recovered.interrupted > 0) logger.warn(recovered, 'sends interrupted by the last stop were marked failed')
   stack.defer(channel.onStatus((status) => { if (status.state === 'online') outbox.kick() }))
-  return { outbox, suggestions, slots }
+  return { outbox, suggestions, slots, commit }
 }

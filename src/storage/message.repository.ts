@@ -12,6 +12,32 @@ export async function insertMessageOnce(db: Db, row: NewMessageRow): Promise<boo
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
 }
 
+/**
+ * Stores several messages in one statement (one commit), skipping ids already stored; returns, for each row in order,
+ * whether it was inserted. An id twice in `rows` is inserted once: the later row counts as the duplicate. Rows with
+ * different optional columns go in one statement per column set.
+ */
+export async function insertMessagesOnce(db: Db, rows: readonly NewMessageRow[]): Promise<boolean[]> {
+  const first = new Map<string, number>()
+  rows.forEach((row, i) => { if (!first.has(row.id)) first.set(row.id, i) })
+  const byShape = new Map<string, NewMessageRow[]>()
+  for (const [, i] of first) {
+    const row = rows[i]!
+    const shape = Object.keys(row).join(',')
+    byShape.set(shape, [...(byShape.get(shape) ?? []), row])
+  }
+  const inserted = new Set<string>()
+  const insert = async (trx: Db) => {
+    for (const group of byShape.values()) {
+      const returned = await trx.insertInto('messages').values(group).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute()
+      for (const r of returned) inserted.add(r.id)
+    }
+  }
+  if (byShape.size === 1) await insert(db)
+  else await db.transaction().execute(insert)
+  return rows.map((row, i) => first.get(row.id) === i && inserted.has(row.id))
+}
+
 export async function markMessage(db: Db, id: string, status: MessageStatus, at: string, error: string | null = null, emotion?: { severity: string; score: number }): Promise<void> {
   await db
     .updateTable('messages')
