@@ -45,7 +45,12 @@ export async function startReplies(
   const suggestions = createSuggestionService({ db, outbox, clock, logger, commit })
   outbox.handle('suggestion', suggestions.onSendOutcome)
   relayAcrossFleet({ config, db, logger, outbox, suggestions, settings: deps.settings }, stack)
-  const slots = createSlotService({ db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), suggestions, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes })
+  // On SQLite this process is alone on the database, so its slot service sees every request opened (the demo's
+  // seeded history is written before it starts).
+  const slots = createSlotService({
+    db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), suggestions, clock, logger, utcOffsetMinutes: config.utcOffsetMinutes,
+    opensEveryRequest: !config.databaseUrl,
+  })
   const recovered = await outbox.recover()
   if (recovered.interrupted > 0) logger.warn(recovered, 'sends interrupted by the last stop were marked failed')
   stack.defer(channel.onStatus((status) => { if (status.state === 'online') outbox.kick() }))

@@ -31,6 +31,11 @@ export async function findOpenSlotRequest(db: Db, memberId: string, groupId: str
     .executeTakeFirst()
 }
 
+/** The (group, member) pairs with a request still open (expired ones included), for the slot service's hints. */
+export async function listOpenSlotRequestPairs(db: Db): Promise<Array<{ group_id: string; member_id: string }>> {
+  return db.selectFrom('slot_requests').select(['group_id', 'member_id']).distinct().where('status', '=', 'open').execute()
+}
+
 /** Marks a request filled; false when someone else already did (a redelivered reply). */
 export async function fillSlotRequest(db: Db, id: number, byMessageId: string): Promise<boolean> {
   const result = await db.updateTable('slot_requests').set({ status: 'filled', filled_by_message_id: byMessageId }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst()
