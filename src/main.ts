@@ -18,7 +18,7 @@ import { createMemberService, type MemberService } from './members/member-servic
 import type { MessagePipeline } from './pipeline/create-message-pipeline.js'
 import { createReportService } from './reports/report-service.js'
 import type { Scheduler } from './scheduler/create-scheduler.js'
-import { createSettingsService } from './settings/settings-service.js'
+import { createSettingsService, SETTINGS_MAX_AGE_MS } from './settings/settings-service.js'
 import { openDb, type Db } from './storage/create-db.js'
 import { createDatabaseFileCheck } from './storage/database-file-check.js'
 import { isPostgres } from './storage/dialect.js'
@@ -118,9 +118,10 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     // The demo's week of history (an empty database only), before the live outbox and channel start: nothing of it is sent now.
     const demoHistory = config.demo.simulateCustomers && !overrides.puppet ? await seedDemoHistory({ ...base, knowledge }) : undefined
     const { channel, handle } = await createChannel({ ...base, puppet: overrides.puppet })
-    const replies = await startReplies({ ...base, channel }, stack)
+    // Cached; on PostgreSQL other instances' changes arrive through relayAcrossFleet (startReplies), the max age a backstop.
+    const settings = createSettingsService({ db, clock, instanceId: config.instanceId, ...(config.databaseUrl ? { maxAgeMs: SETTINGS_MAX_AGE_MS } : {}) })
+    const replies = await startReplies({ ...base, channel, settings }, stack)
     const { suggestions, outbox } = replies
-    const settings = createSettingsService({ db, clock })
     stack.defer(acknowledgeHandoffs({ db, outbox, settings: () => settings.get(), subscribe: suggestions.subscribe, logger }))
     // Re-tags wait while messages wait to be read or handled (the pipeline is built after tagging).
     let inboundBacklog = () => channel.backlog()

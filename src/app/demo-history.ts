@@ -10,6 +10,7 @@ import { createOutbox, UNPACED } from '../outbox/outbox.js'
 import { outboxSender } from '../outbox/outbox-sender.js'
 import { createSettingsService } from '../settings/settings-service.js'
 import { createSlotService } from '../slots/slot-service.js'
+import { commitAlone } from '../storage/commit-together.js'
 import type { Db } from '../storage/create-db.js'
 import { countMessages } from '../storage/message.repository.js'
 import { createSuggestionService } from '../suggestions/suggestion-service.js'
@@ -64,7 +65,7 @@ export async function seedDemoHistory(deps: { config: Readonly<Config>; db: Db; 
   outbox.handle('suggestion', suggestions.onSendOutcome)
   const slots = createSlotService({ db, sender: outboxSender(outbox, { kind: 'slot', actor: 'bot' }), suggestions, clock, logger: quiet, utcOffsetMinutes: config.utcOffsetMinutes })
   const settings = createSettingsService({ db, clock })
-  const pipeline = createInboundPipeline({ config, db, clock, logger: quiet, knowledge: deps.knowledge, replies: { outbox, suggestions, slots }, settings })
+  const pipeline = createInboundPipeline({ config, db, clock, logger: quiet, knowledge: deps.knowledge, replies: { outbox, suggestions, slots, commit: commitAlone(db) }, settings })
   const members = createMemberService({ db, clock, logger: quiet })
   const rulesSource = createRulesSource({ dir: config.rulesDir, logger: quiet })
   const rules = await rulesSource.start().catch(() => undefined)

@@ -8,6 +8,7 @@ import { createJobClaims, type JobClaims } from '../fleet/job-claims.js'
 import { OUTBOX_CHANNEL, type Outbox } from '../outbox/outbox.js'
 import type { Db } from '../storage/create-db.js'
 import { listenForNotifications } from '../storage/pg-listener.js'
+import { SETTINGS_CHANNEL, type SettingsService } from '../settings/settings-service.js'
 import { EVENTS_CHANNEL, relaySuggestionEvents } from '../suggestions/event-relay.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
 import type { StopStack } from './stop-stack.js'
@@ -40,21 +41,25 @@ export async function joinFleet(
 
 /**
  * PostgreSQL only: other instances queue sends for this account's groups (a NOTIFY wakes the outbox worker, a
- * 5 s poll covers a lost one), and queue changes made on any instance reach the consoles connected to this one.
+ * 5 s poll covers a lost one), queue changes made on any instance reach the consoles connected to this one, and a
+ * settings change made on another instance drops this one's cached settings (so do reconnects: a NOTIFY sent while
+ * the connection was down is lost).
  */
 export function relayAcrossFleet(
-  deps: { config: Readonly<Config>; db: Db; logger: Logger; outbox: Outbox; suggestions: SuggestionService },
+  deps: { config: Readonly<Config>; db: Db; logger: Logger; outbox: Outbox; suggestions: SuggestionService; settings: Pick<SettingsService, 'invalidate'> },
   stack: StopStack,
 ): void {
   const { databaseUrl, instanceId } = deps.config
   if (!databaseUrl) return
   const relay = relaySuggestionEvents({ db: deps.db, suggestions: deps.suggestions, instanceId, logger: deps.logger })
   const listener = listenForNotifications({
-    url: databaseUrl, channels: [OUTBOX_CHANNEL, EVENTS_CHANNEL], logger: deps.logger,
+    url: databaseUrl, channels: [OUTBOX_CHANNEL, EVENTS_CHANNEL, SETTINGS_CHANNEL], logger: deps.logger,
     onNotify: (channel, payload) => {
       if (channel === EVENTS_CHANNEL) relay.receive(payload)
+      else if (channel === SETTINGS_CHANNEL) deps.settings.invalidate()
       else if (payload === instanceId) deps.outbox.kick()
     },
+    onListening: () => deps.settings.invalidate(),
   })
   const poll = setInterval(() => deps.outbox.kick(), 5_000)
   poll.unref()

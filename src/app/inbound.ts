@@ -81,6 +81,7 @@ export function createInboundPipeline(deps: {
     clock,
     logger: deps.logger,
     instanceId: config.instanceId,
+    commit: replies.commit,
     steps: [
       ignoreSelf,
       analyzeEmotion,

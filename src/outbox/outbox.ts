@@ -206,6 +206,11 @@ export function createOutbox(deps: {
 
   /** One pass over the due rows; returns when to look again (ms from now), if ever. */
   async function pass(): Promise<number | undefined> {
+    // During the account-wide gap no row can go out: a pass would read every due row only to leave it, and a burst
+    // of auto-sends (each waking the worker) re-read the whole queue per send. Look again when the gap ends; rows
+    // waiting for an offline group are told so then (at most one gap late).
+    const gap = pacer.globalWaitMs(now())
+    if (gap > 0) return gap
     const due = await listDueOutboxRows(db, iso(now()), 500, instanceId)
     let wakeIn: number | undefined
     const later = (ms: number) => { wakeIn = wakeIn === undefined ? ms : Math.min(wakeIn, ms) }

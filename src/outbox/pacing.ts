@@ -13,6 +13,8 @@ export const DEFAULT_PACING: Readonly<PacingPolicy> = { groupIntervalMs: 3000, g
 export interface Pacer {
   /** Milliseconds until a send into `groupId` is allowed (0: now). */
   waitMs(groupId: string, now: number): number
+  /** Milliseconds until the account may send at all, into any group (0: now). */
+  globalWaitMs(now: number): number
   /** Records a send made at `now`; the next gaps are drawn here. */
   record(groupId: string, now: number): void
 }
@@ -32,6 +34,7 @@ export function createPacer(policy: Readonly<PacingPolicy>, random: () => number
     waitMs(groupId, now) {
       return Math.max(0, globalNext - now, (groupNext.get(groupId) ?? 0) - now)
     },
+    globalWaitMs: (now) => Math.max(0, globalNext - now),
     record(groupId, now) {
       const extra = jitter()
       globalNext = policy.globalIntervalMs > 0 ? now + policy.globalIntervalMs + Math.floor(extra / 2) : now

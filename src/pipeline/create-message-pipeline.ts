@@ -2,8 +2,11 @@ import type { Clock } from '../core/clock.js'
 import type { InboundMessage } from '../core/inbound-message.js'
 import type { Logger } from '../core/logger.js'
 import type { Db } from '../storage/create-db.js'
-import { inboundFromRow, insertMessageOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
+import type { NewMessageRow } from '../storage/schema.js'
+import { commitAlone, type CommitTogether } from '../storage/commit-together.js'
+import { inboundFromRow, insertMessageOnce, insertMessagesOnce, listUnhandledMessages, markMessage } from '../storage/message.repository.js'
 import { insertMessageMedia } from '../storage/message-media.repository.js'
+import { groupCommit } from '../core/group-commit.js'
 import { limitConcurrency } from '../core/limit-concurrency.js'
 import { capInboundMessage, STORED_TEXT_MAX_CHARS } from '../core/text-limits.js'
 import { compose, type MessageContext, type Step } from './message-context.js'
@@ -40,6 +43,8 @@ export interface MessagePipeline {
  */
 export function createMessagePipeline(deps: {
   db: Db; clock: Clock; logger: Logger; steps: readonly Step[]; concurrency?: number
+  /** Where the outcome is written: shared with the suggestion inserts, so a burst's writes share commits (default: each alone). */
+  commit?: CommitTogether | undefined
   /** QUNDESK_INSTANCE_ID: messages are stored under it, and a replay takes only this instance's (and older, unowned) ones. */
   instanceId?: string
 }): MessagePipeline {
@@ -50,6 +55,9 @@ export function createMessagePipeline(deps: {
   const inHand = new Set<string>()
   const tasks = new Set<Promise<unknown>>()
   let draining = false
+  // A burst's messages are stored a batch per commit (each still acknowledged only once its own row is on disk).
+  const insertOnce = groupCommit({ writeBatch: (rows: readonly NewMessageRow[]) => insertMessagesOnce(db, rows), writeOne: (row: NewMessageRow) => insertMessageOnce(db, row) })
+  const commit = deps.commit ?? commitAlone(db)
 
   const track = <T>(task: Promise<T>): Promise<T> => {
     tasks.add(task)
@@ -66,11 +74,12 @@ export function createMessagePipeline(deps: {
     const ctx: MessageContext = { message, outcome: 'handled', log: deps.logger.child({ messageId: message.id, groupId: message.groupId }) }
     try {
       await run(ctx)
-      await markMessage(db, message.id, ctx.outcome, clock().toISOString(), null, ctx.emotion ? { severity: ctx.emotion.severity, score: ctx.emotion.score } : undefined)
+      const emotion = ctx.emotion ? { severity: ctx.emotion.severity, score: ctx.emotion.score } : undefined
+      await commit((trx) => markMessage(trx, message.id, ctx.outcome, clock().toISOString(), null, emotion))
       return ctx.outcome
     } catch (error) {
       ctx.log.error({ err: error }, 'handling a message failed')
-      await markMessage(db, message.id, 'failed', clock().toISOString(), (error as Error)?.message ?? String(error)).catch((e: unknown) =>
+      await commit((trx) => markMessage(trx, message.id, 'failed', clock().toISOString(), (error as Error)?.message ?? String(error))).catch((e: unknown) =>
         ctx.log.error({ err: e }, 'could not record the failure'),
       )
       return 'failed'
@@ -84,7 +93,7 @@ export function createMessagePipeline(deps: {
   async function store(received: InboundMessage): Promise<{ outcome: 'accepted' | 'duplicate' | 'ignored'; message: InboundMessage }> {
     if (draining) return { outcome: 'ignored', message: received }
     const message = capInboundMessage(received)
-    const row = {
+    const row: NewMessageRow = {
       id: message.id,
       channel: message.channel,
       group_id: message.groupId,
@@ -100,10 +109,10 @@ export function createMessagePipeline(deps: {
       status: 'received',
       ...(deps.instanceId ? { instance_id: deps.instanceId } : {}),
       ...(message.textOriginalLength !== undefined ? { text_original_length: message.textOriginalLength } : {}),
-    } as const
+    }
     const media = message.media ?? []
     // With media, the message and its files go in one transaction: neither is ever stored without the other.
-    const stored = await track(media.length === 0 ? insertMessageOnce(db, row) : db.transaction().execute(async (trx) => {
+    const stored = await track(media.length === 0 ? insertOnce(row) : db.transaction().execute(async (trx) => {
       const inserted = await insertMessageOnce(trx, row)
       if (inserted) await insertMessageMedia(trx, { id: row.id, groupId: row.group_id, senderId: row.sender_id, sentAt: row.sent_at }, media, row.received_at)
       return inserted

@@ -4,6 +4,7 @@ import type { EscalationReason } from '../core/vocabulary.js'
 import type { ServedGroups } from './served-groups.js'
 import { appendAudit } from '../storage/audit.repository.js'
 import type { Db } from '../storage/create-db.js'
+import { notifyInstances } from '../storage/fleet.repository.js'
 import { readSettings, writeSetting } from '../storage/setting.repository.js'
 
 /** Settings admins change in the console (env config stays for what needs a restart). */
@@ -53,9 +54,21 @@ function ackMapProblem(v: unknown, label: string, validKey: (key: string) => boo
 }
 
 export interface SettingsService {
+  /** The settings as last read (cached: every message asks); callers must not change the object. */
   get(): Promise<Settings>
   update(change: Partial<Settings>, actor: string): Promise<Settings>
+  /** Forgets the cached settings: the next get() reads them again (another instance changed them). */
+  invalidate(): void
 }
+
+/** The NOTIFY channel (PostgreSQL) telling the other instances that settings changed; the payload is the writer's instance id. */
+export const SETTINGS_CHANNEL = 'qundesk_settings'
+
+/**
+ * PostgreSQL only: how long cached settings are trusted without a notification. A backstop: a NOTIFY is lost only
+ * while the listening connection is down, and the cache is dropped when it comes back.
+ */
+export const SETTINGS_MAX_AGE_MS = 60_000
 
 const RULES: { [K in keyof Settings]: (value: unknown) => string | undefined } = {
   slaMinutes: (v) => (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 24 * 60 ? undefined : 'SLA 必须是 1 到 1440 之间的整数（分钟）'),
@@ -113,13 +126,35 @@ function decodeMap(text: string): Record<string, string> {
 }
 
 /**
- * Stored settings with defaults; every change is validated and written to the audit log.
+ * Stored settings with defaults; every change is validated and written to the audit log. Read once and cached
+ * (every inbound message asks for them): a change made here drops the cache at once; on PostgreSQL, a change made by
+ * another instance arrives as a NOTIFY on SETTINGS_CHANNEL (app/fleet.ts calls invalidate), and `maxAgeMs` bounds
+ * how long a lost one could go unseen. SQLite is one process's database: no one else writes.
  *
  * @example
  * await settings.update({ slaMinutes: 10 }, '管理员')
  */
-export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsService {
-  async function get(): Promise<Settings> {
+export function createSettingsService(deps: { db: Db; clock: Clock; instanceId?: string; maxAgeMs?: number }): SettingsService {
+  let cached: { settings: Promise<Settings>; at: number } | undefined
+  // Bumped by every invalidation: a read that started before one is not cached (it may hold the old values).
+  let generation = 0
+  const invalidate = () => { generation += 1; cached = undefined }
+
+  function get(): Promise<Settings> {
+    const now = Date.now()
+    if (cached && (deps.maxAgeMs === undefined || now - cached.at < deps.maxAgeMs)) return cached.settings
+    const started = generation
+    const settings = read()
+    cached = { settings, at: now }
+    // A failed read is not kept: the next caller tries again.
+    settings.then(
+      () => { if (generation !== started && cached?.settings === settings) cached = undefined },
+      () => { if (cached?.settings === settings) cached = undefined },
+    )
+    return settings
+  }
+
+  async function read(): Promise<Settings> {
     const stored = await readSettings(deps.db)
     const settings: Settings = { ...DEFAULT_SETTINGS }
     if (stored.slaMinutes !== undefined) settings.slaMinutes = Number(stored.slaMinutes)
@@ -134,8 +169,9 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
   }
   return {
     get,
+    invalidate,
     async update(change, actor) {
-      const before = await get()
+      const before = await read()
       for (const [key, value] of Object.entries(change) as Array<[keyof Settings, unknown]>) {
         const rule = RULES[key]
         if (!rule) throw new QunDeskError('bad_request', `未知设置 ${String(key)}`)
@@ -143,11 +179,16 @@ export function createSettingsService(deps: { db: Db; clock: Clock }): SettingsS
         if (problem) throw new QunDeskError('bad_request', problem)
       }
       const now = deps.clock()
+      let changed = false
       for (const [key, value] of Object.entries(change)) {
         if (encode(before[key as keyof Settings]) === encode(value)) continue
         await writeSetting(deps.db, key, encode(value), actor, now.toISOString())
         await appendAudit(deps.db, { at: now, actor, action: 'setting.changed', subjectType: 'setting', subjectId: key, detail: { from: before[key as keyof Settings], to: value } })
+        changed = true
       }
+      if (!changed) return get()
+      invalidate()
+      await notifyInstances(deps.db, SETTINGS_CHANNEL, deps.instanceId ?? '')
       return get()
     },
   }

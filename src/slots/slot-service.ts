@@ -9,7 +9,7 @@ import type { Db } from '../storage/create-db.js'
 import { findMessage, inboundFromRow } from '../storage/message.repository.js'
 import type { SlotRequestRow } from '../storage/schema.js'
 import {
-  expireSlotRequest, fillSlotRequest, findOpenSlotRequest, handOverSlotRequest, listSlotRequestsToHandOver, openSlotRequest,
+  expireSlotRequest, fillSlotRequest, findOpenSlotRequest, handOverSlotRequest, listOpenSlotRequestPairs, listSlotRequestsToHandOver, openSlotRequest,
 } from '../storage/slot-request.repository.js'
 import type { Suggestion } from '../suggestions/suggestion.js'
 import type { SuggestionService } from '../suggestions/suggestion-service.js'
@@ -65,8 +65,14 @@ export interface SlotService {
  */
 export function createSlotService(deps: {
   db: Db; sender: ReplySender; suggestions: Pick<SuggestionService, 'create'>; clock: Clock; logger: Logger; utcOffsetMinutes?: number
+  /**
+   * True only when this service opens every request there is (SQLite: one process, one slot service): most messages
+   * then skip the lookup (openRequestHints). With several processes on PostgreSQL another may open one: leave unset.
+   */
+  opensEveryRequest?: boolean
 }): SlotService {
   const { db, clock } = deps
+  const hints = deps.opensEveryRequest ? openRequestHints(() => listOpenSlotRequestPairs(db)) : undefined
 
   /**
    * The request is marked first (only one caller wins it, so a question is handed over once), then the item is
@@ -101,10 +107,15 @@ export function createSlotService(deps: {
       const asked = renderMemberAnswer(template, message.senderName)
       const text = asked.nameAltered ? renderAnswer(template, {}) : asked.text
       // The request is open before the question is out: a customer who answers at once must find it.
-      await openSlotRequest(db, {
-        messageId: message.id, groupId: message.groupId, memberId: message.senderId, intentId: intent.id, question: message.question,
-        slots: missing, askedAt: now.toISOString(), expiresAt: new Date(now.getTime() + SLOT_WAIT_MINUTES * 60_000).toISOString(), match,
-      })
+      const opened = await hints?.opening(message.groupId, message.senderId)
+      try {
+        await openSlotRequest(db, {
+          messageId: message.id, groupId: message.groupId, memberId: message.senderId, intentId: intent.id, question: message.question,
+          slots: missing, askedAt: now.toISOString(), expiresAt: new Date(now.getTime() + SLOT_WAIT_MINUTES * 60_000).toISOString(), match,
+        })
+      } finally {
+        opened?.()
+      }
       try {
         await deps.sender.sendToGroup(message.groupId, text, { memberId: message.senderId, memberName: message.senderName, messageId: message.id })
       } catch (error) {
@@ -115,8 +126,13 @@ export function createSlotService(deps: {
       return text
     },
     async takeReply(message) {
+      const looked = await hints?.looking(message.groupId, message.senderId)
+      if (looked === false) return undefined
       const request = await findOpenSlotRequest(db, message.senderId, message.groupId, clock().toISOString())
-      if (!request) return undefined
+      if (!request) {
+        looked?.foundNone()
+        return undefined
+      }
       const wanted = JSON.parse(request.slots) as SlotName[]
       const { values, missing, otherIdentifier } = findSlotValues(wanted, message.question, clock(), deps.utcOffsetMinutes)
       if (missing.length > 0) {
@@ -140,6 +156,48 @@ export function createSlotService(deps: {
       }
       if (created > 0) deps.logger.info({ count: created }, 'follow-up questions without the facts handed to agents')
       return created
+    },
+  }
+}
+
+/**
+ * Which (group, member) pairs may have an open request, so a message from anyone else skips the lookup (one query
+ * per message otherwise, and most members owe nothing). Loaded from the database on first use; a pair is added
+ * before its request is stored and dropped only when a lookup found none and no request was opened for it
+ * meanwhile (`changes` counts openings, before and after the insert): a lookup that ran while one was being stored
+ * keeps the pair. Only sound when this process opens every request (see `opensEveryRequest`).
+ */
+export function openRequestHints(load: () => Promise<Array<{ group_id: string; member_id: string }>>) {
+  let pairs: Promise<Set<string>> | undefined
+  const changes = new Map<string, number>()
+  const keyOf = (groupId: string, memberId: string) => `${groupId}\u0000${memberId}`
+  const bump = (key: string) => changes.set(key, (changes.get(key) ?? 0) + 1)
+  const loaded = () => {
+    pairs ??= load().then((rows) => new Set(rows.map((r) => keyOf(r.group_id, r.member_id))))
+    // A failed load is tried again by the next caller.
+    pairs.catch(() => { pairs = undefined })
+    return pairs
+  }
+  return {
+    /** Call before storing a request; call the returned function once the insert has finished. */
+    async opening(groupId: string, memberId: string): Promise<() => void> {
+      const key = keyOf(groupId, memberId)
+      ;(await loaded()).add(key)
+      bump(key)
+      return () => { bump(key) }
+    },
+    /** false: no request can be open, skip the lookup; else call foundNone() when the lookup found none. */
+    async looking(groupId: string, memberId: string): Promise<false | { foundNone(): void }> {
+      const key = keyOf(groupId, memberId)
+      const set = await loaded()
+      if (!set.has(key)) return false
+      const before = changes.get(key) ?? 0
+      return {
+        foundNone: () => {
+          // The count is never reset: a reset could make a lookup begun before it match a later opening's count.
+          if ((changes.get(key) ?? 0) === before) set.delete(key)
+        },
+      }
     },
   }
 }

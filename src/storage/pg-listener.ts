@@ -14,7 +14,11 @@ export interface PgListener {
  * @example
  * const listener = listenForNotifications({ url, channels: ['qundesk_outbox'], logger, onNotify: (c, p) => kick(p) })
  */
-export function listenForNotifications(options: { url: string; channels: readonly string[]; logger: Logger; onNotify: (channel: string, payload: string) => void }): PgListener {
+export function listenForNotifications(options: {
+  url: string; channels: readonly string[]; logger: Logger; onNotify: (channel: string, payload: string) => void
+  /** Called each time the LISTENs are in place (first connect and every reconnect): what was sent while down is lost. */
+  onListening?: () => void
+}): PgListener {
   const log = options.logger.child({ component: 'pg-listener' })
   let client: pg.Client | undefined
   let stopped = false
@@ -36,6 +40,7 @@ export function listenForNotifications(options: { url: string; channels: readonl
       for (const channel of options.channels) await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
       if (stopped) return void (await next.end())
       client = next
+      options.onListening?.()
       if (failures > 0) log.info({ database: redactDatabaseUrl(options.url) }, 'listening for notifications again')
       failures = 0
     } catch (error) {

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import type { Db } from './create-db.js'
+import { isPostgres } from './dialect.js'
 import type { NewSuggestionRow, SuggestionRow, SuggestionUpdate } from './schema.js'
 import type { SuggestionKind, SuggestionStatus } from '../core/vocabulary.js'
 
@@ -9,8 +10,34 @@ export const QUESTION_KINDS: SuggestionKind[] = ['answer', 'needs_human']
 /** Creates the suggestion for a message; returns the existing one if that message already has one. */
 export async function insertSuggestion(db: Db, row: NewSuggestionRow): Promise<SuggestionRow> {
   // RETURNING gives the new row in the same statement; a message that has its suggestion already gets that one.
-  const inserted = await db.insertInto('suggestions').values(row).onConflict((oc) => oc.column('message_id').doNothing()).returningAll().executeTakeFirst()
+  const inserted = await insertSuggestionRow(db, row)
   return inserted ?? db.selectFrom('suggestions').selectAll().where('message_id', '=', row.message_id).executeTakeFirstOrThrow()
+}
+
+const buildInsert = (db: Db, row: NewSuggestionRow) =>
+  db.insertInto('suggestions').values(row).onConflict((oc) => oc.column('message_id').doNothing()).returningAll()
+
+/**
+ * Every answered question inserts one: the SQL is compiled once per database kind and column set, then run with
+ * fresh parameters (kysely's building was a visible share of a burst). Only on a database without plugins: the
+ * content-sealing plugin (QUNDESK_CONTENT_KEYS) changes the values as the query is built, so there the builder runs
+ * every time. Kept only when the compiled parameters come in column order.
+ */
+const insertStatements = new Map<string, string | null>()
+async function insertSuggestionRow(db: Db, row: NewSuggestionRow): Promise<SuggestionRow | undefined> {
+  if (db.getExecutor().plugins.length > 0) return buildInsert(db, row).executeTakeFirst()
+  const columns = Object.keys(row).filter((c) => row[c as keyof NewSuggestionRow] !== undefined) as Array<keyof NewSuggestionRow>
+  const key = `${isPostgres(db) ? 'pg' : 'sqlite'}:${columns.join(',')}`
+  let sqlText = insertStatements.get(key)
+  if (sqlText === undefined) {
+    const sample = Object.fromEntries(columns.map((c) => [c, `$${c}`])) as unknown as NewSuggestionRow
+    const compiled = buildInsert(db, sample).compile()
+    sqlText = JSON.stringify(compiled.parameters) === JSON.stringify(columns.map((c) => `$${c}`)) ? compiled.sql : null
+    insertStatements.set(key, sqlText)
+  }
+  if (sqlText === null) return buildInsert(db, row).executeTakeFirst()
+  const result = await db.executeQuery<SuggestionRow>(CompiledQuery.raw(sqlText, columns.map((c) => row[c])))
+  return result.rows[0]
 }
 
 export async function findSuggestion(db: Db, id: number): Promise<SuggestionRow | undefined> {

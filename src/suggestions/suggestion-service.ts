@@ -10,6 +10,7 @@ import type { SuggestionUpdate } from '../storage/schema.js'
 import type { EscalationReason, SuggestionDecision, SuggestionStatus } from '../core/vocabulary.js'
 import { insertMessageOnce } from '../storage/message.repository.js'
 import { fillAiDraft } from '../storage/ai-draft.repository.js'
+import { commitAlone, type CommitTogether } from '../storage/commit-together.js'
 import { claimSuggestion, findSuggestion, insertSuggestion, listSuggestions, releaseOtherClaims, transitionSuggestion, type TransitionGuard } from '../storage/suggestion.repository.js'
 import { loadConversationContext, type SuggestionContext } from './conversation-context.js'
 import { claimCutoff, toSuggestion, type Suggestion } from './suggestion.js'
@@ -123,8 +124,13 @@ const SENDABLE: SuggestionStatus[] = ['pending', 'failed']
  * const suggestions = createSuggestionService({ db, outbox, clock: systemClock, logger })
  * await suggestions.send(12, { actor: 'agent:小王', text: '改过的回复' })
  */
-export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: Clock; logger: Logger }): SuggestionService {
+export function createSuggestionService(deps: {
+  db: Db; outbox: Outbox; clock: Clock; logger: Logger
+  /** Where new suggestions are inserted: shared with the pipeline's message outcomes, so a burst's writes share commits. */
+  commit?: CommitTogether | undefined
+}): SuggestionService {
   const { db, outbox, clock } = deps
+  const commit = deps.commit ?? commitAlone(db)
   const events = new EventEmitter()
   const emit = (type: SuggestionEvent['type'], suggestion: Suggestion) => events.emit('event', { type, suggestion })
 
@@ -280,7 +286,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
   return {
     async create(input) {
       const now = clock().toISOString()
-      const row = await insertSuggestion(db, {
+      const row = await commit((trx) => insertSuggestion(trx, {
         message_id: input.message.id,
         group_id: input.message.groupId,
         group_name: input.message.groupName,
@@ -297,7 +303,7 @@ export function createSuggestionService(deps: { db: Db; outbox: Outbox; clock: C
         emotion_severity: input.emotionSeverity ?? null,
         escalation_reason: input.escalation?.reason ?? null,
         escalation_detail: input.escalation?.detail ?? null,
-      })
+      }))
       const created = toSuggestion(row, clock())
       emit('created', created)
       if (input.autoSend && created.status === 'pending' && created.text) {

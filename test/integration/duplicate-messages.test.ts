@@ -24,4 +24,21 @@ describe('duplicate deliveries', () => {
     expect(await countMessages(t.app.db)).toBe(2)
     expect((await t.app.suggestions.list()).map((s) => s.question).sort()).toEqual(['我的快递到哪了', '能开发票吗'].sort())
   })
+
+  it('stores and answers each message of a burst once when ids are redelivered inside the burst (stored a batch per commit)', async () => {
+    t = await startTestApp(await makeWorkdir())
+    const questions = Array.from({ length: 30 }, (_, i) => `我的快递到哪了 ${i}`)
+    for (const q of questions) t.world.ask(i(q) % 2 === 0 ? t.world.alice : t.world.bob, q)
+    // Redeliver what is known already while the rest of the burst is still coming in.
+    const early = await waitFor(async () => { const rows = await t!.app.db.selectFrom('messages').select('id').execute(); return rows.length >= 3 ? rows : undefined })
+    for (const r of early) for (let n = 0; n < 3; n++) t.world.puppet.emit('message', { messageId: r.id.replace(/^wechaty:/, '') })
+    await waitFor(async () => (await t!.app.db.selectFrom('messages').select('id').where('status', '!=', 'received').execute()).length === 30)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await countMessages(t.app.db)).toBe(30)
+    const suggestions = await t.app.suggestions.list()
+    expect(suggestions).toHaveLength(30)
+    expect(new Set(suggestions.map((s) => s.messageId)).size).toBe(30)
+  })
 })
+
+const i = (q: string) => Number(q.split(' ')[1])

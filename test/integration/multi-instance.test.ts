@@ -78,6 +78,24 @@ describe.skipIf(!onPostgres())('two QunDesk instances on one PostgreSQL database
     }
   })
 
+  it('answers by the settings another instance changed: its cached settings are dropped by the NOTIFY', async () => {
+    const work = await makeWorkdir()
+    const a = await instance(work, 'a')
+    const b = await instance(work, 'b')
+    const other = b.world.mocker.createRoom({ topic: '闲聊群', memberIdList: [b.world.me.id, b.world.alice.id] })
+    // b answers in every group, and has read (and cached) the settings to decide so.
+    b.world.alice.say('@客服助手\u2005能开发票吗', [b.world.me]).to(other)
+    await pendingOn(b, '能开发票吗')
+    await a.app.auth.addUser({ name: '老板', role: 'admin', password: '管理密码-0123456789', actor: 'test' })
+    const admin = (await login(a.app.url, '老板', '管理密码-0123456789')).session!
+    expect((await admin.call('PUT', '/api/settings', { servedGroups: { '*': ['VIP客户群'] } })).status).toBe(200)
+
+    await waitFor(async () => JSON.stringify((await b.api<{ servedGroups: unknown }>('GET', '/api/settings')).body.servedGroups) === '{"*":["VIP客户群"]}')
+    b.world.alice.say('@客服助手\u2005我的快递到哪了', [b.world.me]).to(other)
+    await waitFor(async () => (await b.app.db.selectFrom('messages').select('status').where('group_id', '=', other.id).where('status', '=', 'ignored').execute()).length === 1)
+    expect((await b.app.suggestions.list()).map((s) => s.question)).toEqual(['能开发票吗'])
+  })
+
   it('sends once when two agents on two instances click send at the same moment', async () => {
     const work = await makeWorkdir()
     await useBand(work) // 「第N次」 makes each question unique; the band is not the subject here

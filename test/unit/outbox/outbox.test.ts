@@ -66,6 +66,36 @@ describe('outbox', () => {
     expect(await findOutboxRow(db, a2.id)).toMatchObject({ status: 'sent', attempts: 1, settled_at: expect.any(String) })
   })
 
+  it('reads no queued rows while the account-wide gap runs: a burst of deliveries does not re-read the queue for each', async () => {
+    let dueReads = 0
+    const counted = db.withPlugin({
+      transformQuery: (args) => {
+        const node = args.node as { kind: string; from?: { froms: Array<{ table?: { identifier?: { name?: string } } }> }; where?: unknown }
+        if (node.kind === 'SelectQueryNode' && node.from?.froms[0]?.table?.identifier?.name === 'outbox' && JSON.stringify(node.where).includes('next_attempt_at')) dueReads += 1
+        return args.node
+      },
+      transformResult: async (args) => args.result,
+    })
+    await outbox.stop()
+    outbox = createOutbox({
+      db: counted, clock: () => new Date(now), logger: createLogger({ level: 'silent' }), sender: channel.sender, random: () => 0.5, pollMs: 60_000,
+      options: { groupIntervalMs: 3000, globalIntervalMs: 1000, jitterMs: 0, maxAttempts: 3 },
+    })
+    outbox.handle('test', async (event) => { events.push(event) })
+    const first = await queue('一', 'g1')
+    expect((await outbox.deliver(first.id)).status).toBe('sent')
+    const reads = dueReads
+    const rest = []
+    for (let i = 0; i < 20; i++) rest.push(await queue(`问 ${i}`, `g${i + 2}`))
+    for (const row of rest) expect((await outbox.deliver(row.id)).status).toBe('queued')
+    expect(dueReads).toBe(reads)
+    // The gap over, the next pass reads the queue and sends the oldest (the next waits for its own gap).
+    now += 1000
+    expect((await outbox.deliver(rest[0]!.id)).status).toBe('sent')
+    expect(dueReads).toBeGreaterThan(reads)
+    expect(channel.said.map((s) => s.text)).toEqual(['一', '问 0'])
+  })
+
   it('retries a dropped send with backoff and marks it failed after the last attempt', async () => {
     channel.state.fail = new QunDeskError('channel_unavailable', '网络断开')
     const row = await queue('你好')

@@ -13,6 +13,15 @@ describe('send pacing', () => {
     expect(pacer.waitMs('g1', 4000)).toBe(0)
   })
 
+  it('tells how long the account must wait before any send, whatever the group', () => {
+    const pacer = createPacer({ groupIntervalMs: 3000, globalIntervalMs: 1000, jitterMs: 2000 }, () => 0.5)
+    expect(pacer.globalWaitMs(0)).toBe(0)
+    pacer.record('g1', 0)
+    expect(pacer.globalWaitMs(0)).toBe(1500)
+    expect(pacer.globalWaitMs(1500)).toBe(0)
+    expect(pacer.waitMs('g1', 1500)).toBe(2500) // the group's own gap is not the account's
+  })
+
   it('draws a different gap each time, so the rhythm is not regular', () => {
     const draws = [0.1, 0.9]
     const pacer = createPacer({ groupIntervalMs: 1000, globalIntervalMs: 0, jitterMs: 1000 }, () => draws.shift() ?? 0)

@@ -35,6 +35,19 @@ describe('insertSuggestion', () => {
     expect(await db.selectFrom('suggestions').select('id').execute()).toHaveLength(1)
   })
 
+  it('stores each row with its own columns and values when its SQL is reused (rows with and without optional columns)', async () => {
+    db = await createTestDb()
+    for (const id of ['m1', 'm2', 'm3']) await withMessage(db, id)
+    const a = await insertSuggestion(db, suggestionFor('m1', '答案一'))
+    const { intent_id: _omitted, ...withoutIntent } = suggestionFor('m2', '答案二')
+    const b = await insertSuggestion(db, withoutIntent)
+    const c = await insertSuggestion(db, { ...suggestionFor('m3', '答案三'), score: 0.4, escalation_reason: 'keyword' })
+    expect([a, b, c].map((r) => [r.message_id, r.text, r.intent_id, r.score, r.escalation_reason])).toEqual([
+      ['m1', '答案一', 'invoice.issue', 0.9, null], ['m2', '答案二', null, 0.9, null], ['m3', '答案三', 'invoice.issue', 0.4, 'keyword'],
+    ])
+    expect(await db.selectFrom('suggestions').selectAll().orderBy('id').execute()).toEqual([a, b, c])
+  })
+
   it('returns plain text with content sealing on, as a read would', async () => {
     const { active, keys } = parseContentKeys(newContentKeyEntry('k1'))
     db = await createTestDb({ contentKeys: { active, keys } })
