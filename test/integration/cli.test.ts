@@ -42,8 +42,8 @@ describe('qundesk kb check', () => {
     const lines = res.stderr.split('\n')
     // Files load in name order, so the duplicate id is reported in shop.yaml, pointing back at bad.yaml.
     expect(lines).toEqual([
-      `${bad}:6: intents[1] (x.empty) has no examples — add at least one question customers ask`,
-      expect.stringMatching(new RegExp(`^${path.join(work.kbDir, 'shop.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: id "logistics.track" is already used at .*bad\\.yaml:2 — `)),
+      `${bad}:6: intents[1] (x.empty) 没有例句 — 每个意图至少需要一条客户会问的话`,
+      expect.stringMatching(new RegExp(`^${path.join(work.kbDir, 'shop.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: id "logistics.track" 已在 .*bad\\.yaml:2 用过 — `)),
     ])
   })
 })
@@ -53,9 +53,9 @@ describe('qundesk kb check with the named fixtures, and kb schema', () => {
 
   it.each([
     ['valid', 0, /^OK: 3 intents in 3 files/, ''],
-    ['malformed', 1, /^$/, 'broken.yaml:4: YAML syntax error'],
-    ['evil', 1, /^$/, 'alias-bomb.yaml: YAML uses too many aliases'],
-    ['bad-values', 1, /^$/, 'bad.yaml:25: intents[5] (shop.named).name must be text, got a list — write a short name people read'],
+    ['malformed', 1, /^$/, 'broken.yaml:4: YAML 语法错误'],
+    ['evil', 1, /^$/, 'alias-bomb.yaml: YAML 用了太多别名'],
+    ['bad-values', 1, /^$/, 'bad.yaml:25: intents[5] (shop.named).name 必须是文字，现在是 列表 — 写一个给人看的简短名称'],
   ])('%s: exit %i with file:line per problem', async (name, code, stdout, stderr) => {
     const res = await run(['kb', 'check', '--kb', kb(name)])
     expect(res.code).toBe(code)
@@ -184,7 +184,7 @@ describe('qundesk rules check', () => {
   it('exits 1 with file:line and the column of an unknown metric', async () => {
     const res = await run(['rules', 'check', '--rules', path.join(FIXTURES, 'rules/unknown-metric')])
     expect(res.code).toBe(1)
-    expect(res.stderr).toContain(`${path.join(FIXTURES, 'rules/unknown-metric/lifecycle.yaml')}:7: tags[2].when: unknown metric "mesages_30d" at column 1 — did you mean "messages_30d"?`)
+    expect(res.stderr).toContain(`${path.join(FIXTURES, 'rules/unknown-metric/lifecycle.yaml')}:7: tags[2].when: 不认识的指标 "mesages_30d"（第 1 列） — 你是不是想写 “messages_30d”？`)
   })
 })
 

@@ -67,6 +67,6 @@ describe('member tagging end to end through the mock puppet', () => {
   it('refuses to start with broken rules, naming the file and line', async () => {
     const work = await makeWorkdir()
     await useRules(work, 'unknown-metric')
-    await expect(startTestApp(work)).rejects.toThrow(/lifecycle\.yaml:\d+: .*unknown metric/)
+    await expect(startTestApp(work)).rejects.toThrow(/lifecycle\.yaml:\d+: .*不认识的指标/)
   })
 })

@@ -102,11 +102,11 @@ describe('learned.yaml round trip with hostile text', () => {
     const loaded = await loadKnowledge(dir)
     expect(loaded.ok).toBe(true)
     if (!loaded.ok) return
-    expect(loaded.warnings.map((w) => w.message)).toContain('learned examples for "invoice.gone" name no intent; they are ignored')
+    expect(loaded.warnings.map((w) => w.message)).toContain('learned 里 "invoice.gone" 的例句找不到对应的意图，已忽略')
   })
 
   it('reports a malformed learned section with its line', () => {
     const parsed = parseKnowledgeFile('learned:\n  - examples: [a]\n  - intent: x\n    examples: [3]\n', 'learned.yaml')
-    expect(parsed.problems.map((p) => [p.line, p.message])).toEqual([[2, 'learned[0] has no intent'], [4, 'learned[1].examples[0] must be text']])
+    expect(parsed.problems.map((p) => [p.line, p.message])).toEqual([[2, 'learned[0] 缺少 intent'], [4, 'learned[1].examples[0] 必须是文字']])
   })
 })
