@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { QunDeskError } from './core/errors.js'
-import { UsageError, type CliIo } from './cli/cli-io.js'
+import { describeUsageError, UsageError, type CliIo } from './cli/cli-io.js'
 import { kbCalibrate } from './cli/kb-calibrate-command.js'
 import { kbCheck, kbEval, kbExportLearned, kbSchema, kbTest } from './cli/kb-commands.js'
 import { kbLint } from './cli/kb-lint-command.js'
@@ -163,7 +163,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const lastKb = values.kb?.at(-1)
     const kbFlags = { ...(lastKb ? { kb: lastKb } : {}) }
     // Only start: a deliberate fresh database is a start, and the other commands refuse with the same message.
-    if (values['new-database'] && command !== 'start') throw new UsageError('--new-database goes with qundesk start only')
+    if (values['new-database'] && command !== 'start') throw new UsageError('--new-database 只能和 qundesk start 一起用')
     if (command === 'start') return await startCommand(io, { newDatabase: values['new-database'] ?? false })
     if (command === 'kb' && sub === 'check') return await kbCheck(kbFlags, io)
     if (command === 'kb' && sub === 'schema') return kbSchema(io)
@@ -179,7 +179,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }, io)
     }
     if (command === 'kb' && sub === 'calibrate') {
-      if (rest.length > 0) throw new UsageError('kb calibrate takes no question: it holds out the knowledge\'s own examples')
+      if (rest.length > 0) throw new UsageError('kb calibrate 不接受问题：它留出知识库自己的例句来校准')
       return await kbCalibrate({
         ...(values.kb ? { kb: values.kb } : {}), write: values.write ?? false, json: values.json ?? false, embeddings: !(values['no-embeddings'] ?? false),
         ...(values['target-false-accept'] !== undefined ? { targetFalseAccept: values['target-false-accept'] } : {}),
@@ -216,10 +216,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'content-key' && sub === 'rotate') return await contentKeyRotate(io)
     if (command === 'tags' && sub === 'explain') return await tagsExplain(rest.join(' ') || undefined, { ...(values.rules ? { rules: values.rules } : {}), json: values.json ?? false }, io)
     if (command === 'user' && sub === 'add') return await userAdd(rest[0], { ...(values.role ? { role: values.role } : {}) }, io)
-    throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`)
+    throw new UsageError(`不认识的命令：${[command, sub].filter(Boolean).join(' ')}`)
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`qundesk: ${(error as Error).message}\nRun "qundesk --help" for usage.`)
+      io.stderr(`qundesk: ${describeUsageError(error as Error)}\n用法见 "qundesk --help"。`)
       return 2
     }
     if (error instanceof QunDeskError && error.code !== 'internal') {

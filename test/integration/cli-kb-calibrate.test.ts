@@ -60,6 +60,6 @@ describe('qundesk kb calibrate (the real CLI)', () => {
   it('refuses a target that is not a share, with usage', async () => {
     const res = await qundesk(['kb', 'calibrate', '--kb', path.join(ROOT, 'test/fixtures', FIXTURE), '--target-false-accept', '5%'])
     expect(res.code).toBe(2)
-    expect(res.stderr).toContain('--target-false-accept must be a share between 0 and 1')
+    expect(res.stderr).toContain('--target-false-accept 必须是 0 到 1 之间的比例，如 0.05')
   })
 })
