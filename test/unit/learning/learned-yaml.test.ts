@@ -13,7 +13,8 @@ const entry = (text: string, intentId = 'invoice.request') => ({ intentId, text,
 describe('addLearnedExample', () => {
   it('creates the file with a header, the entry and its provenance as a comment', () => {
     const text = addLearnedExample(undefined, entry('发票: 能开公司的吗'))
-    expect(text).toContain('# 学习候选')
+    // The first line as in the sample files, so editors check the file against knowledge.schema.json.
+    expect(text.split('\n').slice(0, 2)).toEqual(['# yaml-language-server: $schema=./knowledge.schema.json', '# 学习候选：管理员在控制台「用户与设置 → 学习候选」采纳的例句（由 QunDesk 写入）。'])
     expect(text).toContain('# 2026-12-02T10:00:00.000Z admin 采纳（坐席 小王 按原稿发送，来自建议 #3）')
     const parsed = parseKnowledgeFile(text, 'learned.yaml')
     expect(parsed.problems).toEqual([])
