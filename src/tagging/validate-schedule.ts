@@ -1,9 +1,9 @@
 import { validateDetailed } from 'node-cron'
 
 const FIELDS_5 = '分 时 日 月 星期'
-/** node-cron's field names, as admins read them (the English name kept beside, as cron documentation uses it). */
+/** node-cron's field names, as admins read them. */
 const CRON_FIELDS: Readonly<Record<string, string>> = {
-  second: '秒（second）', minute: '分（minute）', hour: '时（hour）', dayOfMonth: '日（day of month）', month: '月（month）', dayOfWeek: '星期（day of week）',
+  second: '秒字段', minute: '分字段', hour: '时字段', dayOfMonth: '日字段', month: '月字段', dayOfWeek: '星期字段',
 }
 
 /**
@@ -12,7 +12,7 @@ const CRON_FIELDS: Readonly<Record<string, string>> = {
  *
  * @example
  * scheduleProblem('0 3 * * *') // undefined (every day at 03:00)
- * scheduleProblem('0 25 * * *') // { message: 'schedule "0 25 * * *"：时（hour）"25" 无效', hint: ... }
+ * scheduleProblem('0 25 * * *') // { message: 'schedule "0 25 * * *"：时字段 "25" 无效', hint: ... }
  */
 export function scheduleProblem(expression: string): { message: string; hint: string } | undefined {
   const hint = `5 个字段：${FIELDS_5}（可在最前面加第 6 个字段表示秒），如 "0 3 * * *" = 每天 03:00`

@@ -41,6 +41,7 @@ describe('knowledge hot reload', () => {
     if (!result.ok) {
       expect(result.problems[0]!.file).toBe(path.join(work.kbDir, 'broken.yaml'))
       expect(result.problems[0]!.line).toBeGreaterThan(0)
+      expect(result.problems[0]!.message).toBe('YAML 语法错误：[ … ] 列表没有用 ] 结束，或缩进不够')
     }
     expect(t.app.knowledge.current().version).toBe(before)
     t.world.ask(t.world.alice, '我的快递到哪了')

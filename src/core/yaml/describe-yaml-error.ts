@@ -26,6 +26,7 @@ const MESSAGES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^Sequence item without - indicator/, () => '列表项缺少开头的 -'],
   [/^Missing , between (flow sequence|flow map) items/, () => '[ … ] 或 { … } 里的各项之间缺少逗号'],
   [/^Invalid escape sequence (.+)$/, (m) => `双引号里的转义 ${m[1]} 无效`],
+  [/^Block collections are not allowed within flow collections/, () => '[ … ] 或 { … } 里不能换行写“- 项”或“键: 值”'],
 ]
 
 /** By error code, when the message is not one of the above. */

@@ -81,7 +81,9 @@ export function readYamlMapping(text: string, file: string, hints: YamlFileHints
     // Resolving aliases here is what enforces the alias limit.
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
   } catch (error) {
-    report.problem(0, `YAML 用了太多别名（*）（${(error as Error).message}）`, hints.tooManyAliases)
+    // yaml refuses with "Excessive alias count indicates a resource exhaustion attack"; anything else keeps its words.
+    const why = /Excessive alias count/.test((error as Error).message) ? '展开后超出上限，像是“别名炸弹”' : (error as Error).message
+    report.problem(0, `YAML 用了太多别名（*）：${why}`, hints.tooManyAliases)
     return result
   }
 

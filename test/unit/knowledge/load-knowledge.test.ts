@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { formatProblem, loadKnowledge, MAX_KNOWLEDGE_FILE_BYTES } from '../../../src/knowledge/load-knowledge.js'
 import type { KnowledgeProblem, LoadKnowledgeResult } from '../../../src/knowledge/load-knowledge.js'
+import { parseKnowledgeFile } from '../../../src/knowledge/parse-knowledge-file.js'
+import { englishRun } from '../../support/english-run.js'
 
 const FIXTURES = 'test/fixtures/knowledge'
 const fixture = (name: string) => join(FIXTURES, name)
@@ -296,5 +298,49 @@ describe('synonyms in knowledge YAML', () => {
   it('warns about a word listed as its own synonym', async () => {
     const { result } = await load({ 's.yaml': 'synonyms:\n  发票: [发票, invoice]\n' })
     expect(result.ok && result.warnings.map((w) => `${w.line}: ${w.message}`)).toEqual(['2: synonyms.发票[0] 就是这个词本身'])
+  })
+})
+
+describe('knowledge problems and warnings are in Chinese', () => {
+  /** Texts that reach every reader's messages: intents, escalation, matching, synonyms, learned, YAML syntax. */
+  const BROKEN = [
+    'intents:\n  - id: 12\n  - id: a b\n    examples: yes\n  - id: c\n    name: [x]\n    examples: [1, "", 好, 好]\n    answer: [x]\n    auto_send: yes\n    threshold: 2\n    auto_send_threshold: x\n    slots: [order_no]\n    ask: 1\n  - id: d\n    name: "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"\n    examples: []\n  - x\n  - id: e\n    examples: [好]\n    answer: 好\n    ask: 请问\n    owner: me\n    exmaples: [a]\n',
+    'intent: []\nfoo: 1\n',
+    'intents: 3\n',
+    'intents:\n',
+    '- a\n- b\n',
+    '',
+    'intents:\n  - id: a\n\texamples: [x]\n',
+    'intents: [\n  - id: a\n',
+    'intents:\n  - id: "a\n',
+    'a: 1\na: 2\n',
+    'intents:\n  - id: a\n    examples: [x]\n    answer: "y"\n---\nb: 1\n',
+    'escalation: 3\n',
+    'escalation:\n  keywords: 转人工\n  intents: [""]\n  emotion: angry\n  consecutive_misses: -1\n  keyword: [x]\n  zzz: 1\n',
+    'matching: 3\n',
+    'matching:\n  suggest: 2\n  auto_send: 0.1\n  semantic: 3\n  groups: x\n  sugest: 0.3\n',
+    'matching:\n  suggest: 0.5\n  auto_send: 0.2\n  groups:\n    - x\n    - suggest: 0.2\n    - match: VIP\n      suggest: 0.6\n      auto_send: 0.5\n',
+    'synonyms: [x]\n',
+    'synonyms:\n  发票: [invoice, 3, "", "!!!", 发票, "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"]\n  退款: {a: 1}\n  价格: []\n  价钱: [价格]\n  费用: invoice\n',
+    'learned: 3\n',
+    'learned:\n  - x\n  - examples: [a]\n  - intent: a b\n    examples: 3\n  - intent: a\n    examples: [1]\n    extra: 1\n',
+  ]
+
+  it('no message or hint holds an English sentence, over the fixtures and broken texts', async () => {
+    const found: KnowledgeProblem[] = []
+    for (const name of ['bad-values', 'duplicate-id', 'empty', 'evil', 'malformed', 'missing-answer', 'no-intents', 'not-a-mapping', 'unknown-keys', 'does-not-exist', 'valid/shop.yaml']) {
+      const result = await loadKnowledge(fixture(name))
+      found.push(...(result.ok ? result.warnings : result.problems))
+    }
+    BROKEN.forEach((text, i) => {
+      const parsed = parseKnowledgeFile(text, `broken-${i}.yaml`)
+      found.push(...parsed.problems, ...parsed.warnings)
+    })
+    const english = found.map((p) => ({ text: formatProblem(p), english: englishRun(p.message) ?? englishRun(p.hint) })).filter((x) => x.english !== undefined)
+    expect(english).toEqual([])
+    expect(found.length).toBeGreaterThan(60)
+    // The check itself catches English, and lets keys and quoted values through.
+    expect(englishRun('intents[0] (a) has no examples')).toBe('has no examples')
+    expect(englishRun('intents[1] (shop.hours).auto_send 只能是 true 或 false，现在是 "yes please now"')).toBeUndefined()
   })
 })

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { formatProblem, loadRules, MAX_RULES_FILE_BYTES } from '../../../src/tagging/load-rules.js'
 import type { LoadRulesResult, RuleProblem } from '../../../src/tagging/load-rules.js'
 import { scheduleProblem } from '../../../src/tagging/validate-schedule.js'
+import { englishRun } from '../../support/english-run.js'
 
 const fixture = (name: string) => join('test/fixtures/rules', name)
 
@@ -54,7 +55,7 @@ describe('loadRules', () => {
     ['a file instead of a folder', [`${fixture('valid/activity.yaml')}: 规则路径不是文件夹`], fixture('valid/activity.yaml')],
     ['malformed', [`${fixture('malformed/broken.yaml')}:6: YAML 语法错误：[ … ] 列表没有用 ] 结束，或缩进不够`]],
     ['evil', [
-      `${fixture('evil/alias-bomb.yaml')}: YAML 用了太多别名（*）（Excessive alias count indicates a resource exhaustion attack）`,
+      `${fixture('evil/alias-bomb.yaml')}: YAML 用了太多别名（*）：展开后超出上限，像是“别名炸弹”`,
       `${fixture('evil/hostile-expressions.yaml')}:3: tags[0].when: 条件嵌套太深（超过 32 层）（第 33 列）`,
       `${fixture('evil/hostile-expressions.yaml')}:5: tags[1].when: 条件太长（826 个字符，上限 500）（第 501 列）`,
       `${fixture('evil/hostile-expressions.yaml')}:7: tags[2].when: 这里不应出现 "."（第 8 列）`,
@@ -73,7 +74,7 @@ describe('loadRules', () => {
     ]],
     ['bad-schedule', [
       `${fixture('bad-schedule/too-few.yaml')}:1: schedule 已在 ${fixture('bad-schedule/schedule.yaml')}:4 写过`,
-      `${fixture('bad-schedule/schedule.yaml')}:4: schedule "0 25 * * *"：时（hour） "25" 无效`,
+      `${fixture('bad-schedule/schedule.yaml')}:4: schedule "0 25 * * *"：时字段 "25" 无效`,
     ]],
     ['forward-ref', [
       `${fixture('forward-ref/rules.yaml')}:4: tags[0].when: 第 1 列的 has_tag('高净值VIP') 读的标签定义在后面（${fixture('forward-ref/rules.yaml')}:5）`,
@@ -158,9 +159,48 @@ describe('scheduleProblem', () => {
     ['0 0 3 * * *', undefined],
     ['0 3 * *', 'schedule "0 3 * *" 有 4 个字段，应为 5 或 6 个'],
     ['daily', 'schedule "daily" 有 1 个字段，应为 5 或 6 个'],
-    ['0 0 32 * *', 'schedule "0 0 32 * *"：日（day of month） "32" 无效'],
-    ['0 3 * * 8', 'schedule "0 3 * * 8"：星期（day of week） "8" 无效'],
+    ['0 0 32 * *', 'schedule "0 0 32 * *"：日字段 "32" 无效'],
+    ['0 3 * * 8', 'schedule "0 3 * * 8"：星期字段 "8" 无效'],
   ])('%s', (expression, expected) => {
     expect(scheduleProblem(expression)?.message).toBe(expected)
+  })
+})
+
+describe('rules problems and warnings are in Chinese', () => {
+  /** Texts that reach every reader's messages: tags, actions, lifecycle / manual_tags, schedule, expressions. */
+  const BROKEN = [
+    'tags:\n  - id: 12\n    when: x\n  - id: a b\n  - when: true\n  - x\n  - id: "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一"\n    when: in_group\n    description: [x]\n    whn: 1\nactions:\n  - on: tag_add\n    tag: 3\n    suggest: "{{nmae}}"\n    auto_send: yes\n    cooldown_days: -1\n  - on: tag_added\n    tag: a\n  - x\nlifecycle: []\nmanual_tags: [a, a, 3]\nschedule: 3\nlifecyle: 1\nzzz: 2\n',
+    'tags: x\nactions: 3\n',
+    'tags:\nactions:\n',
+    ...['messages_30d > 0)', '(messages_30d > 0', 'messages_30d >', 'messages_30d = 0', 'a & b', 'a | b', 'messages_30d ＞ 0', 'has_tag(新成员)', "has_tag('VIP", 'return_rate < 5%',
+      'return_rate < .5', '1 < x < 5', 'AND', 'join_scene in 1', 'join_scene in [1, x]', 'join_scene in []', 'join_scene in [1', "hastag('VIP')", "eval('1')", 'has_tag(VIP)',
+      "asked('logi*stics')", "asked('a b')", "asked('')", "has_tag('')", 'mesages_30d == 0', 'vip_level > 3', 'has_tag', "messages_30d == 'abc'", 'messages_30d and in_group',
+      'in_group + 1 > 0', "'a' < 'b'", 'orders > null', 'not orders', '-in_group', "join_scene in [1, 'x']", 'null in [1]', 'null == null', 'messages_30d + 1', '1.x', '12abc',
+      '1'.repeat(30), `${'('.repeat(40)}in_group${')'.repeat(40)}`, `in_group${' '.repeat(600)}`, 'process.exit(1)', '@']
+      .map((when) => `tags:\n  - id: t\n    when: ${JSON.stringify(when)}\n`),
+    ...['0 3 * *', '0 25 * * *', '61 * * * *', '0 0 32 * *', '0 0 * 13 *', '0 3 * * 8', '61 0 3 * * *', 'daily'].map((cron) => `schedule: "${cron}"\ntags:\n  - id: t\n    when: in_group\n`),
+  ]
+
+  it('no message or hint holds an English sentence, over the fixtures and broken folders', async () => {
+    const found: RuleProblem[] = []
+    for (const name of ['bad-actions', 'bad-lifecycle', 'bad-schedule', 'duplicate-id', 'empty', 'evil', 'forward-ref', 'malformed', 'unknown-metric', 'does-not-exist', 'valid/activity.yaml']) {
+      const result = await loadRules(fixture(name))
+      found.push(...(result.ok ? result.warnings : result.problems))
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'qundesk-rules-zh-'))
+    try {
+      for (const [i, text] of BROKEN.entries()) {
+        await writeFile(join(dir, 'a.yaml'), text)
+        // Cross-file checks too: a second file repeats sections, reads undefined tags and acts on unknown ones.
+        await writeFile(join(dir, 'b.yaml'), 'schedule: "0 3 * * *"\nlifecycle: [不存在]\nmanual_tags: [t2]\ntags:\n  - id: t2\n    when: "has_tag(\'x\') or has_tag(\'t2\')"\nactions:\n  - on: tag_added\n    tag: 新人\n    notify_agents: true\n')
+        const result = await loadRules(dir)
+        found.push(...(result.ok ? result.warnings : result.problems).map((p) => ({ ...p, file: `broken-${i}/${p.file}` })))
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    const english = found.map((p) => ({ text: formatProblem(p), english: englishRun(p.message) ?? englishRun(p.hint) })).filter((x) => x.english !== undefined)
+    expect(english).toEqual([])
+    expect(found.length).toBeGreaterThan(80)
   })
 })
