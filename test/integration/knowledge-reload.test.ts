@@ -20,6 +20,13 @@ const COUPON_YAML = `intents:
 `
 
 describe('knowledge hot reload', () => {
+  it('refuses to start on broken knowledge, saying which file and line in Chinese', async () => {
+    const work = await makeWorkdir()
+    const broken = path.join(work.kbDir, 'broken.yaml')
+    await fs.writeFile(broken, 'intents:\n  - id: broken.one\n    examples: []\n    answer: 没有\n')
+    await expect(startTestApp(work)).rejects.toThrow(`知识库 ${work.kbDir} 有问题：\n${broken}:3: intents[0] (broken.one) 没有例句 — 每个意图至少需要一条客户会问的话`)
+  })
+
   it('picks up a new YAML file without a restart and answers with it', async () => {
     const work = await makeWorkdir()
     t = await startTestApp(work)
