@@ -20,7 +20,10 @@ const MESSAGES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^Nested mappings are not allowed in compact mappings/, () => '同一行里不能再嵌套“键: 值”'],
   [/^A block sequence may not be used as an implicit map key/, () => '列表不能当作键'],
   [/^All sequence items must start at the same column/, () => '同一个列表的各项（- 开头）没有对齐'],
-  [/^Plain value cannot start with (.+)$/, (m) => `不加引号的文字不能以 ${m[1]} 开头`],
+  [/^All mapping items must start at the same column/, () => '同一层的键没有对齐'],
+  [/^Plain value cannot start with a tab character/, () => '不加引号的文字不能以 Tab 开头'],
+  // "reserved character @", "directive indicator character %", "block scalar indicator |", "flow indicator character ,"
+  [/^Plain value cannot start with [a-z ]*?(\S+)$/, (m) => `不加引号的文字不能以 ${m[1]} 开头`],
   [/^Source contains multiple documents/, () => '文件里有多个 YAML 文档（--- 分隔）'],
   [/^Comments must be separated from other tokens by white space characters/, () => '注释的 # 前面要有空格'],
   [/^Sequence item without - indicator/, () => '列表项缺少开头的 -'],
