@@ -195,19 +195,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'members' && sub === 'delete') return await membersDelete(rest.join(' ') || undefined, { yes: values.yes ?? false }, io)
     if (command === 'audit' && sub === 'verify') return await auditVerify(io)
     if (command === 'backup') {
-      if (rest.length > 0) throw new UsageError('backup takes one file')
+      if (rest.length > 0) throw new UsageError('backup 只接受一个文件')
       return await backupCommand(sub, { force: values.force ?? false }, io)
     }
     if (command === 'migrate') {
-      if (sub) throw new UsageError('migrate takes no arguments: it migrates the configured database (QUNDESK_DATA_DIR or QUNDESK_DATABASE_URL)')
+      if (sub) throw new UsageError('migrate 不接受参数：它升级配置好的数据库（QUNDESK_DATA_DIR 或 QUNDESK_DATABASE_URL）')
       return await migrateCommand(io)
     }
     if (command === 'instances') {
-      if (sub) throw new UsageError('instances takes no arguments (--json for machine-readable output)')
+      if (sub) throw new UsageError('instances 不接受参数（--json 输出机器可读的结果）')
       return await instancesCommand({ json: values.json ?? false }, io)
     }
     if (command === 'db' && sub === 'copy') {
-      if (rest.length > 0) throw new UsageError('db copy takes --from and --to only')
+      if (rest.length > 0) throw new UsageError('db copy 只接受 --from 和 --to')
       return await dbCopyCommand({ ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) }, io)
     }
     if (command === 'content-key' && sub === 'new') return contentKeyNew(rest[0], io)
