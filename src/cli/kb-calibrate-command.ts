@@ -34,7 +34,7 @@ export async function kbCalibrate(flags: KbCalibrateFlags, io: CliIo): Promise<n
   const targetFalseAccept = parseShare(flags.targetFalseAccept, '--target-false-accept', 0.05)
   const targetAutoSendError = parseShare(flags.targetAutoSendError, '--target-auto-send-error', 0.01)
   const dirs = (flags.kb?.length ? flags.kb : [undefined]).map((kb) => kbDir(kb === undefined ? {} : { kb }, io))
-  if (flags.write && dirs.length > 1) throw new UsageError('kb calibrate --write takes one --kb folder (several folders are pooled only to choose defaults)')
+  if (flags.write && dirs.length > 1) throw new UsageError('kb calibrate --write 只能用一个 --kb 文件夹（多个文件夹合并只用于选默认值）')
   const kbs: KnowledgeBase[] = []
   for (const dir of dirs) {
     const kb = await loadOrReport(dir, io)
@@ -128,7 +128,7 @@ async function writeBand(kb: KnowledgeBase, dir: string, band: { suggest: number
 function parseShare(raw: string | undefined, flag: string, fallback: number): number {
   if (raw === undefined) return fallback
   const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`${flag} must be a share between 0 and 1, e.g. 0.05`)
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`${flag} 必须是 0 到 1 之间的比例，如 0.05`)
   return value
 }
 

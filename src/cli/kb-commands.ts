@@ -15,6 +15,7 @@ import { openDb } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { UsageError, type CliIo } from './cli-io.js'
 import { formatTable } from './format-table.js'
+import { describeBands, describeCasesReadError, intentLabeller } from './describe-decision.js'
 import { readKbEmbeddings, reportEmbeddingsError } from './kb-embeddings.js'
 
 /** The knowledge folder a command reads: --kb, else $QUNDESK_KNOWLEDGE_DIR, else ./knowledge. */
@@ -29,7 +30,7 @@ export async function loadOrReport(dir: string, io: CliIo): Promise<KnowledgeBas
     for (const problem of result.problems) io.stderr(formatProblem(problem))
     return undefined
   }
-  for (const warning of result.warnings) io.stderr(`warning: ${formatProblem(warning)}`)
+  for (const warning of result.warnings) io.stderr(`警告：${formatProblem(warning)}`)
   return result.kb
 }
 
@@ -38,7 +39,7 @@ export async function kbCheck(flags: { kb?: string }, io: CliIo): Promise<number
   const dir = kbDir(flags, io)
   const kb = await loadOrReport(dir, io)
   if (!kb) return 1
-  io.stdout(`OK: ${kb.intents.length} intents in ${kb.files.length} files (${path.relative(io.cwd, dir) || '.'})`)
+  io.stdout(`OK：${kb.files.length} 个文件，${kb.intents.length} 个意图（${path.relative(io.cwd, dir) || '.'}）`)
   return 0
 }
 
@@ -57,7 +58,7 @@ export function kbSchema(io: CliIo): number {
  * decided with `matching.semantic`, as the bot decides; a provider error exits 1.
  */
 export async function kbTest(question: string | undefined, flags: { kb?: string; json?: boolean; group?: string; embeddings?: boolean }, io: CliIo): Promise<number> {
-  if (!question?.trim()) throw new UsageError('kb test needs a question, e.g. qundesk kb test "我的快递到哪了"')
+  if (!question?.trim()) throw new UsageError('kb test 需要一个问题，如 qundesk kb test "我的快递到哪了"')
   const kb = await loadOrReport(kbDir(flags, io), io)
   if (!kb) return 1
   const provider = readKbEmbeddings(io, flags.embeddings !== false, '测试')
@@ -80,25 +81,26 @@ export async function kbTest(question: string | undefined, flags: { kb?: string;
     return 0
   }
   const accepted = result.intent
+  const label = intentLabeller(kb)
   io.stdout(accepted
-    ? `decision: accept ${accepted.intentId} (score ${accepted.score.toFixed(3)} >= threshold ${result.threshold.toFixed(3)})${result.confident ? ', confident' : ''}`
-    : `decision: needs a human (best score below threshold ${result.threshold.toFixed(3)})`)
-  io.stdout('top 3:')
-  result.top.slice(0, 3).forEach((c, i) => io.stdout(`  ${i + 1}. ${c.intentId}  ${c.score.toFixed(3)}`))
+    ? `判定：采用 ${label(accepted.intentId)}（分数 ${accepted.score.toFixed(3)} ≥ 阈值 ${result.threshold.toFixed(3)}）${result.confident ? '，有把握' : ''}`
+    : `判定：需要人工（最高分低于阈值 ${result.threshold.toFixed(3)}）`)
+  io.stdout('前 3 名：')
+  result.top.slice(0, 3).forEach((c, i) => io.stdout(`  ${i + 1}. ${label(c.intentId)}  ${c.score.toFixed(3)}`))
   if (weight !== null) {
     // The scores above are blended: say so, and show the offline ranking the evidence below explains.
-    io.stdout(`why: thresholds from ${result.bands}; score blended with the embedding provider (${provider.semantic?.model}, weight ${weight}): score = ${Math.round((1 - weight) * 1000) / 1000} × offline score + ${weight} × (cosine to the nearest example + cosine to the centroid) / 2`)
-    io.stdout(`offline: ${lexical.map((c) => `${c.intentId} ${c.score.toFixed(3)}`).join(', ') || 'no intent scored'}; ${formula}`)
-  } else io.stdout(`why: thresholds from ${result.bands}; ${formula}`)
+    io.stdout(`依据：阈值来自 ${describeBands(result.bands)}；分数融合了嵌入服务（${provider.semantic?.model}，权重 ${weight}）：分数 = ${Math.round((1 - weight) * 1000) / 1000} × 离线分数 + ${weight} × (与最近例句的余弦 + 与质心的余弦) / 2`)
+    io.stdout(`离线：${lexical.map((c) => `${c.intentId} ${c.score.toFixed(3)}`).join('、') || '没有意图得分'}；${formula}`)
+  } else io.stdout(`依据：阈值来自 ${describeBands(result.bands)}；${formula}`)
   for (const e of evidence) {
-    io.stdout(`  ${e.intentId}: centroid ${e.centroid.toFixed(3)}, nearest example ${e.nearest.toFixed(3)}, node-nlp ${e.classifier.toFixed(3)} -> blend ${e.blend.toFixed(3)}${e.capped ? ', capped by centroid' : ''}`)
+    io.stdout(`  ${e.intentId}：质心 ${e.centroid.toFixed(3)}，最近例句 ${e.nearest.toFixed(3)}，node-nlp ${e.classifier.toFixed(3)} → 融合 ${e.blend.toFixed(3)}${e.capped ? '，受质心上限限制' : ''}`)
   }
   const emotion = detectEmotion(question)
   const escalation = decideEscalation({ question, intentId: accepted?.intentId ?? null, emotion, previousMisses: 0 }, kb.escalation)
-  io.stdout(`emotion: ${emotion.severity}${emotion.signals.length ? ` (${emotion.signals.map((x) => x.text).join('、')})` : ''}`)
-  if (escalation) io.stdout(`escalation: ${escalation.reason} — ${escalation.detail}; never auto-sent`)
+  io.stdout(`情绪：${emotion.severity}${emotion.signals.length ? `（${emotion.signals.map((x) => x.text).join('、')}）` : ''}`)
+  if (escalation) io.stdout(`转人工：${escalation.reason} — ${escalation.detail}；不会自动发送`)
   if (accepted && kb.get(accepted.intentId)?.autoSend && !escalation) {
-    io.stdout(result.confident ? 'auto_send: would be sent without an agent' : 'auto_send: below the auto-send band or too close to the runner-up; an agent approves it')
+    io.stdout(result.confident ? 'auto_send：会不经客服直接发送' : 'auto_send：低于自动发送区间，或与第二名太接近；由客服审核后发送')
   }
   return 0
 }
@@ -110,7 +112,7 @@ export async function kbTest(question: string | undefined, flags: { kb?: string;
  * decided as the bot with that provider decides; a provider error exits 1.
  */
 export async function kbEval(flags: { kb?: string; cases?: string; json?: boolean; group?: string; failures?: boolean; byIntent?: boolean; embeddings?: boolean }, io: CliIo): Promise<number> {
-  if (!flags.cases) throw new UsageError('kb eval needs --cases FILE ({"cases":[{"text":"...","expect":"<intent id>"|null}]})')
+  if (!flags.cases) throw new UsageError('kb eval 需要 --cases FILE（{"cases":[{"text":"...","expect":"<intent id>"|null}]}）')
   const kb = await loadOrReport(kbDir(flags, io), io)
   if (!kb) return 1
   const casesFile = path.resolve(io.cwd, flags.cases)
@@ -118,7 +120,7 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
   try {
     raw = JSON.parse(await fs.readFile(casesFile, 'utf8'))
   } catch (error) {
-    io.stderr(`${flags.cases}: cannot read the cases file as JSON: ${(error as Error).message}`)
+    io.stderr(`${flags.cases}: ${describeCasesReadError(error)}`)
     return 1
   }
   let cases
@@ -129,7 +131,7 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
     return 1
   }
   const unknown = [...new Set(cases.map((c) => c.expect).filter((id): id is string => id !== null && !kb.get(id)))]
-  if (unknown.length > 0) io.stderr(`warning: cases expect intents the knowledge base does not have: ${unknown.slice(0, 5).join(', ')}`)
+  if (unknown.length > 0) io.stderr(`警告：测试用例期望的意图在知识库里没有：${unknown.slice(0, 5).join('、')}`)
   const provider = readKbEmbeddings(io, flags.embeddings !== false, '评估')
   if (!provider.ok) return 1
   let evaluated
@@ -145,25 +147,29 @@ export async function kbEval(flags: { kb?: string; cases?: string; json?: boolea
     io.stdout(JSON.stringify({ ...figures, ...(flags.failures ? { failures } : {}), ...(flags.byIntent ? { byIntent, confusions } : {}) }))
     return 0
   }
-  io.stdout(`top1         ${pct(report.top1)}  (${report.top1Hits}/${report.positives})`)
-  io.stdout(`accuracy     ${pct(report.accuracy)}  (${report.accepted}/${report.positives})`)
-  io.stdout(`falseAccept  ${pct(report.falseAccept)}  (${report.falseAccepts}/${report.negatives})`)
+  // Figure names stay the JSON keys (top1, accuracy, falseAccept): admins compare the two outputs.
+  io.stdout(formatTable([
+    ['首位命中 top1', pct(report.top1), `(${report.top1Hits}/${report.positives})`],
+    ['答对 accuracy', pct(report.accuracy), `(${report.accepted}/${report.positives})`],
+    ['误接 falseAccept', pct(report.falseAccept), `(${report.falseAccepts}/${report.negatives})`],
+  ]).join('\n'))
   const kinds = report.falseAcceptByKind
   if (kinds.length > 1 || (kinds.length === 1 && kinds[0]!.kind !== 'unspecified')) {
     for (const k of kinds) io.stdout(`  ${k.kind.padEnd(22)} ${pct(k.falseAccept)}  (${k.falseAccepts}/${k.negatives})`)
   }
-  io.stdout(`cases        ${report.positives} positive, ${report.negatives} negative, ${kb.intents.length} intents`)
-  io.stdout(`timing       train ${report.trainMs.toFixed(0)} ms, match median ${report.matchMsMedian.toFixed(3)} ms, p99 ${report.matchMsP99.toFixed(3)} ms`)
-  if (report.semanticWeight !== null) io.stdout(`semantic     rankings blended with the embedding provider (weight ${report.semanticWeight}), decided with matching.semantic; provider time not in the timing`)
-  if (flags.failures) printFailures(failures, io)
-  if (flags.byIntent) printByIntent(byIntent, confusions, io)
+  io.stdout(`用例：${report.positives} 条应答，${report.negatives} 条应转人工，${kb.intents.length} 个意图`)
+  io.stdout(`用时：训练 ${report.trainMs.toFixed(0)} ms，匹配中位数 ${report.matchMsMedian.toFixed(3)} ms，p99 ${report.matchMsP99.toFixed(3)} ms`)
+  if (report.semanticWeight !== null) io.stdout(`语义：排名融合了嵌入服务（权重 ${report.semanticWeight}），按 matching.semantic 判断；用时不含嵌入服务的时间`)
+  const label = intentLabeller(kb)
+  if (flags.failures) printFailures(failures, io, label)
+  if (flags.byIntent) printByIntent(byIntent, confusions, io, label)
   return 0
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 const NONE = '（无，应转人工）'
 
-function printFailures(failures: readonly EvalFailure[], io: CliIo): void {
+function printFailures(failures: readonly EvalFailure[], io: CliIo, label: (id: string) => string): void {
   io.stdout('')
   io.stdout(`答错的问题（${failures.length} 条）：`)
   if (failures.length === 0) return
@@ -171,26 +177,26 @@ function printFailures(failures: readonly EvalFailure[], io: CliIo): void {
     ['问题', '应为', '判为', '分数', '阈值', '第二名', '第二名分数'],
     ...failures.map((f) => [
       f.text.length > 24 ? `${f.text.slice(0, 23)}…` : f.text,
-      f.expected ?? NONE,
-      f.got ?? `需人工（最像 ${f.best ?? '无'}）`,
+      f.expected ? label(f.expected) : NONE,
+      f.got ? label(f.got) : `需人工（最像 ${f.best ? label(f.best) : '无'}）`,
       f.score?.toFixed(3) ?? '-',
       f.threshold.toFixed(2),
-      f.runnerUp ?? '-',
+      f.runnerUp ? label(f.runnerUp) : '-',
       f.runnerUpScore?.toFixed(3) ?? '-',
     ]),
   ], { indent: '  ' }).join('\n'))
 }
 
-function printByIntent(byIntent: readonly IntentFigures[], confusions: readonly Confusion[], io: CliIo): void {
+function printByIntent(byIntent: readonly IntentFigures[], confusions: readonly Confusion[], io: CliIo, label: (id: string) => string): void {
   io.stdout('')
   io.stdout('各意图（召回率低的在前）：')
   io.stdout(formatTable([
     ['意图', '精确率', '召回率', '样本数', '判为此意图'],
-    ...byIntent.map((f) => [f.intentId, f.precision === null ? '-' : pct(f.precision), f.recall === null ? '-' : pct(f.recall), String(f.support), String(f.predicted)]),
+    ...byIntent.map((f) => [label(f.intentId), f.precision === null ? '-' : pct(f.precision), f.recall === null ? '-' : pct(f.recall), String(f.support), String(f.predicted)]),
   ], { indent: '  ' }).join('\n'))
   io.stdout('')
   io.stdout(`最常混淆（应为 → 判为）：${confusions.length === 0 ? '无' : ''}`)
-  for (const c of confusions.slice(0, 10)) io.stdout(`  ${c.expected ?? NONE} → ${c.got}  ${c.count} 次`)
+  for (const c of confusions.slice(0, 10)) io.stdout(`  ${c.expected ? label(c.expected) : NONE} → ${label(c.got)}  ${c.count} 次`)
 }
 
 /** `qundesk kb export-learned [--out FILE]`: agents' intent fixes as YAML to merge into knowledge/. */
@@ -203,7 +209,7 @@ export async function kbExportLearned(flags: { kb?: string; out?: string }, io: 
     const yaml = formatLearnedYaml(rows.map((r) => ({ intentId: r.intent_id, text: r.text })), loaded.ok ? loaded.kb : undefined, new Date())
     if (flags.out) {
       await fs.writeFile(path.resolve(io.cwd, flags.out), yaml)
-      io.stderr(`wrote ${rows.length} learned examples to ${flags.out}`)
+      io.stderr(`已把 ${rows.length} 条学到的例句写入 ${flags.out}`)
     } else io.stdout(yaml.trimEnd())
     return 0
   } finally {

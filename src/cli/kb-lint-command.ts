@@ -30,7 +30,7 @@ export async function kbLint(flags: { kb?: string; json?: boolean; strict?: bool
     io.stdout(JSON.stringify({ ok: !failed, ...report, loadWarnings: loaded.warnings }))
     return failed ? 1 : 0
   }
-  for (const warning of loaded.warnings) io.stderr(`warning: ${formatProblem(warning)}`)
+  for (const warning of loaded.warnings) io.stderr(`警告：${formatProblem(warning)}`)
   for (const w of report.warnings) {
     io.stdout(formatProblem(w))
     if (w.kind === 'confusable') for (const text of w.examples.slice(0, 5)) io.stdout(`    ${text}`)

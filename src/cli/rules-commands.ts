@@ -10,8 +10,8 @@ export async function rulesCheck(flags: { rules?: string }, io: CliIo): Promise<
     for (const problem of result.problems) io.stderr(formatProblem(problem))
     return 1
   }
-  for (const warning of result.warnings) io.stderr(`warning: ${formatProblem(warning)}`)
+  for (const warning of result.warnings) io.stderr(`警告：${formatProblem(warning)}`)
   const { rules } = result
-  io.stdout(`OK: ${rules.tags.length} tag rules, ${rules.actions.length} actions, lifecycle [${rules.lifecycle.join(', ')}]${rules.schedule ? `, schedule "${rules.schedule}"` : ''} (${path.relative(io.cwd, dir) || '.'})`)
+  io.stdout(`OK：${rules.tags.length} 条标签规则，${rules.actions.length} 个动作，lifecycle [${rules.lifecycle.join(', ')}]${rules.schedule ? `，schedule "${rules.schedule}"` : ''}（${path.relative(io.cwd, dir) || '.'}）`)
   return 0
 }

@@ -42,3 +42,13 @@ function editDistance(a: string, b: string): number {
   }
   return at(a.length, b.length)
 }
+
+/**
+ * The hint for a misspelt key or name, in the admin's language.
+ *
+ * @example
+ * didYouMeanHint('examples') // '你是不是想写 “examples”？'
+ */
+export function didYouMeanHint(suggestion: string): string {
+  return `你是不是想写 “${suggestion}”？`
+}

@@ -16,8 +16,8 @@ export interface FileProblem {
  * One line for logs and the CLI: `file:line: message — hint`.
  *
  * @example
- * formatProblem({ file: 'knowledge/shipping.yaml', line: 14, message: 'intents[3].answer is empty', hint: 'add an answer' })
- * // 'knowledge/shipping.yaml:14: intents[3].answer is empty — add an answer'
+ * formatProblem({ file: 'knowledge/shipping.yaml', line: 14, message: 'intents[3] (logistics.track).answer 是空的', hint: '写上回复内容' })
+ * // 'knowledge/shipping.yaml:14: intents[3] (logistics.track).answer 是空的 — 写上回复内容'
  */
 export function formatProblem(p: FileProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}` : p.file

@@ -132,6 +132,12 @@ export function knowledgeJsonSchema(): Record<string, unknown> {
   }
 }
 
+/**
+ * The first line of every knowledge file QunDesk creates (matching.yaml, learned.yaml), as the sample files carry it:
+ * editors with the YAML language server then complete and check keys against knowledge.schema.json beside it.
+ */
+export const KNOWLEDGE_SCHEMA_COMMENT = '# yaml-language-server: $schema=./knowledge.schema.json'
+
 /** The schema file's text, as committed (two-space JSON and a final newline). */
 export function knowledgeJsonSchemaText(): string {
   return `${JSON.stringify(knowledgeJsonSchema(), null, 2)}\n`

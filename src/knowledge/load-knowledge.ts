@@ -22,15 +22,15 @@ export const MAX_KNOWLEDGE_FILE_BYTES = 1024 * 1024
 const MAX_KNOWLEDGE_FILES = 500
 
 const KNOWLEDGE_FOLDER: YamlFolderKind = {
-  what: 'knowledge',
+  what: '知识库',
   maxFiles: MAX_KNOWLEDGE_FILES,
   maxFileBytes: MAX_KNOWLEDGE_FILE_BYTES,
   hints: {
-    notAFolder: 'point the knowledge setting at a folder of *.yaml files',
-    notFound: 'create it and add *.yaml files, or fix the knowledge folder setting',
-    noFiles: 'add at least one file such as logistics.yaml (see knowledge/README.md)',
-    tooManyFiles: `keep it under ${MAX_KNOWLEDGE_FILES} files by merging related intents`,
-    fileTooLarge: 'split it into several files by topic',
+    notAFolder: '把知识库设置（QUNDESK_KNOWLEDGE_DIR 或 --kb）指向一个放 *.yaml 文件的文件夹',
+    notFound: '创建这个文件夹并放入 *.yaml 文件，或改正知识库文件夹的设置',
+    noFiles: '至少加一个文件，如 logistics.yaml（见 knowledge/README.md）',
+    tooManyFiles: `把相关的意图合并到同一个文件里，文件数保持在 ${MAX_KNOWLEDGE_FILES} 个以内`,
+    fileTooLarge: '按主题拆成几个文件',
   },
 }
 
@@ -67,17 +67,17 @@ export async function loadKnowledge(dir: string, options: { parse?: ParseKnowled
     warnings.push(...parsed.warnings)
     if (parsed.escalation) {
       if (escalation) {
-        problems.push({ file, line: parsed.escalation.line, message: `escalation is already set at ${escalation.file}:${escalation.line}`, hint: 'keep one `escalation:` section in the whole knowledge folder' })
+        problems.push({ file, line: parsed.escalation.line, message: `escalation 已在 ${escalation.file}:${escalation.line} 写过`, hint: '整个知识库文件夹只保留一个 `escalation:`' })
       } else escalation = { ...parsed.escalation, file }
     }
     if (parsed.bands) {
       if (bands) {
-        problems.push({ file, line: parsed.bands.line, message: `matching is already set at ${bands.file}:${bands.line}`, hint: 'keep one `matching:` section in the whole knowledge folder' })
+        problems.push({ file, line: parsed.bands.line, message: `matching 已在 ${bands.file}:${bands.line} 写过`, hint: '整个知识库文件夹只保留一个 `matching:`' })
       } else bands = { ...parsed.bands, file }
     }
     if (parsed.synonyms) {
       if (synonyms) {
-        problems.push({ file, line: parsed.synonyms.line, message: `synonyms is already set at ${synonyms.file}:${synonyms.line}`, hint: 'keep one `synonyms:` section in the whole knowledge folder (knowledge/synonyms.yaml)' })
+        problems.push({ file, line: parsed.synonyms.line, message: `synonyms 已在 ${synonyms.file}:${synonyms.line} 写过`, hint: '整个知识库文件夹只保留一个 `synonyms:`（knowledge/synonyms.yaml）' })
       } else synonyms = { ...parsed.synonyms, file }
     }
     for (const entry of parsed.learned ?? []) learned.push({ ...entry, file })
@@ -87,8 +87,8 @@ export async function loadKnowledge(dir: string, options: { parse?: ParseKnowled
         problems.push({
           file,
           line: intent.source.line,
-          message: `id "${intent.id}" is already used at ${first.source.file}:${first.source.line}`,
-          hint: 'rename one of them (ids must be unique across all files) or merge the two intents',
+          message: `id "${intent.id}" 已在 ${first.source.file}:${first.source.line} 用过`,
+          hint: '给其中一个改名（所有文件里的 id 不能重复），或把两个意图合并',
         })
         continue
       }
@@ -100,8 +100,8 @@ export async function loadKnowledge(dir: string, options: { parse?: ParseKnowled
           warnings.push({
             file,
             line: intent.source.line,
-            message: `example "${example}" of ${intent.id} is also an example of ${owner.id} (${owner.source.file}:${owner.source.line})`,
-            hint: 'keep it in one intent only, so the bot knows which answer fits',
+            message: `${intent.id} 的例句 "${example}" 也是 ${owner.id} 的例句（${owner.source.file}:${owner.source.line}）`,
+            hint: '只留在一个意图里，机器人才知道该用哪个回答',
           })
         } else if (!owner) {
           firstByExample.set(example, intent)
@@ -113,11 +113,11 @@ export async function loadKnowledge(dir: string, options: { parse?: ParseKnowled
 
   if (problems.length > 0) return { ok: false, problems }
   mergeLearned(intents, learned, warnings)
-  if (intents.length === 0) return folderProblem('knowledge base has no intents', 'add intents with id, examples and answer to a *.yaml file (see knowledge/README.md)')
+  if (intents.length === 0) return folderProblem('知识库里没有意图', '在 *.yaml 文件里加上带 id、examples 和 answer 的意图（见 knowledge/README.md）')
   if (escalation) {
     for (const pattern of escalation.policy.intents) {
       if (!intents.some((intent) => intentMatches(pattern, intent.id))) {
-        warnings.push({ file: escalation.file, line: escalation.line, message: `escalation.intents "${pattern}" matches no intent`, hint: 'check the spelling; `complaint.*` matches every id starting with complaint.' })
+        warnings.push({ file: escalation.file, line: escalation.line, message: `escalation.intents "${pattern}" 没有匹配到任何意图`, hint: '检查拼写；`complaint.*` 匹配所有以 complaint. 开头的 id' })
       }
     }
   }
@@ -136,7 +136,7 @@ function mergeLearned(intents: Intent[], learned: ReadonlyArray<LearnedExamples 
   for (const entry of learned) {
     const i = index.get(entry.intentId)
     if (i === undefined) {
-      warnings.push({ file: entry.file, line: entry.line, message: `learned examples for "${entry.intentId}" name no intent; they are ignored`, hint: 'move them to the intent that replaced it, or delete the entry' })
+      warnings.push({ file: entry.file, line: entry.line, message: `learned 里 "${entry.intentId}" 的例句找不到对应的意图，已忽略`, hint: '把它们移到替代它的意图下，或删掉这一项' })
       continue
     }
     const intent = intents[i]!

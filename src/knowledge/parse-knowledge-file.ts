@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
-import { didYouMean } from '../core/did-you-mean.js'
+import { didYouMean, didYouMeanHint } from '../core/did-you-mean.js'
 import type { FileProblem } from '../core/file-problem.js'
 import { readYamlMapping, type YamlFileHints } from '../core/yaml/read-yaml-mapping.js'
 import { describe, isEmptyNode, keyName, resolve, scalarValue } from '../core/yaml/yaml-nodes.js'
@@ -44,18 +44,18 @@ const SLOT_NAMES: readonly string[] = INTENT_FORMAT.properties.slots.items.enum
 
 /** In an admin's words about intents; the shared hints are in readYamlMapping. */
 const KNOWLEDGE_HINTS: YamlFileHints = {
-  tooDeep: 'an intent needs 4 or 5 levels; check for unclosed [ or { and for runaway indentation',
-  unclosedFlow: 'a [ … ] or { … } list is not closed, or its items are not indented — close it on the line where it starts',
+  tooDeep: '一个意图只需要 4–5 层；检查有没有没闭合的 [ 或 {，以及越缩越深的行',
+  unclosedFlow: '[ … ] 或 { … } 没有闭合，或里面的项没有缩进 — 在开始的那一行里闭合它',
   syntax: {
-    BAD_INDENT: 'check the indentation: use spaces, and line up the keys of one intent under each other',
-    MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; put quotes around text that contains ": "',
-    UNEXPECTED_TOKEN: 'put quotes around text that contains ": ", " #", "[", "{" or starts with "-"',
-    BAD_SCALAR_START: 'put quotes around text that starts with a special character such as @, `, %, | or >',
+    BAD_INDENT: '检查缩进：用空格，同一个意图的各个键要上下对齐',
+    MULTILINE_IMPLICIT_KEY: '键必须写在一行里；含有 ": " 的文字要加引号',
+    UNEXPECTED_TOKEN: '含有 ": "、" #"、"["、"{" 或以 "-" 开头的文字要加引号',
+    BAD_SCALAR_START: '以 @、`、%、| 或 > 等特殊字符开头的文字要加引号',
   },
-  otherSyntax: 'fix the YAML syntax; put quotes around text that contains ": " or " #"',
-  tooManyAliases: 'write the text out instead of using many *aliases',
-  empty: 'add `intents:` with a list of intents, or delete the file',
-  notAMapping: 'start the file with `intents:` followed by a list of `- id: ...` items',
+  otherSyntax: '改正 YAML 写法；含有 ": " 或 " #" 的文字要加引号',
+  tooManyAliases: '直接写出文字，不要用大量 *别名',
+  empty: '加上 `intents:` 和意图列表，或删掉这个文件',
+  notAMapping: '文件以 `intents:` 开头，下面是一串 `- id: ...` 项',
 }
 
 /**
@@ -98,22 +98,22 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       learned = readLearned(doc, pair, report)
     } else {
       const suggestion = didYouMean(key ?? '', TOP_LEVEL_KEYS)
-      warn(lineOf(pair.key, 1), `unknown top-level key "${key ?? '?'}" is ignored`, suggestion ? `did you mean "${suggestion}"?` : `only ${TOP_LEVEL_KEYS.map((k) => `\`${k}:\``).join(', ')} are read at the top level`)
+      warn(lineOf(pair.key, 1), `不认识顶层键 "${key ?? '?'}"，已忽略`, suggestion ? didYouMeanHint(suggestion) : `顶层只读取 ${TOP_LEVEL_KEYS.map((k) => `\`${k}:\``).join('、')}`)
     }
   }
   const sections = { ...(escalation ? { escalation } : {}), ...(bands ? { bands } : {}), ...(synonyms ? { synonyms } : {}), ...(learned ? { learned } : {}) }
   if (!intentsPair) {
     if (escalation || bands || synonyms || learned || problems.length > 0) return { intents, problems, warnings, ...sections }
-    problem(lineOf(root, 1), 'missing `intents:`', 'add `intents:` with a list of `- id: ...` items')
+    problem(lineOf(root, 1), '缺少 `intents:`', '加上 `intents:`，下面写一串 `- id: ...` 项')
     return { intents, problems, warnings }
   }
   const list = resolve(doc, intentsPair.value)
   if (list === null || list === undefined || (isScalar(list) && list.value === null)) {
-    warn(lineOf(intentsPair.key, 1), 'intents is empty', 'add intents under `intents:` or delete the file')
+    warn(lineOf(intentsPair.key, 1), 'intents 是空的', '在 `intents:` 下面加意图，或删掉这个文件')
     return { intents, problems, warnings }
   }
   if (!isSeq(list)) {
-    problem(lineOf(list, lineOf(intentsPair.key, 1)), 'intents is not a list', 'write each intent as a list item starting with `- id: ...`')
+    problem(lineOf(list, lineOf(intentsPair.key, 1)), 'intents 不是列表', '每个意图写成一个以 `- id: ...` 开头的列表项')
     return { intents, problems, warnings }
   }
 
@@ -122,7 +122,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
     const path = `intents[${index}]`
     const itemLine = lineOf(item, lineOf(list, 1))
     if (!isMap(item)) {
-      problem(itemLine, `${path} is not a mapping`, 'write the intent as `- id: ...` with examples and answer indented below it')
+      problem(itemLine, `${path} 不是“键: 值”结构`, '意图写成 `- id: ...`，examples 和 answer 缩进写在它下面')
       return
     }
     const intent = readIntent(doc, item, path, itemLine, report)
@@ -141,7 +141,7 @@ function readLearned(doc: Document, pair: Pair, { problem, warn, lineOf }: YamlR
   const listLine = lineOf(pair.key, 1)
   if (isEmptyNode(list)) return out
   if (!isSeq(list)) {
-    problem(lineOf(list, listLine), 'learned is not a list', 'write each entry as `- intent: id` with `examples:` below it')
+    problem(lineOf(list, listLine), 'learned 不是列表', '每一项写成 `- intent: id`，下面写 `examples:`')
     return out
   }
   list.items.forEach((rawItem, index) => {
@@ -149,7 +149,7 @@ function readLearned(doc: Document, pair: Pair, { problem, warn, lineOf }: YamlR
     const path = `learned[${index}]`
     const line = lineOf(item, listLine)
     if (!isMap(item)) {
-      problem(line, `${path} is not a mapping`, 'write `- intent: id` with `examples:` indented below it')
+      problem(line, `${path} 不是“键: 值”结构`, '写成 `- intent: id`，`examples:` 缩进写在它下面')
       return
     }
     let intentId = ''
@@ -160,27 +160,27 @@ function readLearned(doc: Document, pair: Pair, { problem, warn, lineOf }: YamlR
       const valueLine = lineOf(node, lineOf(p.key, line))
       if (key === 'intent') {
         const raw = scalarValue(node)
-        if (typeof raw !== 'string' || raw.trim() === '' || /\s/.test(raw.trim())) problem(valueLine, `${path}.intent must be an intent id`, 'write the id of an intent defined in another file, e.g. `intent: invoice.request`')
+        if (typeof raw !== 'string' || raw.trim() === '' || /\s/.test(raw.trim())) problem(valueLine, `${path}.intent 必须是意图 id`, '写在其他文件里定义的意图 id，如 `intent: invoice.request`')
         else intentId = raw.trim()
       } else if (key === 'examples') {
         examples = []
         if (isEmptyNode(node)) continue
         if (!isSeq(node)) {
-          problem(valueLine, `${path}.examples must be a list`, 'write one `- 问题` per line')
+          problem(valueLine, `${path}.examples 必须是列表`, '每行写一条 `- 问题`')
           continue
         }
         node.items.forEach((rawExample, i) => {
           const exampleNode = resolve(doc, rawExample)
           const value = scalarValue(exampleNode)
-          if (typeof value !== 'string' || value.trim() === '') problem(lineOf(exampleNode, valueLine), `${path}.examples[${i}] must be text`, 'write the question text in quotes, or remove the item')
+          if (typeof value !== 'string' || value.trim() === '') problem(lineOf(exampleNode, valueLine), `${path}.examples[${i}] 必须是文字`, '把问题写在引号里，或删掉这一项')
           else examples?.push(value.trim())
         })
       } else {
-        warn(lineOf(p.key, line), `${path} has unknown key "${key ?? '?'}", which is ignored`, `an entry has only ${LEARNED_KEYS.map((k) => `\`${k}:\``).join(' and ')}`)
+        warn(lineOf(p.key, line), `${path} 有不认识的键 "${key ?? '?'}"，已忽略`, `每一项只有 ${LEARNED_KEYS.map((k) => `\`${k}:\``).join(' 和 ')}`)
       }
     }
     if (!intentId) {
-      if (!item.items.some((p) => keyName(p) === 'intent')) problem(line, `${path} has no intent`, 'add `intent: id` naming the intent these examples belong to')
+      if (!item.items.some((p) => keyName(p) === 'intent')) problem(line, `${path} 缺少 intent`, '加上 `intent: id`，写明这些例句属于哪个意图')
       return
     }
     out.push({ intentId, examples: examples ?? [], line })
@@ -217,15 +217,15 @@ function readIntent(
   let id = ''
   const idValue = valueOf('id')
   if (!idValue) {
-    fail(itemLine, `${path} has no id`, 'add `id: topic.name` (unique across all files, e.g. logistics.track)')
+    fail(itemLine, `${path} 缺少 id`, '加上 `id: 主题.名称`（所有文件里不能重复，如 logistics.track）')
   } else {
     const raw = scalarValue(idValue.node)
     if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
-      fail(idValue.line, `${path}.id is empty`, 'give the intent an id such as logistics.track')
+      fail(idValue.line, `${path}.id 是空的`, '给意图一个 id，如 logistics.track')
     } else if (typeof raw !== 'string') {
-      fail(idValue.line, `${path}.id must be text, got ${describe(raw, idValue.node)}`, 'write the id as text, e.g. `id: logistics.track` (quote numbers)')
+      fail(idValue.line, `${path}.id 必须是文字，现在是 ${describe(raw, idValue.node)}`, 'id 写成文字，如 `id: logistics.track`（数字要加引号）')
     } else if (/\s/.test(raw.trim())) {
-      fail(idValue.line, `${path}.id "${raw}" contains spaces`, 'use letters, digits, dots, dashes or underscores, e.g. logistics.track')
+      fail(idValue.line, `${path}.id "${raw}" 含有空格`, '只用字母、数字、点、横线或下划线，如 logistics.track')
     } else {
       id = raw.trim()
     }
@@ -236,8 +236,8 @@ function readIntent(
     const suggestion = didYouMean(key, INTENT_KEYS)
     warn(
       lineOf(pair.key, itemLine),
-      `${name} has unknown key "${key}", which is ignored`,
-      suggestion ? `did you mean "${suggestion}"?` : `known keys: ${INTENT_KEYS.join(', ')}`,
+      `${name} 有不认识的键 "${key}"，已忽略`,
+      suggestion ? didYouMeanHint(suggestion) : `可用的键：${INTENT_KEYS.join('、')}`,
     )
   }
 
@@ -247,9 +247,9 @@ function readIntent(
   if (nameValue) {
     const raw = scalarValue(nameValue.node)
     if (typeof raw !== 'string' || raw.trim() === '') {
-      fail(nameValue.line, `${name}.name must be text, got ${describe(raw, nameValue.node)}`, 'write a short name people read, e.g. `name: 查物流`, or remove it')
+      fail(nameValue.line, `${name}.name 必须是文字，现在是 ${describe(raw, nameValue.node)}`, '写一个给人看的简短名称，如 `name: 查物流`，或删掉它')
     } else if ([...raw.trim()].length > NAME.maxLength) {
-      fail(nameValue.line, `${name}.name is longer than ${NAME.maxLength} characters`, 'keep it short, e.g. `name: 查物流`; the details belong in the answer')
+      fail(nameValue.line, `${name}.name 超过 ${NAME.maxLength} 个字`, '写短一点，如 `name: 查物流`；细节写在 answer 里')
     } else displayName = raw.trim()
   }
 
@@ -257,9 +257,9 @@ function readIntent(
   const examples: string[] = []
   const examplesValue = valueOf('examples')
   if (!examplesValue || isEmptyNode(examplesValue.node)) {
-    fail(examplesValue?.line ?? itemLine, `${name} has no examples`, 'add `examples:` with a few questions customers ask, e.g. [我的快递到哪了, 怎么查物流]')
+    fail(examplesValue?.line ?? itemLine, `${name} 没有例句`, '加上 `examples:`，写几条客户会问的话，如 [我的快递到哪了, 怎么查物流]')
   } else if (!isSeq(examplesValue.node)) {
-    fail(examplesValue.line, `${name}.examples must be a list`, 'write `examples: [问题一, 问题二]` or one `- 问题` per line')
+    fail(examplesValue.line, `${name}.examples 必须是列表`, '写成 `examples: [问题一, 问题二]`，或每行一条 `- 问题`')
   } else {
     const seen = new Set<string>()
     examplesValue.node.items.forEach((rawExample, i) => {
@@ -267,18 +267,18 @@ function readIntent(
       const line = lineOf(node, examplesValue.line)
       const value = scalarValue(node)
       if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
-        fail(line, `${name}.examples[${i}] is empty`, 'write the question text or remove the empty item')
+        fail(line, `${name}.examples[${i}] 是空的`, '写上问题，或删掉这个空项')
       } else if (typeof value !== 'string') {
-        fail(line, `${name}.examples[${i}] must be text, got ${describe(value, node)}`, 'put quotes around it, e.g. "12345"')
+        fail(line, `${name}.examples[${i}] 必须是文字，现在是 ${describe(value, node)}`, '给它加上引号，如 "12345"')
       } else if (seen.has(value.trim())) {
-        warn(line, `${name}.examples[${i}] "${value.trim()}" is listed twice`, 'remove the duplicate')
+        warn(line, `${name}.examples[${i}] "${value.trim()}" 重复了`, '删掉重复的一条')
       } else {
         seen.add(value.trim())
         examples.push(value.trim())
       }
     })
     if (examplesValue.node.items.length === 0) {
-      fail(examplesValue.line, `${name} has no examples`, 'add at least one question customers ask')
+      fail(examplesValue.line, `${name} 没有例句`, '每个意图至少需要一条客户会问的话')
     }
   }
 
@@ -286,13 +286,13 @@ function readIntent(
   let answer = ''
   const answerValue = valueOf('answer')
   if (!answerValue) {
-    fail(itemLine, `${name} has no answer`, 'add `answer: "..."` with the reply to send')
+    fail(itemLine, `${name} 缺少 answer`, '加上 `answer: "..."`，写要回复的内容')
   } else {
     const raw = scalarValue(answerValue.node)
     if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
-      fail(answerValue.line, `${name}.answer is empty`, 'add an answer')
+      fail(answerValue.line, `${name}.answer 是空的`, '写上回复内容')
     } else if (typeof raw !== 'string') {
-      fail(answerValue.line, `${name}.answer must be text, got ${describe(raw, answerValue.node)}`, 'put the answer in quotes')
+      fail(answerValue.line, `${name}.answer 必须是文字，现在是 ${describe(raw, answerValue.node)}`, '把回答写在引号里')
     } else {
       answer = raw.trim()
     }
@@ -304,7 +304,7 @@ function readIntent(
   if (autoSendValue) {
     const raw = scalarValue(autoSendValue.node)
     if (typeof raw === 'boolean') autoSend = raw
-    else fail(autoSendValue.line, `${name}.auto_send must be true or false, got ${describe(raw, autoSendValue.node)}`, 'write `auto_send: true` or `auto_send: false` (yes/no are not booleans here)')
+    else fail(autoSendValue.line, `${name}.auto_send 只能是 true 或 false，现在是 ${describe(raw, autoSendValue.node)}`, '写 `auto_send: true` 或 `auto_send: false`（这里 yes/no 不算）')
   }
 
   // threshold
@@ -313,9 +313,9 @@ function readIntent(
   if (thresholdValue) {
     const raw = scalarValue(thresholdValue.node)
     if (typeof raw !== 'number' || Number.isNaN(raw)) {
-      fail(thresholdValue.line, `${name}.threshold must be a number between ${THRESHOLD.minimum} and ${THRESHOLD.maximum}, got ${describe(raw, thresholdValue.node)}`, 'write e.g. `threshold: 0.6`, or remove it to use the default')
+      fail(thresholdValue.line, `${name}.threshold 必须是 ${THRESHOLD.minimum} 到 ${THRESHOLD.maximum} 之间的数，现在是 ${describe(raw, thresholdValue.node)}`, '写成如 `threshold: 0.6`，或删掉它使用默认值')
     } else if (raw < THRESHOLD.minimum || raw > THRESHOLD.maximum) {
-      fail(thresholdValue.line, `${name}.threshold ${raw} is out of range`, `use a number between ${THRESHOLD.minimum} and ${THRESHOLD.maximum} (higher = stricter), e.g. 0.6`)
+      fail(thresholdValue.line, `${name}.threshold ${raw} 超出范围`, `用 ${THRESHOLD.minimum} 到 ${THRESHOLD.maximum} 之间的数（越高越严格），如 0.6`)
     } else {
       threshold = raw
     }
@@ -327,7 +327,7 @@ function readIntent(
   if (autoSendThresholdValue) {
     const raw = scalarValue(autoSendThresholdValue.node)
     if (typeof raw !== 'number' || raw < AUTO_SEND_THRESHOLD.minimum || raw > AUTO_SEND_THRESHOLD.maximum) {
-      fail(autoSendThresholdValue.line, `${name}.auto_send_threshold must be a number between ${AUTO_SEND_THRESHOLD.minimum} and ${AUTO_SEND_THRESHOLD.maximum}`, 'e.g. `auto_send_threshold: 0.7` (higher = stricter)')
+      fail(autoSendThresholdValue.line, `${name}.auto_send_threshold 必须是 ${AUTO_SEND_THRESHOLD.minimum} 到 ${AUTO_SEND_THRESHOLD.maximum} 之间的数`, '如 `auto_send_threshold: 0.7`（越高越严格）')
     } else autoSendThreshold = raw
   }
 
@@ -338,11 +338,11 @@ function readIntent(
     const items = isSeq(slotsValue.node) ? slotsValue.node.items.map((i) => scalarValue(resolve(doc, i))) : undefined
     const bad = items?.find((i) => typeof i !== 'string' || !SLOT_NAMES.includes(i))
     if (!items || items.length === 0 || bad !== undefined) {
-      fail(slotsValue.line, `${name}.slots must be a list of ${SLOT_NAMES.join(', ')}${bad !== undefined ? `, got "${String(bad)}"` : ''}`, 'e.g. `slots: [order_id]`, and use {{order_id}} in the answer')
+      fail(slotsValue.line, `${name}.slots 必须是由 ${SLOT_NAMES.join('、')} 组成的列表${bad !== undefined ? `，现在有 "${String(bad)}"` : ''}`, '如 `slots: [order_id]`，并在 answer 里用 {{order_id}}')
     } else {
       slots = [...new Set(items as SlotName[])]
       for (const slot of slots) {
-        if (!answer.includes(`{{${slot}}}`)) warn(slotsValue.line, `${name} asks for ${slot} but its answer has no {{${slot}}}`, `put {{${slot}}} where the value belongs in the answer`)
+        if (!answer.includes(`{{${slot}}}`)) warn(slotsValue.line, `${name} 要客户提供 ${slot}，但 answer 里没有 {{${slot}}}`, `在 answer 里该填这个值的地方写 {{${slot}}}`)
       }
     }
   }
@@ -350,14 +350,14 @@ function readIntent(
   const askValue = valueOf('ask')
   if (askValue) {
     const raw = scalarValue(askValue.node)
-    if (typeof raw !== 'string' || raw.trim() === '') fail(askValue.line, `${name}.ask must be text`, 'e.g. `ask: "{{name}}，麻烦发一下订单号，我帮您查～"`')
-    else if (!slotsValue) warn(askValue.line, `${name}.ask is only used with slots`, 'add `slots: [order_id]` or remove ask')
+    if (typeof raw !== 'string' || raw.trim() === '') fail(askValue.line, `${name}.ask 必须是文字`, '如 `ask: "{{name}}，麻烦发一下订单号，我帮您查～"`')
+    else if (!slotsValue) warn(askValue.line, `${name}.ask 只在有 slots 时使用`, '加上 `slots: [order_id]`，或删掉 ask')
     else ask = raw.trim()
   }
 
   if (failures > 0) return undefined
   if (examples.length < 3) {
-    warn(examplesValue?.line ?? itemLine, `${name} has only ${examples.length} example${examples.length === 1 ? '' : 's'}`, 'add 5–10 different ways customers ask this, so matching is reliable')
+    warn(examplesValue?.line ?? itemLine, `${name} 只有 ${examples.length} 条例句`, '补充 5–10 种客户的不同问法，匹配才可靠')
   }
   return {
     id, ...(displayName ? { name: displayName } : {}), examples, answer, autoSend,

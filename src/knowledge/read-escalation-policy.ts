@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import type { Document, Pair, YAMLMap } from 'yaml'
 import type { Severity } from '../core/vocabulary.js'
-import { didYouMean } from '../core/did-you-mean.js'
+import { didYouMean, didYouMeanHint } from '../core/did-you-mean.js'
 import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './escalation-policy.js'
 import { ESCALATION_FORMAT, keysOf } from './knowledge-format.js'
@@ -24,7 +24,7 @@ const MISSES = ESCALATION_FORMAT.properties.consecutive_misses
  */
 export function readEscalationPolicy(doc: Document, node: unknown, line: number, report: YamlReporters): EscalationPolicy | undefined {
   if (!isMap(node)) {
-    report.problem(line, 'escalation must be a mapping', 'write keys such as `keywords: [转人工]` indented under `escalation:`')
+    report.problem(line, 'escalation 必须是“键: 值”结构', '在 `escalation:` 下面缩进写键，如 `keywords: [转人工]`')
     return undefined
   }
   const policy: { -readonly [K in keyof EscalationPolicy]: EscalationPolicy[K] } = { ...DEFAULT_ESCALATION_POLICY }
@@ -40,21 +40,21 @@ export function readEscalationPolicy(doc: Document, node: unknown, line: number,
     if (key === 'keywords' || key === 'intents') {
       const items = isSeq(value) ? value.items.map((i) => (isScalar(i) ? i.value : undefined)) : undefined
       if (!items || items.some((i) => typeof i !== 'string' || i.trim() === '')) {
-        fail(at, `escalation.${key} must be a list of text`, key === 'keywords' ? 'e.g. `keywords: [转人工, 人工客服]`' : 'e.g. `intents: [complaint.*, service.human]`')
+        fail(at, `escalation.${key} 必须是文字列表`, key === 'keywords' ? '如 `keywords: [转人工, 人工客服]`' : '如 `intents: [complaint.*, service.human]`')
       } else policy[key] = Object.freeze((items as string[]).map((i) => i.trim()))
     } else if (key === 'emotion') {
       const raw = isScalar(value) ? value.value : undefined
       if (typeof raw !== 'string' || !EMOTIONS.includes(raw)) {
-        fail(at, `escalation.emotion must be one of ${EMOTIONS.join(', ')}`, 'e.g. `emotion: severe` (none turns the rule off)')
+        fail(at, `escalation.emotion 必须是 ${EMOTIONS.join('、')} 之一`, '如 `emotion: severe`（none 关闭这条规则）')
       } else policy.emotion = raw as Severity
     } else if (key === 'consecutive_misses') {
       const raw = isScalar(value) ? value.value : undefined
       if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < MISSES.minimum || raw > MISSES.maximum) {
-        fail(at, `escalation.consecutive_misses must be a whole number from ${MISSES.minimum} to ${MISSES.maximum}`, 'e.g. `consecutive_misses: 3` (0 turns the rule off)')
+        fail(at, `escalation.consecutive_misses 必须是 ${MISSES.minimum} 到 ${MISSES.maximum} 之间的整数`, '如 `consecutive_misses: 3`（0 关闭这条规则）')
       } else policy.consecutiveMisses = raw
     } else {
       const suggestion = didYouMean(key, KEYS)
-      report.warn(report.lineOf(pair.key, line), `escalation has unknown key "${key}", which is ignored`, suggestion ? `did you mean "${suggestion}"?` : `known keys: ${KEYS.join(', ')}`)
+      report.warn(report.lineOf(pair.key, line), `escalation 有不认识的键 "${key}"，已忽略`, suggestion ? didYouMeanHint(suggestion) : `可用的键：${KEYS.join('、')}`)
     }
   }
   void doc

@@ -20,7 +20,7 @@ const fold = (text: string) => text.normalize('NFKC').toLowerCase().trim()
  */
 export function readSynonyms(node: unknown, line: number, report: YamlReporters): Synonyms | undefined {
   if (!isMap(node)) {
-    report.problem(line, 'synonyms must be a mapping', 'write one line per word, e.g. `订单: [order, orders]`, indented under `synonyms:`')
+    report.problem(line, 'synonyms 必须是“键: 值”结构', '在 `synonyms:` 下面缩进，每个词一行，如 `订单: [order, orders]`')
     return undefined
   }
   let ok = true
@@ -34,13 +34,13 @@ export function readSynonyms(node: unknown, line: number, report: YamlReporters)
     const keyLine = report.lineOf(pair.key, line)
     const term = isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value.trim() : ''
     if (term === '') {
-      fail(keyLine, 'synonyms has a key that is not a word', 'write the word your examples use as the key, e.g. `订单: [order]`')
+      fail(keyLine, 'synonyms 里有一个键不是词', '用例句里的词作键，如 `订单: [order]`')
       continue
     }
     const value = pair.value
     const nodes: unknown[] = isSeq(value) ? value.items : [value]
     if (!isSeq(value) && !(isScalar(value) && typeof value.value === 'string')) {
-      fail(report.lineOf(value, keyLine), `synonyms.${term} must be a word or a list of words`, `e.g. \`${term}: [order, orders]\``)
+      fail(report.lineOf(value, keyLine), `synonyms.${term} 必须是一个词或一串词`, `如 \`${term}: [order, orders]\``)
       continue
     }
     const variants: string[] = []
@@ -48,28 +48,28 @@ export function readSynonyms(node: unknown, line: number, report: YamlReporters)
       const at = report.lineOf(item, keyLine)
       const raw = isScalar(item) ? item.value : undefined
       if (typeof raw !== 'string' || raw.trim() === '') {
-        return fail(at, `synonyms.${term}[${i}] must be text`, 'write a word; put numbers in quotes, e.g. "3q"')
+        return fail(at, `synonyms.${term}[${i}] 必须是文字`, '写一个词；数字要加引号，如 "3q"')
       }
       const variant = raw.trim()
-      if (variant.length > MAX_VARIANT_CHARS) return fail(at, `synonyms.${term}[${i}] is longer than ${MAX_VARIANT_CHARS} characters`, 'list words or short phrases, not sentences')
-      if (!/[\p{L}\p{N}]/u.test(variant)) return fail(at, `synonyms.${term}[${i}] "${variant}" has no letters or digits`, 'list words customers type, e.g. `order`')
+      if (variant.length > MAX_VARIANT_CHARS) return fail(at, `synonyms.${term}[${i}] 超过 ${MAX_VARIANT_CHARS} 个字`, '只写词或短语，不要写句子')
+      if (!/[\p{L}\p{N}]/u.test(variant)) return fail(at, `synonyms.${term}[${i}] "${variant}" 没有文字或数字`, '写客户会打的词，如 `order`')
       if (fold(variant) === fold(term)) {
-        report.warn(at, `synonyms.${term}[${i}] is the word itself`, 'remove it; a word always matches itself')
+        report.warn(at, `synonyms.${term}[${i}] 就是这个词本身`, '删掉它；一个词总能匹配它自己')
         return
       }
       const first = owner.get(fold(variant))
       if (first) {
-        return fail(at, `"${variant}" is already a synonym of ${first.term} (line ${first.line})`, 'list each word under one meaning only')
+        return fail(at, `"${variant}" 已经是 ${first.term} 的近义词（第 ${first.line} 行）`, '每个词只放在一个意思下面')
       }
       owner.set(fold(variant), { term, line: at })
       variants.push(variant)
     })
-    if (nodes.length === 0) report.warn(keyLine, `synonyms.${term} lists no words`, `add words, e.g. \`${term}: [order]\`, or remove the line`)
+    if (nodes.length === 0) report.warn(keyLine, `synonyms.${term} 没有列出任何词`, `加上词，如 \`${term}: [order]\`，或删掉这一行`)
     if (variants.length > 0) entries.push(Object.freeze({ term, variants: Object.freeze(variants) }))
   }
   for (const { term } of entries) {
     const asVariant = owner.get(fold(term))
-    if (asVariant) fail(asVariant.line, `"${term}" is both a word with synonyms and a synonym of ${asVariant.term}`, 'list it in one place only, so a question reads one way')
+    if (asVariant) fail(asVariant.line, `"${term}" 既有自己的近义词，又是 ${asVariant.term} 的近义词`, '只在一处列出它，一句话才只有一种读法')
   }
   return ok ? Object.freeze(entries) : undefined
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { FileProblem } from '../core/file-problem.js'
 import { loadKnowledge } from './load-knowledge.js'
 import { hasMatchingSection, MATCHING_FILE_NAME, setMatchingBand } from './write-matching-band.js'
+import { KNOWLEDGE_SCHEMA_COMMENT } from './knowledge-format.js'
 
 export type WriteCalibratedBandResult =
   | { ok: true; file: string }
@@ -41,7 +42,7 @@ export async function writeCalibratedBand(
   else {
     file = path.join(dir, MATCHING_FILE_NAME)
     if (await fs.access(file).then(() => true, () => false)) return { ok: false, reason: 'exists_without_section', file }
-    const header = `# 阈值区间（matching）。由 qundesk kb calibrate 用留一法算出（未收录问题误接目标 ≤ ${(options.targetFalseAccept * 100).toFixed(1)}%），可以手动调整；格式见 README.md。\n`
+    const header = `${KNOWLEDGE_SCHEMA_COMMENT}\n# 阈值区间（matching）。由 qundesk kb calibrate 用留一法算出（未收录问题误接目标 ≤ ${(options.targetFalseAccept * 100).toFixed(1)}%），可以手动调整；格式见 README.md。\n`
     after = setMatchingBand(header, band, { semantic })
   }
   // Written whole under another name, then renamed: the folder watch never reads half a file.

@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseDocument, Scalar, YAMLMap } from 'yaml'
 import type { Document, Pair } from 'yaml'
+import { describeYamlError } from '../core/yaml/describe-yaml-error.js'
 
 /** The global band to write: `suggest` (S) and, when known, `auto_send` (A). */
 export interface BandToWrite {
@@ -32,13 +33,13 @@ export function hasMatchingSection(text: string): boolean {
  */
 export function setMatchingBand(text: string, band: BandToWrite, options: { semantic?: boolean } = {}): string {
   const doc = parseDocument(text)
-  if (doc.errors.length > 0) throw new Error(`cannot edit the file: ${doc.errors[0]!.message}`)
+  if (doc.errors.length > 0) throw new Error(`无法修改文件：YAML 语法错误：${describeYamlError(doc.errors[0]!)}`)
   const values: Array<readonly [string, number]> = [['suggest', band.suggest]]
   if (band.autoSend !== undefined) values.push(['auto_send', band.autoSend])
   // With `semantic`, the band goes one level down, in `matching.semantic` (the band for blended rankings).
   const path = options.semantic ? ['matching', 'semantic'] : ['matching']
   // An empty or comment-only file has no contents: the section goes at its end.
-  if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the file is not a mapping of `intents:` / `matching:` sections')
+  if (doc.contents !== null && !isMap(doc.contents)) throw new Error('无法修改文件：顶层不是 `intents:` / `matching:` 这样的段落')
   const matching = doc.contents?.get('matching', true)
   if (matching === undefined) {
     const lines = values.map(([key, value]) => `  ${options.semantic ? '  ' : ''}${key}: ${value}\n`).join('')

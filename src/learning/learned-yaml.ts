@@ -1,11 +1,14 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import { QunDeskError } from '../core/errors.js'
 import { wellFormed } from '../core/well-formed-text.js'
+import { KNOWLEDGE_SCHEMA_COMMENT } from '../knowledge/knowledge-format.js'
 
 /** The file accepted candidates go to, in the knowledge folder; loaded like every other knowledge file. */
 export const LEARNED_FILE = 'learned.yaml'
 
+/** A new file's comment lines (yaml writes each after a `#`): the schema line first, as in the sample files. */
 const HEADER = [
+  KNOWLEDGE_SCHEMA_COMMENT.slice(1),
   ' 学习候选：管理员在控制台「用户与设置 → 学习候选」采纳的例句（由 QunDesk 写入）。',
   ' 每条例句上方的注释记录谁、何时、从哪条建议采纳。可以手工编辑、移动或删除；',
   ' 意图在其他文件里定义，这里只给它们补充例句（learned: - intent: 编号 / examples:）。',
@@ -36,7 +39,7 @@ function commentLine(text: string): string {
  *
  * @example
  * addLearnedExample(undefined, { intentId: 'invoice.request', text: '发票: 能开吗', provenance: '2026-12-02 admin 采纳，建议 #3' })
- * // '# 学习候选…\nlearned:\n  - intent: invoice.request\n    examples:\n      # 2026-12-02 admin 采纳，建议 #3\n      - "发票: 能开吗"\n'
+ * // '# yaml-language-server: $schema=./knowledge.schema.json\n# 学习候选…\nlearned:\n  - intent: invoice.request\n    examples:\n      # 2026-12-02 admin 采纳，建议 #3\n      - "发票: 能开吗"\n'
  */
 export function addLearnedExample(existing: string | undefined, entry: { intentId: string; text: string; provenance: string }): string {
   const doc = existing === undefined || existing.trim() === '' ? new Document({}) : parseDocument(existing)

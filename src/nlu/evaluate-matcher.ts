@@ -111,19 +111,19 @@ export interface EvalOptions extends TrainOptions {
 export function parseEvalCases(json: unknown): EvalCase[] {
   if (typeof json === 'object' && json !== null && !Array.isArray(json) && !('cases' in json) && 'intents' in json) return parseEvalCases({ cases: casesOfIntentSet(json) })
   if (typeof json !== 'object' || json === null || Array.isArray(json) || !('cases' in json)) {
-    throw new Error('eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}')
+    throw new Error('测试用例文件必须是这样的对象：{"cases": [{"text": "...", "expect": "intent.id" | null}]}')
   }
   const cases = (json as { cases: unknown }).cases
-  if (!Array.isArray(cases)) throw new Error('"cases" must be a list of {"text", "expect"} objects')
-  if (cases.length === 0) throw new Error('"cases" is empty — add at least one {"text", "expect"} case')
+  if (!Array.isArray(cases)) throw new Error('"cases" 必须是 {"text", "expect"} 对象的列表')
+  if (cases.length === 0) throw new Error('"cases" 是空的 — 至少加一条 {"text", "expect"} 用例')
   return cases.map((item: unknown, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new Error(`cases[${i}] must be an object {"text", "expect"}`)
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new Error(`cases[${i}] 必须是对象 {"text", "expect"}`)
     const { text, expect, group, kind } = item as { text?: unknown; expect?: unknown; group?: unknown; kind?: unknown }
-    if (typeof text !== 'string' || text.trim() === '') throw new Error(`cases[${i}].text must be a non-empty string`)
-    if (expect === undefined) throw new Error(`cases[${i}].expect is missing — use an intent id, or null for questions the bot must not answer`)
-    if (expect !== null && (typeof expect !== 'string' || expect.trim() === '')) throw new Error(`cases[${i}].expect must be an intent id string or null`)
-    if (group !== undefined && (typeof group !== 'string' || group.trim() === '')) throw new Error(`cases[${i}].group must be a group name or id, or left out`)
-    if (kind !== undefined && kind !== null && (typeof kind !== 'string' || kind.trim() === '')) throw new Error(`cases[${i}].kind must be a short name such as "off_topic", or left out`)
+    if (typeof text !== 'string' || text.trim() === '') throw new Error(`cases[${i}].text 必须是非空的文字`)
+    if (expect === undefined) throw new Error(`cases[${i}] 缺少 expect — 写意图 id；机器人不该回答的问题写 null`)
+    if (expect !== null && (typeof expect !== 'string' || expect.trim() === '')) throw new Error(`cases[${i}].expect 必须是意图 id（文字）或 null`)
+    if (group !== undefined && (typeof group !== 'string' || group.trim() === '')) throw new Error(`cases[${i}].group 必须是群名或群 id，或不写`)
+    if (kind !== undefined && kind !== null && (typeof kind !== 'string' || kind.trim() === '')) throw new Error(`cases[${i}].kind 必须是简短的名称，如 "off_topic"，或不写`)
     return { text, expect: expect === null ? null : expect.trim(), ...(typeof group === 'string' ? { group: group.trim() } : {}), ...(typeof kind === 'string' ? { kind: kind.trim() } : {}) }
   })
 }
@@ -131,13 +131,13 @@ export function parseEvalCases(json: unknown): EvalCase[] {
 /** The cases of an intent-set file; shapes are checked loosely here and strictly by parseEvalCases. */
 function casesOfIntentSet(json: object): unknown[] {
   const { intents, negatives, negatives_kind: kinds } = json as { intents?: unknown; negatives?: unknown; negatives_kind?: unknown }
-  if (!Array.isArray(intents)) throw new Error('"intents" must be a list of {"id", "test": ["question", ...]}')
-  if (negatives !== undefined && !Array.isArray(negatives)) throw new Error('"negatives" must be a list of questions')
-  if (kinds !== undefined && (!Array.isArray(kinds) || kinds.length !== (negatives as unknown[] | undefined)?.length)) throw new Error('"negatives_kind" must list one kind per negative')
+  if (!Array.isArray(intents)) throw new Error('"intents" 必须是 {"id", "test": ["question", ...]} 的列表')
+  if (negatives !== undefined && !Array.isArray(negatives)) throw new Error('"negatives" 必须是问题列表')
+  if (kinds !== undefined && (!Array.isArray(kinds) || kinds.length !== (negatives as unknown[] | undefined)?.length)) throw new Error('"negatives_kind" 必须为每条 negatives 各列一个类别')
   const cases: unknown[] = []
   intents.forEach((intent: unknown, i) => {
     const { id, test } = (intent ?? {}) as { id?: unknown; test?: unknown }
-    if (typeof id !== 'string' || !Array.isArray(test)) throw new Error(`intents[${i}] must be {"id": "...", "test": ["question", ...]}`)
+    if (typeof id !== 'string' || !Array.isArray(test)) throw new Error(`intents[${i}] 必须是 {"id": "...", "test": ["question", ...]}`)
     for (const text of test) cases.push({ text, expect: id })
   })
   ;((negatives ?? []) as unknown[]).forEach((text, i) => cases.push({ text, expect: null, ...(kinds ? { kind: (kinds as unknown[])[i] } : {}) }))

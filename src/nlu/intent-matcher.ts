@@ -219,7 +219,8 @@ export function createMatcherFromModel(kb: KnowledgeBase, model: MatcherModel): 
           classifier: round(scores.activation[i]!), blend: round(blend), capped: isCapped(scores.centroid[i]!, scores.nearest[i]!, blend),
         }
       })
-      const formula = `blend = ${lexicalShare} × (centroid + nearest) / 2 + ${round(1 - lexicalShare)} × classifier; score = min(blend, ${CENTROID_CAP} × centroid), or the blend when the question is one of the intent's examples`
+      // For people (kb test prints it): the evidence's key names in brackets, so the line reads against `--json`.
+      const formula = `融合 = ${lexicalShare} × (质心 + 最近例句) / 2 + ${round(1 - lexicalShare)} × 分类器；分数 = min(融合, ${CENTROID_CAP} × 质心)，问题正好是意图的例句时取融合（blend、centroid、nearest、classifier）`
       return { top, evidence, formula }
     },
   }

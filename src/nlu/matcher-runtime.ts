@@ -135,7 +135,7 @@ export function createMatcherRuntime(deps: {
     async start() {
       const result = await build()
       if (!result.ok) {
-        throw new QunDeskError('knowledge_invalid', `The knowledge base in ${deps.dir} has problems:\n${result.problems.map(formatProblem).join('\n')}`, {
+        throw new QunDeskError('knowledge_invalid', `知识库 ${deps.dir} 有问题：\n${result.problems.map(formatProblem).join('\n')}`, {
           problems: result.problems,
         })
       }

@@ -1,4 +1,4 @@
-import { didYouMean } from '../core/did-you-mean.js'
+import { didYouMean, didYouMeanHint } from '../core/did-you-mean.js'
 import { loadYamlFolder, type YamlFolderKind } from '../core/yaml/load-yaml-folder.js'
 import { tagReferences } from './expression/compile-expression.js'
 import { parseRulesFile } from './parse-rules-file.js'
@@ -23,15 +23,15 @@ const MAX_RULES_FILES = 100
 export const MAX_TAG_RULES = 500
 
 const RULES_FOLDER: YamlFolderKind = {
-  what: 'rules',
+  what: '规则',
   maxFiles: MAX_RULES_FILES,
   maxFileBytes: MAX_RULES_FILE_BYTES,
   hints: {
-    notAFolder: 'point QUNDESK_RULES_DIR at a folder of *.yaml files',
-    notFound: 'member tagging is off; create the folder with *.yaml rules (see rules/README.md) to turn it on',
-    noFiles: 'add a file such as lifecycle.yaml (see rules/README.md), or remove the folder to turn tagging off',
-    tooManyFiles: `keep it under ${MAX_RULES_FILES} files`,
-    fileTooLarge: 'split it into several files',
+    notAFolder: '把 QUNDESK_RULES_DIR 指向一个放 *.yaml 文件的文件夹',
+    notFound: '成员打标签功能未开启；创建这个文件夹并放入 *.yaml 规则（见 rules/README.md）即可开启',
+    noFiles: '加一个文件，如 lifecycle.yaml（见 rules/README.md），或删掉这个文件夹以关闭打标签',
+    tooManyFiles: `合并文件，保持在 ${MAX_RULES_FILES} 个以内`,
+    fileTooLarge: '拆成几个文件',
   },
 }
 
@@ -65,7 +65,7 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
   const repeated: RuleProblem[] = []
   const once = <T extends { source: RuleSource }>(current: T | undefined, next: T, key: string): T | undefined => {
     if (!current) return next
-    repeated.push({ ...next.source, message: `${key} is already set at ${current.source.file}:${current.source.line}`, hint: `keep one \`${key}:\` in the whole rules folder` })
+    repeated.push({ ...next.source, message: `${key} 已在 ${current.source.file}:${current.source.line} 写过`, hint: `整个规则文件夹只保留一个 \`${key}:\`` })
     return current
   }
 
@@ -88,16 +88,16 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
   const firstById = new Map<string, TagRule>()
   for (const { rule } of tags) {
     const first = firstById.get(rule.id)
-    if (first) problems.push({ ...rule.source, message: `tag id "${rule.id}" is already used at ${first.source.file}:${first.source.line}`, hint: 'rename one of them (ids are unique across all rule files) or merge the two conditions with or' })
+    if (first) problems.push({ ...rule.source, message: `标签 id "${rule.id}" 已在 ${first.source.file}:${first.source.line} 用过`, hint: '给其中一个改名（所有规则文件里的 id 不能重复），或用 or 把两个条件合并' })
     else firstById.set(rule.id, rule)
   }
-  if (tags.length > MAX_TAG_RULES) problems.push({ file: dir, line: 0, message: `${tags.length} tag rules (limit ${MAX_TAG_RULES})`, hint: 'remove tags nobody uses' })
-  if (tags.length === 0 && problems.length === 0) return folderProblem('rules define no tags', 'add `tags:` with at least one `- id: ... when: ...` (see rules/README.md)')
+  if (tags.length > MAX_TAG_RULES) problems.push({ file: dir, line: 0, message: `有 ${tags.length} 条标签规则，超过 ${MAX_TAG_RULES} 条的上限`, hint: '删掉没人用的标签' })
+  if (tags.length === 0 && problems.length === 0) return folderProblem('规则里没有定义任何标签', '加上 `tags:`，至少写一条 `- id: ... when: ...`（见 rules/README.md）')
 
   const manual = new Set(manualTags?.names.map((n) => n.name) ?? [])
   for (const { name, line } of manualTags?.names ?? []) {
     const rule = firstById.get(name)
-    if (rule) problems.push({ file: manualTags!.source.file, line, message: `manual tag "${name}" is also a rule tag (${rule.source.file}:${rule.source.line})`, hint: 'a tag is either computed by a rule or set by agents, not both' })
+    if (rule) problems.push({ file: manualTags!.source.file, line, message: `手动标签 "${name}" 也是规则标签（${rule.source.file}:${rule.source.line}）`, hint: '一个标签要么由规则计算，要么由客服手动设置，不能两者都是' })
   }
   const allNames = [...firstById.keys(), ...manual]
 
@@ -105,18 +105,18 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
   const defined = new Set<string>()
   for (const { rule, whenLine, path } of tags) {
     for (const ref of tagReferences(rule.ast)) {
-      const at = `${path}.when: has_tag('${ref.name}') at column ${ref.column}`
+      const at = `${path}.when: 第 ${ref.column} 列的 has_tag('${ref.name}')`
       const target = firstById.get(ref.name)
       if (ref.name === rule.id) {
-        problems.push({ file: rule.source.file, line: whenLine, message: `${at} reads the tag it defines`, hint: 'a rule cannot depend on itself; remove it' })
+        problems.push({ file: rule.source.file, line: whenLine, message: `${at} 读的是这条规则自己定义的标签`, hint: '规则不能依赖自己；删掉它' })
       } else if (target && !defined.has(ref.name)) {
-        problems.push({ file: rule.source.file, line: whenLine, message: `${at} reads a tag defined later (${target.source.file}:${target.source.line})`, hint: `move "${ref.name}" above "${rule.id}": a rule may only read tags defined before it` })
+        problems.push({ file: rule.source.file, line: whenLine, message: `${at} 读的标签定义在后面（${target.source.file}:${target.source.line}）`, hint: `把 "${ref.name}" 移到 "${rule.id}" 上面：规则只能读在它之前定义的标签` })
       } else if (!target && !manual.has(ref.name)) {
         const suggestion = didYouMean(ref.name, allNames)
         if (manualTags) {
-          problems.push({ file: rule.source.file, line: whenLine, message: `${at} names no rule tag and no manual tag`, hint: suggestion ? `did you mean "${suggestion}"?` : 'add it to `manual_tags:` or fix the name' })
+          problems.push({ file: rule.source.file, line: whenLine, message: `${at} 既不是规则标签，也不是手动标签`, hint: suggestion ? didYouMeanHint(suggestion) : '把它加到 `manual_tags:` 里，或改正名字' })
         } else {
-          warnings.push({ file: rule.source.file, line: whenLine, message: `${at} names no rule tag; it is read as a manual tag set by agents`, hint: suggestion ? `did you mean "${suggestion}"?` : 'declare it under `manual_tags:` so typos are caught' })
+          warnings.push({ file: rule.source.file, line: whenLine, message: `${at} 不是规则标签，按客服手动设置的标签读取`, hint: suggestion ? didYouMeanHint(suggestion) : '在 `manual_tags:` 下声明它，拼错时才能被发现' })
         }
       }
     }
@@ -126,7 +126,7 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
   for (const { name, line } of lifecycle?.stages ?? []) {
     if (!firstById.has(name) && !manual.has(name)) {
       const suggestion = didYouMean(name, allNames)
-      problems.push({ file: lifecycle!.source.file, line, message: `lifecycle stage "${name}" is not a tag`, hint: suggestion ? `did you mean "${suggestion}"?` : 'define it under `tags:` first' })
+      problems.push({ file: lifecycle!.source.file, line, message: `lifecycle 阶段 "${name}" 不是标签`, hint: suggestion ? didYouMeanHint(suggestion) : '先在 `tags:` 下定义它' })
     }
   }
   if (schedule) {
@@ -136,7 +136,7 @@ export async function loadRules(dir: string): Promise<LoadRulesResult> {
   for (const { action, tagLine, path } of actions) {
     if (!firstById.has(action.tag)) {
       const suggestion = didYouMean(action.tag, [...firstById.keys()])
-      problems.push({ file: action.source.file, line: tagLine, message: `${path}.tag "${action.tag}" is not a rule tag`, hint: suggestion ? `did you mean "${suggestion}"?` : 'actions run when a rule adds or removes a tag; name one from `tags:`' })
+      problems.push({ file: action.source.file, line: tagLine, message: `${path}.tag "${action.tag}" 不是规则标签`, hint: suggestion ? didYouMeanHint(suggestion) : '动作在规则加上或去掉标签时执行；写 `tags:` 里的一个标签' })
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Document, Pair, YAMLMap } from 'yaml'
-import { didYouMean } from '../core/did-you-mean.js'
+import { didYouMean, didYouMeanHint } from '../core/did-you-mean.js'
 import type { YamlReporters } from '../core/yaml/yaml-reporters.js'
 import { keyName, resolve, scalarValue } from '../core/yaml/yaml-nodes.js'
 
@@ -24,7 +24,7 @@ export function readKnownKeys(doc: Document, item: YAMLMap, knownKeys: readonly 
     if (key !== undefined && knownKeys.includes(key)) pairs.set(key, pair)
     else {
       const suggestion = didYouMean(key ?? '', knownKeys)
-      report.warn(report.lineOf(pair.key, itemLine), `${path} has unknown key "${key ?? '?'}", which is ignored`, suggestion ? `did you mean "${suggestion}"?` : `known keys: ${knownKeys.join(', ')}`)
+      report.warn(report.lineOf(pair.key, itemLine), `${path} 有不认识的键 "${key ?? '?'}"，已忽略`, suggestion ? didYouMeanHint(suggestion) : `可用的键：${knownKeys.join('、')}`)
     }
   }
   return (key) => {

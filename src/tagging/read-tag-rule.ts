@@ -26,7 +26,7 @@ export interface ReadTagRule {
  */
 export function readTagRule(doc: Document, item: unknown, path: string, itemLine: number, report: YamlReporters): ReadTagRule | undefined {
   if (!isMap(item)) {
-    report.problem(itemLine, `${path} is not a mapping`, 'write the tag as `- id: 名称` with `when: 条件` indented below it')
+    report.problem(itemLine, `${path} 不是“键: 值”结构`, '标签写成 `- id: 名称`，`when: 条件` 缩进写在它下面')
     return undefined
   }
   const valueOf = readKnownKeys(doc, item, TAG_KEYS, path, itemLine, report)
@@ -38,24 +38,24 @@ export function readTagRule(doc: Document, item: unknown, path: string, itemLine
 
   let id = ''
   const idValue = valueOf('id')
-  if (!idValue) fail(itemLine, `${path} has no id`, 'add `id: 标签名`, e.g. `id: 新成员` (unique across all rule files)')
+  if (!idValue) fail(itemLine, `${path} 缺少 id`, '加上 `id: 标签名`，如 `id: 新成员`（所有规则文件里不能重复）')
   else if (typeof idValue.raw !== 'string' || idValue.raw.trim() === '') {
-    fail(idValue.line, `${path}.id must be text, got ${describe(idValue.raw, idValue.node)}`, 'write the tag name, e.g. `id: 新成员`')
+    fail(idValue.line, `${path}.id 必须是文字，现在是 ${describe(idValue.raw, idValue.node)}`, '写上标签名，如 `id: 新成员`')
   } else if (/\s/.test(idValue.raw.trim())) {
-    fail(idValue.line, `${path}.id "${idValue.raw}" contains spaces`, 'remove the spaces, e.g. 高净值VIP')
+    fail(idValue.line, `${path}.id "${idValue.raw}" 含有空格`, '去掉空格，如 高净值VIP')
   } else if (Array.from(idValue.raw.trim()).length > MAX_TAG_ID_LENGTH) {
-    fail(idValue.line, `${path}.id is longer than ${MAX_TAG_ID_LENGTH} characters`, 'use a short tag name')
+    fail(idValue.line, `${path}.id 超过 ${MAX_TAG_ID_LENGTH} 个字`, '用简短的标签名')
   } else id = idValue.raw.trim()
 
   let when = ''
   let whenLine = itemLine
   let ast: TagRule['ast'] | undefined
   const whenValue = valueOf('when')
-  if (!whenValue) fail(itemLine, `${path} has no when`, 'add `when: 条件`, e.g. `when: join_age_days < 7`')
+  if (!whenValue) fail(itemLine, `${path} 缺少 when`, '加上 `when: 条件`，如 `when: join_age_days < 7`')
   else {
     whenLine = whenValue.line
     if (typeof whenValue.raw !== 'string' || whenValue.raw.trim() === '') {
-      fail(whenValue.line, `${path}.when must be a condition, got ${describe(whenValue.raw, whenValue.node)}`, 'e.g. `when: messages_30d > 0`; quote it if it starts with !, [ or {')
+      fail(whenValue.line, `${path}.when 必须是条件，现在是 ${describe(whenValue.raw, whenValue.node)}`, '如 `when: messages_30d > 0`；以 !、[ 或 { 开头时要加引号')
     } else {
       when = whenValue.raw.trim()
       const compiled = compileExpression(when)
@@ -67,7 +67,7 @@ export function readTagRule(doc: Document, item: unknown, path: string, itemLine
   let description: string | undefined
   const descriptionValue = valueOf('description')
   if (descriptionValue) {
-    if (typeof descriptionValue.raw !== 'string') fail(descriptionValue.line, `${path}.description must be text`, 'put it in quotes')
+    if (typeof descriptionValue.raw !== 'string') fail(descriptionValue.line, `${path}.description 必须是文字`, '给它加上引号')
     else description = descriptionValue.raw.trim()
   }
 

@@ -36,7 +36,7 @@ export function createRulesSource(deps: { dir: string; logger: Logger; debounceM
         log.info({ dir: deps.dir }, 'no rules folder: member tagging is off')
         return undefined
       }
-      throw new QunDeskError('rules_invalid', `The tagging rules in ${deps.dir} have problems:\n${result.problems.map(formatProblem).join('\n')}`, { dir: deps.dir })
+      throw new QunDeskError('rules_invalid', `标签规则 ${deps.dir} 有问题：\n${result.problems.map(formatProblem).join('\n')}`, { dir: deps.dir })
     },
     watch(onChange) {
       if (watch) return

@@ -54,12 +54,12 @@ describe('qundesk kb calibrate (the real CLI)', () => {
     expect(res.code).toBe(0)
     expect(res.stdout).toMatch(/^已写入 .*matching\.yaml：matching\.suggest = 0\.\d+，matching\.auto_send = 0\.\d+$/m)
     const written = await fs.readFile(path.join(work.kbDir, 'matching.yaml'), 'utf8')
-    expect(written).toMatch(/^# 阈值区间（matching）。由 qundesk kb calibrate 用留一法算出.*\nmatching:\n {2}suggest: 0\.\d+\n {2}auto_send: 0\.\d+\n$/)
+    expect(written).toMatch(/^# yaml-language-server: \$schema=\.\/knowledge\.schema\.json\n# 阈值区间（matching）。由 qundesk kb calibrate 用留一法算出.*\nmatching:\n {2}suggest: 0\.\d+\n {2}auto_send: 0\.\d+\n$/)
   })
 
   it('refuses a target that is not a share, with usage', async () => {
     const res = await qundesk(['kb', 'calibrate', '--kb', path.join(ROOT, 'test/fixtures', FIXTURE), '--target-false-accept', '5%'])
     expect(res.code).toBe(2)
-    expect(res.stderr).toContain('--target-false-accept must be a share between 0 and 1')
+    expect(res.stderr).toContain('--target-false-accept 必须是 0 到 1 之间的比例，如 0.05')
   })
 })

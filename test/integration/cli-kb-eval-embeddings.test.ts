@@ -52,8 +52,8 @@ describe('qundesk kb eval / kb test with the embedding provider (the real CLI, a
 
     const text = await qundesk(['kb', 'eval', '--kb', work.kbDir, '--cases', work.cases], env())
     expect(text.code).toBe(0)
-    expect(text.stdout).toContain('accuracy     100.0%  (2/2)')
-    expect(text.stdout).toContain('weight 0.5')
+    expect(text.stdout).toMatch(/^答对 accuracy\s+100\.0%\s+\(2\/2\)$/m)
+    expect(text.stdout).toContain('语义：排名融合了嵌入服务（权重 0.5），按 matching.semantic 判断')
 
     const offline = await qundesk(['kb', 'eval', '--kb', work.kbDir, '--cases', work.cases, '--json', '--failures', '--no-embeddings'], env())
     expect(offline.code).toBe(0)
@@ -68,9 +68,9 @@ describe('qundesk kb eval / kb test with the embedding provider (the real CLI, a
     const blended = await qundesk(['kb', 'test', '货送到没', '--kb', work.kbDir], env())
     expect(blended.code).toBe(0)
     expect(blended.stderr).toContain(`用嵌入服务 ${provider.model}`)
-    expect(blended.stdout).toMatch(/^decision: accept logistics\.track \(score 0\.\d+ >= threshold 0\.400\)/)
-    expect(blended.stdout).toContain(`why: thresholds from matching.semantic:; score blended with the embedding provider (${provider.model}, weight 0.5)`)
-    expect(blended.stdout).toContain('offline: returns.refund')
+    expect(blended.stdout).toMatch(/^判定：采用 logistics\.track（分数 0\.\d+ ≥ 阈值 0\.400）/)
+    expect(blended.stdout).toContain(`依据：阈值来自 matching.semantic:；分数融合了嵌入服务（${provider.model}，权重 0.5）`)
+    expect(blended.stdout).toContain('离线：returns.refund')
 
     const json = JSON.parse((await qundesk(['kb', 'test', '货送到没', '--kb', work.kbDir, '--json'], env())).stdout)
     expect(json).toMatchObject({ decision: 'accept', intent: { intentId: 'logistics.track' }, bands: 'matching.semantic:', semanticWeight: 0.5 })
@@ -78,9 +78,9 @@ describe('qundesk kb eval / kb test with the embedding provider (the real CLI, a
 
     const offline = await qundesk(['kb', 'test', '货送到没', '--kb', work.kbDir, '--no-embeddings'], env())
     expect(offline.code).toBe(0)
-    expect(offline.stdout).toContain('decision: needs a human (best score below threshold 0.250)')
-    expect(offline.stdout).toContain('why: thresholds from matching:;')
-    expect(offline.stdout).not.toContain('blended')
+    expect(offline.stdout).toContain('判定：需要人工（最高分低于阈值 0.250）')
+    expect(offline.stdout).toContain('依据：阈值来自 matching:；')
+    expect(offline.stdout).not.toContain('嵌入服务')
   }, 120_000)
 
   it('a provider that fails stops kb eval and kb test with exit 1 and the fix', async () => {

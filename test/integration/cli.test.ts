@@ -30,7 +30,7 @@ describe('qundesk kb check', () => {
   it('exits 0 for the shipped knowledge base', async () => {
     const res = await run(['kb', 'check'])
     expect(res.code).toBe(0)
-    expect(res.stdout).toMatch(/^OK: \d+ intents in \d+ files/)
+    expect(res.stdout).toMatch(/^OK：\d+ 个文件，\d+ 个意图/)
   })
 
   it('exits 1 with one file:line: message per problem for a broken folder', async () => {
@@ -42,8 +42,8 @@ describe('qundesk kb check', () => {
     const lines = res.stderr.split('\n')
     // Files load in name order, so the duplicate id is reported in shop.yaml, pointing back at bad.yaml.
     expect(lines).toEqual([
-      `${bad}:6: intents[1] (x.empty) has no examples — add at least one question customers ask`,
-      expect.stringMatching(new RegExp(`^${path.join(work.kbDir, 'shop.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: id "logistics.track" is already used at .*bad\\.yaml:2 — `)),
+      `${bad}:6: intents[1] (x.empty) 没有例句 — 每个意图至少需要一条客户会问的话`,
+      expect.stringMatching(new RegExp(`^${path.join(work.kbDir, 'shop.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: id "logistics.track" 已在 .*bad\\.yaml:2 用过 — `)),
     ])
   })
 })
@@ -52,10 +52,10 @@ describe('qundesk kb check with the named fixtures, and kb schema', () => {
   const kb = (name: string) => path.join(FIXTURES, 'knowledge', name)
 
   it.each([
-    ['valid', 0, /^OK: 3 intents in 3 files/, ''],
-    ['malformed', 1, /^$/, 'broken.yaml:4: YAML syntax error'],
-    ['evil', 1, /^$/, 'alias-bomb.yaml: YAML uses too many aliases'],
-    ['bad-values', 1, /^$/, 'bad.yaml:25: intents[5] (shop.named).name must be text, got a list — write a short name people read'],
+    ['valid', 0, /^OK：3 个文件，3 个意图/, ''],
+    ['malformed', 1, /^$/, 'broken.yaml:4: YAML 语法错误'],
+    ['evil', 1, /^$/, 'alias-bomb.yaml: YAML 用了太多别名'],
+    ['bad-values', 1, /^$/, 'bad.yaml:25: intents[5] (shop.named).name 必须是文字，现在是 列表 — 写一个给人看的简短名称'],
   ])('%s: exit %i with file:line per problem', async (name, code, stdout, stderr) => {
     const res = await run(['kb', 'check', '--kb', kb(name)])
     expect(res.code).toBe(code)
@@ -74,16 +74,16 @@ describe('qundesk kb test', () => {
   it('prints the decision and the top 3 intents with scores', async () => {
     const res = await run(['kb', 'test', '我的快递到哪了', '--kb', path.join(FIXTURES, 'kb-small-shop')])
     expect(res.code).toBe(0)
-    expect(res.stdout).toMatch(/^decision: accept logistics\.track \(score 0\.\d{3} >= threshold 0\.\d{3}\)/)
+    expect(res.stdout).toMatch(/^判定：采用 logistics\.track（分数 0\.\d{3} ≥ 阈值 0\.\d{3}）/)
     expect(res.stdout.split('\n').filter((l) => /^\s+\d\. \S+\s+\d\.\d{3}$/.test(l))).toHaveLength(3)
   })
 
   it('explains the decision: thresholds, the evidence per intent, emotion and escalation', async () => {
     const res = await run(['kb', 'test', '客服几点下班？再不回我就去12315投诉', '--kb', path.join(FIXTURES, 'kb-small-shop')])
-    expect(res.stdout).toMatch(/^why: thresholds from default; blend = 0\.7 × \(centroid \+ nearest\) \/ 2 \+ 0\.3 × classifier; score = min\(blend, 1\.2 × centroid\), or the blend when the question is one of the intent's examples$/m)
-    expect(res.stdout).toMatch(/^ {2}service\.hours: centroid \d\.\d{3}, nearest example \d\.\d{3}, node-nlp \d\.\d{3} -> blend \d\.\d{3}/m)
-    expect(res.stdout).toMatch(/^emotion: severe \(.*12315.*\)$/m)
-    expect(res.stdout).toMatch(/^escalation: emotion — 情绪严重.*; never auto-sent$/m)
+    expect(res.stdout).toMatch(/^依据：阈值来自 默认值；融合 = 0\.7 × \(质心 \+ 最近例句\) \/ 2 \+ 0\.3 × 分类器；分数 = min\(融合, 1\.2 × 质心\)，问题正好是意图的例句时取融合（blend、centroid、nearest、classifier）$/m)
+    expect(res.stdout).toMatch(/^ {2}service\.hours：质心 \d\.\d{3}，最近例句 \d\.\d{3}，node-nlp \d\.\d{3} → 融合 \d\.\d{3}/m)
+    expect(res.stdout).toMatch(/^情绪：severe（.*12315.*）$/m)
+    expect(res.stdout).toMatch(/^转人工：emotion — 情绪严重.*；不会自动发送$/m)
     const json = JSON.parse((await run(['kb', 'test', '你们几点上班', '--kb', path.join(FIXTURES, 'kb-small-shop'), '--json'])).stdout)
     expect(json).toMatchObject({ decision: 'accept', intent: { intentId: 'service.hours' }, bands: 'default' })
     expect(json.evidence[0]).toMatchObject({ intentId: 'service.hours', capped: expect.any(Boolean) })
@@ -94,18 +94,38 @@ describe('qundesk kb test', () => {
     await fs.writeFile(path.join(work.kbDir, 'matching.yaml'), 'matching:\n  groups:\n    - match: VIP客户群\n      suggest: 0.99\n')
     const normal = await run(['kb', 'test', '我的快递到哪了', '--kb', work.kbDir])
     const vip = await run(['kb', 'test', '我的快递到哪了', '--kb', work.kbDir, '--group', 'VIP客户群'])
-    expect(normal.stdout).toMatch(/^decision: accept logistics\.track/)
-    expect(vip.stdout).toMatch(/^decision: needs a human \(best score below threshold 0\.990\)/)
-    expect(vip.stdout).toContain('thresholds from default + group VIP客户群')
+    expect(normal.stdout).toMatch(/^判定：采用 logistics\.track/)
+    expect(vip.stdout).toMatch(/^判定：需要人工（最高分低于阈值 0\.990）/)
+    expect(vip.stdout).toContain('阈值来自 默认值 + 群 VIP客户群 的区间')
   })
 
   it('says a human is needed for an off-topic question', async () => {
     const res = await run(['kb', 'test', '今天天气怎么样', '--kb', path.join(FIXTURES, 'kb-small-shop')])
-    expect(res.stdout).toMatch(/^decision: needs a human/)
+    expect(res.stdout).toMatch(/^判定：需要人工/)
   })
 
   it('exits 2 with usage when the question is missing', async () => {
-    expect((await run(['kb', 'test'])).code).toBe(2)
+    const res = await run(['kb', 'test'])
+    expect(res.code).toBe(2)
+    expect(res.stderr).toBe('qundesk: kb test 需要一个问题，如 qundesk kb test "我的快递到哪了"\n用法见 "qundesk --help"。')
+  })
+
+  it('names an intent by its admin-given name: beside the id', async () => {
+    const res = await run(['kb', 'test', '能开发票吗', '--kb', path.join(FIXTURES, 'knowledge/valid')])
+    expect(res.stdout).toMatch(/^判定：采用 shop\.invoice（开发票）（分数 /)
+    expect(res.stdout).toMatch(/^ {2}1\. shop\.invoice（开发票） {2}\d\.\d{3}$/m)
+    const work = await makeWorkdir()
+    const cases = path.join(work.dir, 'cases.json')
+    await fs.writeFile(cases, JSON.stringify({ cases: [{ text: '怎么开票', expect: 'shop.invoice' }, { text: '几点上班', expect: 'shop.invoice' }] }))
+    const evaluated = (await run(['kb', 'eval', '--kb', path.join(FIXTURES, 'knowledge/valid'), '--cases', cases, '--by-intent', '--failures'])).stdout
+    expect(evaluated).toMatch(/^ {2}shop\.invoice（开发票）\s+\d+\.\d%\s+50\.0%\s+2\s+\d+$/m)
+    expect(evaluated).toMatch(/^ {2}几点上班\s+shop\.invoice（开发票）\s+shop\.hours\s/m)
+  })
+
+  it('says unknown options and missing option values in Chinese', async () => {
+    expect((await run(['kb', 'test', '你好', '--verbose'])).stderr).toMatch(/^qundesk: 不认识的选项 '--verbose'/)
+    expect((await run(['kb', 'check', '--kb'])).stderr).toMatch(/^qundesk: 选项 '--kb' 后面缺少值\n/)
+    expect((await run(['kb', 'frobnicate'])).stderr).toMatch(/^qundesk: 不认识的命令：kb frobnicate\n/)
   })
 })
 
@@ -122,8 +142,9 @@ describe('qundesk kb eval', () => {
 
   it('prints a readable report', async () => {
     const res = await run(['kb', 'eval', '--kb', path.join(FIXTURES, 'kb-small-shop'), '--cases', path.join(FIXTURES, 'eval-cases/small-shop.json')])
-    expect(res.stdout).toMatch(/^top1\s+100\.0%\s+\(5\/5\)/m)
-    expect(res.stdout).toMatch(/^falseAccept\s+0\.0%\s+\(0\/2\)/m)
+    expect(res.stdout).toMatch(/^首位命中 top1\s+100\.0%\s+\(5\/5\)$/m)
+    expect(res.stdout).toMatch(/^误接 falseAccept\s+0\.0%\s+\(0\/2\)$/m)
+    expect(res.stdout).toMatch(/^用例：5 条应答，2 条应转人工，\d+ 个意图$/m)
   })
 
   it('lists the wrong cases with --failures, and per-intent figures and confusions with --by-intent, also as JSON', async () => {
@@ -170,7 +191,7 @@ describe('qundesk kb eval', () => {
     await fs.writeFile(file, '{"cases": [{"text": 1}]}')
     const res = await run(['kb', 'eval', '--cases', file])
     expect(res.code).toBe(1)
-    expect(res.stderr).toContain(file)
+    expect(res.stderr).toBe(`${file}: cases[0].text 必须是非空的文字`)
   })
 })
 
@@ -178,13 +199,13 @@ describe('qundesk rules check', () => {
   it('exits 0 for the shipped rules', async () => {
     const res = await run(['rules', 'check'])
     expect(res.code).toBe(0)
-    expect(res.stdout).toMatch(/^OK: \d+ tag rules, \d+ actions, lifecycle \[新成员, 活跃, 沉默, 流失预警\], schedule "0 3 \* \* \*"/)
+    expect(res.stdout).toMatch(/^OK：\d+ 条标签规则，\d+ 个动作，lifecycle \[新成员, 活跃, 沉默, 流失预警\]，schedule "0 3 \* \* \*"/)
   })
 
   it('exits 1 with file:line and the column of an unknown metric', async () => {
     const res = await run(['rules', 'check', '--rules', path.join(FIXTURES, 'rules/unknown-metric')])
     expect(res.code).toBe(1)
-    expect(res.stderr).toContain(`${path.join(FIXTURES, 'rules/unknown-metric/lifecycle.yaml')}:7: tags[2].when: unknown metric "mesages_30d" at column 1 — did you mean "messages_30d"?`)
+    expect(res.stderr).toContain(`${path.join(FIXTURES, 'rules/unknown-metric/lifecycle.yaml')}:7: tags[2].when: 不认识的指标 "mesages_30d"（第 1 列） — 你是不是想写 “messages_30d”？`)
   })
 })
 

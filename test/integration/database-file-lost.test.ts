@@ -199,7 +199,7 @@ describe.skipIf(onPostgres())('the SQLite database file lost', () => {
       expect(refused.code, args.join(' ')).toBe(1)
       expect(refused.stderr).toContain(`QunDesk refuses to create an empty one: ${file}`)
     }
-    expect(await run(['migrate', '--new-database'])).toEqual({ code: 2, stderr: expect.stringContaining('--new-database goes with qundesk start only') })
+    expect(await run(['migrate', '--new-database'])).toEqual({ code: 2, stderr: expect.stringContaining('--new-database 只能和 qundesk start 一起用') })
     expect(fs.existsSync(work.dataDir)).toBe(false)
   })
 })

@@ -47,7 +47,7 @@ describe('知识库 in Chromium', () => {
     await poll(async () => {
       await page.reload()
       return page.getByRole('alert').textContent({ timeout: 2000 }).catch(() => '')
-    }).toMatch(new RegExp(`broken\\.yaml:\\d+`))
+    }).toMatch(new RegExp(`broken\\.yaml:\\d+ YAML 语法错误：\\[ … \\] 列表没有用 \\] 结束`))
     await screenshot(page, 'knowledge-load-error')
   })
 

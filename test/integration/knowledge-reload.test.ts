@@ -20,6 +20,13 @@ const COUPON_YAML = `intents:
 `
 
 describe('knowledge hot reload', () => {
+  it('refuses to start on broken knowledge, saying which file and line in Chinese', async () => {
+    const work = await makeWorkdir()
+    const broken = path.join(work.kbDir, 'broken.yaml')
+    await fs.writeFile(broken, 'intents:\n  - id: broken.one\n    examples: []\n    answer: 没有\n')
+    await expect(startTestApp(work)).rejects.toThrow(`知识库 ${work.kbDir} 有问题：\n${broken}:3: intents[0] (broken.one) 没有例句 — 每个意图至少需要一条客户会问的话`)
+  })
+
   it('picks up a new YAML file without a restart and answers with it', async () => {
     const work = await makeWorkdir()
     t = await startTestApp(work)
@@ -41,6 +48,7 @@ describe('knowledge hot reload', () => {
     if (!result.ok) {
       expect(result.problems[0]!.file).toBe(path.join(work.kbDir, 'broken.yaml'))
       expect(result.problems[0]!.line).toBeGreaterThan(0)
+      expect(result.problems[0]!.message).toBe('YAML 语法错误：[ … ] 列表没有用 ] 结束，或缩进不够')
     }
     expect(t.app.knowledge.current().version).toBe(before)
     t.world.ask(t.world.alice, '我的快递到哪了')

@@ -67,6 +67,6 @@ describe('member tagging end to end through the mock puppet', () => {
   it('refuses to start with broken rules, naming the file and line', async () => {
     const work = await makeWorkdir()
     await useRules(work, 'unknown-metric')
-    await expect(startTestApp(work)).rejects.toThrow(/lifecycle\.yaml:\d+: .*unknown metric/)
+    await expect(startTestApp(work)).rejects.toThrow(/^标签规则 \S+ 有问题：\n(.*\n)*\S*lifecycle\.yaml:\d+: tags\[2\]\.when: 不认识的指标 "mesages_30d"（第 1 列） — 你是不是想写 “messages_30d”？/)
   })
 })

@@ -202,7 +202,7 @@ describe('qundesk members import', () => {
   it('refuses other file types as a usage error, and a missing file', async () => {
     const xlsx = await run(['members', 'import', 'crm.xlsx'])
     expect(xlsx.code).toBe(2)
-    expect(xlsx.stderr).toMatch(/^qundesk: crm\.xlsx: members import 只能读取 \.csv 或 \.json 文件\nRun "qundesk --help" for usage\.$/)
+    expect(xlsx.stderr).toMatch(/^qundesk: crm\.xlsx: members import 只能读取 \.csv 或 \.json 文件\n用法见 "qundesk --help"。$/)
     expect((await run(['members', 'import'])).code).toBe(2)
     const missing = await run(['members', 'import', 'missing.csv'])
     expect(missing).toMatchObject({ code: 1, stderr: 'missing.csv: 找不到文件 — 请检查路径' })

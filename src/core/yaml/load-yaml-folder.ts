@@ -4,7 +4,7 @@ import type { FileProblem } from '../file-problem.js'
 
 /** What a kind of admin folder is called in messages, its limits, and its fix hints. */
 export interface YamlFolderKind {
-  /** 'knowledge' gives "knowledge folder not found", "cannot read knowledge folder (…)", …. */
+  /** '知识库' gives "找不到知识库文件夹", "无法读取知识库文件夹（…）", …. */
   what: string
   maxFiles: number
   maxFileBytes: number
@@ -34,16 +34,16 @@ export async function loadYamlFolder(dir: string, kind: YamlFolderKind, problems
   let names: string[]
   try {
     const info = await stat(dir)
-    if (!info.isDirectory()) return folderProblem(`${what} path is not a folder`, hints.notAFolder)
+    if (!info.isDirectory()) return folderProblem(`${what}路径不是文件夹`, hints.notAFolder)
     names = await readdir(dir)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return folderProblem(`${what} folder not found`, hints.notFound, true)
-    return folderProblem(`cannot read ${what} folder (${code ?? (error as Error).message})`, 'check the folder exists and is readable')
+    if (code === 'ENOENT') return folderProblem(`找不到${what}文件夹`, hints.notFound, true)
+    return folderProblem(`无法读取${what}文件夹（${code ?? (error as Error).message}）`, '请确认文件夹存在并且有读取权限')
   }
   const yamlNames = names.filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.')).sort()
-  if (yamlNames.length === 0) return folderProblem(`${what} folder has no *.yaml files`, hints.noFiles)
-  if (yamlNames.length > kind.maxFiles) return folderProblem(`${what} folder has ${yamlNames.length} YAML files`, hints.tooManyFiles)
+  if (yamlNames.length === 0) return folderProblem(`${what}文件夹里没有 *.yaml 文件`, hints.noFiles)
+  if (yamlNames.length > kind.maxFiles) return folderProblem(`${what}文件夹里有 ${yamlNames.length} 个 YAML 文件，超过 ${kind.maxFiles} 个的上限`, hints.tooManyFiles)
 
   const files: string[] = []
   for (const name of yamlNames) {
@@ -64,10 +64,10 @@ async function readYamlFile(file: string, kind: YamlFolderKind): Promise<string 
   try {
     const info = await stat(file)
     if (!info.isFile()) return undefined
-    if (info.size > kind.maxFileBytes) return { message: `file is too large (${info.size} bytes, limit ${kind.maxFileBytes})`, hint: kind.hints.fileTooLarge }
+    if (info.size > kind.maxFileBytes) return { message: `文件太大（${info.size} 字节，上限 ${kind.maxFileBytes} 字节）`, hint: kind.hints.fileTooLarge }
     return await readFile(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    return { message: `cannot read file (${code ?? (error as Error).message})`, hint: code === 'ENOENT' ? 'it disappeared while loading, or is a link to a missing file; save it again or remove the link' : 'check the file is readable' }
+    return { message: `无法读取文件（${code ?? (error as Error).message}）`, hint: code === 'ENOENT' ? '读取时文件不见了，或是指向不存在文件的链接；请重新保存，或删掉这个链接' : '请确认文件有读取权限' }
   }
 }

@@ -3,17 +3,18 @@ import type { Document, YAMLMap } from 'yaml'
 import type { FileProblem } from '../file-problem.js'
 import { MAX_YAML_NESTING, parseYamlDocument } from './parse-yaml-document.js'
 import type { YamlReporters } from './yaml-reporters.js'
+import { describeYamlError } from './describe-yaml-error.js'
 
 /** Admin files need few aliases (a shared answer, say); a handful is tolerated, a "billion laughs" is not. */
 const MAX_ALIAS_COUNT = 100
 
 /** Hints for the yaml library's error codes that admins hit when hand-editing, whatever the file holds. */
 const SYNTAX_HINTS: Readonly<Record<string, string>> = {
-  TAB_AS_INDENT: 'replace tabs with spaces at the start of the line',
-  MISSING_CHAR: 'a quote or bracket is not closed — close it on the same line',
-  DUPLICATE_KEY: 'this key appears twice in the same mapping — keep one',
-  BLOCK_AS_IMPLICIT_KEY: 'check the indentation and that `key: value` has a space after the colon',
-  MULTIPLE_DOCS: 'remove the "---" line: one file holds one document',
+  TAB_AS_INDENT: '把行首的 Tab 换成空格',
+  MISSING_CHAR: '有引号或括号没有闭合 — 在同一行里补上',
+  DUPLICATE_KEY: '这个键在同一层出现了两次 — 只保留一个',
+  BLOCK_AS_IMPLICIT_KEY: '检查缩进，并确认 `键: 值` 的冒号后面有空格',
+  MULTIPLE_DOCS: '删掉 "---" 这一行：一个文件只写一个文档',
 }
 
 /** The fix hints a kind of file gives, in its own words (intents, conditions, …). */
@@ -65,14 +66,14 @@ export function readYamlMapping(text: string, file: string, hints: YamlFileHints
   // Not parseDocument: that would compose a nesting deep enough to crash the process (see parseYamlDocument).
   const parsed = parseYamlDocument(text, lineCounter)
   if (!parsed.ok) {
-    report.problem(parsed.tooDeep.line, `YAML is nested more than ${MAX_YAML_NESTING} levels deep`, hints.tooDeep)
+    report.problem(parsed.tooDeep.line, `YAML 嵌套超过 ${MAX_YAML_NESTING} 层`, hints.tooDeep)
     return result
   }
   const doc = parsed.doc
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const hint = /^Flow (sequence|mapping)/.test(error.message) ? hints.unclosedFlow : hints.syntax[error.code] ?? SYNTAX_HINTS[error.code] ?? hints.otherSyntax
-      report.problem(lineAt(error.pos[0]), `YAML syntax error: ${error.message}`, hint)
+      report.problem(lineAt(error.pos[0]), `YAML 语法错误：${describeYamlError(error)}`, hint)
     }
     return result
   }
@@ -80,17 +81,19 @@ export function readYamlMapping(text: string, file: string, hints: YamlFileHints
     // Resolving aliases here is what enforces the alias limit.
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
   } catch (error) {
-    report.problem(0, `YAML uses too many aliases (${(error as Error).message})`, hints.tooManyAliases)
+    // yaml refuses with "Excessive alias count indicates a resource exhaustion attack"; anything else keeps its words.
+    const why = /Excessive alias count/.test((error as Error).message) ? '展开后超出上限，像是“别名炸弹”' : (error as Error).message
+    report.problem(0, `YAML 用了太多别名（*）：${why}`, hints.tooManyAliases)
     return result
   }
 
   const root = doc.contents
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
-    report.warn(1, 'file is empty', hints.empty)
+    report.warn(1, '文件是空的', hints.empty)
     return result
   }
   if (!isMap(root)) {
-    report.problem(report.lineOf(root, 1), 'file is not a mapping', hints.notAMapping)
+    report.problem(report.lineOf(root, 1), '文件顶层不是“键: 值”结构', hints.notAMapping)
     return result
   }
   return { ...result, mapping: { doc, root } }

@@ -31,11 +31,13 @@ export function isEmptyNode(node: unknown): boolean {
   return node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === ''))
 }
 
-/** A value as named in messages: `"text"`, `number 3`, `a list`, `nothing`. */
+/** A value as named in messages: `"text"`, `数字 3`, `列表`, `空值`. */
 export function describe(value: unknown, node: unknown): string {
-  if (isMap(node)) return 'a mapping'
-  if (isSeq(node)) return 'a list'
-  if (value === null || value === undefined) return 'nothing'
+  if (isMap(node)) return '“键: 值”结构'
+  if (isSeq(node)) return '列表'
+  if (value === null || value === undefined) return '空值'
   if (typeof value === 'string') return `"${value}"`
-  return `${typeof value} ${String(value)}`
+  return `${TYPE_NAMES[typeof value] ?? typeof value} ${String(value)}`
 }
+
+const TYPE_NAMES: Readonly<Record<string, string>> = { number: '数字', boolean: '布尔值', bigint: '数字' }

@@ -10,7 +10,7 @@ export type CompileResult = { ok: true; ast: Expr } | { ok: false; error: Expres
  *
  * @example
  * const result = compileExpression('mesages_30d > 0')
- * // { ok: false, error: 'unknown metric "mesages_30d" at column 1', hint 'did you mean "messages_30d"?' }
+ * // { ok: false, error: '不认识的指标 "mesages_30d"（第 1 列）', hint '你是不是想写 “messages_30d”？' }
  */
 export function compileExpression(text: string): CompileResult {
   try {

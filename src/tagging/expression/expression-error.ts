@@ -1,10 +1,10 @@
 /**
  * A problem in one rule expression, pointing at the 1-based column (in characters, so Chinese text in quotes
- * counts one per character). `message` already ends with "at column N"; `hint` says how to fix it.
+ * counts one per character). `message` already ends with "（第 N 列）"; `hint` says how to fix it.
  *
  * @example
- * new ExpressionError('unexpected ")"', 12, 'remove it or add the matching "("').message
- * // 'unexpected ")" at column 12'
+ * new ExpressionError('多了 ")"', 12, '删掉它，或补上对应的 "("').message
+ * // '多了 ")"（第 12 列）'
  */
 export class ExpressionError extends Error {
   override readonly name = 'ExpressionError'
@@ -14,7 +14,7 @@ export class ExpressionError extends Error {
     readonly column: number,
     readonly hint: string,
   ) {
-    super(`${problem} at column ${column}`)
+    super(`${problem}（第 ${column} 列）`)
   }
 }
 

@@ -29,9 +29,9 @@ export function intentPatternMatches(pattern: string, intentId: string): boolean
 
 /** Why an `asked()` pattern is not usable, or undefined when it is fine. */
 export function intentPatternProblem(pattern: string): string | undefined {
-  if (pattern.trim() === '') return 'is empty'
-  if (/\s/.test(pattern)) return 'contains spaces'
+  if (pattern.trim() === '') return '是空的'
+  if (/\s/.test(pattern)) return '含有空格'
   const star = pattern.indexOf('*')
-  if (star !== -1 && !(pattern === '*' || (pattern.endsWith('.*') && star === pattern.length - 1))) return 'may only end in ".*"'
+  if (star !== -1 && !(pattern === '*' || (pattern.endsWith('.*') && star === pattern.length - 1))) return '只能以 ".*" 结尾'
   return undefined
 }

@@ -1,4 +1,4 @@
-import { didYouMean } from '../../core/did-you-mean.js'
+import { didYouMean, didYouMeanHint } from '../../core/did-you-mean.js'
 import { COMPARISON_OPS, type BinaryOp, type ComparisonOp, type Expr, type FunctionName, type ListItem } from './ast.js'
 import { ExpressionError, MAX_EXPRESSION_DEPTH } from './expression-error.js'
 import { FUNCTION_NAMES, FUNCTIONS } from './functions.js'
@@ -16,7 +16,7 @@ const KEYWORDS = ['and', 'or', 'not', 'in', 'true', 'false', 'null'] as const
  * parseExpression('join_scene in [1, 3]') // { kind: 'in', value: metric join_scene, items: [1, 3] }
  */
 export function parseExpression(text: string): Expr {
-  if (text.trim() === '') throw new ExpressionError('expression is empty', 1, "write a condition such as messages_30d > 0")
+  if (text.trim() === '') throw new ExpressionError('条件是空的', 1, '写一个条件，如 messages_30d > 0')
   return new Parser(tokenize(text)).parseAll()
 }
 
@@ -73,7 +73,7 @@ class Parser {
     const node = binary(op.text as ComparisonOp, left, this.parseAdditive(), op.column)
     const chained = this.peek()
     if ((chained.type === 'op' && (COMPARISON_OPS as readonly string[]).includes(chained.text)) || isWord(chained, 'in')) {
-      throw new ExpressionError(`comparisons cannot be chained ("${chained.text}")`, chained.column, 'write two comparisons joined by and, e.g. a >= 1 and a <= 5')
+      throw new ExpressionError(`比较不能连写（"${chained.text}"）`, chained.column, '写成用 and 连接的两个比较，如 a >= 1 and a <= 5')
     }
     return node
   }
@@ -116,13 +116,13 @@ class Parser {
       case 'string':
         return { kind: 'string', value: token.value, column: token.column }
       case 'end':
-        throw new ExpressionError('expression ends too early', token.column, 'something is missing at the end, e.g. a number after ">"')
+        throw new ExpressionError('条件没写完', token.column, '结尾缺了东西，如 ">" 后面的数字')
       case 'op':
         if (token.text === '(') {
           const inner = this.nested(token, () => this.parseOr())
           const close = this.next()
           if (!isOp(close, ')')) {
-            if (close.type === 'end') throw new ExpressionError('"(" is not closed', token.column, 'add the matching ")"')
+            if (close.type === 'end') throw new ExpressionError('"(" 没有闭合', token.column, '补上对应的 ")"')
             throw this.unexpected(close)
           }
           return inner
@@ -134,7 +134,7 @@ class Parser {
         if ((KEYWORDS as readonly string[]).includes(token.text)) throw this.unexpected(token)
         if (isOp(this.peek(), '(')) return this.parseCall(token)
         if (['AND', 'OR', 'NOT', 'IN', 'TRUE', 'FALSE', 'NULL'].includes(token.text)) {
-          throw new ExpressionError(`"${token.text}" must be lower case`, token.column, `write ${token.text.toLowerCase()}`)
+          throw new ExpressionError(`"${token.text}" 必须小写`, token.column, `写成 ${token.text.toLowerCase()}`)
         }
         return { kind: 'metric', name: token.text, column: token.column }
       }
@@ -144,7 +144,7 @@ class Parser {
   private parseCall(name: Extract<Token, { type: 'name' }>): Expr {
     if (!(FUNCTION_NAMES as string[]).includes(name.text)) {
       const suggestion = didYouMean(name.text, FUNCTION_NAMES)
-      throw new ExpressionError(`unknown function "${name.text}"`, name.column, suggestion ? `did you mean "${suggestion}"?` : `the functions are ${FUNCTION_NAMES.join(', ')}`)
+      throw new ExpressionError(`不认识的函数 "${name.text}"`, name.column, suggestion ? didYouMeanHint(suggestion) : `可用的函数：${FUNCTION_NAMES.join('、')}`)
     }
     const fn = name.text as FunctionName
     this.pos++ // (
@@ -152,38 +152,38 @@ class Parser {
     const close = this.next()
     if (arg.type !== 'string' || !isOp(close, ')')) {
       const at = arg.type !== 'string' ? arg : close
-      throw new ExpressionError(`${fn}() takes one quoted text`, at.column, `e.g. ${FUNCTIONS[fn].example}`)
+      throw new ExpressionError(`${fn}() 只接受一个加引号的文字参数`, at.column, `如 ${FUNCTIONS[fn].example}`)
     }
     return { kind: 'call', name: fn, arg: arg.value, column: name.column }
   }
 
   private parseList(): ListItem[] {
     const open = this.next()
-    if (!isOp(open, '[')) throw new ExpressionError('"in" must be followed by a list in [ ]', open.column, 'e.g. join_scene in [1, 3]')
+    if (!isOp(open, '[')) throw new ExpressionError('"in" 后面必须是 [ ] 列表', open.column, '如 join_scene in [1, 3]')
     const items: ListItem[] = []
     for (;;) {
       const token = this.next()
-      if (isOp(token, ']') && items.length === 0) throw new ExpressionError('the list is empty', token.column, 'put at least one value in the list')
+      if (isOp(token, ']') && items.length === 0) throw new ExpressionError('列表是空的', token.column, '列表里至少放一个值')
       let item: ListItem
       if (token.type === 'number' || token.type === 'string') item = { kind: token.type, value: token.value, column: token.column } as ListItem
       else if (isWord(token, 'true') || isWord(token, 'false')) item = { kind: 'boolean', value: token.text === 'true', column: token.column }
       else if (isOp(token, '-') && this.peek().type === 'number') {
         const number = this.next() as Extract<Token, { type: 'number' }>
         item = { kind: 'number', value: -number.value, column: token.column }
-      } else if (token.type === 'end') throw new ExpressionError('"[" is not closed', open.column, 'add the matching "]"')
-      else throw new ExpressionError(`list items must be numbers or quoted text, got "${token.text}"`, token.column, 'e.g. [1, 3] or [\'a\', \'b\']')
+      } else if (token.type === 'end') throw new ExpressionError('"[" 没有闭合', open.column, '补上对应的 "]"')
+      else throw new ExpressionError(`列表项必须是数字或加引号的文字，现在是 "${token.text}"`, token.column, '如 [1, 3] 或 [\'a\', \'b\']')
       items.push(item)
       const separator = this.next()
       if (isOp(separator, ']')) return items
-      if (separator.type === 'end') throw new ExpressionError('"[" is not closed', open.column, 'add the matching "]"')
-      if (!isOp(separator, ',')) throw new ExpressionError(`expected "," or "]" but found "${separator.text}"`, separator.column, 'separate list items with commas')
+      if (separator.type === 'end') throw new ExpressionError('"[" 没有闭合', open.column, '补上对应的 "]"')
+      if (!isOp(separator, ',')) throw new ExpressionError(`这里应是 "," 或 "]"，却是 "${separator.text}"`, separator.column, '列表项之间用逗号分隔')
     }
   }
 
   /** Runs a nested parse, refusing to go deeper than MAX_EXPRESSION_DEPTH (hostile `((((...` input). */
   private nested<T>(token: Token, parse: () => T): T {
     if (++this.depth > MAX_EXPRESSION_DEPTH) {
-      throw new ExpressionError(`expression is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels)`, token.column, 'remove extra parentheses or split the rule into two tags')
+      throw new ExpressionError(`条件嵌套太深（超过 ${MAX_EXPRESSION_DEPTH} 层）`, token.column, '去掉多余的括号，或把规则拆成两个标签')
     }
     try {
       return parse()
@@ -203,11 +203,11 @@ class Parser {
   }
 
   private unexpected(token: Token): ExpressionError {
-    if (token.type === 'end') return new ExpressionError('expression ends too early', token.column, 'something is missing at the end')
-    const hint = isOp(token, ')') ? 'remove it or add the matching "("'
-      : token.type === 'name' || token.type === 'number' || token.type === 'string' ? 'an operator such as and, or, ==, > is missing before it'
-      : 'check the operators around it'
-    return new ExpressionError(`unexpected "${token.text}"`, token.column, hint)
+    if (token.type === 'end') return new ExpressionError('条件没写完', token.column, '结尾缺了东西')
+    const hint = isOp(token, ')') ? '删掉它，或补上对应的 "("'
+      : token.type === 'name' || token.type === 'number' || token.type === 'string' ? '它前面缺少运算符，如 and、or、==、>'
+      : '检查它前后的运算符'
+    return new ExpressionError(`这里不应出现 "${token.text}"`, token.column, hint)
   }
 }
 

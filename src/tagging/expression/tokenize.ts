@@ -28,7 +28,7 @@ const FULL_WIDTH: Record<string, string> = {
 export function tokenize(text: string): Token[] {
   const chars = Array.from(text)
   if (chars.length > MAX_EXPRESSION_LENGTH) {
-    throw new ExpressionError(`expression is too long (${chars.length} characters, limit ${MAX_EXPRESSION_LENGTH})`, MAX_EXPRESSION_LENGTH + 1, 'split it into two tags and combine them with has_tag(...)')
+    throw new ExpressionError(`条件太长（${chars.length} 个字符，上限 ${MAX_EXPRESSION_LENGTH}）`, MAX_EXPRESSION_LENGTH + 1, '拆成两个标签，再用 has_tag(...) 组合')
   }
   const tokens: Token[] = []
   let i = 0
@@ -42,19 +42,19 @@ export function tokenize(text: string): Token[] {
       while (end < chars.length && isDigit(chars[end] as string)) end++
       if (chars[end] === '.') {
         end++
-        if (!isDigit(chars[end] ?? '')) throw new ExpressionError(`number "${chars.slice(i, end).join('')}" has no digits after the dot`, column, 'write e.g. 0.5')
+        if (!isDigit(chars[end] ?? '')) throw new ExpressionError(`数字 "${chars.slice(i, end).join('')}" 的小数点后面没有数字`, column, '写成如 0.5')
         while (end < chars.length && isDigit(chars[end] as string)) end++
       }
       const numberText = chars.slice(i, end).join('')
       const next = chars[end] ?? ''
-      if (next === '%') throw new ExpressionError(`percent sign after ${numberText}`, end + 1, `write a fraction instead, e.g. ${Number(numberText) / 100} for ${numberText}%`)
-      if (isNameChar(next)) throw new ExpressionError(`unexpected "${next}" after the number ${numberText}`, end + 1, 'put a space or an operator between a number and a name')
+      if (next === '%') throw new ExpressionError(`${numberText} 后面有百分号`, end + 1, `改写成小数，如 ${numberText}% 写 ${Number(numberText) / 100}`)
+      if (isNameChar(next)) throw new ExpressionError(`数字 ${numberText} 后面不应紧跟 "${next}"`, end + 1, '数字和名称之间加空格或运算符')
       const value = Number(numberText)
-      if (!Number.isFinite(value) || numberText.length > 20) throw new ExpressionError(`number ${numberText.slice(0, 24)}${numberText.length > 24 ? '…' : ''} is too long`, column, 'use at most 20 digits')
+      if (!Number.isFinite(value) || numberText.length > 20) throw new ExpressionError(`数字 ${numberText.slice(0, 24)}${numberText.length > 24 ? '…' : ''} 太长`, column, '最多 20 位数字')
       tokens.push({ type: 'number', value, text: numberText, column })
       i = end
     } else if (c === '.' && isDigit(chars[i + 1] ?? '')) {
-      throw new ExpressionError('number starts with a dot', column, 'write a 0 before the dot, e.g. 0.5')
+      throw new ExpressionError('数字以小数点开头', column, '在小数点前加 0，如 0.5')
     } else if (c === "'" || c === '"') {
       let end = i + 1
       let value = ''
@@ -64,7 +64,7 @@ export function tokenize(text: string): Token[] {
         value += chars[end]
         end++
       }
-      if (end >= chars.length) throw new ExpressionError(`text starting with ${c} is not closed`, column, `add the closing ${c}`)
+      if (end >= chars.length) throw new ExpressionError(`以 ${c} 开头的文字没有闭合`, column, `补上结尾的 ${c}`)
       tokens.push({ type: 'string', value, text: chars.slice(i, end + 1).join(''), column })
       i = end + 1
     } else if (isNameStart(c)) {
@@ -90,15 +90,15 @@ export function tokenize(text: string): Token[] {
 }
 
 function unexpectedCharacter(c: string, column: number): ExpressionError {
-  if (c === '=') return new ExpressionError('single "="', column, 'use "==" to compare')
-  if (c === '&') return new ExpressionError('single "&"', column, 'use "and" (or "&&")')
-  if (c === '|') return new ExpressionError('single "|"', column, 'use "or" (or "||")')
+  if (c === '=') return new ExpressionError('只有一个 "="', column, '比较请用 "=="')
+  if (c === '&') return new ExpressionError('只有一个 "&"', column, '请用 "and"（或 "&&"）')
+  if (c === '|') return new ExpressionError('只有一个 "|"', column, '请用 "or"（或 "||"）')
   const halfWidth = FULL_WIDTH[c]
-  if (halfWidth) return new ExpressionError(`full-width "${c}"`, column, `type the half-width "${halfWidth}" instead (switch the input method to English)`)
+  if (halfWidth) return new ExpressionError(`全角字符 "${c}"`, column, `改成半角的 "${halfWidth}"（把输入法切换到英文）`)
   if (/[^\x00-\x7f]/.test(c)) {
-    return new ExpressionError(`unexpected "${c}"`, column, "put tag names and other text in quotes, e.g. has_tag('新成员'); metric names are English (see rules/README.md)")
+    return new ExpressionError(`这里不应出现 "${c}"`, column, "标签名等文字要加引号，如 has_tag('新成员')；指标名是英文的（见 rules/README.md）")
   }
-  return new ExpressionError(`unexpected "${c}"`, column, 'remove it; see rules/README.md for the operators you can use')
+  return new ExpressionError(`这里不应出现 "${c}"`, column, '删掉它；可用的运算符见 rules/README.md')
 }
 
 function isDigit(c: string): boolean {

@@ -122,11 +122,11 @@ describe('knowledge YAML under random edits', () => {
     for (let i = 0; i < 5; i++) {
       for (const text of ['['.repeat(200_000), `intents:\n${'  - '.repeat(50_000)}x`, Array.from({ length: 1_000 }, (_, d) => `${' '.repeat(d)}k:`).join('\n')]) {
         const parsed = parseKnowledgeFile(text, FILE)
-        expect(parsed.problems.map((p) => p.message)).toEqual(['YAML is nested more than 64 levels deep'])
+        expect(parsed.problems.map((p) => p.message)).toEqual(['YAML 嵌套超过 64 层'])
         expect(parsed.problems[0]!.line).toBeGreaterThanOrEqual(1)
       }
     }
-    expect(parseKnowledgeFile(`intents: ${'['.repeat(60)}${']'.repeat(60)}`, FILE).problems[0]?.message).toBe('intents[0] is not a mapping')
+    expect(parseKnowledgeFile(`intents: ${'['.repeat(60)}${']'.repeat(60)}`, FILE).problems[0]?.message).toBe('intents[0] 不是“键: 值”结构')
   })
 })
 

@@ -23,7 +23,7 @@ function errorViolation(text: string, error: unknown): string | undefined {
   const length = Array.from(text).length
   if (!Number.isInteger(error.column) || error.column < 1 || error.column > length + 1) return `column ${error.column} outside 1..${length + 1}`
   if (error.problem === '' || error.hint === '') return 'no problem text or hint'
-  if (error.message !== `${error.problem} at column ${error.column}`) return `message does not end with the column: ${error.message}`
+  if (error.message !== `${error.problem}（第 ${error.column} 列）`) return `message does not end with the column: ${error.message}`
   return undefined
 }
 

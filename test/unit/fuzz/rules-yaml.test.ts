@@ -40,7 +40,7 @@ function violation(text: string, parsed: ParsedRulesFile): string | undefined {
     if (p.file !== FILE) return `problem without the file: ${JSON.stringify(p)}`
     if (!Number.isInteger(p.line) || p.line < 0 || p.line > maxLine) return `problem line ${p.line} outside 0..${maxLine}: ${p.message}`
     if (typeof p.message !== 'string' || p.message === '' || typeof p.hint !== 'string' || p.hint === '') return `problem without a message or hint: ${JSON.stringify(p)}`
-    if (/\.when: /.test(p.message) && /column/.test(p.message) && !/at column \d+$/.test(p.message)) return `expression problem without its column: ${p.message}`
+    if (/\.when: /.test(p.message) && /列/.test(p.message) && !/（第 \d+ 列）$/.test(p.message)) return `expression problem without its column: ${p.message}`
   }
   for (const { rule, whenLine, line } of parsed.tags) {
     if (rule.id === '' || /\s/.test(rule.id) || Array.from(rule.id).length > 30) return `bad tag id ${JSON.stringify(rule.id)}`

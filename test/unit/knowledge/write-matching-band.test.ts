@@ -66,6 +66,6 @@ describe('setMatchingBand', () => {
   })
 
   it('refuses a file it cannot parse', () => {
-    expect(() => setMatchingBand('matching: [\n', { suggest: 0.3 })).toThrow(/cannot edit/)
+    expect(() => setMatchingBand('matching: [\n', { suggest: 0.3 })).toThrow('无法修改文件：YAML 语法错误：[ … ] 列表没有用 ] 结束，或缩进不够')
   })
 })

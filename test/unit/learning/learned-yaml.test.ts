@@ -13,7 +13,8 @@ const entry = (text: string, intentId = 'invoice.request') => ({ intentId, text,
 describe('addLearnedExample', () => {
   it('creates the file with a header, the entry and its provenance as a comment', () => {
     const text = addLearnedExample(undefined, entry('发票: 能开公司的吗'))
-    expect(text).toContain('# 学习候选')
+    // The first line as in the sample files, so editors check the file against knowledge.schema.json.
+    expect(text.split('\n').slice(0, 2)).toEqual(['# yaml-language-server: $schema=./knowledge.schema.json', '# 学习候选：管理员在控制台「用户与设置 → 学习候选」采纳的例句（由 QunDesk 写入）。'])
     expect(text).toContain('# 2026-12-02T10:00:00.000Z admin 采纳（坐席 小王 按原稿发送，来自建议 #3）')
     const parsed = parseKnowledgeFile(text, 'learned.yaml')
     expect(parsed.problems).toEqual([])
@@ -102,11 +103,11 @@ describe('learned.yaml round trip with hostile text', () => {
     const loaded = await loadKnowledge(dir)
     expect(loaded.ok).toBe(true)
     if (!loaded.ok) return
-    expect(loaded.warnings.map((w) => w.message)).toContain('learned examples for "invoice.gone" name no intent; they are ignored')
+    expect(loaded.warnings.map((w) => w.message)).toContain('learned 里 "invoice.gone" 的例句找不到对应的意图，已忽略')
   })
 
   it('reports a malformed learned section with its line', () => {
     const parsed = parseKnowledgeFile('learned:\n  - examples: [a]\n  - intent: x\n    examples: [3]\n', 'learned.yaml')
-    expect(parsed.problems.map((p) => [p.line, p.message])).toEqual([[2, 'learned[0] has no intent'], [4, 'learned[1].examples[0] must be text']])
+    expect(parsed.problems.map((p) => [p.line, p.message])).toEqual([[2, 'learned[0] 缺少 intent'], [4, 'learned[1].examples[0] 必须是文字']])
   })
 })

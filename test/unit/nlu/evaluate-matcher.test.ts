@@ -119,19 +119,19 @@ describe('parseEvalCases', () => {
   })
 
   it.each([
-    [{ intents: {} }, '"intents" must be a list of {"id", "test": ["question", ...]}'],
-    [{ intents: [{ id: 'a' }] }, 'intents[0] must be {"id": "...", "test": ["question", ...]}'],
-    [{ intents: [{ id: 'a', test: ['问'] }], negatives: ['x'], negatives_kind: [] }, '"negatives_kind" must list one kind per negative'],
-    [{ intents: [{ id: 'a', test: [''] }] }, 'cases[0].text must be a non-empty string'],
-    [{ cases: [{ text: '快递', expect: null, kind: 7 }] }, 'cases[0].kind must be a short name'],
-    [null, 'eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
-    [[], 'eval file must be an object like {"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
-    [{ cases: 'x' }, '"cases" must be a list of {"text", "expect"} objects'],
-    [{ cases: [] }, '"cases" is empty — add at least one {"text", "expect"} case'],
-    [{ cases: ['快递'] }, 'cases[0] must be an object {"text", "expect"}'],
-    [{ cases: [{ text: '', expect: null }] }, 'cases[0].text must be a non-empty string'],
-    [{ cases: [{ text: '快递', expect: null }, { text: '发票' }] }, 'cases[1].expect is missing — use an intent id, or null for questions the bot must not answer'],
-    [{ cases: [{ text: '快递', expect: 3 }] }, 'cases[0].expect must be an intent id string or null'],
+    [{ intents: {} }, '"intents" 必须是 {"id", "test": ["question", ...]} 的列表'],
+    [{ intents: [{ id: 'a' }] }, 'intents[0] 必须是 {"id": "...", "test": ["question", ...]}'],
+    [{ intents: [{ id: 'a', test: ['问'] }], negatives: ['x'], negatives_kind: [] }, '"negatives_kind" 必须为每条 negatives 各列一个类别'],
+    [{ intents: [{ id: 'a', test: [''] }] }, 'cases[0].text 必须是非空的文字'],
+    [{ cases: [{ text: '快递', expect: null, kind: 7 }] }, 'cases[0].kind 必须是简短的名称'],
+    [null, '测试用例文件必须是这样的对象：{"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
+    [[], '测试用例文件必须是这样的对象：{"cases": [{"text": "...", "expect": "intent.id" | null}]}'],
+    [{ cases: 'x' }, '"cases" 必须是 {"text", "expect"} 对象的列表'],
+    [{ cases: [] }, '"cases" 是空的 — 至少加一条 {"text", "expect"} 用例'],
+    [{ cases: ['快递'] }, 'cases[0] 必须是对象 {"text", "expect"}'],
+    [{ cases: [{ text: '', expect: null }] }, 'cases[0].text 必须是非空的文字'],
+    [{ cases: [{ text: '快递', expect: null }, { text: '发票' }] }, 'cases[1] 缺少 expect — 写意图 id；机器人不该回答的问题写 null'],
+    [{ cases: [{ text: '快递', expect: 3 }] }, 'cases[0].expect 必须是意图 id（文字）或 null'],
   ])('rejects %j with a clear error', (json, message) => {
     expect(() => parseEvalCases(json)).toThrow(message)
   })

@@ -44,9 +44,9 @@ describe('matching.semantic: the band for blended rankings', () => {
 
   it('refuses a semantic band that is not a mapping, or out of range, with the fix', () => {
     const bad = parseKnowledgeFile('matching:\n  semantic: 0.5\n', 'k.yaml')
-    expect(bad.problems.map((p) => p.message)).toContain('matching.semantic must be a mapping')
+    expect(bad.problems.map((p) => p.message)).toContain('matching.semantic 必须是“键: 值”结构')
     const range = parseKnowledgeFile('matching:\n  semantic:\n    suggest: 2\n', 'k.yaml')
-    expect(range.problems.map((p) => p.message)).toContain('matching.semantic.suggest must be a number between 0 and 1')
+    expect(range.problems.map((p) => p.message)).toContain('matching.semantic.suggest 必须是 0 到 1 之间的数')
   })
 })
 

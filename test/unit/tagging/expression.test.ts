@@ -53,25 +53,25 @@ describe('parseExpression: precedence and forms', () => {
 
 describe('compileExpression: errors point at a column', () => {
   it.each([
-    ['messages_30d > 0)', 'unexpected ")" at column 17 — remove it or add the matching "("'],
-    ['(messages_30d > 0', '"(" is not closed at column 1 — add the matching ")"'],
-    ['messages_30d >', 'expression ends too early at column 15 — something is missing at the end, e.g. a number after ">"'],
-    ['messages_30d = 0', 'single "=" at column 14 — use "==" to compare'],
-    ['messages_30d ＞ 0', 'full-width "＞" at column 14 — type the half-width ">" instead (switch the input method to English)'],
-    ['has_tag(新成员)', 'unexpected "新" at column 9 — put tag names and other text in quotes, e.g. has_tag(\'新成员\'); metric names are English (see rules/README.md)'],
-    ["has_tag('VIP", 'text starting with \' is not closed at column 9 — add the closing \''],
-    ['return_rate < 5%', 'percent sign after 5 at column 16 — write a fraction instead, e.g. 0.05 for 5%'],
-    ['return_rate < .5', 'number starts with a dot at column 15 — write a 0 before the dot, e.g. 0.5'],
-    ['1 < x < 5', 'comparisons cannot be chained ("<") at column 7 — write two comparisons joined by and, e.g. a >= 1 and a <= 5'],
-    ['messages_30d > 0 AND in_group', 'unexpected "AND" at column 18 — an operator such as and, or, ==, > is missing before it'],
-    ['join_scene in 1', '"in" must be followed by a list in [ ] at column 15 — e.g. join_scene in [1, 3]'],
-    ['join_scene in [1, x]', 'list items must be numbers or quoted text, got "x" at column 19 — e.g. [1, 3] or [\'a\', \'b\']'],
-    ['join_scene in []', 'the list is empty at column 16 — put at least one value in the list'],
-    ['hastag(\'VIP\')', 'unknown function "hastag" at column 1 — did you mean "has_tag"?'],
-    ['eval(\'1\')', 'unknown function "eval" at column 1 — the functions are has_tag, asked'],
-    ['has_tag(VIP)', "has_tag() takes one quoted text at column 9 — e.g. has_tag('VIP')"],
-    ["asked('logi*stics')", "asked('logi*stics') pattern may only end in \".*\" at column 1 — use an intent id or a prefix such as asked('logistics.*')"],
-    ['', 'expression is empty at column 1 — write a condition such as messages_30d > 0'],
+    ['messages_30d > 0)', '这里不应出现 ")"（第 17 列） — 删掉它，或补上对应的 "("'],
+    ['(messages_30d > 0', '"(" 没有闭合（第 1 列） — 补上对应的 ")"'],
+    ['messages_30d >', '条件没写完（第 15 列） — 结尾缺了东西，如 ">" 后面的数字'],
+    ['messages_30d = 0', '只有一个 "="（第 14 列） — 比较请用 "=="'],
+    ['messages_30d ＞ 0', '全角字符 "＞"（第 14 列） — 改成半角的 ">"（把输入法切换到英文）'],
+    ['has_tag(新成员)', '这里不应出现 "新"（第 9 列） — 标签名等文字要加引号，如 has_tag(\'新成员\')；指标名是英文的（见 rules/README.md）'],
+    ["has_tag('VIP", '以 \' 开头的文字没有闭合（第 9 列） — 补上结尾的 \''],
+    ['return_rate < 5%', '5 后面有百分号（第 16 列） — 改写成小数，如 5% 写 0.05'],
+    ['return_rate < .5', '数字以小数点开头（第 15 列） — 在小数点前加 0，如 0.5'],
+    ['1 < x < 5', '比较不能连写（"<"）（第 7 列） — 写成用 and 连接的两个比较，如 a >= 1 and a <= 5'],
+    ['messages_30d > 0 AND in_group', '这里不应出现 "AND"（第 18 列） — 它前面缺少运算符，如 and、or、==、>'],
+    ['join_scene in 1', '"in" 后面必须是 [ ] 列表（第 15 列） — 如 join_scene in [1, 3]'],
+    ['join_scene in [1, x]', '列表项必须是数字或加引号的文字，现在是 "x"（第 19 列） — 如 [1, 3] 或 [\'a\', \'b\']'],
+    ['join_scene in []', '列表是空的（第 16 列） — 列表里至少放一个值'],
+    ['hastag(\'VIP\')', '不认识的函数 "hastag"（第 1 列） — 你是不是想写 “has_tag”？'],
+    ['eval(\'1\')', '不认识的函数 "eval"（第 1 列） — 可用的函数：has_tag、asked'],
+    ['has_tag(VIP)', 'has_tag() 只接受一个加引号的文字参数（第 9 列） — 如 has_tag(\'VIP\')'],
+    ["asked('logi*stics')", 'asked(\'logi*stics\') 的意图模式只能以 ".*" 结尾（第 1 列） — 写意图 id，或像 asked(\'logistics.*\') 这样的前缀'],
+    ['', '条件是空的（第 1 列） — 写一个条件，如 messages_30d > 0'],
   ])('%s', (text, expected) => {
     expect(errorOf(text)).toBe(expected)
   })
@@ -79,18 +79,18 @@ describe('compileExpression: errors point at a column', () => {
 
 describe('compileExpression: metrics and types', () => {
   it.each([
-    ['mesages_30d == 0', 'unknown metric "mesages_30d" at column 1 — did you mean "messages_30d"?'],
-    ['join_age_days < 7 and vip_level > 3', 'unknown metric "vip_level" at column 23 — see the metric list in rules/README.md; put text in quotes'],
-    ['has_tag', '"has_tag" is a function at column 1 — call it with a quoted argument, e.g. has_tag(\'VIP\')'],
-    ["messages_30d == 'abc'", 'cannot compare a number with text at column 17 — messages_30d is a number; compare it with a number'],
-    ['messages_30d and in_group', '"and" needs yes/no conditions on both sides, got a number at column 1 — compare it first, e.g. messages_30d > 0'],
-    ['in_group or orders', '"or" needs yes/no conditions on both sides, got a number at column 13 — compare it first, e.g. messages_30d > 0'],
-    ['in_group + 1 > 0', '"+" needs numbers on both sides, got a yes/no value at column 1 — use number metrics and numbers in arithmetic'],
-    ["'a' < 'b'", '"<" compares numbers, got text at column 1 — use == or != for text and yes/no values'],
-    ['orders > null', '"<" compares numbers, got null at column 10 — use == null or != null to test for a missing value'.replace('"<"', '">"')],
-    ['not orders', '"not" needs a yes/no condition, got a number at column 5 — compare it first, e.g. not (messages_30d > 0)'],
-    ["join_scene in [1, 'x']", 'list item is text, but the value before "in" is a number at column 19 — make every list item the same kind as the value'],
-    ['messages_30d + 1', 'the rule must be a yes/no condition, but it is a number at column 1 — compare it, e.g. messages_30d > 0'],
+    ['mesages_30d == 0', '不认识的指标 "mesages_30d"（第 1 列） — 你是不是想写 “messages_30d”？'],
+    ['join_age_days < 7 and vip_level > 3', '不认识的指标 "vip_level"（第 23 列） — 指标列表见 rules/README.md；文字要加引号'],
+    ['has_tag', '"has_tag" 是函数（第 1 列） — 调用时传入加引号的参数，如 has_tag(\'VIP\')'],
+    ["messages_30d == 'abc'", '不能拿数字和文字比较（第 17 列） — messages_30d 是数字，要和数字比较'],
+    ['messages_30d and in_group', '"and" 两边都需要是/否条件，现在有数字（第 1 列） — 先做比较，如 messages_30d > 0'],
+    ['in_group or orders', '"or" 两边都需要是/否条件，现在有数字（第 13 列） — 先做比较，如 messages_30d > 0'],
+    ['in_group + 1 > 0', '"+" 两边都需要数字，现在有是/否值（第 1 列） — 算术只能用数字指标和数字'],
+    ["'a' < 'b'", '"<" 只能比较数字，现在有文字（第 1 列） — 文字和是/否值请用 == 或 !='],
+    ['orders > null', '"<" 只能比较数字，现在有null（第 10 列） — 判断有没有值请用 == null 或 != null'.replace('"<"', '">"')],
+    ['not orders', '"not" 后面需要是/否条件，现在是数字（第 5 列） — 先做比较，如 not (messages_30d > 0)'],
+    ["join_scene in [1, 'x']", '列表项是文字，但 "in" 前面的值是数字（第 19 列） — 列表里每一项要和前面的值是同一类'],
+    ['messages_30d + 1', '规则必须是一个是/否条件，现在是数字（第 1 列） — 拿它做比较，如 messages_30d > 0'],
     ['in_group', 'ok'],
     ['last_purchase_days == null or not in_group', 'ok'],
   ])('%s', (text, expected) => {
@@ -101,21 +101,21 @@ describe('compileExpression: metrics and types', () => {
 describe('compileExpression: hostile input', () => {
   it('refuses nesting deeper than 32 levels, at the first level too deep', () => {
     expect(errorOf(`${'('.repeat(32)}in_group${')'.repeat(32)}`)).toBe('ok')
-    expect(errorOf(`${'('.repeat(33)}in_group${')'.repeat(33)}`)).toBe('expression is nested too deeply (more than 32 levels) at column 33 — remove extra parentheses or split the rule into two tags')
-    expect(errorOf(`${'not '.repeat(40)}in_group`)).toMatch(/^expression is nested too deeply .* at column 129 /)
-    expect(errorOf(`${'-'.repeat(400)}1 > 0`)).toMatch(/nested too deeply/)
+    expect(errorOf(`${'('.repeat(33)}in_group${')'.repeat(33)}`)).toBe('条件嵌套太深（超过 32 层）（第 33 列） — 去掉多余的括号，或把规则拆成两个标签')
+    expect(errorOf(`${'not '.repeat(40)}in_group`)).toMatch(/^条件嵌套太深.*（第 129 列） /)
+    expect(errorOf(`${'-'.repeat(400)}1 > 0`)).toMatch(/条件嵌套太深/)
   })
 
   it('refuses expressions over 500 characters before parsing them', () => {
     const ok = `in_group${' '.repeat(492)}`
     expect(errorOf(ok)).toBe('ok')
-    expect(errorOf(`${ok} `)).toBe('expression is too long (501 characters, limit 500) at column 501 — split it into two tags and combine them with has_tag(...)')
+    expect(errorOf(`${ok} `)).toBe('条件太长（501 个字符，上限 500）（第 501 列） — 拆成两个标签，再用 has_tag(...) 组合')
   })
 
   it('never reaches JavaScript: code-looking input is a plain syntax or name error', () => {
-    expect(errorOf('constructor')).toBe('unknown metric "constructor" at column 1 — see the metric list in rules/README.md; put text in quotes')
-    expect(errorOf('process.exit(1)')).toBe('unexpected "." at column 8 — remove it; see rules/README.md for the operators you can use')
-    expect(errorOf('`${1}`')).toMatch(/^unexpected "`" at column 1/)
+    expect(errorOf('constructor')).toBe('不认识的指标 "constructor"（第 1 列） — 指标列表见 rules/README.md；文字要加引号')
+    expect(errorOf('process.exit(1)')).toBe('这里不应出现 "."（第 8 列） — 删掉它；可用的运算符见 rules/README.md')
+    expect(errorOf('`${1}`')).toMatch(/^这里不应出现 "`"（第 1 列）/)
   })
 
   it('throws ExpressionError from parseExpression with problem and column', () => {
@@ -124,7 +124,7 @@ describe('compileExpression: hostile input', () => {
       expect.unreachable()
     } catch (error) {
       expect(error).toBeInstanceOf(ExpressionError)
-      expect(error).toMatchObject({ problem: 'unexpected ")"', column: 3 })
+      expect(error).toMatchObject({ problem: '这里不应出现 ")"', column: 3 })
     }
   })
 })
