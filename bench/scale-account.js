@@ -69,11 +69,12 @@ function memoryRollup(pid) {
 }
 /** A heap snapshot of the child (started with --heapsnapshot-signal): its path once written. @param {number} pid @param {string} dir */
 async function heapSnapshot(pid, dir) {
-  const before = new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+  const before = new Set(fs.readdirSync(dir))
   process.kill(pid, 'SIGUSR2')
   let last = -1
   for (;;) {
     await sleep(2000)
+    if (!fs.existsSync(`/proc/${pid}`)) throw new Error('qundesk exited while writing its heap snapshot')
     const file = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).find((f) => f.endsWith('.heapsnapshot') && !before.has(f))
     if (!file) continue
     const size = fs.statSync(path.join(dir, file)).size
@@ -91,9 +92,12 @@ function rssSteps(intents) {
   return /** @type {{ steps: Array<{ step: string; rss: number; heap: number }>; match: { median: number; p99: number; quietestP99: number; samples: number } }} */ (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}'))
 }
 
-/** Waits until every question asked so far has a stored suggestion (or the timeout); returns the suggestions per message. @param {Awaited<ReturnType<typeof newWorld>>} world @param {ReturnType<typeof storedData>} stored */
-async function allStored(world, stored, timeoutMs = 600_000) {
-  await until(() => stored.suggestions() >= world.asked, timeoutMs).catch(() => undefined)
+/**
+ * Waits until every question asked so far has a stored suggestion (or the timeout); returns the suggestions per message.
+ * @param {Awaited<ReturnType<typeof newWorld>>} world @param {ReturnType<typeof storedData>} stored @param {{ alive(): boolean }} bot
+ */
+async function allStored(world, stored, bot, timeoutMs = 600_000) {
+  await until(() => bot.alive() && stored.suggestions() >= world.asked, timeoutMs).catch((error) => { bot.alive(); void error })
   return stored.storedAt()
 }
 
@@ -141,9 +145,9 @@ async function smallAccount() {
   const stored = storedData(bot.databaseFile)
   try {
     await bot.ready()
-    await until(() => stored.members() >= SMALL_GROUPS * MEMBERS, 120_000)
+    await until(() => bot.alive() && stored.members() >= SMALL_GROUPS * MEMBERS, 120_000)
     world.burst(200)
-    await allStored(world, stored, 120_000)
+    await allStored(world, stored, bot, 120_000)
     await sleep(5000)
     return { steady: bot.memory.now() ?? { rss: NaN, hwm: NaN }, intents: (await bot.health())?.intents }
   } finally {
@@ -161,6 +165,8 @@ async function mainRun() {
   const nodeArgs = PROFILE === 'cpu' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
     : PROFILE === 'heap' ? ['--heap-prof', `--heap-prof-dir=${profileDir}`]
       : PROFILE === 'snapshot' ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`] : []
+  // The child writes its snapshot there: node does not create the folder (a missing one kills the process on the signal).
+  if (PROFILE) fs.mkdirSync(profileDir, { recursive: true })
   const bot = await startAccountBot(world, { dir: fs.mkdtempSync(path.join(tmp, 'main-')), knowledgeDir: kb.dir, nodeArgs })
   const stored = storedData(bot.databaseFile)
   /** @type {Record<string, any>} */
@@ -168,7 +174,7 @@ async function mainRun() {
   try {
     r.coldMs = await bot.ready()
     // Member sync: from the login (its ready event starts the sync) to the last membership stored.
-    await until(() => stored.members() >= world.memberCount, 1_800_000)
+    await until(() => bot.alive() && stored.members() >= world.memberCount, 1_800_000)
     const syncEnd = Date.now()
     r.sync = { ms: syncEnd - world.loggedInAt, before: bot.memory.at(world.loggedInAt), peak: bot.memory.peak(world.loggedInAt, syncEnd), hwm: bot.memory.now()?.hwm ?? NaN }
     if (PROFILE && PROFILE !== 'snapshot' && PROFILE_UNTIL !== 'burst') return r
@@ -180,7 +186,7 @@ async function mainRun() {
     // @ -> stored suggestion, a burst.
     let t0 = Date.now()
     world.burst(BURST)
-    await allStored(world, stored)
+    await allStored(world, stored, bot)
     r.burst = { ms: Date.now() - t0, stored: stored.suggestions() }
     if (PROFILE && PROFILE !== 'snapshot') return r
 
@@ -192,7 +198,7 @@ async function mainRun() {
     const atWindowEnd = stored.storedAt()
     const windowIds = [...world.askedAt.entries()].filter(([, at]) => at >= t0)
     const byEnd = windowIds.filter(([id]) => (atWindowEnd.get(id)?.at ?? Infinity) <= windowEnd).length
-    const later = await allStored(world, stored)
+    const later = await allStored(world, stored, bot)
     const lags = windowIds.map(([id, at]) => (later.get(id)?.at ?? Infinity) - at).sort((a, b) => a - b)
     r.window = {
       asked: world.asked - before, byEnd, within5s: lags.filter((l) => l <= 5000).length, never: lags.filter((l) => l === Infinity).length,
@@ -206,12 +212,12 @@ async function mainRun() {
     await sleep(1000)
     const edited = Date.now()
     addExample(/** @type {string} */ (kb.files[0]), '订单的地址改一下可以吗')
-    await until(async () => ((await bot.health())?.knowledge.version ?? 0) > versionBefore, 600_000)
+    await until(async () => bot.alive() && ((await bot.health())?.knowledge.version ?? 0) > versionBefore, 600_000)
     const reloadMs = Date.now() - edited
     await sleep(2000)
     clearInterval(asking)
     const reloadIds = [...world.askedAt.keys()].slice(reloadFrom)
-    const afterReload = await allStored(world, stored, 120_000)
+    const afterReload = await allStored(world, stored, bot, 120_000)
     r.reload = { ms: reloadMs, asked: reloadIds.length, dropped: reloadIds.filter((id) => !afterReload.has(id)).length, twice: reloadIds.filter((id) => (afterReload.get(id)?.count ?? 0) > 1).length }
 
     await sleep(10_000)

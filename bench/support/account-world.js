@@ -231,8 +231,13 @@ export async function startAccountBot(world, options) {
     return readyAt - startedAt
   }
   const stop = async () => { memory.stop(); await stopChild(child) }
+  /** True while the process runs; throws with its last stderr once it exited, so a wait on it fails instead of hanging. */
+  const alive = () => {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`qundesk exited (code ${child.exitCode}, signal ${child.signalCode}): ${stderr}`)
+    return true
+  }
   return {
-    child, pid, port, startedAt, memory, health, ready, stop,
+    child, pid, port, startedAt, memory, health, ready, stop, alive,
     databaseFile: path.join(dataDir, 'qundesk.sqlite'),
     get readyAt() { return readyAt },
     get stderr() { return stderr },
