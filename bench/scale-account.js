@@ -240,6 +240,7 @@ try {
   if (main) {
     console.log(`  member sync   ${s(main.sync.ms)}; cold start ${s(main.coldMs)}${main.burst ? `; burst of ${BURST} stored at ${(BURST / main.burst.ms * 1000).toFixed(0)}/s` : ''}; profile (${PROFILE}) in ${main.profileDir}:`)
     for (const f of fs.readdirSync(main.profileDir)) console.log(`    ${path.join(main.profileDir, f)}`)
+    if (main.steady) console.log(`  steady RSS    ${mb(main.steady.rss)}${main.steadyRollup ? `: anonymous (heaps, malloc) ${mb(main.steadyRollup.anonymous)}, file-backed ${mb(main.steadyRollup.file)}` : ''} (taken before the snapshot)`)
     console.log(`  node bench/support/profile-summary.js <file>   (the temp folder is left for it)`)
   } else {
     const steps = rssSteps(INTENTS)
