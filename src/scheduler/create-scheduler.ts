@@ -1,4 +1,4 @@
-import cron from 'node-cron'
+import cron, { type TaskOptions } from 'node-cron'
 import type { Logger } from '../core/logger.js'
 import { jobSlot, type JobClaims } from '../fleet/job-claims.js'
 
@@ -17,6 +17,24 @@ export interface Scheduler {
   tick(name: string, at: Date): Promise<void>
   /** Runs again the runs of this scheduler's jobs that a dead instance left unfinished; how many. */
   takeOver(): Promise<number>
+}
+
+/**
+ * How late a tick may still run. node-cron's default is 1 s: a tick that finds the event loop busy for longer (a burst,
+ * a member sync, a full GC on a loaded machine) is skipped, and a nightly job then waits a whole day. A late run is
+ * what a job wants; node-cron still never runs a tick later than the next one.
+ */
+export const LATE_RUN_TOLERANCE_MS = 5 * 60_000
+
+/** node-cron's own messages go to our log (readable on a terminal, JSON otherwise), not straight to the console. */
+function cronLogger(logger: Logger, job: string): NonNullable<TaskOptions['logger']> {
+  const text = (message: string | Error) => (message instanceof Error ? message.message : message)
+  return {
+    info: (message) => logger.debug({ job }, `node-cron: ${message}`),
+    warn: (message) => logger.warn({ job }, `node-cron: ${message}`),
+    error: (message, err) => logger.error({ job, err: message instanceof Error ? message : err }, `node-cron: ${text(message)}`),
+    debug: (message) => logger.debug({ job }, `node-cron: ${text(message)}`),
+  }
 }
 
 /**
@@ -54,7 +72,7 @@ export function createScheduler(jobs: readonly Job[], logger: Logger, options: {
     if (!cron.validate(job.schedule)) throw new Error(`job ${job.name}: "${job.schedule}" is not a valid cron expression`)
     return cron.schedule(job.schedule, async () => {
       await runOnce(job, job.scope === 'instance' ? undefined : jobSlot(now()), false).catch((error: unknown) => logger.error({ err: error, job: job.name }, 'scheduled job failed'))
-    }, { name: job.name, noOverlap: true, ...(timezone ? { timezone } : {}) })
+    }, { name: job.name, noOverlap: true, missedExecutionTolerance: LATE_RUN_TOLERANCE_MS, logger: cronLogger(logger, job.name), ...(timezone ? { timezone } : {}) })
   })
   const takeOver = async (): Promise<number> => {
     if (!claims || shared.length === 0) return 0
@@ -72,7 +90,7 @@ export function createScheduler(jobs: readonly Job[], logger: Logger, options: {
   if (claims && shared.length > 0) {
     tasks.push(cron.schedule('* * * * *', async () => {
       await takeOver().catch((error: unknown) => logger.error({ err: error }, 'checking for abandoned scheduled runs failed'))
-    }, { name: 'job-takeover', noOverlap: true }))
+    }, { name: 'job-takeover', noOverlap: true, missedExecutionTolerance: LATE_RUN_TOLERANCE_MS, logger: cronLogger(logger, 'job-takeover') }))
   }
   return {
     async stop() {
