@@ -15,7 +15,8 @@ import { openDb } from '../storage/create-db.js'
 import { listLearnedExamples } from '../storage/learned-example.repository.js'
 import { UsageError, type CliIo } from './cli-io.js'
 import { formatTable } from './format-table.js'
-import { describeBands, describeCasesReadError, intentLabeller } from './describe-decision.js'
+import { describeCasesReadError, intentLabeller } from './describe-decision.js'
+import { describeBands } from '../nlu/describe-bands.js'
 import { readKbEmbeddings, reportEmbeddingsError } from './kb-embeddings.js'
 
 /** The knowledge folder a command reads: --kb, else $QUNDESK_KNOWLEDGE_DIR, else ./knowledge. */

@@ -223,7 +223,9 @@ export interface KnowledgeTestView {
   intent: { intentId: string; score: number } | null
   confident: boolean
   threshold: number
+  /** Where the thresholds came from, as decideIntent says it ('default + group VIP客户群'); `bandsText` in words. */
   bands: string
+  bandsText: string
   top: Array<{ intentId: string; score: number }>
   evidence: Array<{ intentId: string; score: number; centroid: number; nearest: number; classifier: number; blend: number; capped: boolean }>
   formula: string

@@ -39,7 +39,7 @@ describe('知识库 API', () => {
 
     const tried = await admin.call<KnowledgeTestView>('POST', '/api/knowledge/test', { question: '我的快递到哪了' })
     expect(tried.status).toBe(200)
-    expect(tried.body).toMatchObject({ decision: 'accept', intent: { intentId: 'logistics.track' }, bands: 'default', answer: expect.stringContaining('查物流') })
+    expect(tried.body).toMatchObject({ decision: 'accept', intent: { intentId: 'logistics.track' }, bands: 'default', bandsText: '默认值', answer: expect.stringContaining('查物流') })
     expect(tried.body.evidence[0]).toMatchObject({ intentId: 'logistics.track', centroid: expect.any(Number), nearest: expect.any(Number) })
     expect((await admin.call('POST', '/api/knowledge/test', { question: '' })).status).toBe(400)
   })

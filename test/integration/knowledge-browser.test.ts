@@ -39,7 +39,7 @@ describe('知识库 in Chromium', () => {
     await page.getByLabel('客户问题').fill('我的快递到哪了')
     await page.getByRole('button', { name: '试一试' }).click()
     await poll(() => page.locator('#knowledge-test-result').textContent()).toContain('匹配：logistics.track')
-    expect(await page.locator('#knowledge-test-result').textContent()).toContain('阈值来自 default')
+    expect(await page.locator('#knowledge-test-result').textContent()).toContain('阈值来自 默认值')
     await screenshot(page, 'knowledge-page')
 
     const broken = path.join(work.kbDir, 'broken.yaml')

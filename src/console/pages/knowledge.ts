@@ -96,7 +96,7 @@ function showTest(t: KnowledgeTestView): void {
       ? `匹配：${intentLabel(t.intent.intentId)}（得分 ${pct(t.intent.score)} ≥ 阈值 ${pct(t.threshold)}）${t.confident ? '，把握大' : ''}`
       : `无匹配，转人工（最高分低于阈值 ${pct(t.threshold)}）`),
     ...answer,
-    h('p', { class: 'muted' }, `阈值来自 ${t.bands}；${t.semantic ? '得分已融合向量服务的语义相似度（下表是其中的离线部分）；' : ''}${t.formula}`),
+    h('p', { class: 'muted' }, `阈值来自 ${t.bandsText}；${t.semantic ? '得分已融合向量服务的语义相似度（下表是其中的离线部分）；' : ''}${t.formula}`),
     h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, h('th', {}, '排名'), h('th', {}, '意图'), h('th', {}, '得分'), h('th', {}, '中心相似'), h('th', {}, '最近例句'), h('th', {}, '分类器'), h('th', {}, '混合'))),
       h('tbody', {}, ...t.evidence.map((e, i) => h('tr', {},

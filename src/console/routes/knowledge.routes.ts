@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { formatProblem, type FileProblem } from '../../core/file-problem.js'
 import { decideEscalation } from '../../escalation/decide-escalation.js'
 import { decideIntent } from '../../nlu/decide-intent.js'
+import { describeBands } from '../../nlu/describe-bands.js'
 import { detectEmotion } from '../../nlu/emotion/detect-emotion.js'
 import type { KnowledgeLoadError, MatcherRuntime } from '../../nlu/matcher-runtime.js'
 import type { CalibrationState } from '../../learning/calibration-job.js'
@@ -68,7 +69,7 @@ async function testQuestion(runtime: MatcherRuntime, question: string, groupId: 
   const emotion = detectEmotion(question)
   const escalation = decideEscalation({ question, intentId: result.intent?.intentId ?? null, emotion, previousMisses: 0 }, kb.escalation)
   return {
-    decision: result.decision, intent: result.intent, confident: result.confident, threshold: result.threshold, bands: result.bands,
+    decision: result.decision, intent: result.intent, confident: result.confident, threshold: result.threshold, bands: result.bands, bandsText: describeBands(result.bands),
     top: [...result.top], evidence, formula, emotion: emotion.severity,
     escalation: escalation ? { reason: escalation.reason, detail: escalation.detail } : null,
     answer: result.intent ? kb.get(result.intent.intentId)?.answer ?? null : null,

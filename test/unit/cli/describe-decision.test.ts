@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { describeBands, describeCasesReadError, intentLabeller } from '../../../src/cli/describe-decision.js'
+import { describeCasesReadError, intentLabeller } from '../../../src/cli/describe-decision.js'
+import { describeBands } from '../../../src/nlu/describe-bands.js'
 import { describeUsageError } from '../../../src/cli/cli-io.js'
 
 describe('what kb test and kb eval print', () => {
