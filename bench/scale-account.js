@@ -24,6 +24,9 @@
  *
  *   node bench/scale-account.js [groups=1000] [members=50] [intents=1000] [questions=3000] [window=90] [burst=2000]
  *   node bench/scale-account.js 50 10 100 300 10 200     (a couple of minutes)
+ *   SCALE_ACCOUNT_PROFILE=snapshot|gc node bench/scale-account.js 1000 50 1000
+ *       runs QunDesk's phases only; at the steady point writes a heap snapshot (snapshot-summary.js sums it), or
+ *       prints V8's heap figures before and after a forced full GC (bench/support/gc-on-signal.js).
  *   SCALE_ACCOUNT_PROFILE=cpu|heap node bench/scale-account.js 200 50 1000
  *       profiles the QunDesk child (node --cpu-prof / --heap-prof) from its start to the end of its member
  *       sync, stops there and prints where the profile is; summarise it with bench/support/profile-summary.js.
@@ -164,10 +167,12 @@ async function mainRun() {
   const profileDir = path.join(tmp, 'profile')
   const nodeArgs = PROFILE === 'cpu' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
     : PROFILE === 'heap' ? ['--heap-prof', `--heap-prof-dir=${profileDir}`]
-      : PROFILE === 'snapshot' ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`] : []
+      : PROFILE === 'snapshot' ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`]
+        : PROFILE === 'gc' ? ['--expose-gc', '--import', path.join(import.meta.dirname, 'support/gc-on-signal.js')] : []
   // The child writes its snapshot there: node does not create the folder (a missing one kills the process on the signal).
   if (PROFILE) fs.mkdirSync(profileDir, { recursive: true })
-  const bot = await startAccountBot(world, { dir: fs.mkdtempSync(path.join(tmp, 'main-')), knowledgeDir: kb.dir, nodeArgs })
+  const gcFile = path.join(profileDir, 'gc.jsonl')
+  const bot = await startAccountBot(world, { dir: fs.mkdtempSync(path.join(tmp, 'main-')), knowledgeDir: kb.dir, nodeArgs, ...(PROFILE === 'gc' ? { env: { SCALE_ACCOUNT_GC_FILE: gcFile } } : {}) })
   const stored = storedData(bot.databaseFile)
   /** @type {Record<string, any>} */
   const r = { profileDir: PROFILE ? profileDir : undefined }
@@ -177,7 +182,7 @@ async function mainRun() {
     await until(() => bot.alive() && stored.members() >= world.memberCount, 1_800_000)
     const syncEnd = Date.now()
     r.sync = { ms: syncEnd - world.loggedInAt, before: bot.memory.at(world.loggedInAt), peak: bot.memory.peak(world.loggedInAt, syncEnd), hwm: bot.memory.now()?.hwm ?? NaN }
-    if (PROFILE && PROFILE !== 'snapshot' && PROFILE_UNTIL !== 'burst') return r
+    if (PROFILE && PROFILE !== 'snapshot' && PROFILE !== 'gc' && PROFILE_UNTIL !== 'burst') return r
     // The full re-tag the sync starts runs behind it: wait until the process is idle (it is part of "steady" later,
     // not of the rates), and note how long that took.
     r.settleMs = await waitIdle(bot.pid)
@@ -188,7 +193,7 @@ async function mainRun() {
     world.burst(BURST)
     await allStored(world, stored, bot)
     r.burst = { ms: Date.now() - t0, stored: stored.suggestions() }
-    if (PROFILE && PROFILE !== 'snapshot') return r
+    if (PROFILE && PROFILE !== 'snapshot' && PROFILE !== 'gc') return r
 
     // `QUESTIONS` over every group in `WINDOW` seconds.
     const before = world.asked
@@ -224,6 +229,12 @@ async function mainRun() {
     r.steady = bot.memory.now()
     r.steadyRollup = memoryRollup(bot.pid)
     if (PROFILE === 'snapshot') r.snapshot = await heapSnapshot(bot.pid, profileDir)
+    if (PROFILE === 'gc') {
+      process.kill(bot.pid, 'SIGUSR2')
+      await until(() => bot.alive() && fs.existsSync(gcFile) && fs.readFileSync(gcFile, 'utf8').trim().split('\n').length >= 2, 60_000)
+      r.gc = fs.readFileSync(gcFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+      r.afterGc = memoryRollup(bot.pid)
+    }
     r.storedTotal = stored.suggestions()
     r.asked = world.asked
     return r
@@ -240,7 +251,12 @@ try {
   if (main) {
     console.log(`  member sync   ${s(main.sync.ms)}; cold start ${s(main.coldMs)}${main.burst ? `; burst of ${BURST} stored at ${(BURST / main.burst.ms * 1000).toFixed(0)}/s` : ''}; profile (${PROFILE}) in ${main.profileDir}:`)
     for (const f of fs.readdirSync(main.profileDir)) console.log(`    ${path.join(main.profileDir, f)}`)
-    if (main.steady) console.log(`  steady RSS    ${mb(main.steady.rss)}${main.steadyRollup ? `: anonymous (heaps, malloc) ${mb(main.steadyRollup.anonymous)}, file-backed ${mb(main.steadyRollup.file)}` : ''} (taken before the snapshot)`)
+    for (const g of main.gc ?? []) {
+      console.log(`  ${g.when.padEnd(14)} RSS ${mb(g.rss)}; V8 heap committed ${mb(g.heapCommitted)}, used ${mb(g.heapUsed)}; external ${mb(g.external)} (array buffers ${mb(g.arrayBuffers)}); V8 malloced ${mb(g.malloced)}`)
+      console.log(`                 spaces: ${Object.entries(g.spaces).map(([name, sp]) => `${name} ${sp.committed.toFixed(0)}/${sp.used.toFixed(0)}`).join(', ')} (committed/used MB)`)
+    }
+    if (main.afterGc) console.log(`  after the GC  anonymous ${mb(main.afterGc.anonymous)}, file-backed ${mb(main.afterGc.file)}`)
+    if (main.steady) console.log(`  steady RSS    ${mb(main.steady.rss)}${main.steadyRollup ? `: anonymous (heaps, malloc) ${mb(main.steadyRollup.anonymous)}, file-backed ${mb(main.steadyRollup.file)}` : ''} (at the steady point, before the snapshot or GC)`)
     console.log(`  node bench/support/profile-summary.js <file>   (the temp folder is left for it)`)
   } else {
     const steps = rssSteps(INTENTS)

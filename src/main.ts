@@ -29,6 +29,7 @@ import type { TaggingService } from './tagging/tagging-service.js'
 import { joinFleet } from './app/fleet.js'
 import { createEmbeddings } from './app/embeddings.js'
 import { seedDemoHistory, type DemoHistorySummary } from './app/demo-history.js'
+import { startHeapCompaction } from './app/heap-compaction.js'
 import { startHttp } from './app/http.js'
 import { startAiDrafter } from './app/drafting.js'
 import { connectInbound, createChannel, createInboundPipeline, memberSync, startKnowledge } from './app/inbound.js'
@@ -129,6 +130,8 @@ export async function startQunDesk(config: Readonly<Config>, overrides: StartOve
     const drafter = startAiDrafter({ ...base, suggestions }, stack)
     const pipeline = createInboundPipeline({ ...base, knowledge, replies, settings, drafter, semantic })
     inboundBacklog = () => channel.backlog() + pipeline.backlog()
+    // After a burst V8 keeps the old space it grew to; one full GC once idle gives it back.
+    stack.defer(startHeapCompaction({ busy: () => inboundBacklog() > 0, logger }))
     const members = createMemberService({ db, clock, logger })
     // Erasure finds a question's cached vector by the text the embedding provider was given: normalised with the knowledge in use.
     const directory = createMemberDirectory({
